@@ -1,0 +1,58 @@
+import type { Command } from 'commander'
+import { Option } from 'commander'
+import { createApiKeys } from '../auth/api-keys.ts'
+import type { ApiKey } from '../auth/api-keys.ts'
+import { roleSchema } from '../auth/roles.ts'
+import { createAuditTrail } from '../audit/audit-trail.ts'
+import { systemClock } from '../clock.ts'
+import { commandLogger, readConfig, UsageError, withDatabase } from './context.ts'
+
+export function registerKeysCommands(program: Command): void {
+  const keys = program.command('keys').description('manage API keys (admin, agent, auditor)')
+
+  keys
+    .command('create')
+    .description('create an API key; the key is printed once and only its hash is stored')
+    .addOption(new Option('--role <role>', 'what the key may do').choices(roleSchema.options).makeOptionMandatory())
+    .requiredOption('--name <name>', 'who or what uses the key, e.g. support-desk')
+    .option('--json', 'print JSON')
+    .action(async (options: { role: ApiKey['role']; name: string; json?: boolean }) => {
+      const config = readConfig()
+      const created = await withDatabase(config, commandLogger(config), async (pool) => {
+        const key = await createApiKeys({ pool, clock: systemClock }).create({ name: options.name, role: options.role })
+        await createAuditTrail({ pool, clock: systemClock }).record({ actor: 'system', action: 'api_key.created', subject: { type: 'api_key', id: key.id }, details: { role: key.role, via: 'cli' } })
+        return key
+      })
+      if (options.json) console.log(JSON.stringify({ id: created.id, name: created.name, role: created.role, key: created.secret }))
+      else console.log(`Created ${created.role} key ${created.id} (${created.name}). Store it now, it is not shown again:\n\n  ${created.secret}\n`)
+    })
+
+  keys
+    .command('list')
+    .description('list API keys without their secrets')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const config = readConfig()
+      const all = await withDatabase(config, commandLogger(config), (pool) => createApiKeys({ pool, clock: systemClock }).list())
+      if (options.json) return console.log(JSON.stringify(all))
+      if (all.length === 0) return console.log('No API keys yet: create one with `privacy-bridge keys create --role admin --name NAME`.')
+      for (const key of all) {
+        console.log([key.id, key.role.padEnd(7), key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active'.padEnd(32), key.name].join('  '))
+      }
+    })
+
+  keys
+    .command('revoke')
+    .description('revoke an API key by id')
+    .argument('<id>', 'the key id shown by `keys list`')
+    .action(async (id: string) => {
+      const config = readConfig()
+      const revoked = await withDatabase(config, commandLogger(config), async (pool) => {
+        const key = await createApiKeys({ pool, clock: systemClock }).revoke(id)
+        if (key) await createAuditTrail({ pool, clock: systemClock }).record({ actor: 'system', action: 'api_key.revoked', subject: { type: 'api_key', id }, details: { via: 'cli' } })
+        return key
+      })
+      if (!revoked) throw new UsageError(`No API key has the id ${id}.`)
+      console.log(`Revoked key ${revoked.id} (${revoked.name}).`)
+    })
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod'
+
+/**
+ * The whole environment the service reads, in one schema. Every variable is documented in
+ * README.md and .env.example; a bad value stops start-up with one line naming it.
+ */
+const base64Key32 = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v), {
+    message: 'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)'
+  })
+
+const positiveInt = z.coerce.number().int().positive()
+const nonNegativeInt = z.coerce.number().int().nonnegative()
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(8080),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+    DATABASE_POOL_MAX: positiveInt.default(10),
+    DATA_DIR: z.string().min(1).default('.data'),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
+    PII_ENCRYPTION_KEY: base64Key32,
+    SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
+    ODOO_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the Odoo server' }),
+    ODOO_DB: z.string().min(1),
+    ODOO_USERNAME: z.string().min(1),
+    ODOO_API_KEY: z.string().min(1).optional(),
+    ODOO_PASSWORD: z.string().min(1).optional(),
+    ODOO_PROTOCOL: z.enum(['auto', 'jsonrpc', 'xmlrpc', 'json2']).default('auto'),
+    ODOO_TIMEOUT_MS: positiveInt.default(30_000),
+    ODOO_MAX_CONCURRENCY: positiveInt.default(4),
+    ODOO_RETRIES: nonNegativeInt.default(4),
+    ODOO_RETRY_BASE_MS: positiveInt.default(500),
+    SWAGGER_UI: flag.default(true)
+  })
+  .refine((env) => env.ODOO_API_KEY !== undefined || env.ODOO_PASSWORD !== undefined, {
+    path: ['ODOO_API_KEY'],
+    message: 'is required (or set ODOO_PASSWORD)'
+  })
+
+export type Env = z.infer<typeof envSchema>
+
+export interface Config {
+  env: Env['NODE_ENV']
+  http: { host: string; port: number; swaggerUi: boolean }
+  log: { level: Env['LOG_LEVEL'] }
+  database: { url: string | undefined; poolMax: number; dataDir: string; embeddedPort: number }
+  crypto: { piiKey: Buffer }
+  shutdownTimeoutMs: number
+  odoo: OdooConfig
+}
+
+export interface OdooConfig {
+  url: string
+  db: string
+  username: string
+  /** The API key, or the password where no key is set: Odoo accepts either in the same place. */
+  secret: string
+  protocol: Env['ODOO_PROTOCOL']
+  timeoutMs: number
+  maxConcurrency: number
+  retries: number
+  retryBaseMs: number
+}
+
+/** Raised when the environment is invalid; its message is the single line printed at start-up. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const present = withoutEmptyStrings(source)
+  const parsed = envSchema.safeParse(present)
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, present))
+  return toConfig(parsed.data)
+}
+
+// An empty variable (`FOO=` in a .env file) means "not set", as most tools treat it.
+function withoutEmptyStrings(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(source).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''))
+}
+
+function describeIssues(error: z.ZodError, present: Record<string, string>): string {
+  const parts = error.issues.map((issue) => {
+    const name = issue.path.join('.')
+    const message = issue.code === 'invalid_type' && !(name in present) ? 'is required' : issue.message
+    return `${name} ${message}`
+  })
+  return `Invalid configuration: ${parts.join('; ')}`
+}
+
+function toConfig(env: Env): Config {
+  return {
+    env: env.NODE_ENV,
+    http: { host: env.HOST, port: env.PORT, swaggerUi: env.SWAGGER_UI },
+    log: { level: env.LOG_LEVEL },
+    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, dataDir: env.DATA_DIR, embeddedPort: env.EMBEDDED_PG_PORT },
+    crypto: { piiKey: Buffer.from(env.PII_ENCRYPTION_KEY, 'base64') },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    odoo: {
+      url: env.ODOO_URL,
+      db: env.ODOO_DB,
+      username: env.ODOO_USERNAME,
+      secret: (env.ODOO_API_KEY ?? env.ODOO_PASSWORD) as string,
+      protocol: env.ODOO_PROTOCOL,
+      timeoutMs: env.ODOO_TIMEOUT_MS,
+      maxConcurrency: env.ODOO_MAX_CONCURRENCY,
+      retries: env.ODOO_RETRIES,
+      retryBaseMs: env.ODOO_RETRY_BASE_MS
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto'
+import Fastify from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { ApiKeys } from '../auth/api-keys.ts'
+import type { AuditTrail } from '../audit/audit-trail.ts'
+import type { Logger } from '../log/logger.ts'
+import { authentication } from './plugins/authentication.ts'
+import { openapi } from './plugins/openapi.ts'
+import { toProblem } from './problems.ts'
+import { healthRoutes } from './routes/health.ts'
+import type { HealthCheck } from './routes/health.ts'
+import { apiKeyRoutes } from './routes/api-keys.ts'
+import { auditRoutes } from './routes/audit.ts'
+
+export interface AppDeps {
+  log: Logger
+  version: string
+  swaggerUi: boolean
+  apiKeys: ApiKeys
+  audit: AuditTrail
+  health: { database: HealthCheck; odoo: HealthCheck }
+  /** `health`: only the probes, for worker processes (Kubernetes still needs them). */
+  surface?: 'full' | 'health'
+}
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** Builds the HTTP application from its dependencies; it does not listen (src/server.ts does). */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.log.child({}, { serializers: { req: describeRequest } }) as FastifyBaseLogger,
+    requestIdHeader: 'x-request-id',
+    requestIdLogLabel: 'requestId',
+    genReqId: () => randomUUID(),
+    bodyLimit: 1_048_576,
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.addHook('onRequest', async (request, reply) => {
+    if (!REQUEST_ID.test(request.id)) request.id = randomUUID()
+    void reply.header('x-request-id', request.id)
+  })
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error, request.id)
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
+    else request.log.info({ status: problem.status, type: problem.type }, 'request rejected')
+    return reply.code(problem.status).type('application/problem+json').send(problem)
+  })
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).type('application/problem+json').send({ type: 'urn:problem:not-found', title: 'Not Found', status: 404, detail: `No route ${request.method} ${new URL(request.url, 'http://x').pathname}.`, requestId: request.id })
+  )
+
+  await app.register(authentication, { apiKeys: deps.apiKeys })
+  await app.register(openapi, { version: deps.version, swaggerUi: deps.swaggerUi && deps.surface !== 'health' })
+  await app.register(healthRoutes, deps.health)
+  if (deps.surface !== 'health') {
+    await app.register(apiKeyRoutes, { apiKeys: deps.apiKeys, audit: deps.audit })
+    await app.register(auditRoutes, { audit: deps.audit })
+  }
+  return app
+}
+
+// The route pattern, not the URL: query strings and path parameters can carry personal data or
+// secrets (the Odoo webhook token), and logs must carry neither.
+function describeRequest(request: FastifyRequest) {
+  return { method: request.method, route: request.routeOptions?.url ?? 'unmatched', requestId: request.id }
+}

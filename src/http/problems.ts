@@ -1,0 +1,61 @@
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import type { FastifyError } from 'fastify'
+import type { Problem } from './schemas/problem.ts'
+
+/**
+ * The one error catalogue: domain code throws these, the error handler turns them into problem
+ * details. Messages are written for API clients and never carry personal data.
+ */
+export class HttpProblem extends Error {
+  readonly status: number
+  readonly type: string
+  readonly title: string
+  readonly extra: Pick<Problem, 'errors' | 'allowed'>
+
+  constructor(status: number, type: string, title: string, detail?: string, extra: HttpProblem['extra'] = {}) {
+    super(detail ?? title)
+    this.status = status
+    this.type = `urn:problem:${type}`
+    this.title = title
+    this.extra = extra
+  }
+}
+
+export const unauthorized = (detail: string) => new HttpProblem(401, 'unauthorized', 'Unauthorized', detail)
+export const forbidden = (detail: string) => new HttpProblem(403, 'forbidden', 'Forbidden', detail)
+export const notFound = (detail: string) => new HttpProblem(404, 'not-found', 'Not Found', detail)
+export const conflict = (detail: string, allowed?: string[]) =>
+  new HttpProblem(409, 'conflict', 'Conflict', detail, allowed ? { allowed } : {})
+
+/** Turns anything thrown in a request into problem details, without leaking internals. */
+export function toProblem(error: unknown, requestId: string): Problem {
+  if (error instanceof HttpProblem) {
+    return { type: error.type, title: error.title, status: error.status, detail: error.message, requestId, ...error.extra }
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const errors = error.validation.map((issue) => ({
+      path: [error.validationContext, ...issue.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.'),
+      message: issue.message ?? 'is invalid'
+    }))
+    return {
+      type: 'urn:problem:validation',
+      title: 'Validation failed',
+      status: 400,
+      detail: `${errors.length} field${errors.length === 1 ? '' : 's'} failed validation`,
+      requestId,
+      errors
+    }
+  }
+  const fastifyError = error as Partial<FastifyError>
+  const status = fastifyError.statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // fastify's own client errors (malformed JSON, body too large, unsupported media type...)
+    return { type: `urn:problem:${(fastifyError.code ?? 'bad-request').toLowerCase()}`, title: httpTitle(status), status, detail: fastifyError.message ?? httpTitle(status), requestId }
+  }
+  return { type: 'urn:problem:internal', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred; it has been logged with this request id.', requestId }
+}
+
+function httpTitle(status: number): string {
+  const titles: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' }
+  return titles[status] ?? 'Client Error'
+}

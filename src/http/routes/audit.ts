@@ -1,0 +1,57 @@
+import { z } from 'zod'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { AuditTrail } from '../../audit/audit-trail.ts'
+
+const auditEntrySchema = z
+  .object({
+    id: z.number().int(),
+    at: z.date(),
+    actor: z.string().describe('`key:<id>` of the API key that acted, or `system`.'),
+    action: z.string(),
+    subjectType: z.string().nullable(),
+    subjectId: z.string().nullable(),
+    outcome: z.enum(['success', 'failure', 'denied']),
+    requestId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    prevHash: z.string(),
+    hash: z.string()
+  })
+  .meta({ id: 'AuditEntry' })
+
+const chainVerdictSchema = z
+  .object({ ok: z.boolean(), entries: z.number().int(), brokenAt: z.number().int().optional(), reason: z.string().optional() })
+  .meta({ id: 'AuditChainVerdict' })
+
+const READERS = ['admin', 'auditor'] as const
+
+export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditTrail }> = async (app, { audit }) => {
+  app.get(
+    '/v1/audit',
+    {
+      config: { roles: READERS },
+      schema: {
+        tags: ['audit'],
+        summary: 'Read the audit trail, oldest first',
+        querystring: z.object({
+          action: z.string().optional(),
+          subjectType: z.string().optional(),
+          subjectId: z.string().optional(),
+          after: z.coerce.number().int().nonnegative().optional().describe('Cursor: the `nextCursor` of the previous page.'),
+          limit: z.coerce.number().int().min(1).max(500).default(100)
+        }),
+        response: { 200: z.object({ items: z.array(auditEntrySchema), nextCursor: z.number().int().nullable() }) }
+      }
+    },
+    async (request) => {
+      const { after, limit, ...filters } = request.query
+      const items = await audit.list({ ...filters, afterId: after, limit })
+      return { items, nextCursor: items.length === limit ? (items.at(-1)?.id ?? null) : null }
+    }
+  )
+
+  app.get(
+    '/v1/audit/verify',
+    { config: { roles: READERS }, schema: { tags: ['audit'], summary: 'Check the hash chain of the whole audit trail', response: { 200: chainVerdictSchema } } },
+    async () => audit.verify()
+  )
+}

@@ -1,0 +1,86 @@
+import { PgBoss } from 'pg-boss'
+import type { SendOptions } from 'pg-boss'
+import type { Logger } from '../log/logger.ts'
+import { deadLetterQueueOf } from './job.ts'
+import type { JobDefinition } from './job.ts'
+
+export const BOSS_SCHEMA = 'pgboss'
+
+export interface JobRunner {
+  boss: PgBoss
+  send<Payload extends object>(queue: string, data: Payload, options?: SendOptions): Promise<string | null>
+  /** Stops taking jobs, lets running ones finish within `timeoutMs`, and closes pg-boss's pool. */
+  stop(timeoutMs: number): Promise<void>
+}
+
+export interface JobRunnerOptions {
+  databaseUrl: string
+  log: Logger
+  definitions: readonly JobDefinition<object>[]
+  /** Workers and schedules run only where the process has the worker role. */
+  work: boolean
+  poolMax?: number
+}
+
+/**
+ * Starts pg-boss in its own schema, creates every queue (and its dead-letter queue) explicitly —
+ * pg-boss silently polls a queue that was never created — and, in a worker process, subscribes
+ * the handlers and installs the schedules.
+ */
+export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunner> {
+  const { log } = options
+  const boss = new PgBoss({
+    connectionString: options.databaseUrl,
+    schema: BOSS_SCHEMA,
+    max: options.poolMax ?? 5,
+    application_name: 'odoo-privacy-bridge-jobs',
+    supervise: options.work,
+    schedule: options.work
+  })
+  boss.on('error', (error: Error) => log.error({ err: { message: error.message, name: error.name } }, 'pg-boss error'))
+  await boss.start()
+
+  for (const definition of options.definitions) await ensureQueue(boss, definition)
+  if (options.work) {
+    for (const definition of options.definitions) await startWorking(boss, definition, log)
+  }
+  log.info({ queues: options.definitions.map((d) => d.queue), working: options.work }, 'job runner started')
+
+  return {
+    boss,
+    send: (queue, data, sendOptions) => boss.send(queue, data, sendOptions ?? {}),
+    async stop(timeoutMs) {
+      await boss.stop({ graceful: true, close: true, timeout: timeoutMs })
+      log.info('job runner stopped')
+    }
+  }
+}
+
+async function ensureQueue(boss: PgBoss, definition: JobDefinition<object>): Promise<void> {
+  const deadLetter = deadLetterQueueOf(definition.queue)
+  if (!(await boss.getQueue(deadLetter))) await boss.createQueue(deadLetter)
+  const options = { ...definition.queueOptions, deadLetter }
+  if (await boss.getQueue(definition.queue)) {
+    const { policy: _policy, partition: _partition, ...updatable } = options
+    await boss.updateQueue(definition.queue, updatable)
+  } else {
+    await boss.createQueue(definition.queue, options)
+  }
+}
+
+async function startWorking(boss: PgBoss, definition: JobDefinition<object>, log: Logger): Promise<void> {
+  await boss.work<object>(definition.queue, { ...definition.workOptions }, async (jobs) => {
+    const started = performance.now()
+    try {
+      await definition.handle(jobs)
+      log.debug({ queue: definition.queue, jobs: jobs.length, ms: Math.round(performance.now() - started) }, 'jobs done')
+    } catch (error) {
+      log.warn({ queue: definition.queue, jobs: jobs.length, err: { name: (error as Error).name, message: (error as Error).message } }, 'jobs failed')
+      throw error
+    }
+  })
+  if (definition.schedule) {
+    const { cron, data, tz } = definition.schedule
+    await boss.schedule(definition.queue, cron, data ?? {}, tz ? { tz } : {})
+  }
+}

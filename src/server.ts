@@ -1,0 +1,25 @@
+import closeWithGrace from 'close-with-grace'
+import type { Config } from './config/env.ts'
+import type { Logger } from './log/logger.ts'
+import { startService } from './service.ts'
+import type { ProcessRole, Service, ServiceOptions } from './service.ts'
+
+/**
+ * The only place that listens and handles signals. On SIGTERM/SIGINT: stop taking HTTP requests and
+ * jobs, let running jobs finish (bounded by SHUTDOWN_TIMEOUT_MS), close pools, stop an embedded
+ * database. A second signal or the deadline ends the process.
+ */
+export async function serve(options: { config: Config; log: Logger; role: ProcessRole; connectOdoo: ServiceOptions['connectOdoo'] }): Promise<Service> {
+  const { config, log } = options
+  const service = await startService(options)
+  // Margin over the job drain so close-with-grace does not cut a graceful shutdown short.
+  const closeListeners = closeWithGrace({ delay: config.shutdownTimeoutMs + 10_000 }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'shutting down after a fatal error')
+    else log.info({ signal }, 'shutting down')
+    await service.close()
+  })
+  service.app.addHook('onClose', async () => closeListeners.uninstall())
+  await service.app.listen({ host: config.http.host, port: config.http.port })
+  log.info({ role: options.role, docs: config.http.swaggerUi ? '/docs' : undefined }, 'service ready')
+  return service
+}

@@ -1,0 +1,66 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../src/config/env.ts'
+
+const valid = {
+  PII_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  ODOO_URL: 'http://odoo.internal:8069',
+  ODOO_DB: 'shop',
+  ODOO_USERNAME: 'privacy-bot',
+  ODOO_API_KEY: 'secret-api-key'
+}
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message
+    throw error
+  }
+  throw new Error('expected a ConfigError')
+}
+
+t.test('a complete environment gives defaults for everything optional', async (t) => {
+  const config = loadConfig(valid)
+  t.equal(config.http.port, 8080)
+  t.equal(config.http.host, '0.0.0.0')
+  t.equal(config.database.url, undefined, 'no DATABASE_URL means the embedded database')
+  t.equal(config.database.dataDir, '.data')
+  t.equal(config.odoo.protocol, 'auto')
+  t.equal(config.odoo.secret, 'secret-api-key')
+  t.equal(config.crypto.piiKey.length, 32)
+})
+
+t.test('a missing variable is named in one line', async (t) => {
+  const { ODOO_URL: _omitted, ...env } = valid
+  const message = errorOf(env)
+  t.equal(message, 'Invalid configuration: ODOO_URL is required')
+  t.notMatch(message, /\n/)
+})
+
+t.test('an empty variable counts as missing', async (t) => {
+  t.match(errorOf({ ...valid, ODOO_DB: '' }), /ODOO_DB is required/)
+})
+
+t.test('a bad value is named with what is wrong with it', async (t) => {
+  t.match(errorOf({ ...valid, PORT: 'eighty' }), /PORT must be a number/)
+  t.match(errorOf({ ...valid, PORT: '70000' }), /PORT/)
+  t.match(errorOf({ ...valid, ODOO_PROTOCOL: 'soap' }), /ODOO_PROTOCOL/)
+  t.match(errorOf({ ...valid, LOG_LEVEL: 'loud' }), /LOG_LEVEL/)
+  t.match(errorOf({ ...valid, DATABASE_URL: 'mysql://x/y' }), /DATABASE_URL must be a postgres:\/\/ URL/)
+})
+
+t.test('the PII key must be 32 bytes of base64', async (t) => {
+  t.match(errorOf({ ...valid, PII_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') }), /PII_ENCRYPTION_KEY must be 32 bytes/)
+  t.match(errorOf({ ...valid, PII_ENCRYPTION_KEY: 'not base64 at all!' }), /PII_ENCRYPTION_KEY must be 32 bytes/)
+})
+
+t.test('an Odoo password is accepted where no API key is set', async (t) => {
+  const { ODOO_API_KEY: _omitted, ...env } = valid
+  t.equal(loadConfig({ ...env, ODOO_PASSWORD: 'pw' }).odoo.secret, 'pw')
+  t.match(errorOf(env), /ODOO_API_KEY is required \(or set ODOO_PASSWORD\)/)
+})
+
+t.test('error messages never echo secret values', async (t) => {
+  const message = errorOf({ ...valid, PII_ENCRYPTION_KEY: 'c2VjcmV0LXZhbHVlLXRoYXQtbXVzdC1ub3QtbGVhaw==' })
+  t.notMatch(message, /c2VjcmV0/)
+})

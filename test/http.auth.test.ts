@@ -1,0 +1,72 @@
+import t from 'tap'
+import { buildTestApp } from './support/app.ts'
+
+t.test('a protected route without a key is 401 with problem details', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ method: 'GET', url: '/v1/keys' })
+  t.equal(res.statusCode, 401)
+  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(res.json(), { type: 'urn:problem:unauthorized', status: 401, title: 'Unauthorized' })
+})
+
+t.test('an unknown, malformed or revoked key is 401', async (t) => {
+  const { app, apiKeys, auth } = await buildTestApp(t)
+  const wrongSecret = auth.admin.authorization.slice(0, -4) + 'AAAA'
+  for (const authorization of ['Bearer nonsense', 'Basic Zm9vOmJhcg==', wrongSecret]) {
+    const res = await app.inject({ method: 'GET', url: '/v1/keys', headers: { authorization } })
+    t.equal(res.statusCode, 401, authorization.slice(0, 12))
+  }
+  const created = await apiKeys.create({ name: 'soon revoked', role: 'admin' })
+  await apiKeys.revoke(created.id)
+  const res = await app.inject({ method: 'GET', url: '/v1/keys', headers: { authorization: `Bearer ${created.secret}` } })
+  t.equal(res.statusCode, 401)
+})
+
+t.test('each role reaches what it may and gets 403 elsewhere', async (t) => {
+  const { app, auth } = await buildTestApp(t)
+  const expectations = [
+    { url: '/v1/keys', admin: 200, agent: 403, auditor: 403 },
+    { url: '/v1/audit', admin: 200, agent: 403, auditor: 200 },
+    { url: '/v1/audit/verify', admin: 200, agent: 403, auditor: 200 }
+  ] as const
+  for (const expected of expectations) {
+    for (const role of ['admin', 'agent', 'auditor'] as const) {
+      const res = await app.inject({ method: 'GET', url: expected.url, headers: auth[role] })
+      t.equal(res.statusCode, expected[role], `${role} on ${expected.url}`)
+      if (res.statusCode === 403) t.match(res.json(), { type: 'urn:problem:forbidden', detail: /admin/ })
+    }
+  }
+})
+
+t.test('an admin creates a key that is shown once and then works', async (t) => {
+  const { app, auth } = await buildTestApp(t)
+  const created = await app.inject({ method: 'POST', url: '/v1/keys', headers: auth.admin, payload: { name: 'desk', role: 'agent' } })
+  t.equal(created.statusCode, 201)
+  const { key, id } = created.json()
+  t.match(key, /^pbk_[0-9a-f]{12}_/)
+  const listed = (await app.inject({ method: 'GET', url: '/v1/keys', headers: auth.admin })).json()
+  t.notMatch(JSON.stringify(listed), key.split('_')[2], 'the list never shows a secret')
+  t.ok(listed.items.some((k: { id: string }) => k.id === id))
+  const asAgent = await app.inject({ method: 'GET', url: '/v1/audit', headers: { authorization: `Bearer ${key}` } })
+  t.equal(asAgent.statusCode, 403, 'the new key authenticates, as an agent')
+})
+
+t.test('revoking a key over the API is audited, and an unknown id is 404', async (t) => {
+  const { app, auth, audit } = await buildTestApp(t)
+  const { id } = (await app.inject({ method: 'POST', url: '/v1/keys', headers: auth.admin, payload: { name: 'temp', role: 'auditor' } })).json()
+  const revoked = await app.inject({ method: 'DELETE', url: `/v1/keys/${id}`, headers: auth.admin })
+  t.equal(revoked.statusCode, 200)
+  t.ok(revoked.json().revokedAt)
+  const missing = await app.inject({ method: 'DELETE', url: '/v1/keys/000000000000', headers: auth.admin })
+  t.equal(missing.statusCode, 404)
+  t.match(missing.json(), { type: 'urn:problem:not-found' })
+  const entries = await audit.list({ subjectType: 'api_key', limit: 10 })
+  t.same(entries.map((e) => e.action), ['api_key.created', 'api_key.revoked'])
+  t.match(entries[0], { actor: /^key:/ })
+})
+
+t.test('authentication happens before validation: a bad body without a key is 401, not 400', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ method: 'POST', url: '/v1/keys', payload: { role: 'wizard' } })
+  t.equal(res.statusCode, 401)
+})

@@ -1,0 +1,73 @@
+import t from 'tap'
+import { buildTestApp } from './support/app.ts'
+
+t.test('a validation error is 400 problem details with the field errors', async (t) => {
+  const { app, auth } = await buildTestApp(t)
+  const res = await app.inject({ method: 'POST', url: '/v1/keys', headers: auth.admin, payload: { name: '', role: 'wizard' } })
+  t.equal(res.statusCode, 400)
+  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+  const body = res.json()
+  t.match(body, { type: 'urn:problem:validation', title: 'Validation failed', status: 400, requestId: String })
+  t.same(body.errors.map((e: { path: string }) => e.path).sort(), ['body.name', 'body.role'])
+})
+
+t.test('malformed JSON is a 400 problem, not a 500', async (t) => {
+  const { app, auth } = await buildTestApp(t)
+  const res = await app.inject({ method: 'POST', url: '/v1/keys', headers: { ...auth.admin, 'content-type': 'application/json' }, payload: '{"name": ' })
+  t.equal(res.statusCode, 400)
+  t.match(res.json(), { status: 400, type: /^urn:problem:/ })
+})
+
+t.test('an unknown route is a 404 problem', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ method: 'GET', url: '/v1/nothing-here?email=a@b.c' })
+  t.equal(res.statusCode, 404)
+  t.match(res.json(), { type: 'urn:problem:not-found', detail: 'No route GET /v1/nothing-here.' })
+})
+
+t.test('a query parameter of the wrong type is a 400 naming it', async (t) => {
+  const { app, auth } = await buildTestApp(t)
+  const res = await app.inject({ method: 'GET', url: '/v1/audit?limit=lots', headers: auth.admin })
+  t.equal(res.statusCode, 400)
+  t.match(res.json().errors, [{ path: 'querystring.limit' }])
+})
+
+t.test('every response carries a request id; a sane incoming one is kept', async (t) => {
+  const { app } = await buildTestApp(t)
+  const generated = await app.inject({ method: 'GET', url: '/health/live' })
+  t.match(generated.headers['x-request-id'], /^[0-9a-f-]{36}$/)
+  const kept = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'trace-123' } })
+  t.equal(kept.headers['x-request-id'], 'trace-123')
+  const replaced = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'bad id with spaces <script>' } })
+  t.match(replaced.headers['x-request-id'], /^[0-9a-f-]{36}$/)
+})
+
+t.test('readiness reports the database and Odoo separately', async (t) => {
+  const down = async () => {
+    throw new Error('connect ECONNREFUSED 127.0.0.1:8069')
+  }
+  const { app } = await buildTestApp(t, { health: { database: async () => undefined, odoo: down } })
+  const degraded = await app.inject({ method: 'GET', url: '/health/ready' })
+  t.equal(degraded.statusCode, 200, 'the API still serves while Odoo is down')
+  t.match(degraded.json(), { status: 'degraded', checks: { database: { status: 'up' }, odoo: { status: 'down', error: /ECONNREFUSED/ } } })
+})
+
+t.test('readiness is 503 when the database does not answer', async (t) => {
+  const never = () => new Promise<void>(() => undefined)
+  const { app } = await buildTestApp(t, { health: { database: never, odoo: async () => undefined } })
+  const res = await app.inject({ method: 'GET', url: '/health/ready' })
+  t.equal(res.statusCode, 503)
+  t.match(res.json(), { status: 'not_ready', checks: { database: { status: 'down', error: /no answer/ }, odoo: { status: 'up' } } })
+})
+
+t.test('Swagger UI and the OpenAPI document are served', async (t) => {
+  const { app } = await buildTestApp(t)
+  const doc = await app.inject({ method: 'GET', url: '/openapi.json' })
+  t.equal(doc.statusCode, 200)
+  t.equal(doc.json().openapi, '3.1.0')
+  t.ok(doc.json().components.securitySchemes.apiKey)
+  t.same(doc.json().paths['/v1/keys'].get.security, [{ apiKey: [] }])
+  const ui = await app.inject({ method: 'GET', url: '/docs/' })
+  t.equal(ui.statusCode, 200)
+  t.match(ui.body, /swagger/i)
+})

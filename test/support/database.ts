@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts'
+import type { EmbeddedDatabase } from '../../src/db/embedded-postgres.ts'
+import { createLogger } from '../../src/log/logger.ts'
+
+interface Teardown {
+  teardown(fn: () => Promise<void> | void): void
+}
+
+let embedded: Promise<EmbeddedDatabase> | undefined
+
+/**
+ * A fresh, empty database for one test file, so files run in parallel without seeing each
+ * other's rows, queues or audit chains. It lives on DATABASE_URL's server, or on an embedded
+ * PostgreSQL started for this test process when no DATABASE_URL is given.
+ */
+export async function createTestDatabase(t: Teardown): Promise<string> {
+  const external = process.env.DATABASE_URL
+  const serverUrl = external ?? (await embeddedServer(t)).url
+  const name = `pb_test_${randomBytes(6).toString('hex')}`
+  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`))
+  // An embedded server is removed whole when the file ends; a shared one keeps no leftovers.
+  if (external) t.teardown(() => withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)))
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+async function embeddedServer(t: Teardown): Promise<EmbeddedDatabase> {
+  if (!embedded) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pb-test-pg-'))
+    embedded = freePort().then((port) => startEmbeddedPostgres({ dataDir, port, log: createLogger({ level: 'warn' }) }))
+    const started = await embedded
+    t.teardown(async () => {
+      await started.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    })
+  }
+  return embedded
+}
+
+async function withAdminClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
