@@ -12,5 +12,5 @@ export default tseslint.config(
       'no-console': 'error'
     }
   },
-  { files: ['src/cli/**', 'bench/**', 'scripts/**'], rules: { 'no-console': 'off' } }
+  { files: ['src/cli.ts', 'src/cli/**', 'bench/**', 'scripts/**', 'test/odoo-simulator/cli.ts'], rules: { 'no-console': 'off' } }
 )

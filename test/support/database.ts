@@ -25,7 +25,7 @@ export async function createTestDatabase(t: Teardown): Promise<string> {
   const name = `pb_test_${randomBytes(6).toString('hex')}`
   await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`))
   // An embedded server is removed whole when the file ends; a shared one keeps no leftovers.
-  if (external) t.teardown(() => withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)))
+  if (external) t.teardown(() => withAdminClient(serverUrl, async (client) => void (await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))))
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   return url.toString()

@@ -1,0 +1,94 @@
+import t from 'tap'
+import type { Test } from 'tap'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort } from './support/database.ts'
+import { TEST_PII_KEY } from './support/config.ts'
+import { finished, runCli, startCli } from './support/cli.ts'
+
+async function embeddedEnv(t: Test): Promise<Record<string, string>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pb-smoke-'))
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  return {
+    DATA_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(await freePort()),
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    PII_ENCRYPTION_KEY: TEST_PII_KEY,
+    ODOO_URL: `http://127.0.0.1:${await freePort()}`,
+    ODOO_DB: 'shop',
+    ODOO_USERNAME: 'admin',
+    ODOO_API_KEY: 'not-used',
+    LOG_LEVEL: 'info'
+  }
+}
+
+async function waitForReady(url: string, attempts = 120): Promise<Response> {
+  for (let i = 0; i < attempts; i++) {
+    const response = await fetch(url).catch(() => undefined)
+    if (response) return response
+    await sleep(250)
+  }
+  throw new Error(`${url} never answered`)
+}
+
+t.test('with no DATABASE_URL the service runs on an embedded PostgreSQL and shuts down cleanly', async (t) => {
+  const env = await embeddedEnv(t)
+  const service = startCli(['serve'], env)
+  t.teardown(() => void service.kill('SIGKILL'))
+  const ready = await waitForReady(`http://127.0.0.1:${env.PORT}/health/ready`)
+  t.equal(ready.status, 200)
+  t.match(await ready.json(), { status: 'degraded', checks: { database: { status: 'up' }, odoo: { status: 'down' } } }, 'Odoo is reported down, the database up')
+  t.ok(existsSync(join(env.DATA_DIR ?? '', 'postgres', 'postmaster.pid')), 'the embedded server runs in DATA_DIR')
+
+  const keys = await runCli(['keys', 'create', '--role', 'admin', '--name', 'smoke', '--json'], env)
+  t.equal(keys.code, 0, 'a command beside the running service uses its embedded database')
+  const { key } = JSON.parse(keys.stdout)
+  const listed = await fetch(`http://127.0.0.1:${env.PORT}/v1/keys`, { headers: { authorization: `Bearer ${key}` } })
+  t.equal(listed.status, 200, 'the key created from the CLI works against the service')
+
+  service.kill('SIGTERM')
+  const result = await finished(service)
+  t.equal(result.code, 0, 'exits 0 on SIGTERM')
+  t.match(result.stdout, /shutting down/)
+  t.match(result.stdout, /embedded PostgreSQL stopped/)
+  t.notOk(existsSync(join(env.DATA_DIR ?? '', 'postgres', 'postmaster.pid')), 'the embedded server is stopped')
+})
+
+t.test('a bad configuration stops start-up with one line naming the variable', async (t) => {
+  const env = await embeddedEnv(t)
+  const result = await runCli(['serve'], { ...env, PORT: 'eighty', ODOO_URL: '' })
+  t.equal(result.code, 2)
+  t.equal(result.stderr.trim(), 'Invalid configuration: PORT must be a number; ODOO_URL is required')
+  t.notMatch(result.stderr, /\n\s+at /, 'no stack trace')
+})
+
+t.test('keys are created, listed without secrets and revoked from the command line', async (t) => {
+  const env = { ...(await embeddedEnv(t)), DATABASE_URL: process.env.DATABASE_URL ?? '' }
+  if (!env.DATABASE_URL) delete (env as Record<string, string>).DATABASE_URL
+  const created = await runCli(['keys', 'create', '--role', 'agent', '--name', 'desk', '--json'], env)
+  t.equal(created.code, 0, created.stderr)
+  const { id, key } = JSON.parse(created.stdout)
+  const listed = await runCli(['keys', 'list'], env)
+  t.match(listed.stdout, id)
+  t.notMatch(listed.stdout, key.split('_')[2])
+  const revoked = await runCli(['keys', 'revoke', id], env)
+  t.equal(revoked.code, 0)
+  t.match((await runCli(['keys', 'list', '--json'], env)).stdout, /"revokedAt":"20/)
+  const unknown = await runCli(['keys', 'revoke', 'ffffffffffff'], env)
+  t.equal(unknown.code, 2)
+  t.equal(unknown.stderr.trim(), 'No API key has the id ffffffffffff.')
+  const badRole = await runCli(['keys', 'create', '--role', 'wizard', '--name', 'x'], env)
+  t.not(badRole.code, 0)
+  t.match(badRole.stderr, /Allowed choices are admin, agent, auditor/)
+})
+
+t.test('audit verify exits 0 on an intact chain', async (t) => {
+  const env = await embeddedEnv(t)
+  if (process.env.DATABASE_URL) Object.assign(env, { DATABASE_URL: process.env.DATABASE_URL })
+  const result = await runCli(['audit', 'verify'], env)
+  t.equal(result.code, 0, result.stderr)
+  t.match(result.stdout, /Audit trail intact/)
+})
