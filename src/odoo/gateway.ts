@@ -1,0 +1,160 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import type { Logger } from 'pino'
+import type { OdooConfig } from '../config/env.ts'
+import { createCallRunner } from './call-runner.ts'
+import { createConcurrencyLimit } from './concurrency-limit.ts'
+import { createOdooConnection } from './connection.ts'
+import { createHttpClient } from './http-client.ts'
+import { oncePerKey } from './memo.ts'
+import type { OdooCall } from './odoo-call.ts'
+import type { OdooContext, OdooDomain, OdooFieldInfo, OdooRecord, OdooValues } from './odoo-types.ts'
+import type { OdooProtocol, OdooServerVersion } from './transport.ts'
+import { walkByWriteDate, type WalkOptions, type WalkPage } from './write-date-walk.ts'
+
+export interface SearchReadOptions {
+  fields: readonly string[]
+  limit?: number
+  offset?: number
+  order?: string
+  context?: OdooContext
+}
+
+export interface CallOptions {
+  context?: OdooContext
+}
+
+export type AccessOperation = 'read' | 'write' | 'create' | 'unlink'
+
+/** The service's only way into Odoo. Every method may reject with an `OdooError` subclass. */
+export interface OdooGateway {
+  version(): Promise<OdooServerVersion>
+  /** The protocol in use: the configured one, or the one `auto` chose for this server. */
+  protocol(): Promise<OdooProtocol>
+  /** The uid of the configured user, asked once per connection. */
+  authenticate(): Promise<number>
+  searchRead(model: string, domain: OdooDomain, options: SearchReadOptions): Promise<OdooRecord[]>
+  searchCount(model: string, domain: OdooDomain, options?: CallOptions): Promise<number>
+  /** Missing ids are left out of the result, as Odoo does. */
+  read(model: string, ids: readonly number[], fields: readonly string[], options?: CallOptions): Promise<OdooRecord[]>
+  /** One call for all the ids, with the same values: batch redaction relies on it. */
+  write(model: string, ids: readonly number[], values: OdooValues, options?: CallOptions): Promise<void>
+  create(model: string, values: OdooValues, options?: CallOptions): Promise<number>
+  unlink(model: string, ids: readonly number[], options?: CallOptions): Promise<void>
+  fieldsGet(model: string, attributes?: readonly string[]): Promise<Record<string, Record<string, unknown>>>
+  /** The model's fields on this server, asked once per connection. */
+  fieldsOf(model: string): Promise<Record<string, OdooFieldInfo>>
+  /** The wanted fields that exist on this server, in the order given (e.g. no `mobile` on Odoo 19). */
+  availableFields(model: string, wanted: readonly string[]): Promise<string[]>
+  /** Whether the configured user has this access right on the model. */
+  hasAccess(model: string, operation: AccessOperation): Promise<boolean>
+  /** Pages of the domain's records in write_date order, resumable from a stored cursor. */
+  walk(model: string, options: WalkOptions & CallOptions): AsyncIterable<WalkPage>
+  /** A cheap call with a short deadline, for the readiness probe; rejects while Odoo does not answer. */
+  ping(signal?: AbortSignal): Promise<void>
+  /** Closes the keep-alive connections. */
+  close(): Promise<void>
+}
+
+export interface OdooGatewayDeps {
+  log: Logger
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+const PING_TIMEOUT_MS = 5_000
+const FIELD_ATTRIBUTES = ['string', 'type', 'relation', 'required', 'readonly']
+
+/** Builds the gateway without calling Odoo: the protocol is detected on first use. */
+export function createOdooGateway(config: OdooConfig, deps: OdooGatewayDeps): OdooGateway {
+  const log = deps.log.child({ component: 'odoo' })
+  // One connection more than the call limit, for the readiness probe that bypasses it.
+  const http = createHttpClient({ maxConnections: config.maxConcurrency + 1 })
+  const run = createCallRunner({
+    log,
+    limit: createConcurrencyLimit(config.maxConcurrency),
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+    retryBaseMs: config.retryBaseMs,
+    sleep: deps.sleep ?? ((ms) => delay(ms)),
+    random: deps.random ?? Math.random
+  })
+  const connection = createOdooConnection(config, http, run)
+
+  async function execute<T>(call: OdooCall, retryable: boolean): Promise<T> {
+    // Resolved before taking a slot of the concurrency limit, which these calls need themselves.
+    const transport = await connection.transport()
+    const uid = await connection.uid()
+    const description = { model: call.model, method: call.method, ids: call.ids?.length, retryable }
+    return run(description, async (signal) => (await transport.execute(call, uid, signal)) as T)
+  }
+
+  const fieldsOf = oncePerKey((model) =>
+    execute<Record<string, OdooFieldInfo>>({ model, method: 'fields_get', params: { attributes: FIELD_ATTRIBUTES } }, true)
+  )
+
+  const gateway: OdooGateway = {
+    version: () => connection.serverVersion(),
+    protocol: async () => (await connection.transport()).protocol,
+    authenticate: () => connection.uid(),
+
+    searchRead: (model, domain, { fields, limit, offset, order, context }) =>
+      execute({ model, method: 'search_read', params: { domain, fields, limit, offset, order, context } }, true),
+
+    searchCount: (model, domain, options = {}) =>
+      execute({ model, method: 'search_count', params: { domain, context: options.context } }, true),
+
+    async read(model, ids, fields, options = {}) {
+      if (ids.length === 0) return []
+      return execute({ model, method: 'read', ids, params: { fields, context: options.context } }, true)
+    },
+
+    // Writing the same values again leaves the same record: safe to retry.
+    async write(model, ids, values, options = {}) {
+      if (ids.length === 0) return
+      await execute({ model, method: 'write', ids, params: { vals: values, context: options.context } }, true)
+    },
+
+    // Never retried: a create whose answer was lost may have happened, and a retry would duplicate it.
+    async create(model, values, options = {}) {
+      const created = await execute<number | number[]>({ model, method: 'create', params: { vals_list: [values], context: options.context } }, false)
+      return Array.isArray(created) ? (created[0] ?? Number.NaN) : created
+    },
+
+    async unlink(model, ids, options = {}) {
+      if (ids.length === 0) return
+      await execute({ model, method: 'unlink', ids, params: { context: options.context } }, false)
+    },
+
+    fieldsGet: (model, attributes) => execute({ model, method: 'fields_get', params: { attributes } }, true),
+    fieldsOf,
+
+    async availableFields(model, wanted) {
+      const existing = await fieldsOf(model)
+      return wanted.filter((field) => Object.hasOwn(existing, field))
+    },
+
+    async hasAccess(model, operation) {
+      const { major } = await connection.serverVersion()
+      // Odoo 18 replaced check_access_rights (deprecated, removed after 19.0) by has_access, which
+      // checks the model's access rights when called on no records.
+      if (major >= 18) return execute({ model, method: 'has_access', ids: [], params: { operation } }, true)
+      return execute({ model, method: 'check_access_rights', params: { operation, raise_exception: false } }, true)
+    },
+
+    walk(model, { context, ...options }) {
+      return walkByWriteDate((domain, page) => gateway.searchRead(model, domain, { ...page, context }), options)
+    },
+
+    async ping(signal) {
+      const probe = connection.versionProbe()
+      await run({ method: 'version', retryable: false }, (deadline) => probe.serverVersion(deadline), {
+        signal,
+        timeoutMs: Math.min(config.timeoutMs, PING_TIMEOUT_MS),
+        unlimited: true
+      })
+    },
+
+    close: () => http.close()
+  }
+  return gateway
+}
