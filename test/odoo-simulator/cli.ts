@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util'
+import { startOdooSimulator } from './index.ts'
+
+/**
+ * Runs the simulator until SIGTERM/SIGINT:
+ *   node test/odoo-simulator/cli.ts --version 18 --port 8069 --orders 300 --seed 1 [--db shop]
+ * and prints one JSON line {url, db, login, password, apiKey, version} once it listens.
+ */
+const { values } = parseArgs({
+  options: {
+    version: { type: 'string', default: '18' },
+    port: { type: 'string', default: '0' },
+    host: { type: 'string', default: '127.0.0.1' },
+    orders: { type: 'string', default: '60' },
+    seed: { type: 'string', default: '1' },
+    db: { type: 'string', default: 'shop' },
+  },
+})
+
+const version = Number(values.version)
+if (version !== 16 && version !== 18 && version !== 19) {
+  process.stderr.write(`--version must be 16, 18 or 19, not ${values.version}\n`)
+  process.exit(2)
+}
+
+const simulator = await startOdooSimulator({
+  version,
+  host: values.host,
+  port: Number(values.port),
+  orders: Number(values.orders),
+  seed: Number(values.seed),
+  db: values.db,
+})
+const { url, db, login, password, apiKey } = simulator
+process.stdout.write(`${JSON.stringify({ url, db, login, password, apiKey, version })}\n`)
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    void simulator.close().then(() => process.exit(0))
+  })
+}

@@ -1,0 +1,121 @@
+import { missingRecord, OdooError, serializationFailure } from './errors.ts'
+import type { HttpReply, ObjectCall, Protocol } from './protocol/http-reply.ts'
+import { html } from './protocol/http-reply.ts'
+
+export interface FaultMatch {
+  model?: string
+  method?: string
+  protocol?: Protocol
+}
+
+export type OdooFaultKind = 'AccessError' | 'ValidationError' | 'UserError' | 'MissingError' | 'SerializationFailure'
+
+/** Makes the simulator misbehave the way production does: slow answers, proxy errors, hangs, Odoo exceptions. */
+export interface FaultInjector {
+  /** Delay added to every request; 0 clears it. */
+  latency(ms: number): void
+  /** The next matching requests get an HTML error page from the reverse proxy in front of Odoo. */
+  failNext(options: { status: 502 | 503 | 504; times?: number; match?: FaultMatch }): void
+  /** The next matching requests are accepted and never answered (until the client or the simulator closes). */
+  hangNext(options?: { times?: number; match?: FaultMatch }): void
+  /** The next matching requests raise this Odoo exception, in the envelope of their protocol. */
+  odooFaultNext(options: { kind: OdooFaultKind; times?: number; match?: FaultMatch; message?: string }): void
+  clear(): void
+}
+
+/** What the server should do instead of answering normally. */
+export type Disruption = { kind: 'reply'; reply: HttpReply } | { kind: 'hang' } | { kind: 'raise'; error: OdooError }
+
+type Action = { kind: 'fail'; status: 502 | 503 | 504 } | { kind: 'hang' } | { kind: 'odoo'; fault: OdooFaultKind; message?: string }
+
+interface Rule {
+  action: Action
+  remaining: number
+  match: FaultMatch
+}
+
+export interface RequestTraits {
+  protocol?: Protocol
+  call?: ObjectCall
+  method?: string
+}
+
+export class FaultRules implements FaultInjector {
+  #latency = 0
+  #rules: Rule[] = []
+
+  get delay(): number {
+    return this.#latency
+  }
+
+  latency(ms: number): void {
+    this.#latency = Math.max(0, ms)
+  }
+
+  failNext(options: { status: 502 | 503 | 504; times?: number; match?: FaultMatch }): void {
+    this.#add({ kind: 'fail', status: options.status }, options)
+  }
+
+  hangNext(options: { times?: number; match?: FaultMatch } = {}): void {
+    this.#add({ kind: 'hang' }, options)
+  }
+
+  odooFaultNext(options: { kind: OdooFaultKind; times?: number; match?: FaultMatch; message?: string }): void {
+    this.#add({ kind: 'odoo', fault: options.kind, ...(options.message === undefined ? {} : { message: options.message }) }, options)
+  }
+
+  clear(): void {
+    this.#rules = []
+    this.#latency = 0
+  }
+
+  /** The disruption for this request, if a rule matches it (using up one of the rule's times). */
+  take(request: RequestTraits): Disruption | undefined {
+    // An Odoo exception needs a protocol to travel in; plain HTTP pages (404...) cannot carry one.
+    const rule = this.#rules.find((r) => matches(r.match, request) && (r.action.kind !== 'odoo' || request.protocol !== undefined))
+    if (!rule) return undefined
+    rule.remaining -= 1
+    if (rule.remaining <= 0) this.#rules = this.#rules.filter((r) => r !== rule)
+    const { action } = rule
+    if (action.kind === 'fail') return { kind: 'reply', reply: proxyErrorPage(action.status) }
+    if (action.kind === 'hang') return { kind: 'hang' }
+    return { kind: 'raise', error: injectedError(action.fault, request.call, action.message) }
+  }
+
+  #add(action: Action, options: { times?: number; match?: FaultMatch }): void {
+    this.#rules.push({ action, remaining: options.times ?? 1, match: options.match ?? {} })
+  }
+}
+
+function matches(match: FaultMatch, request: RequestTraits): boolean {
+  return (
+    (match.protocol === undefined || match.protocol === request.protocol) &&
+    (match.model === undefined || match.model === request.call?.model) &&
+    (match.method === undefined || match.method === (request.call?.method ?? request.method))
+  )
+}
+
+const REASONS = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' } as const
+
+/** What nginx answers when Odoo behind it is down, restarting or too slow. */
+function proxyErrorPage(status: 502 | 503 | 504): HttpReply {
+  const title = `${status} ${REASONS[status]}`
+  return html(status, `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`)
+}
+
+function injectedError(kind: OdooFaultKind, call: ObjectCall | undefined, message: string | undefined): OdooError {
+  const model = call?.model ?? 'res.partner'
+  switch (kind) {
+    case 'SerializationFailure':
+      // Odoo retries a transaction on this error a few times, then lets it through as is.
+      return serializationFailure(message)
+    case 'MissingError':
+      return message === undefined ? missingRecord(model, call?.ids ?? [], 2) : new OdooError({ exception: 'odoo.exceptions.MissingError', message })
+    case 'AccessError':
+      return new OdooError({ exception: 'odoo.exceptions.AccessError', message: message ?? `You are not allowed to access '${model}' (${model}) records.\n\nContact your administrator to request access if necessary.` })
+    case 'ValidationError':
+      return new OdooError({ exception: 'odoo.exceptions.ValidationError', message: message ?? 'The operation cannot be completed: the values do not pass validation.' })
+    case 'UserError':
+      return new OdooError({ exception: 'odoo.exceptions.UserError', message: message ?? 'The operation cannot be completed.' })
+  }
+}

@@ -1,0 +1,102 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Answer } from './http-server.ts'
+import { RestartableServer } from './http-server.ts'
+import { FaultRules } from './faults.ts'
+import type { FaultInjector } from './faults.ts'
+import type { IncomingRequest, Protocol } from './protocol/http-reply.ts'
+import { route } from './protocol/router.ts'
+import type { RawRequest } from './protocol/router.ts'
+import { RpcServices } from './protocol/rpc-services.ts'
+import { Sessions } from './protocol/web.ts'
+import { createShopDatabase } from './shop-database.ts'
+import type { SimulatorStore } from './store.ts'
+
+export type { FaultInjector, FaultMatch, OdooFaultKind } from './faults.ts'
+export type { Protocol } from './protocol/http-reply.ts'
+export type { Row, StoredValue } from './schema.ts'
+export type { SimulatorStore, UpdateOptions } from './store.ts'
+export { CHANNELS } from './generate.ts'
+
+export interface SimulatorOptions {
+  version?: 16 | 18 | 19
+  db?: string
+  /** the generated data is a pure function of seed and counts (and of the clock, for dates) */
+  seed?: number
+  /** generated sale orders */
+  orders?: number
+  /** the simulator's clock: write_date, create_date, tracking dates */
+  now?: () => Date
+  host?: string
+  port?: number
+}
+
+export interface RecordedCall {
+  protocol: Protocol
+  model: string
+  method: string
+  ids?: number[]
+  at: Date
+  context?: object
+}
+
+export interface OdooSimulator {
+  readonly url: string
+  readonly version: 16 | 18 | 19
+  readonly db: string
+  readonly login: string
+  readonly password: string
+  /** an API key of the admin: works wherever the password does, and as JSON-2 bearer on 19 */
+  readonly apiKey: string
+  /** an internal user without Sales/Inventory rights: AccessError on sale.order, may read but not write res.partner */
+  readonly limitedUser: { login: string; password: string; apiKey: string }
+  readonly store: SimulatorStore
+  readonly faults: FaultInjector
+  /** every object call received, in order */
+  readonly calls: ReadonlyArray<RecordedCall>
+  /** closes the listener (dropping open connections) and listens again on the same port; data is kept */
+  restart(): Promise<void>
+  close(): Promise<void>
+}
+
+/** Starts an HTTP server playing Odoo 16, 18 or 19 over XML-RPC, JSON-RPC, the web routes and JSON-2. */
+export async function startOdooSimulator(options: SimulatorOptions = {}): Promise<OdooSimulator> {
+  const version = options.version ?? 18
+  const now = options.now ?? (() => new Date())
+  const database = createShopDatabase({ version, db: options.db ?? 'shop', seed: options.seed ?? 1, orders: options.orders ?? 60, now })
+  const endpoints = { database, services: new RpcServices(database), sessions: new Sessions() }
+  const faults = new FaultRules()
+  const calls: RecordedCall[] = []
+
+  const handle = async (request: RawRequest): Promise<Answer> => {
+    const routed = route(endpoints, request)
+    const incoming = 'execute' in routed ? routed : undefined
+    if (incoming?.call) calls.push({ protocol: incoming.protocol, ...incoming.call, at: now() })
+    if (faults.delay > 0) await sleep(faults.delay)
+    const disruption = faults.take(incoming ?? {})
+    if (disruption?.kind === 'hang') return 'hang'
+    if (disruption?.kind === 'reply') return disruption.reply
+    if (disruption?.kind === 'raise') return (incoming as IncomingRequest).fail(disruption.error)
+    return incoming ? incoming.execute() : (routed as Exclude<typeof routed, IncomingRequest>)
+  }
+
+  const server = new RestartableServer(handle)
+  const host = options.host ?? '127.0.0.1'
+  await server.listen(host, options.port ?? 0)
+  const admin = database.accounts.byUid(2)
+  const limited = database.accounts.byLogin('clerk')
+  if (!admin || !limited) throw new Error('the simulator database lacks its users')
+  return {
+    url: `http://${host}:${server.port}`,
+    version,
+    db: database.name,
+    login: admin.login,
+    password: admin.password,
+    apiKey: admin.apiKey,
+    limitedUser: { login: limited.login, password: limited.password, apiKey: limited.apiKey },
+    store: database.store,
+    faults,
+    calls,
+    restart: () => server.restart(),
+    close: () => server.close(),
+  }
+}

@@ -1,0 +1,36 @@
+import type { ModelDef, RecordSource, Schema, Version } from '../schema.ts'
+import { irModelFields, resCompany, resCountry, resCountryState, resCurrency, resUsers } from './base.ts'
+import { mailMessage, mailTrackingValue } from './mail.ts'
+import { resPartner } from './res-partner.ts'
+import { saleOrder } from './sale-order.ts'
+import { crmTag, crmTeam } from './sales-team.ts'
+import { stockPicking } from './stock-picking.ts'
+
+/** The models of a database with Sales, Inventory and Contacts installed, as a given Odoo version has them. */
+export function buildSchema(version: Version): Schema {
+  const models = new Map<string, ModelDef>()
+  const describe = (model: string): string => models.get(model)?.description ?? model
+  const describeRecord = (model: string, id: number, source: RecordSource): string | false => {
+    const def = models.get(model)
+    const row = source.get(model, id)
+    return def && row ? def.displayName(row, source) : false
+  }
+  for (const def of [
+    resPartner(version),
+    saleOrder(version),
+    stockPicking(),
+    crmTeam(),
+    crmTag(),
+    resUsers(),
+    resCompany(),
+    resCountry(),
+    resCountryState(),
+    resCurrency(),
+    irModelFields(version, describe),
+    mailMessage(version, describeRecord),
+    mailTrackingValue(version),
+  ]) {
+    models.set(def.name, def)
+  }
+  return models
+}

@@ -1,0 +1,44 @@
+/** A small seeded PRNG (mulberry32): the simulator never uses Math.random, so data is reproducible. */
+export class Prng {
+  #state: number
+
+  constructor(seed: number) {
+    this.#state = seed >>> 0
+  }
+
+  /** A float in [0, 1). */
+  next(): number {
+    this.#state = (this.#state + 0x6d2b79f5) >>> 0
+    let t = this.#state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+
+  /** An integer in [min, max]. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1))
+  }
+
+  chance(probability: number): boolean {
+    return this.next() < probability
+  }
+
+  pick<T>(items: readonly T[]): T {
+    const item = items[Math.floor(this.next() * items.length)]
+    if (item === undefined) throw new Error('cannot pick from an empty list')
+    return item
+  }
+
+  digits(count: number): string {
+    let out = ''
+    for (let i = 0; i < count; i++) out += String(this.int(0, 9))
+    return out
+  }
+
+  hex(count: number): string {
+    let out = ''
+    for (let i = 0; i < count; i++) out += this.int(0, 15).toString(16).toUpperCase()
+    return out
+  }
+}
