@@ -84,6 +84,6 @@ t.test('an HTML answer (a wrong X-Odoo-Database gets a 404 page) and a 504 are O
 })
 
 t.test('the server version is read from GET /web/version', async (t) => {
-  odoo().get('/erp/web/version').reply(200, { server_version: '19.0', server_version_info: [19, 0, 0, 'final', 0, ''] }, JSON_TYPE)
+  odoo().get('/erp/web/version').reply(200, { version_info: [19, 0, 0, 'final', 0, ''], version: '19.0' }, JSON_TYPE)
   t.same(await transport.serverVersion(signal()), { serverVersion: '19.0', major: 19 })
 })

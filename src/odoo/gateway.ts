@@ -4,6 +4,7 @@ import type { OdooConfig } from '../config/env.ts'
 import { createCallRunner } from './call-runner.ts'
 import { createConcurrencyLimit } from './concurrency-limit.ts'
 import { createOdooConnection } from './connection.ts'
+import { OdooUnexpectedError } from './errors.ts'
 import { createHttpClient } from './http-client.ts'
 import { oncePerKey } from './memo.ts'
 import type { OdooCall } from './odoo-call.ts'
@@ -117,7 +118,9 @@ export function createOdooGateway(config: OdooConfig, deps: OdooGatewayDeps): Od
     // Never retried: a create whose answer was lost may have happened, and a retry would duplicate it.
     async create(model, values, options = {}) {
       const created = await execute<number | number[]>({ model, method: 'create', params: { vals_list: [values], context: options.context } }, false)
-      return Array.isArray(created) ? (created[0] ?? Number.NaN) : created
+      const id = Array.isArray(created) ? created[0] : created
+      if (typeof id !== 'number') throw new OdooUnexpectedError('create answered no id', { model, method: 'create' })
+      return id
     },
 
     async unlink(model, ids, options = {}) {

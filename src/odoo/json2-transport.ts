@@ -26,7 +26,9 @@ export function createJson2Transport({ baseUrl, db, secret, http }: OdooTranspor
     async serverVersion(signal) {
       const response = await http.send({ method: 'GET', url: new URL('web/version', baseUrl), headers: {}, signal })
       if (response.status !== 200) throw unavailable(response)
-      return toServerVersion(parseResult(response))
+      // `/web/version` names the fields of `common.version` differently.
+      const { version, version_info } = parseResult(response) as { version?: unknown; version_info?: unknown }
+      return toServerVersion({ server_version: version, server_version_info: version_info })
     },
     async authenticate(signal) {
       const context = (await execute({ model: 'res.users', method: 'context_get', params: {} }, signal)) as { uid?: unknown }

@@ -27,7 +27,7 @@ export interface OdooTransport {
   execute(call: OdooCall, uid: number, signal: AbortSignal): Promise<unknown>
 }
 
-/** Reads the answer of `common.version`, which XML-RPC, JSON-RPC and `/web/version` share. */
+/** Reads the answer of `common.version` (XML-RPC and JSON-RPC). */
 export function toServerVersion(result: unknown): OdooServerVersion {
   const info = result as { server_version?: unknown; server_version_info?: unknown } | null
   const serverVersion = typeof info?.server_version === 'string' ? info.server_version : ''
