@@ -8,6 +8,7 @@ import { registerDatabaseCommands } from './cli/database-commands.ts'
 import { registerKeysCommands } from './cli/keys-command.ts'
 import { registerOpenApiCommand } from './cli/openapi-command.ts'
 import { registerOdooCommands } from './cli/odoo-command.ts'
+import { registerSyncCommand } from './cli/sync-command.ts'
 
 const program = new Command('privacy-bridge')
   .description('Odoo privacy bridge: order mirror, retention and data-subject rights for a self-hosted Odoo')
@@ -18,6 +19,7 @@ registerServeCommand(program)
 registerDatabaseCommands(program)
 registerKeysCommands(program)
 registerOdooCommands(program)
+registerSyncCommand(program)
 registerOpenApiCommand(program)
 
 loadEnvFile()

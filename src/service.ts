@@ -2,10 +2,10 @@ import type { Config, OdooConfig } from './config/env.ts'
 import type { Clock } from './clock.ts'
 import { systemClock } from './clock.ts'
 import type { Logger } from './log/logger.ts'
-import { createPool, provideDatabaseServer } from './db/database.ts'
+import { createPool, inTransaction, provideDatabaseServer } from './db/database.ts'
 import type { DatabaseServer, Pool } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
-import { startJobRunner } from './jobs/job-runner.ts'
+import { startJobRunner, transactionalDb } from './jobs/job-runner.ts'
 import type { JobRunner } from './jobs/job-runner.ts'
 import type { JobDefinition } from './jobs/job.ts'
 import { createAuditTrail } from './audit/audit-trail.ts'
@@ -13,6 +13,19 @@ import type { AuditTrail } from './audit/audit-trail.ts'
 import { verifyAuditChainJob } from './audit/verify-audit-chain.job.ts'
 import { createApiKeys } from './auth/api-keys.ts'
 import type { ApiKeys } from './auth/api-keys.ts'
+import { createPiiCipher } from './crypto/pii-cipher.ts'
+import type { PiiCipher } from './crypto/pii-cipher.ts'
+import type { OdooGateway } from './odoo/gateway.ts'
+import { createChannelClassifier } from './mirror/channels.ts'
+import { createOrderSync } from './mirror/order-sync.ts'
+import type { OrderSync } from './mirror/order-sync.ts'
+import { createSyncRuns } from './mirror/sync-runs.ts'
+import type { SyncRuns } from './mirror/sync-runs.ts'
+import { createSyncCoordinator } from './mirror/sync-coordinator.ts'
+import type { RunSync } from './mirror/sync-coordinator.ts'
+import { reconcileDeletedOrders } from './mirror/reconcile.ts'
+import { reconcileJob, SYNC_QUEUE, SYNC_RECORD_QUEUE, syncJob, syncRecordJob } from './mirror/mirror-jobs.ts'
+import { createOrderViews } from './mirror/order-views.ts'
 import { buildApp } from './http/app.ts'
 import type { App } from './http/app.ts'
 import { SERVICE_VERSION } from './version.ts'
@@ -20,27 +33,26 @@ import { SERVICE_VERSION } from './version.ts'
 /** `api` serves HTTP and enqueues; `worker` runs jobs and schedules (and only health routes); `all` both. */
 export type ProcessRole = 'api' | 'worker' | 'all'
 
-/** What the service needs of its Odoo connection at this level; the gateway provides it. */
-export interface OdooConnection {
-  ping(signal?: AbortSignal): Promise<unknown>
-  close(): Promise<void>
-}
-
 export interface ServiceOptions {
   config: Config
   log: Logger
   role: ProcessRole
-  connectOdoo: (config: OdooConfig, log: Logger) => OdooConnection
+  connectOdoo: (config: OdooConfig, log: Logger) => OdooGateway
   clock?: Clock
   /** Extra queues, for tests that need a job of their own. */
   extraJobs?: (deps: ServiceParts) => JobDefinition<object>[]
 }
 
+/** The domain services, built once and shared by the HTTP app, the jobs and the CLI. */
 export interface ServiceParts {
   pool: Pool
   audit: AuditTrail
   apiKeys: ApiKeys
-  odoo: OdooConnection
+  odoo: OdooGateway
+  cipher: PiiCipher
+  orderSync: OrderSync
+  syncRuns: SyncRuns
+  runSync: RunSync
   clock: Clock
   log: Logger
 }
@@ -51,6 +63,36 @@ export interface Service extends ServiceParts {
   jobs: JobRunner
   /** Stops HTTP, lets running jobs finish (bounded), closes the pools, stops an embedded database. */
   close(): Promise<void>
+}
+
+/** Wires the domain services over a pool and an Odoo gateway; used by the service and by CLI commands. */
+export function createServiceParts(deps: { config: Config; pool: Pool; odoo: OdooGateway; clock: Clock; log: Logger }): ServiceParts {
+  const { config, pool, odoo, clock, log } = deps
+  const cipher = createPiiCipher({ current: config.crypto.piiKey, previous: config.crypto.previousPiiKeys })
+  const orderSync = createOrderSync({ pool, odoo, cipher, clock, log, classify: createChannelClassifier(config.mirror.channelRules), pageSize: config.mirror.pageSize })
+  const syncRuns = createSyncRuns({ pool, clock })
+  return {
+    pool,
+    odoo,
+    clock,
+    log,
+    cipher,
+    orderSync,
+    syncRuns,
+    runSync: createSyncCoordinator({ pool, runs: syncRuns, sync: orderSync, log }),
+    audit: createAuditTrail({ pool, clock }),
+    apiKeys: createApiKeys({ pool, clock })
+  }
+}
+
+function jobDefinitions(parts: ServiceParts, config: Config): JobDefinition<object>[] {
+  const { log } = parts
+  return [
+    verifyAuditChainJob({ audit: parts.audit, log }),
+    syncJob({ runSync: parts.runSync, config: config.mirror, log }),
+    syncRecordJob({ sync: parts.orderSync, log }),
+    reconcileJob({ reconcile: () => reconcileDeletedOrders(parts), config: config.mirror, log })
+  ] as JobDefinition<object>[]
 }
 
 /**
@@ -76,9 +118,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     closers.push(() => pool.end())
     const odoo = options.connectOdoo(config.odoo, log)
     closers.push(() => odoo.close())
-    const parts: ServiceParts = { pool, odoo, clock, log, audit: createAuditTrail({ pool, clock }), apiKeys: createApiKeys({ pool, clock }) }
+    const parts = createServiceParts({ config, pool, odoo, clock, log })
 
-    const definitions = [verifyAuditChainJob({ audit: parts.audit, log }), ...(options.extraJobs?.(parts) ?? [])]
+    const definitions = [...jobDefinitions(parts, config), ...(options.extraJobs?.(parts) ?? [])]
     const jobs = await startJobRunner({ databaseUrl: database.url, log, definitions, work: options.role !== 'api' })
     closers.push(() => jobs.stop(config.shutdownTimeoutMs))
 
@@ -91,7 +133,22 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       surface: options.role === 'worker' ? 'health' : 'full',
       health: {
         database: async () => void (await pool.query('SELECT 1')),
-        odoo: async (signal) => void (await odoo.ping(signal))
+        odoo: (signal) => odoo.ping(signal)
+      },
+      mirror: {
+        runs: parts.syncRuns,
+        orders: createOrderViews({ pool, cipher: parts.cipher }),
+        webhookToken: config.mirror.webhookToken,
+        // The run and its job commit together: no queued run is ever left without a job.
+        requestSync: (requestedBy) =>
+          inTransaction(pool, async (tx) => {
+            const requested = await parts.syncRuns.request('api', requestedBy, tx)
+            if (requested.created) await jobs.send(SYNC_QUEUE, { v: 1, runId: requested.run.id }, { db: transactionalDb(tx) })
+            return requested
+          }),
+        enqueueRecordSync: async (model, id) => {
+          await jobs.send(SYNC_RECORD_QUEUE, { v: 1, model, id }, { singletonKey: `${model}:${id}` })
+        }
       }
     })
     closers.push(() => app.close())

@@ -5,6 +5,8 @@ import type { ApiKey } from '../auth/api-keys.ts'
 import { roleSchema } from '../auth/roles.ts'
 import { createAuditTrail } from '../audit/audit-trail.ts'
 import { systemClock } from '../clock.ts'
+import { createPiiCipher } from '../crypto/pii-cipher.ts'
+import { resealPartners } from '../mirror/rotate-data-key.ts'
 import { commandLogger, readConfig, UsageError, withDatabase } from './context.ts'
 
 export function registerKeysCommands(program: Command): void {
@@ -54,5 +56,19 @@ export function registerKeysCommands(program: Command): void {
       })
       if (!revoked) throw new UsageError(`No API key has the id ${id}.`)
       console.log(`Revoked key ${revoked.id} (${revoked.name}).`)
+    })
+
+  keys
+    .command('rotate-data')
+    .description('re-encrypt mirrored personal data under PII_ENCRYPTION_KEY (older keys listed in PII_PREVIOUS_KEYS)')
+    .action(async () => {
+      const config = readConfig()
+      const cipher = createPiiCipher({ current: config.crypto.piiKey, previous: config.crypto.previousPiiKeys })
+      const result = await withDatabase(config, commandLogger(config), async (pool) => {
+        const resealed = await resealPartners({ pool, cipher })
+        await createAuditTrail({ pool, clock: systemClock }).record({ actor: 'system', action: 'pii.rekeyed', details: { partners: resealed.partners, keyId: cipher.currentKeyId, via: 'cli' } })
+        return resealed
+      })
+      console.log(`Re-encrypted ${result.partners} contacts under key ${cipher.currentKeyId}. Keys in PII_PREVIOUS_KEYS are no longer needed by the mirror.`)
     })
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { channelRuleSchema } from '../mirror/channels.ts'
+import type { ChannelRule } from '../mirror/channels.ts'
 
 /**
  * The whole environment the service reads, in one schema. Every variable is documented in
@@ -9,6 +11,27 @@ const base64Key32 = z
   .refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v), {
     message: 'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)'
   })
+
+const base64Keys32 = z
+  .string()
+  .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
+  .pipe(z.array(base64Key32))
+
+const jsonArray = <T extends z.ZodType>(item: T) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be valid JSON' })
+        return z.NEVER
+      }
+    })
+    .pipe(z.array(item))
+
+// Five or six cron fields, as pg-boss (cron-parser) reads them.
+const cron = z.string().regex(/^\S+(\s+\S+){4,5}$/, { message: 'must be a cron expression, e.g. "*/10 * * * *"' })
 
 const positiveInt = z.coerce.number().int().positive()
 const nonNegativeInt = z.coerce.number().int().nonnegative()
@@ -26,6 +49,7 @@ const envSchema = z
     DATA_DIR: z.string().min(1).default('.data'),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
     PII_ENCRYPTION_KEY: base64Key32,
+    PII_PREVIOUS_KEYS: base64Keys32.optional(),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
     ODOO_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the Odoo server' }),
     ODOO_DB: z.string().min(1),
@@ -37,7 +61,12 @@ const envSchema = z
     ODOO_MAX_CONCURRENCY: positiveInt.default(4),
     ODOO_RETRIES: nonNegativeInt.default(4),
     ODOO_RETRY_BASE_MS: positiveInt.default(500),
-    SWAGGER_UI: flag.default(true)
+    SWAGGER_UI: flag.default(true),
+    ODOO_WEBHOOK_TOKEN: z.string().min(24, { message: 'must be at least 24 characters (e.g. `openssl rand -hex 24`)' }).optional(),
+    SYNC_CRON: cron.default('*/10 * * * *'),
+    SYNC_PAGE_SIZE: z.coerce.number().int().min(10).max(5000).default(500),
+    RECONCILE_CRON: cron.default('40 2 * * *'),
+    CHANNEL_RULES: jsonArray(channelRuleSchema).optional()
   })
   .refine((env) => env.ODOO_API_KEY !== undefined || env.ODOO_PASSWORD !== undefined, {
     path: ['ODOO_API_KEY'],
@@ -50,9 +79,19 @@ export interface Config {
   http: { host: string; port: number; swaggerUi: boolean }
   log: { level: Env['LOG_LEVEL'] }
   database: { url: string | undefined; poolMax: number; dataDir: string; embeddedPort: number }
-  crypto: { piiKey: Buffer }
+  crypto: { piiKey: Buffer; previousPiiKeys: Buffer[] }
+  mirror: MirrorConfig
   shutdownTimeoutMs: number
   odoo: OdooConfig
+}
+
+export interface MirrorConfig {
+  syncCron: string
+  reconcileCron: string
+  pageSize: number
+  channelRules: ChannelRule[]
+  /** Secret path segment of Odoo's webhook; the webhook route refuses every call when unset. */
+  webhookToken: string | undefined
 }
 
 export interface OdooConfig {
@@ -102,7 +141,14 @@ function toConfig(env: Env): Config {
     http: { host: env.HOST, port: env.PORT, swaggerUi: env.SWAGGER_UI },
     log: { level: env.LOG_LEVEL },
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, dataDir: env.DATA_DIR, embeddedPort: env.EMBEDDED_PG_PORT },
-    crypto: { piiKey: Buffer.from(env.PII_ENCRYPTION_KEY, 'base64') },
+    crypto: { piiKey: Buffer.from(env.PII_ENCRYPTION_KEY, 'base64'), previousPiiKeys: (env.PII_PREVIOUS_KEYS ?? []).map((k) => Buffer.from(k, 'base64')) },
+    mirror: {
+      syncCron: env.SYNC_CRON,
+      reconcileCron: env.RECONCILE_CRON,
+      pageSize: env.SYNC_PAGE_SIZE,
+      channelRules: env.CHANNEL_RULES ?? [],
+      webhookToken: env.ODOO_WEBHOOK_TOKEN
+    },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     odoo: {
       url: env.ODOO_URL,

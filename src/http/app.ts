@@ -13,6 +13,12 @@ import { healthRoutes } from './routes/health.ts'
 import type { HealthCheck } from './routes/health.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { auditRoutes } from './routes/audit.ts'
+import { syncRoutes } from '../mirror/http/sync-routes.ts'
+import type { SyncRouteDeps } from '../mirror/http/sync-routes.ts'
+import { webhookRoute } from '../mirror/http/webhook-route.ts'
+import type { WebhookRouteDeps } from '../mirror/http/webhook-route.ts'
+import { orderRoutes } from '../mirror/http/order-routes.ts'
+import type { OrderViews } from '../mirror/order-views.ts'
 
 export interface AppDeps {
   log: Logger
@@ -21,6 +27,7 @@ export interface AppDeps {
   apiKeys: ApiKeys
   audit: AuditTrail
   health: { database: HealthCheck; odoo: HealthCheck }
+  mirror: SyncRouteDeps & { orders: OrderViews; webhookToken: WebhookRouteDeps['token']; enqueueRecordSync: WebhookRouteDeps['enqueueRecordSync'] }
   /** `health`: only the probes, for worker processes (Kubernetes still needs them). */
   surface?: 'full' | 'health'
 }
@@ -60,6 +67,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (deps.surface !== 'health') {
     await app.register(apiKeyRoutes, { apiKeys: deps.apiKeys, audit: deps.audit })
     await app.register(auditRoutes, { audit: deps.audit })
+    await app.register(syncRoutes, deps.mirror)
+    await app.register(webhookRoute, { token: deps.mirror.webhookToken, enqueueRecordSync: deps.mirror.enqueueRecordSync })
+    await app.register(orderRoutes, { orders: deps.mirror.orders, audit: deps.audit })
   }
   return app
 }

@@ -14,7 +14,14 @@ export async function generateOpenApiDocument(log: Logger): Promise<string> {
     swaggerUi: false,
     apiKeys: unavailable('apiKeys'),
     audit: unavailable('audit'),
-    health: { database: unavailable('health'), odoo: unavailable('health') }
+    health: { database: unavailable('health'), odoo: unavailable('health') },
+    mirror: {
+      runs: unavailable('sync runs'),
+      orders: unavailable('orders'),
+      requestSync: unavailable('sync'),
+      enqueueRecordSync: unavailable('sync'),
+      webhookToken: 'documentation-only-token-000000'
+    }
   } satisfies AppDeps)
   await app.ready()
   const document = app.swagger()

@@ -1,5 +1,6 @@
 import { PgBoss } from 'pg-boss'
 import type { SendOptions } from 'pg-boss'
+import type { PoolClient } from '../db/database.ts'
 import type { Logger } from '../log/logger.ts'
 import { deadLetterQueueOf } from './job.ts'
 import type { JobDefinition } from './job.ts'
@@ -83,4 +84,9 @@ async function startWorking(boss: PgBoss, definition: JobDefinition<object>, log
     const { cron, data, tz } = definition.schedule
     await boss.schedule(definition.queue, cron, data ?? {}, tz ? { tz } : {})
   }
+}
+
+/** Lets pg-boss enqueue inside the caller's transaction, so a job exists exactly when its record does. */
+export function transactionalDb(client: PoolClient): NonNullable<SendOptions['db']> {
+  return { executeSql: (text: string, values?: unknown[]) => client.query(text, values) }
 }

@@ -2,18 +2,25 @@ import type { Test } from 'tap'
 import { createPool } from '../../src/db/database.ts'
 import type { Pool } from '../../src/db/database.ts'
 import { migrate } from '../../src/db/migrate.ts'
-import { createApiKeys } from '../../src/auth/api-keys.ts'
 import type { ApiKeys } from '../../src/auth/api-keys.ts'
 import type { Role } from '../../src/auth/roles.ts'
-import { createAuditTrail } from '../../src/audit/audit-trail.ts'
 import type { AuditTrail } from '../../src/audit/audit-trail.ts'
 import { buildApp } from '../../src/http/app.ts'
 import type { App, AppDeps } from '../../src/http/app.ts'
 import type { Clock } from '../../src/clock.ts'
 import type { Logger } from '../../src/log/logger.ts'
+import { createOdooGateway } from '../../src/odoo/gateway.ts'
+import { createOrderViews } from '../../src/mirror/order-views.ts'
+import { createServiceParts, startService } from '../../src/service.ts'
+import type { ProcessRole, Service } from '../../src/service.ts'
+import type { OdooSimulator } from '../odoo-simulator/index.ts'
 import { createTestDatabase } from './database.ts'
 import { capturedLogger } from './logs.ts'
 import { fixedClock } from './clock.ts'
+import type { ControlledClock } from './clock.ts'
+import { testConfig } from './config.ts'
+
+export type RoleHeaders = Record<Role, { authorization: string }>
 
 export interface TestApp {
   app: App
@@ -24,10 +31,14 @@ export interface TestApp {
   clock: Clock
   logs: () => string
   /** `Authorization` headers of one fresh key per role. */
-  auth: Record<Role, { authorization: string }>
+  auth: RoleHeaders
 }
 
-/** The HTTP app over a migrated test database, with one API key per role. */
+/**
+ * The HTTP app alone over a migrated test database, for tests of the HTTP shell (auth, problem
+ * details, health, logging). Its Odoo is unreachable and it has no job runner: tests that need
+ * those start the whole service with `startTestService`.
+ */
 export async function buildTestApp(t: Test, overrides: Partial<AppDeps> & { log?: Logger } = {}): Promise<TestApp> {
   const databaseUrl = await createTestDatabase(t)
   const captured = capturedLogger()
@@ -36,22 +47,64 @@ export async function buildTestApp(t: Test, overrides: Partial<AppDeps> & { log?
   const pool = createPool(databaseUrl, 4, log)
   t.teardown(() => pool.end())
   const clock = fixedClock('2026-11-23T10:00:00Z')
-  const apiKeys = createApiKeys({ pool, clock })
-  const audit = createAuditTrail({ pool, clock })
+  const config = testConfig({ DATABASE_URL: databaseUrl })
+  const odoo = createOdooGateway(config.odoo, { log })
+  t.teardown(() => odoo.close())
+  const parts = createServiceParts({ config, pool, odoo, clock, log })
+  const noJobs = async () => {
+    throw new Error('this test app has no job runner: use startTestService')
+  }
   const app = await buildApp({
     log,
     version: '0.0.0-test',
     swaggerUi: true,
-    apiKeys,
-    audit,
+    apiKeys: parts.apiKeys,
+    audit: parts.audit,
     health: { database: async () => void (await pool.query('SELECT 1')), odoo: async () => undefined },
+    mirror: { runs: parts.syncRuns, orders: createOrderViews({ pool, cipher: parts.cipher }), requestSync: noJobs, enqueueRecordSync: noJobs, webhookToken: undefined },
     ...overrides
   })
   t.teardown(() => app.close())
-  const auth = {} as TestApp['auth']
+  return { app, pool, databaseUrl, apiKeys: parts.apiKeys, audit: parts.audit, clock, logs: captured.output, auth: await keysForEveryRole(parts.apiKeys) }
+}
+
+export interface TestService {
+  service: Service
+  app: App
+  pool: Pool
+  databaseUrl: string
+  clock: ControlledClock
+  logs: () => string
+  auth: RoleHeaders
+}
+
+/**
+ * The whole service as production composes it, on a fresh database and pointed at a simulator
+ * (or at nothing). Schedules are set far in the future so no cron fires during a test.
+ */
+export async function startTestService(t: Test, options: { odoo?: OdooSimulator; role?: ProcessRole; env?: Record<string, string>; clock?: ControlledClock } = {}): Promise<TestService> {
+  const databaseUrl = await createTestDatabase(t)
+  const captured = capturedLogger()
+  const clock = options.clock ?? fixedClock('2026-11-23T10:00:00Z')
+  const sim = options.odoo
+  const config = testConfig({
+    DATABASE_URL: databaseUrl,
+    SYNC_CRON: '0 0 1 1 *',
+    RECONCILE_CRON: '0 0 1 1 *',
+    ODOO_WEBHOOK_TOKEN: 'test-webhook-token-0123456789abcdef',
+    ...(sim ? { ODOO_URL: sim.url, ODOO_DB: sim.db, ODOO_USERNAME: sim.login, ODOO_API_KEY: sim.apiKey, ODOO_TIMEOUT_MS: '5000', ODOO_RETRY_BASE_MS: '10' } : {}),
+    ...options.env
+  })
+  const service = await startService({ config, log: captured.log, clock, role: options.role ?? 'api', connectOdoo: (c, l) => createOdooGateway(c, { log: l }) })
+  t.teardown(() => service.close())
+  return { service, app: service.app, pool: service.pool, databaseUrl, clock, logs: captured.output, auth: await keysForEveryRole(service.apiKeys) }
+}
+
+async function keysForEveryRole(apiKeys: ApiKeys): Promise<RoleHeaders> {
+  const auth = {} as RoleHeaders
   for (const role of ['admin', 'agent', 'auditor'] as const) {
     const key = await apiKeys.create({ name: `test-${role}`, role })
     auth[role] = { authorization: `Bearer ${key.secret}` }
   }
-  return { app, pool, databaseUrl, apiKeys, audit, clock, logs: captured.output, auth }
+  return auth
 }

@@ -1,0 +1,100 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto'
+
+/**
+ * AES-256-GCM encryption of personal data, done by the service so the database never holds it in
+ * clear. Each value carries the id of the key that sealed it, so keys can rotate: the current key
+ * seals, previous keys still open, and `privacy-bridge keys rotate-data` re-seals old values.
+ * The associated data binds a value to its place (`partner:42:email`): a ciphertext copied to
+ * another row or column does not open.
+ */
+export interface PiiCipher {
+  readonly currentKeyId: string
+  seal(plain: string, place: string): string
+  open(sealed: string, place: string): string
+  /** True when the value was sealed with a key other than the current one. */
+  isStale(sealed: string): boolean
+  /** Keyed hashes of the normalized value, one per known key, current first (for lookups). */
+  blindIndexes(kind: BlindIndexKind, value: string): string[]
+  /** The keyed hash under the current key, stored beside the value; null when nothing is left after normalizing. */
+  blindIndex(kind: BlindIndexKind, value: string): string | null
+}
+
+export type BlindIndexKind = 'email' | 'phone'
+
+export class PiiCipherError extends Error {
+  override name = 'PiiCipherError'
+}
+
+const VERSION = 'v1'
+const IV_BYTES = 12
+const TAG_BYTES = 16
+
+interface Key {
+  id: string
+  encryption: Buffer
+  index: Buffer
+}
+
+export function createPiiCipher(keys: { current: Buffer; previous?: readonly Buffer[] }): PiiCipher {
+  const current = deriveKey(keys.current)
+  const byId = new Map([current, ...(keys.previous ?? []).map(deriveKey)].map((key) => [key.id, key]))
+
+  function seal(plain: string, place: string): string {
+    const iv = randomBytes(IV_BYTES)
+    const cipher = createCipheriv('aes-256-gcm', current.encryption, iv)
+    cipher.setAAD(Buffer.from(place))
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()])
+    return [VERSION, current.id, iv.toString('base64url'), body.toString('base64url')].join('.')
+  }
+
+  function open(sealed: string, place: string): string {
+    const [version, keyId, iv, body] = sealed.split('.')
+    if (version !== VERSION || !keyId || !iv || !body) throw new PiiCipherError('not a sealed value')
+    const key = byId.get(keyId)
+    if (!key) throw new PiiCipherError(`sealed with unknown key ${keyId}: add that key to PII_PREVIOUS_KEYS`)
+    const bytes = Buffer.from(body, 'base64url')
+    const decipher = createDecipheriv('aes-256-gcm', key.encryption, Buffer.from(iv, 'base64url'))
+    decipher.setAAD(Buffer.from(place))
+    decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES))
+    try {
+      return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8')
+    } catch {
+      throw new PiiCipherError(`sealed value for ${place.split(':')[0]} does not authenticate (tampered or moved)`)
+    }
+  }
+
+  function blindIndexUnder(key: Key, kind: BlindIndexKind, value: string): string | null {
+    const normalized = normalizeForIndex(kind, value)
+    return normalized ? createHmac('sha256', key.index).update(`${kind}:${normalized}`).digest('hex') : null
+  }
+
+  return {
+    currentKeyId: current.id,
+    seal,
+    open,
+    isStale: (sealed) => sealed.split('.')[1] !== current.id,
+    blindIndex: (kind, value) => blindIndexUnder(current, kind, value),
+    blindIndexes: (kind, value) => [...byId.values()].map((key) => blindIndexUnder(key, kind, value)).filter((h): h is string => h !== null)
+  }
+}
+
+/** Parses the configured keys: 32 bytes each, base64. */
+export function deriveKey(secret: Buffer): Key {
+  if (secret.length !== 32) throw new PiiCipherError('PII keys must be 32 bytes')
+  return {
+    id: createHash('sha256').update('odoo-privacy-bridge/key-id/').update(secret).digest('hex').slice(0, 8),
+    encryption: Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'odoo-privacy-bridge/pii-encryption', 32)),
+    index: Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'odoo-privacy-bridge/blind-index', 32))
+  }
+}
+
+/**
+ * E-mail: trimmed and lower-cased. Phone: digits only, an international `00` prefix read as `+`,
+ * so `+49 170 123`, `0049170123` and `+49-170-123` meet. A national number without its country
+ * code (`0170 123`) is a different value: Odoo holds what the marketplace sent, usually international.
+ */
+export function normalizeForIndex(kind: BlindIndexKind, value: string): string {
+  if (kind === 'email') return value.trim().toLowerCase()
+  const digits = value.replace(/[^\d+]/g, '').replace(/^00/, '+')
+  return digits.replace(/(?!^)\+/g, '').replace(/^\+/, '')
+}

@@ -1,0 +1,159 @@
+import type { PoolClient } from '../db/database.ts'
+import type { PiiCipher } from '../crypto/pii-cipher.ts'
+import type { OdooCursor } from '../odoo/write-date-walk.ts'
+import { PARTNER_PII_FIELDS } from './odoo-records.ts'
+import type { OrderRow, PartnerRow, PickingRow } from './odoo-records.ts'
+
+export type Queryable = Pick<PoolClient, 'query'>
+
+export interface UpsertCounts {
+  inserted: number
+  updated: number
+}
+
+export type SyncedModel = 'sale.order' | 'stock.picking' | 'res.partner'
+
+/** Every SQL statement of the mirror's tables, in one place. */
+export async function knownOrderIds(db: Queryable, ids: readonly number[]): Promise<Set<number>> {
+  const result = await db.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_orders WHERE odoo_id = ANY($1::int[])', [ids])
+  return new Set(result.rows.map((r) => r.odoo_id))
+}
+
+export async function knownPartnerIds(db: Queryable, ids: readonly number[]): Promise<Set<number>> {
+  const result = await db.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE odoo_id = ANY($1::int[])', [ids])
+  return new Set(result.rows.map((r) => r.odoo_id))
+}
+
+/**
+ * Inserts or updates orders in one statement. An order's cancellation time is when the mirror
+ * first saw it cancelled (Odoo keeps no cancellation date): its write_date at that moment.
+ */
+export async function upsertOrders(db: Queryable, rows: readonly OrderRow[], now: Date): Promise<UpsertCounts> {
+  if (rows.length === 0) return { inserted: 0, updated: 0 }
+  const result = await db.query<{ inserted: boolean }>(
+    `INSERT INTO mirror_orders AS o (odoo_id, name, channel, state, order_date, amount_total, currency, partner_id, partner_invoice_id,
+                                     partner_shipping_id, write_date, cancelled_at, synced_at)
+     SELECT r.*, CASE WHEN r.state = 'cancel' THEN r.write_date END, $12::timestamptz
+       FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::numeric[], $7::text[], $8::int[], $9::int[], $10::int[], $11::timestamptz[])
+            AS r(odoo_id, name, channel, state, order_date, amount_total, currency, partner_id, partner_invoice_id, partner_shipping_id, write_date)
+     ON CONFLICT (odoo_id) DO UPDATE SET
+       name = EXCLUDED.name, channel = EXCLUDED.channel, state = EXCLUDED.state, order_date = EXCLUDED.order_date,
+       amount_total = EXCLUDED.amount_total, currency = EXCLUDED.currency, partner_id = EXCLUDED.partner_id,
+       partner_invoice_id = EXCLUDED.partner_invoice_id, partner_shipping_id = EXCLUDED.partner_shipping_id,
+       write_date = EXCLUDED.write_date, synced_at = EXCLUDED.synced_at, deleted_at = NULL,
+       cancelled_at = CASE WHEN EXCLUDED.state = 'cancel' THEN COALESCE(o.cancelled_at, EXCLUDED.write_date) END
+     -- Re-read but unchanged (Odoo's write_date moves on every write): nothing to update or count.
+     WHERE o.write_date IS DISTINCT FROM EXCLUDED.write_date OR o.channel IS DISTINCT FROM EXCLUDED.channel OR o.deleted_at IS NOT NULL
+     RETURNING (xmax = 0) AS inserted`,
+    [
+      rows.map((r) => r.odooId), rows.map((r) => r.name), rows.map((r) => r.channel), rows.map((r) => r.state),
+      rows.map((r) => r.orderDate), rows.map((r) => r.amountTotal), rows.map((r) => r.currency), rows.map((r) => r.partnerId),
+      rows.map((r) => r.partnerInvoiceId), rows.map((r) => r.partnerShippingId), rows.map((r) => r.writeDate), now
+    ]
+  )
+  return countUpserts(result.rows)
+}
+
+/** Seals every PII value under the current key before it reaches the database. */
+export async function upsertPartners(db: Queryable, rows: readonly PartnerRow[], cipher: PiiCipher, companyPartnerIds: ReadonlySet<number>, now: Date): Promise<UpsertCounts> {
+  if (rows.length === 0) return { inserted: 0, updated: 0 }
+  const sealed = (row: PartnerRow, field: (typeof PARTNER_PII_FIELDS)[number]) => {
+    const value = row.pii[field]
+    return value === undefined ? null : cipher.seal(value, `partner:${row.odooId}:${field}`)
+  }
+  const index = (row: PartnerRow, field: 'email' | 'phone' | 'mobile') => {
+    const value = row.pii[field]
+    return value === undefined ? null : cipher.blindIndex(field === 'email' ? 'email' : 'phone', value)
+  }
+  const result = await db.query<{ inserted: boolean }>(
+    `INSERT INTO mirror_partners AS p (odoo_id, parent_id, type, is_company, is_user, is_company_partner, state, country, write_date,
+                                       name, street, street2, zip, city, email, phone, mobile, email_index, phone_index, mobile_index, synced_at)
+     SELECT r.*, $21::timestamptz
+       FROM unnest($1::int[], $2::int[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::text[], $8::text[], $9::timestamptz[],
+                   $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[]) AS r
+     ON CONFLICT (odoo_id) DO UPDATE SET
+       parent_id = EXCLUDED.parent_id, type = EXCLUDED.type, is_company = EXCLUDED.is_company, is_user = EXCLUDED.is_user,
+       is_company_partner = EXCLUDED.is_company_partner, state = EXCLUDED.state, country = EXCLUDED.country, write_date = EXCLUDED.write_date,
+       name = EXCLUDED.name, street = EXCLUDED.street, street2 = EXCLUDED.street2, zip = EXCLUDED.zip, city = EXCLUDED.city,
+       email = EXCLUDED.email, phone = EXCLUDED.phone, mobile = EXCLUDED.mobile, email_index = EXCLUDED.email_index,
+       phone_index = EXCLUDED.phone_index, mobile_index = EXCLUDED.mobile_index, synced_at = EXCLUDED.synced_at, deleted_at = NULL
+     WHERE p.write_date IS DISTINCT FROM EXCLUDED.write_date OR p.is_user IS DISTINCT FROM EXCLUDED.is_user
+        OR p.is_company_partner IS DISTINCT FROM EXCLUDED.is_company_partner OR p.deleted_at IS NOT NULL
+     RETURNING (xmax = 0) AS inserted`,
+    [
+      rows.map((r) => r.odooId), rows.map((r) => r.parentId), rows.map((r) => r.type), rows.map((r) => r.isCompany), rows.map((r) => r.isUser),
+      rows.map((r) => companyPartnerIds.has(r.odooId)), rows.map((r) => r.state), rows.map((r) => r.country), rows.map((r) => r.writeDate),
+      ...PARTNER_PII_FIELDS.map((field) => rows.map((r) => sealed(r, field))),
+      rows.map((r) => index(r, 'email')), rows.map((r) => index(r, 'phone')), rows.map((r) => index(r, 'mobile')),
+      now
+    ]
+  )
+  return countUpserts(result.rows)
+}
+
+/** Returns the orders whose deliveries changed. */
+export async function upsertPickings(db: Queryable, rows: readonly PickingRow[], now: Date): Promise<number[]> {
+  if (rows.length === 0) return []
+  const result = await db.query<{ order_id: number }>(
+    `INSERT INTO mirror_pickings (odoo_id, order_id, state, date_done, write_date, synced_at)
+     SELECT r.*, $6::timestamptz FROM unnest($1::int[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS r
+     ON CONFLICT (odoo_id) DO UPDATE SET order_id = EXCLUDED.order_id, state = EXCLUDED.state, date_done = EXCLUDED.date_done,
+       write_date = EXCLUDED.write_date, synced_at = EXCLUDED.synced_at
+     WHERE mirror_pickings.write_date IS DISTINCT FROM EXCLUDED.write_date
+     RETURNING order_id`,
+    [rows.map((r) => r.odooId), rows.map((r) => r.orderId), rows.map((r) => r.state), rows.map((r) => r.dateDone), rows.map((r) => r.writeDate), now]
+  )
+  return [...new Set(result.rows.map((r) => r.order_id))]
+}
+
+/**
+ * An order shipped when every outgoing delivery that was not cancelled is done: at the latest
+ * `date_done`. It is complete when shipped (Odoo records no delivery to the customer).
+ */
+export async function refreshShipment(db: Queryable, orderIds: readonly number[]): Promise<void> {
+  if (orderIds.length === 0) return
+  await db.query(
+    `UPDATE mirror_orders o SET shipped_at = s.shipped_at, completed_at = s.shipped_at
+       FROM (SELECT id AS order_id,
+                    (SELECT CASE WHEN count(*) FILTER (WHERE p.state = 'done') > 0
+                                  AND count(*) FILTER (WHERE p.state NOT IN ('done', 'cancel')) = 0
+                                 THEN max(p.date_done) FILTER (WHERE p.state = 'done') END
+                       FROM mirror_pickings p WHERE p.order_id = id) AS shipped_at
+               FROM unnest($1::int[]) AS id) s
+      WHERE o.odoo_id = s.order_id AND o.shipped_at IS DISTINCT FROM s.shipped_at`,
+    [orderIds]
+  )
+}
+
+export async function readCursor(db: Queryable, model: SyncedModel): Promise<OdooCursor | undefined> {
+  const result = await db.query<{ cursor: OdooCursor }>('SELECT cursor FROM sync_cursors WHERE model = $1', [model])
+  return result.rows[0]?.cursor
+}
+
+export async function writeCursor(db: Queryable, model: SyncedModel, cursor: OdooCursor, now: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO sync_cursors (model, cursor, updated_at) VALUES ($1, $2, $3)
+     ON CONFLICT (model) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = EXCLUDED.updated_at`,
+    [model, JSON.stringify(cursor), now]
+  )
+}
+
+/** Orders (and their pickings) that Odoo no longer has, within the id range just checked. */
+export async function markOrdersDeleted(db: Queryable, range: { from: number; to: number }, present: readonly number[], now: Date): Promise<number> {
+  const result = await db.query(
+    `UPDATE mirror_orders SET deleted_at = $4
+      WHERE odoo_id > $1 AND odoo_id <= $2 AND deleted_at IS NULL AND NOT (odoo_id = ANY($3::int[]))`,
+    [range.from, range.to, present, now]
+  )
+  return result.rowCount ?? 0
+}
+
+export async function markOrderDeleted(db: Queryable, odooId: number, now: Date): Promise<boolean> {
+  const result = await db.query('UPDATE mirror_orders SET deleted_at = $2 WHERE odoo_id = $1 AND deleted_at IS NULL', [odooId, now])
+  return (result.rowCount ?? 0) > 0
+}
+
+function countUpserts(rows: readonly { inserted: boolean }[]): UpsertCounts {
+  const inserted = rows.filter((r) => r.inserted).length
+  return { inserted, updated: rows.length - inserted }
+}

@@ -1,0 +1,172 @@
+import type { Clock } from '../clock.ts'
+import type { Pool, PoolClient } from '../db/database.ts'
+import { inTransaction } from '../db/database.ts'
+import type { PiiCipher } from '../crypto/pii-cipher.ts'
+import type { Logger } from '../log/logger.ts'
+import type { OdooGateway } from '../odoo/gateway.ts'
+import type { OdooRecord } from '../odoo/odoo-types.ts'
+import type { OdooCursor } from '../odoo/write-date-walk.ts'
+import type { ChannelClassifier } from './channels.ts'
+import { knownOrderIds, knownPartnerIds, markOrderDeleted, readCursor, refreshShipment, upsertOrders, upsertPartners, upsertPickings, writeCursor } from './mirror-store.ts'
+import type { SyncedModel } from './mirror-store.ts'
+import { many2oneId, ORDER_FIELDS, OUTGOING_PICKINGS_DOMAIN, PARTNER_FIELDS, PICKING_FIELDS, toOrderRow, toPartnerRow, toPickingRow } from './odoo-records.ts'
+
+export interface SyncCounts {
+  fetched: number
+  inserted: number
+  updated: number
+  failed: number
+}
+
+export interface OrderSyncDeps {
+  pool: Pool
+  odoo: OdooGateway
+  cipher: PiiCipher
+  classify: ChannelClassifier
+  clock: Clock
+  log: Logger
+  pageSize: number
+}
+
+export type SyncProgress = (counts: SyncCounts, stage: SyncedModel) => void | Promise<void>
+
+export interface OrderSync {
+  /** One incremental pass over orders, then deliveries, then contacts, each from its stored cursor. */
+  syncAll(onProgress?: SyncProgress): Promise<SyncCounts>
+  /** Re-reads one record from Odoo (the webhook's trigger), never trusting values posted to us. */
+  syncRecord(model: SyncedModel, id: number): Promise<'mirrored' | 'deleted' | 'ignored'>
+}
+
+const EPOCH: OdooCursor = { writeDateSecond: '1970-01-01 00:00:00', afterId: 0 }
+
+/**
+ * Mirrors what retention and rights requests need: orders, their outgoing deliveries (which decide
+ * when an order shipped) and their contacts (PII sealed). Each page is written in one transaction
+ * together with the cursor that follows it, so a run that fails part-way resumes where it stopped
+ * and memory stays bounded by the page size however many orders Odoo holds.
+ */
+export function createOrderSync(deps: OrderSyncDeps): OrderSync {
+  const { pool, odoo, clock, log } = deps
+
+  async function syncAll(onProgress?: SyncProgress): Promise<SyncCounts> {
+    const counts: SyncCounts = { fetched: 0, inserted: 0, updated: 0, failed: 0 }
+    const context = await readSyncContext()
+    // Contacts and deliveries read along with new orders are current as of now: their own walks
+    // only need to follow what changes from this point on.
+    await startCursorAtLatest('res.partner', [])
+    await startCursorAtLatest('stock.picking', OUTGOING_PICKINGS_DOMAIN)
+
+    await walkPages('sale.order', { domain: [], fields: ORDER_FIELDS }, counts, onProgress, async (records, db) => {
+      return mirrorOrderRecords(records, context, db)
+    })
+    await walkPages('stock.picking', { domain: OUTGOING_PICKINGS_DOMAIN, fields: PICKING_FIELDS }, counts, onProgress, async (records, db) => {
+      return mirrorPickingRecords(records, db)
+    })
+    await walkPages('res.partner', { domain: [['active', 'in', [true, false]]], fields: context.partnerFields }, counts, onProgress, async (records, db) => {
+      const known = await knownPartnerIds(db, records.map((r) => r.id))
+      const followed = records.filter((r) => known.has(r.id)).map(toPartnerRow)
+      return upsertPartners(db, followed, deps.cipher, context.companyPartnerIds, clock.now())
+    })
+    return counts
+  }
+
+  async function syncRecord(model: SyncedModel, id: number): Promise<'mirrored' | 'deleted' | 'ignored'> {
+    const context = await readSyncContext()
+    const fields = model === 'sale.order' ? ORDER_FIELDS : model === 'stock.picking' ? PICKING_FIELDS : context.partnerFields
+    const records = await odoo.read(model, [id], fields)
+    return inTransaction(pool, async (db) => {
+      if (records.length === 0) {
+        if (model !== 'sale.order') return 'ignored'
+        return (await markOrderDeleted(db, id, clock.now())) ? 'deleted' : 'ignored'
+      }
+      if (model === 'sale.order') await mirrorOrderRecords(records, context, db)
+      else if (model === 'stock.picking') await mirrorPickingRecords(records, db)
+      else if ((await knownPartnerIds(db, [id])).size === 0) return 'ignored'
+      else await upsertPartners(db, records.map(toPartnerRow), deps.cipher, context.companyPartnerIds, clock.now())
+      return 'mirrored'
+    })
+  }
+
+  async function walkPages(
+    model: SyncedModel,
+    query: { domain: readonly unknown[]; fields: readonly string[] },
+    counts: SyncCounts,
+    onProgress: SyncProgress | undefined,
+    mirror: (records: OdooRecord[], db: PoolClient) => Promise<{ inserted: number; updated: number }>
+  ): Promise<void> {
+    const after = (await readCursor(pool, model)) ?? EPOCH
+    for await (const page of odoo.walk(model, { domain: query.domain, fields: query.fields, pageSize: deps.pageSize, after })) {
+      counts.fetched += page.records.length
+      try {
+        const written = await inTransaction(pool, async (db) => {
+          const result = await mirror(page.records, db)
+          await writeCursor(db, model, page.cursor, clock.now())
+          return result
+        })
+        counts.inserted += written.inserted
+        counts.updated += written.updated
+      } catch (error) {
+        counts.failed += page.records.length
+        await onProgress?.({ ...counts }, model)
+        throw error
+      }
+      await onProgress?.({ ...counts }, model)
+    }
+  }
+
+  async function mirrorOrderRecords(records: OdooRecord[], context: SyncContext, db: PoolClient) {
+    const rows = records.map((record) => toOrderRow(record, deps.classify, (tagId) => context.tagNames.get(tagId)))
+    const known = await knownOrderIds(db, rows.map((r) => r.odooId))
+    const newOrderIds = rows.filter((r) => !known.has(r.odooId)).map((r) => r.odooId)
+    const referenced = [...new Set(rows.flatMap((r) => [r.partnerId, r.partnerInvoiceId, r.partnerShippingId]).filter((id): id is number => id !== null))]
+    const knownPartners = await knownPartnerIds(db, referenced)
+    const [partners, pickings] = await Promise.all([
+      odoo.read('res.partner', referenced.filter((id) => !knownPartners.has(id)), context.partnerFields),
+      newOrderIds.length === 0 ? [] : odoo.searchRead('stock.picking', [...OUTGOING_PICKINGS_DOMAIN, ['sale_id', 'in', newOrderIds]], { fields: PICKING_FIELDS })
+    ])
+    const now = clock.now()
+    await upsertPartners(db, partners.map(toPartnerRow), deps.cipher, context.companyPartnerIds, now)
+    const counts = await upsertOrders(db, rows, now)
+    await upsertPickings(db, pickings.map(toPickingRow).filter((p) => p !== undefined), now)
+    await refreshShipment(db, newOrderIds)
+    return counts
+  }
+
+  async function mirrorPickingRecords(records: OdooRecord[], db: PoolClient) {
+    const rows = records.map(toPickingRow).filter((p) => p !== undefined)
+    const orders = await knownOrderIds(db, rows.map((r) => r.orderId))
+    // A delivery of an order not mirrored yet arrives with that order on its first sync.
+    const changedOrders = await upsertPickings(db, rows.filter((r) => orders.has(r.orderId)), clock.now())
+    await refreshShipment(db, changedOrders)
+    return { inserted: 0, updated: changedOrders.length }
+  }
+
+  async function startCursorAtLatest(model: SyncedModel, domain: readonly unknown[]): Promise<void> {
+    if (await readCursor(pool, model)) return
+    const [latest] = await odoo.searchRead(model, [...domain], { fields: ['write_date'], order: 'write_date desc', limit: 1, context: { active_test: false } })
+    const second = typeof latest?.write_date === 'string' ? latest.write_date : EPOCH.writeDateSecond
+    await writeCursor(pool, model, { writeDateSecond: second, afterId: 0 }, clock.now())
+  }
+
+  async function readSyncContext(): Promise<SyncContext> {
+    const [partnerFields, companies, tags] = await Promise.all([
+      odoo.availableFields('res.partner', PARTNER_FIELDS),
+      odoo.searchRead('res.company', [], { fields: ['partner_id'] }),
+      odoo.searchRead('crm.tag', [], { fields: ['name'] })
+    ])
+    log.debug({ partnerFields: partnerFields.length, companies: companies.length, tags: tags.length }, 'sync context read')
+    return {
+      partnerFields,
+      companyPartnerIds: new Set(companies.map((c) => many2oneId(c.partner_id)).filter((id): id is number => id !== null)),
+      tagNames: new Map(tags.map((t) => [t.id, String(t.name)]))
+    }
+  }
+
+  return { syncAll, syncRecord }
+}
+
+interface SyncContext {
+  partnerFields: string[]
+  companyPartnerIds: Set<number>
+  tagNames: Map<number, string>
+}

@@ -1,0 +1,161 @@
+import { z } from 'zod'
+import type { Pool } from '../db/database.ts'
+import type { PiiCipher } from '../crypto/pii-cipher.ts'
+import { channelSchema } from './channels.ts'
+import { maskEmail, maskName, maskPhone, maskText } from './masking.ts'
+
+export const maskedContactSchema = z
+  .object({
+    id: z.number().int(),
+    type: z.string().nullable(),
+    name: z.string().nullable().describe('Initials only, e.g. `J. D.`.'),
+    email: z.string().nullable().describe('e.g. `j***@e***.com`'),
+    phone: z.string().nullable().describe('e.g. `+49 *** *** 12`'),
+    address: z.string().nullable().describe('`***` when an address is held.'),
+    state: z.string().nullable(),
+    country: z.string().nullable(),
+    redacted: z.boolean()
+  })
+  .meta({ id: 'MaskedContact' })
+
+export const orderViewSchema = z
+  .object({
+    id: z.number().int().describe('The sale order id in Odoo.'),
+    name: z.string(),
+    channel: channelSchema,
+    state: z.string(),
+    orderDate: z.date().nullable(),
+    shippedAt: z.date().nullable(),
+    completedAt: z.date().nullable(),
+    cancelledAt: z.date().nullable(),
+    amountTotal: z.number().nullable(),
+    currency: z.string().nullable(),
+    redacted: z.boolean(),
+    deletedInOdoo: z.boolean(),
+    syncedAt: z.date(),
+    customer: maskedContactSchema.nullable(),
+    invoiceContact: maskedContactSchema.nullable(),
+    deliveryContact: maskedContactSchema.nullable()
+  })
+  .meta({ id: 'Order' })
+export type OrderView = z.infer<typeof orderViewSchema>
+type MaskedContact = z.infer<typeof maskedContactSchema>
+
+export const orderFiltersSchema = z.object({
+  channel: channelSchema.optional(),
+  state: z.string().min(1).optional(),
+  partner: z.coerce.number().int().positive().optional().describe('Orders where this contact is the customer, invoice or delivery contact.'),
+  redacted: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  after: z.coerce.number().int().nonnegative().optional().describe('Cursor: the `nextCursor` of the previous page.'),
+  limit: z.coerce.number().int().min(1).max(200).default(50)
+})
+export type OrderFilters = z.infer<typeof orderFiltersSchema>
+
+export interface OrderViews {
+  list(filters: OrderFilters): Promise<{ items: OrderView[]; nextCursor: number | null }>
+  get(id: number): Promise<OrderView | undefined>
+}
+
+/** Orders as agents see them: personal data opened only to be masked, never returned whole. */
+export function createOrderViews(deps: { pool: Pool; cipher: PiiCipher }): OrderViews {
+  const { pool, cipher } = deps
+
+  async function list(filters: OrderFilters) {
+    const result = await pool.query<OrderRowDb>(
+      `SELECT * FROM mirror_orders
+        WHERE odoo_id > $1 AND ($2::text IS NULL OR channel = $2) AND ($3::text IS NULL OR state = $3)
+          AND ($4::int IS NULL OR $4 IN (partner_id, partner_invoice_id, partner_shipping_id))
+          AND ($5::boolean IS NULL OR (redacted_at IS NOT NULL) = $5)
+        ORDER BY odoo_id LIMIT $6`,
+      [filters.after ?? 0, filters.channel ?? null, filters.state ?? null, filters.partner ?? null, filters.redacted ?? null, filters.limit]
+    )
+    const items = await withContacts(result.rows)
+    return { items, nextCursor: items.length === filters.limit ? (items.at(-1)?.id ?? null) : null }
+  }
+
+  async function get(id: number) {
+    const result = await pool.query<OrderRowDb>('SELECT * FROM mirror_orders WHERE odoo_id = $1', [id])
+    return (await withContacts(result.rows))[0]
+  }
+
+  async function withContacts(rows: OrderRowDb[]): Promise<OrderView[]> {
+    const ids = [...new Set(rows.flatMap((r) => [r.partner_id, r.partner_invoice_id, r.partner_shipping_id]).filter((id): id is number => id !== null))]
+    const partners = await pool.query<PartnerRowDb>('SELECT * FROM mirror_partners WHERE odoo_id = ANY($1::int[])', [ids])
+    const contacts = new Map(partners.rows.map((p) => [p.odoo_id, maskContact(p)]))
+    const contact = (id: number | null) => (id === null ? null : (contacts.get(id) ?? null))
+    return rows.map((r) => ({
+      id: r.odoo_id,
+      name: r.name,
+      channel: r.channel,
+      state: r.state,
+      orderDate: r.order_date,
+      shippedAt: r.shipped_at,
+      completedAt: r.completed_at,
+      cancelledAt: r.cancelled_at,
+      amountTotal: r.amount_total === null ? null : Number(r.amount_total),
+      currency: r.currency,
+      redacted: r.redacted_at !== null,
+      deletedInOdoo: r.deleted_at !== null,
+      syncedAt: r.synced_at,
+      customer: contact(r.partner_id),
+      invoiceContact: contact(r.partner_invoice_id),
+      deliveryContact: contact(r.partner_shipping_id)
+    }))
+  }
+
+  function maskContact(p: PartnerRowDb): MaskedContact {
+    const open = (field: 'name' | 'email' | 'phone' | 'mobile' | 'street' | 'city' | 'zip', value: string | null) =>
+      value === null ? null : cipher.open(value, `partner:${p.odoo_id}:${field}`)
+    const phone = open('phone', p.phone) ?? open('mobile', p.mobile)
+    const address = [open('street', p.street), open('zip', p.zip), open('city', p.city)].filter((v): v is string => v !== null).join(' ')
+    const name = open('name', p.name)
+    const email = open('email', p.email)
+    return {
+      id: p.odoo_id,
+      type: p.type,
+      name: name === null ? null : maskName(name),
+      email: email === null ? null : maskEmail(email),
+      phone: phone === null ? null : maskPhone(phone),
+      address: address ? maskText(address) : null,
+      state: p.state,
+      country: p.country,
+      redacted: p.redacted_at !== null
+    }
+  }
+
+  return { list, get }
+}
+
+interface OrderRowDb {
+  odoo_id: number
+  name: string
+  channel: z.infer<typeof channelSchema>
+  state: string
+  order_date: Date | null
+  shipped_at: Date | null
+  completed_at: Date | null
+  cancelled_at: Date | null
+  amount_total: string | null
+  currency: string | null
+  partner_id: number | null
+  partner_invoice_id: number | null
+  partner_shipping_id: number | null
+  synced_at: Date
+  redacted_at: Date | null
+  deleted_at: Date | null
+}
+
+interface PartnerRowDb {
+  odoo_id: number
+  type: string | null
+  name: string | null
+  street: string | null
+  zip: string | null
+  city: string | null
+  email: string | null
+  phone: string | null
+  mobile: string | null
+  state: string | null
+  country: string | null
+  redacted_at: Date | null
+}

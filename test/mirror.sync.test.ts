@@ -1,0 +1,168 @@
+import t from 'tap'
+import { startTestService } from './support/app.ts'
+import { simulator } from './support/simulator.ts'
+import { SyncBusyError } from '../src/mirror/sync-coordinator.ts'
+import type { Service } from '../src/service.ts'
+
+const cli = { trigger: 'cli', requestedBy: 'test' } as const
+
+async function mirrored(service: Service) {
+  const orders = await service.pool.query('SELECT * FROM mirror_orders ORDER BY odoo_id')
+  return orders.rows
+}
+
+t.test('a first sync mirrors every order with its channel, contacts and deliveries', async (t) => {
+  const sim = await simulator(t, { orders: 120 })
+  const { service } = await startTestService(t, { odoo: sim })
+  const run = await service.runSync(cli)
+  t.match(run, { state: 'succeeded', inserted: Number, failed: 0 })
+  const orders = await mirrored(service)
+  t.equal(orders.length, sim.store.count('sale.order'))
+  const channelByOrigin: Record<string, string> = { Amazon: 'amazon', 'TikTok Shop': 'tiktok_shop', Etsy: 'etsy', Shopify: 'shopify', eBay: 'ebay', 'Bol.com': 'bol' }
+  const expected = orders.map((o) => channelByOrigin[String(sim.store.get('sale.order', o.odoo_id)?.origin)] ?? 'other')
+  t.same(orders.map((o) => o.channel), expected, 'each order has the channel its origin names')
+  t.ok(expected.includes('other'), 'orders of no channel are `other`')
+  const partnerIds = new Set(orders.flatMap((o) => [o.partner_id, o.partner_invoice_id, o.partner_shipping_id]))
+  const partners = await service.pool.query('SELECT odoo_id FROM mirror_partners')
+  t.same(new Set(partners.rows.map((p) => p.odoo_id)), partnerIds, 'exactly the contacts the orders reference')
+})
+
+t.test('personal data is sealed at rest and opens to what Odoo holds', async (t) => {
+  const sim = await simulator(t, { orders: 20 })
+  const { service } = await startTestService(t, { odoo: sim })
+  await service.runSync(cli)
+  const { rows } = await service.pool.query("SELECT * FROM mirror_partners WHERE type = 'contact' ORDER BY odoo_id LIMIT 5")
+  for (const row of rows) {
+    const source = sim.store.get('res.partner', row.odoo_id)
+    const dump = JSON.stringify(row)
+    t.notOk(dump.includes(String(source?.email)), 'no clear e-mail in the row')
+    t.notOk(dump.includes(String(source?.name)), 'no clear name in the row')
+    t.equal(service.cipher.open(row.email, `partner:${row.odoo_id}:email`), source?.email)
+    t.equal(row.email_index, service.cipher.blindIndex('email', ` ${String(source?.email).toUpperCase()} `), 'the blind index ignores case and spaces')
+    t.match(row.country, /^[A-Z][a-z]/, 'the country stays in clear, by name')
+  }
+})
+
+t.test('an incremental sync picks up edits of orders and contacts', async (t) => {
+  const sim = await simulator(t, { orders: 30 })
+  const { service } = await startTestService(t, { odoo: sim })
+  await service.runSync(cli)
+  const [order] = await mirrored(service)
+  sim.store.update('sale.order', order.odoo_id, { client_order_ref: 'edited' })
+  sim.store.cancelOrder(order.odoo_id)
+  sim.store.update('res.partner', order.partner_id, { email: 'new.address@example.org' })
+  const run = await service.runSync(cli)
+  t.match(run, { state: 'succeeded' })
+  t.ok((run?.updated ?? 0) >= 2, 'the changed order and contact count as updated')
+  const after = (await service.pool.query('SELECT * FROM mirror_orders WHERE odoo_id = $1', [order.odoo_id])).rows[0]
+  t.equal(after.state, 'cancel')
+  t.ok(after.cancelled_at, 'cancellation time recorded')
+  const partner = (await service.pool.query('SELECT email FROM mirror_partners WHERE odoo_id = $1', [order.partner_id])).rows[0]
+  t.equal(service.cipher.open(partner.email, `partner:${order.partner_id}:email`), 'new.address@example.org')
+})
+
+t.test('a re-run with nothing changed in Odoo changes nothing in the mirror', async (t) => {
+  const sim = await simulator(t, { orders: 30 })
+  const { service } = await startTestService(t, { odoo: sim })
+  await service.runSync(cli)
+  const again = await service.runSync(cli)
+  t.match(again, { state: 'succeeded', inserted: 0, updated: 0 })
+})
+
+t.test('a shipment that only changes the delivery reaches the mirror', async (t) => {
+  const sim = await simulator(t, { orders: 40 })
+  const { service } = await startTestService(t, { odoo: sim })
+  await service.runSync(cli)
+  const pending = sim.store.records('stock.picking').find((p) => p.state !== 'done' && p.state !== 'cancel' && p.picking_type_code === 'outgoing' && p.sale_id)
+  if (!pending) throw new Error('the generated data has no pending delivery')
+  const orderId = pending.sale_id as number
+  const orderWriteDate = sim.store.get('sale.order', orderId)?.write_date
+  sim.store.validatePicking(pending.id, new Date('2026-11-20T08:00:00Z'))
+  t.equal(sim.store.get('sale.order', orderId)?.write_date, orderWriteDate, 'Odoo did not touch the order')
+  await service.runSync(cli)
+  const order = (await service.pool.query('SELECT shipped_at, completed_at FROM mirror_orders WHERE odoo_id = $1', [orderId])).rows[0]
+  t.same(order.shipped_at, new Date('2026-11-20T08:00:00Z'))
+  t.same(order.completed_at, order.shipped_at)
+})
+
+t.test('orders sharing one write_date across page boundaries are all mirrored once', async (t) => {
+  const sim = await simulator(t, { orders: 55 })
+  const { service } = await startTestService(t, { odoo: sim, env: { SYNC_PAGE_SIZE: '10' } })
+  const ids = sim.store.records('sale.order').map((o) => o.id)
+  sim.store.touch('sale.order', ids, '2026-11-22 12:00:00.250000')
+  const run = await service.runSync(cli)
+  t.match(run, { state: 'succeeded' })
+  const orders = await mirrored(service)
+  t.same(orders.map((o) => o.odoo_id), ids.sort((a, b) => a - b))
+})
+
+t.test('Odoo failing mid-sync fails the run; the next run resumes from the committed page, losing and duplicating nothing', async (t) => {
+  const sim = await simulator(t, { orders: 50 })
+  const { service } = await startTestService(t, { odoo: sim, env: { SYNC_PAGE_SIZE: '10', ODOO_RETRIES: '0' } })
+  // Two pages of orders commit, then Odoo refuses the next page.
+  let pages = 0
+  const failAfter = 2
+  t.teardown(() => sim.faults.clear())
+  const run = await service.runSync({
+    ...cli,
+    onProgress: (_counts, stage) => {
+      if (stage === 'sale.order' && ++pages === failAfter) sim.faults.odooFaultNext({ kind: 'AccessError', match: { model: 'sale.order', method: 'search_read' } })
+    }
+  })
+  t.match(run, { state: 'failed', errors: [{ kind: 'odoo.access' }] })
+  const partial = await mirrored(service)
+  t.ok(partial.length >= 10 && partial.length < 50, `committed pages stay (${partial.length} orders)`)
+  const cursor = (await service.pool.query("SELECT cursor FROM sync_cursors WHERE model = 'sale.order'")).rows[0]?.cursor
+  t.ok(cursor, 'the cursor of the last committed page is stored')
+  const resumed = await service.runSync(cli)
+  t.match(resumed, { state: 'succeeded' })
+  const orders = await mirrored(service)
+  t.equal(orders.length, 50)
+  t.equal(new Set(orders.map((o) => o.odoo_id)).size, 50, 'no duplicates')
+})
+
+t.test('two syncs started at once: one runs, the other is told a sync is running', async (t) => {
+  const sim = await simulator(t, { orders: 30 })
+  const { service } = await startTestService(t, { odoo: sim })
+  sim.faults.latency(20)
+  const results = await Promise.allSettled([service.runSync(cli), service.runSync(cli)])
+  sim.faults.latency(0)
+  t.equal(results.filter((r) => r.status === 'fulfilled').length, 1)
+  const rejected = results.find((r) => r.status === 'rejected')
+  t.ok(rejected && rejected.status === 'rejected' && rejected.reason instanceof SyncBusyError)
+  t.equal((await service.pool.query('SELECT count(*)::int AS n FROM sync_runs')).rows[0].n, 1)
+})
+
+t.test('a run left running by a crashed process is marked failed by the next one', async (t) => {
+  const sim = await simulator(t, { orders: 10 })
+  const { service } = await startTestService(t, { odoo: sim })
+  const { run } = await service.syncRuns.request('schedule', 'system')
+  await service.syncRuns.start(run.id)
+  const next = await service.runSync(cli)
+  t.match(next, { state: 'succeeded' })
+  t.match(await service.syncRuns.get(run.id), { state: 'failed', errors: [{ kind: 'interrupted' }] })
+})
+
+t.test('orders deleted in Odoo are marked by reconciliation', async (t) => {
+  const sim = await simulator(t, { orders: 30 })
+  const { service } = await startTestService(t, { odoo: sim })
+  await service.runSync(cli)
+  const draft = sim.store.records('sale.order').find((o) => o.state === 'draft' || o.state === 'cancel')
+  if (!draft) throw new Error('no deletable order generated')
+  sim.store.remove('sale.order', draft.id)
+  const { reconcileDeletedOrders } = await import('../src/mirror/reconcile.ts')
+  t.same(await reconcileDeletedOrders(service), { checked: 30, deleted: 1 })
+  const row = (await service.pool.query('SELECT deleted_at FROM mirror_orders WHERE odoo_id = $1', [draft.id])).rows[0]
+  t.ok(row.deleted_at)
+})
+
+for (const version of [16, 19] as const) {
+  t.test(`the sync works against Odoo ${version}`, async (t) => {
+    const sim = await simulator(t, { orders: 25, version })
+    const { service } = await startTestService(t, { odoo: sim })
+    const run = await service.runSync(cli)
+    t.match(run, { state: 'succeeded', inserted: Number })
+    t.equal((await mirrored(service)).length, 25)
+    if (version === 19) t.notOk(sim.calls.some((c) => c.model === 'res.partner' && JSON.stringify(c).includes('mobile')), 'mobile is never asked of Odoo 19')
+  })
+}
