@@ -1,0 +1,92 @@
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import t from 'tap'
+import { checkOdooConnection, formatOdooCheckReport } from '../src/odoo/connection-check.ts'
+import { OdooUnavailableError } from '../src/odoo/errors.ts'
+import { createOdooGateway } from '../src/odoo/gateway.ts'
+import { startOdooSimulator } from './odoo-simulator/index.ts'
+import { expectedProtocol, gateway, PROTOCOL_MATRIX, simulator } from './support/odoo-simulated.ts'
+import { recordingLogger } from './support/odoo-gateway.ts'
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+t.test('creating the gateway calls nothing, and the protocol is detected once Odoo answers', async (t) => {
+  const port = await freePort()
+  const { log, entries } = recordingLogger()
+  // Detection and the ping need no credentials: the simulator's key is not known before it starts.
+  const config = { url: `http://127.0.0.1:${port}`, db: 'shop', username: 'admin', secret: 'unused', protocol: 'auto' as const, timeoutMs: 2_000, maxConcurrency: 2, retries: 0, retryBaseMs: 5 }
+  const odoo = createOdooGateway(config, { log })
+  t.teardown(() => odoo.close())
+  t.same(entries(), [], 'no call while nobody asks')
+
+  await t.rejects(odoo.protocol(), OdooUnavailableError)
+  await t.rejects(odoo.ping(), OdooUnavailableError)
+
+  const sim = await startOdooSimulator({ version: 19, port, orders: 4 })
+  t.teardown(() => sim.close())
+  await odoo.ping()
+  t.equal(await odoo.protocol(), 'json2', 'detection is tried again after a failure')
+})
+
+t.test('the readiness ping answers while the call limit is taken by a hung call', async (t) => {
+  const sim = await simulator(t, { version: 18, orders: 4 })
+  const odoo = gateway(t, sim, 'jsonrpc', { maxConcurrency: 1, timeoutMs: 5_000, retries: 0 })
+  await odoo.authenticate()
+  sim.faults.hangNext({ match: { model: 'sale.order' } })
+  const hung = odoo.searchCount('sale.order', []).catch(() => 'gave up')
+  await odoo.ping()
+  t.pass('ping answered')
+  await sim.restart()
+  t.equal(await hung, 'gave up')
+})
+
+t.test('the ping fails fast while Odoo is down and passes once it is back', async (t) => {
+  const sim = await simulator(t, { version: 16, orders: 4 })
+  const odoo = gateway(t, sim, 'auto')
+  await odoo.ping()
+  sim.faults.failNext({ status: 503 })
+  await t.rejects(odoo.ping(), OdooUnavailableError)
+  await odoo.ping()
+})
+
+t.jobs = 4
+
+for (const { version, protocol } of PROTOCOL_MATRIX) {
+  t.test(`Odoo ${version} over ${protocol}: the connection check reports server, protocol, user and rights`, async (t) => {
+    const sim = await simulator(t, { version, orders: 4 })
+
+    const admin = await checkOdooConnection(gateway(t, sim, protocol))
+    t.match(admin, {
+      ok: true,
+      server: { major: version, protocol: expectedProtocol(version, protocol) },
+      user: { uid: 2, login: sim.login, name: String }
+    })
+    t.same(
+      admin.rights.map((right) => [right.model, right.operation, right.granted]),
+      [
+        ['sale.order', 'read', true],
+        ['stock.picking', 'read', true],
+        ['res.partner', 'read', true],
+        ['res.partner', 'write', true]
+      ]
+    )
+    t.match(formatOdooCheckReport(admin), /Odoo connection OK$/)
+
+    const limited = await checkOdooConnection(gateway(t, sim, protocol, { username: sim.limitedUser.login, secret: sim.limitedUser.apiKey }))
+    t.match(limited, { ok: false, user: { login: sim.limitedUser.login } })
+    t.same(
+      limited.rights.filter((right) => !right.granted).map((right) => `${right.operation} ${right.model}`),
+      ['read sale.order', 'read stock.picking', 'write res.partner']
+    )
+    t.match(formatOdooCheckReport(limited), /MISSING read\s+sale\.order[\s\S]*NOT OK$/)
+
+    const refused = await checkOdooConnection(gateway(t, sim, protocol, { secret: 'not-the-key' }))
+    t.match(refused, { ok: false, failure: { kind: 'auth' } })
+  })
+}
