@@ -109,7 +109,7 @@ t.test('an unknown operator is a ValueError naming the leaf', async (t) => {
 })
 
 t.test('search orders by the given fields, with the model default order otherwise', async (t) => {
-  const byDate = [...orders].sort((a, b) => (a.date_order === b.date_order ? b.id - a.id : a.date_order < b.date_order ? 1 : -1)).map((o) => o.id)
+  const byDate = [...orders].sort((a, b) => String(b.date_order).localeCompare(String(a.date_order)) || b.id - a.id).map((o) => o.id)
   t.same(await executeKw(sim, 'sale.order', 'search', [[]], { limit: 5 }), byDate.slice(0, 5), 'date_order desc, id desc')
   t.same(await executeKw(sim, 'sale.order', 'search', [[]], { order: 'id desc', limit: 3, offset: 2 }), [orders.length - 2, orders.length - 3, orders.length - 4])
 })
