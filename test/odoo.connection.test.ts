@@ -46,6 +46,16 @@ t.test('the readiness ping answers while the call limit is taken by a hung call'
   t.equal(await hung, 'gave up')
 })
 
+t.test("a caller's abort ends the ping with the caller's reason, not as Odoo being down", async (t) => {
+  const sim = await simulator(t, { version: 18, orders: 4 })
+  const odoo = gateway(t, sim, 'jsonrpc')
+  sim.faults.hangNext()
+  const shutdown = new AbortController()
+  const ping = odoo.ping(shutdown.signal)
+  shutdown.abort(new Error('shutting down'))
+  await t.rejects(ping, { message: 'shutting down' })
+})
+
 t.test('the ping fails fast while Odoo is down and passes once it is back', async (t) => {
   const sim = await simulator(t, { version: 16, orders: 4 })
   const odoo = gateway(t, sim, 'auto')

@@ -1,0 +1,38 @@
+import t from 'tap'
+import { checkOdooConnection, formatOdooCheckReport } from '../src/odoo/connection-check.ts'
+import { OdooUnavailableError, OdooUnknownModelError } from '../src/odoo/errors.ts'
+import type { OdooGateway } from '../src/odoo/gateway.ts'
+
+/** Only what the check asks of a gateway: Odoo without Inventory installed. */
+function gatewayWithoutInventory(overrides: Partial<OdooGateway> = {}): OdooGateway {
+  const stub: Partial<OdooGateway> = {
+    version: async () => ({ serverVersion: '18.0', major: 18 }),
+    protocol: async () => 'jsonrpc',
+    authenticate: async () => 2,
+    read: async () => [{ id: 2, login: 'admin', name: 'Administrator' }],
+    hasAccess: async (model) => {
+      if (model === 'stock.picking') throw new OdooUnknownModelError("Object stock.picking doesn't exist")
+      return true
+    },
+    ...overrides
+  }
+  return stub as OdooGateway
+}
+
+t.test('a right on a model the server lacks is reported missing, with the reason, and the check goes on', async (t) => {
+  const report = await checkOdooConnection(gatewayWithoutInventory())
+  t.equal(report.ok, false)
+  t.match(report.rights, [
+    { model: 'sale.order', granted: true },
+    { model: 'stock.picking', granted: false, problem: "Object stock.picking doesn't exist" },
+    { model: 'res.partner', operation: 'read', granted: true },
+    { model: 'res.partner', operation: 'write', granted: true }
+  ])
+  t.match(formatOdooCheckReport(report), "MISSING read   stock.picking (Object stock.picking doesn't exist)")
+})
+
+t.test('Odoo going away during the check stops it with the failure reported', async (t) => {
+  const report = await checkOdooConnection(gatewayWithoutInventory({ hasAccess: async () => Promise.reject(new OdooUnavailableError('Odoo did not answer in time')) }))
+  t.match(report, { ok: false, user: { login: 'admin' }, rights: [], failure: { kind: 'unavailable', message: 'Odoo did not answer in time' } })
+  t.match(formatOdooCheckReport(report), /Failed \(unavailable\): Odoo did not answer in time\nOdoo connection NOT OK$/)
+})

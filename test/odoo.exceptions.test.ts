@@ -1,0 +1,44 @@
+import t from 'tap'
+import { exceptionFromTraceback, toOdooError } from '../src/odoo/odoo-exception.ts'
+
+// Exception names and messages as the contract transcripts of Odoo 16, 18 and 19 show them.
+const cases: { name: string; message: string; kind: string; transient?: boolean }[] = [
+  { name: 'odoo.exceptions.AccessDenied', message: 'Access Denied', kind: 'auth' },
+  { name: 'werkzeug.exceptions.Unauthorized', message: 'Invalid apikey', kind: 'auth' },
+  { name: 'psycopg2.OperationalError', message: 'connection to server at "127.0.0.1", port 5434 failed: FATAL:  database "nodb" does not exist', kind: 'auth' },
+  { name: 'odoo.exceptions.AccessError', message: "You are not allowed to access 'Sales Order' (sale.order) records.", kind: 'access' },
+  { name: 'odoo.exceptions.MissingError', message: 'Record does not exist or has been deleted.\n(Record: res.partner(99999999,), User: 2)', kind: 'missing' },
+  { name: 'odoo.exceptions.ValidationError', message: 'The operation cannot be completed: Contacts require a name', kind: 'validation' },
+  { name: 'odoo.exceptions.UserError', message: 'The operation cannot be completed: Another model is using the record you are trying to delete.', kind: 'validation' },
+  { name: 'odoo.exceptions.UserError', message: "Object no.such.model doesn't exist", kind: 'unknown-model' },
+  { name: 'werkzeug.exceptions.NotFound', message: "the model 'no.such.model' does not exist", kind: 'unknown-model' },
+  { name: 'builtins.ValueError', message: "Invalid field 'no_such_field' on model 'sale.order'", kind: 'unknown-field' },
+  { name: 'builtins.ValueError', message: "Invalid field sale.order.no_such_field in condition ('no_such_field', '=', 1)", kind: 'unknown-field' },
+  { name: 'builtins.KeyError', message: "'mobile'", kind: 'unknown-field' },
+  { name: 'builtins.ValueError', message: "Invalid leaf ('name', 'bogus', 1)", kind: 'unexpected' },
+  { name: 'werkzeug.exceptions.NotFound', message: "The method 'res.partner.no_such_method' does not exist", kind: 'unexpected' },
+  { name: 'psycopg2.errors.SerializationFailure', message: 'could not serialize access due to concurrent update', kind: 'conflict', transient: true },
+  { name: 'psycopg2.errors.LockNotAvailable', message: 'could not obtain lock on row in relation "res_partner"', kind: 'conflict', transient: true },
+  { name: 'psycopg2.OperationalError', message: 'server closed the connection unexpectedly', kind: 'unavailable', transient: true }
+]
+
+for (const { name, message, kind, transient = false } of cases) {
+  t.test(`${name} "${message.split('\n')[0]}" maps to the ${kind} kind${transient ? ', worth retrying' : ''}`, async (t) => {
+    const error = toOdooError({ name, message }, { model: 'res.partner', method: 'write' })
+    t.match(error, { kind, transient, odooName: name, model: 'res.partner', method: 'write' })
+  })
+}
+
+t.test('the exception of a traceback is its last unindented line, module-qualified', async (t) => {
+  const traceback =
+    'Traceback (most recent call last):\n  File "odoo/orm/models.py", line 3851, in _determine_fields_to_fetch\n    field = self._fields[field_name]\nKeyError: \'mobile\'\n\n' +
+    'The above exception was the direct cause of the following exception:\n\n' +
+    'Traceback (most recent call last):\n  File "odoo/service/model.py", line 129, in dispatch\n    res = execute_cr(cr, uid, model, method_, args, kw)\n' +
+    "ValueError: Invalid field 'mobile' on 'res.partner'\n"
+  t.same(exceptionFromTraceback(traceback), { name: 'builtins.ValueError', message: "Invalid field 'mobile' on 'res.partner'" })
+})
+
+t.test('a multi-line message after the exception name is kept whole', async (t) => {
+  const traceback = 'Traceback (most recent call last):\n  File "x.py", line 1, in f\n    g()\npsycopg2.errors.SerializationFailure: could not serialize access\nDETAIL: concurrent update\n'
+  t.same(exceptionFromTraceback(traceback), { name: 'psycopg2.errors.SerializationFailure', message: 'could not serialize access\nDETAIL: concurrent update' })
+})
