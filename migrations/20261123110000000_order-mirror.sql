@@ -24,6 +24,8 @@ CREATE TABLE mirror_partners (
   email_index    text,
   phone_index    text,
   mobile_index   text,
+  -- Keyed hash of everything mirrored from Odoo: tells a real change from a re-read.
+  fingerprint    text        NOT NULL,
   write_date     timestamptz,
   synced_at      timestamptz NOT NULL,
   redacted_at    timestamptz,

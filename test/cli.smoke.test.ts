@@ -92,3 +92,30 @@ t.test('audit verify exits 0 on an intact chain', async (t) => {
   t.equal(result.code, 0, result.stderr)
   t.match(result.stdout, /Audit trail intact/)
 })
+
+t.test('`sync --json` runs one sync from the command line against Odoo and prints its summary', async (t) => {
+  const { simulator } = await import('./support/simulator.ts')
+  const { createTestDatabase } = await import('./support/database.ts')
+  const sim = await simulator(t, { orders: 12 })
+  const env = { ...(await embeddedEnv(t)), DATABASE_URL: await createTestDatabase(t), ODOO_URL: sim.url, ODOO_DB: sim.db, ODOO_USERNAME: sim.login, ODOO_API_KEY: sim.apiKey }
+  const result = await runCli(['sync', '--json'], env)
+  t.equal(result.code, 0, result.stderr)
+  t.match(JSON.parse(result.stdout), { state: 'succeeded', trigger: 'cli', inserted: Number, failed: 0 })
+  const again = await runCli(['sync'], env)
+  t.match(again.stdout, /^Sync succeeded: \d+ records read, 0 new, 0 changed, 0 failed/)
+})
+
+t.test('`odoo check` prints the server, protocol, user and rights, and fails on bad credentials', async (t) => {
+  const { simulator } = await import('./support/simulator.ts')
+  const sim = await simulator(t, { orders: 5, version: 19 })
+  const env = { ...(await embeddedEnv(t)), ODOO_URL: sim.url, ODOO_DB: sim.db, ODOO_USERNAME: sim.login, ODOO_API_KEY: sim.apiKey }
+  const ok = await runCli(['odoo', 'check'], env)
+  t.equal(ok.code, 0, ok.stderr)
+  t.match(ok.stdout, /Odoo 19\.0.*protocol json2/)
+  t.match(ok.stdout, /ok\s+write\s+res\.partner/)
+  t.match(ok.stdout, /Odoo connection OK/)
+  const bad = await runCli(['odoo', 'check'], { ...env, ODOO_API_KEY: 'wrong' })
+  t.equal(bad.code, 1)
+  t.match(bad.stdout, /NOT OK/)
+  t.notMatch(bad.stdout + bad.stderr, /wrong/, 'the key is not echoed')
+})

@@ -166,3 +166,22 @@ for (const version of [16, 19] as const) {
     if (version === 19) t.notOk(sim.calls.some((c) => c.model === 'res.partner' && JSON.stringify(c).includes('mobile')), 'mobile is never asked of Odoo 19')
   })
 }
+
+t.test('an edit within the same second as the previous sync is still mirrored', async (t) => {
+  // Odoo returns write_date in whole seconds: both versions of the order below look alike by date.
+  let now = new Date('2026-11-23T09:00:00.100Z')
+  const sim = await simulator(t, { orders: 8, now: () => now })
+  const { service } = await startTestService(t, { odoo: sim })
+  await service.runSync(cli)
+  now = new Date('2026-11-23T09:00:00.900Z')
+  const order = sim.store.records('sale.order').find((o) => o.state === 'sale')
+  if (!order) throw new Error('no confirmed order')
+  sim.store.cancelOrder(order.id)
+  sim.store.update('res.partner', order.partner_id as number, { phone: '+31 6 1111 2222' })
+  const run = await service.runSync(cli)
+  t.ok((run?.updated ?? 0) >= 2)
+  const mirroredOrder = (await service.pool.query('SELECT state FROM mirror_orders WHERE odoo_id = $1', [order.id])).rows[0]
+  t.equal(mirroredOrder.state, 'cancel')
+  const partner = (await service.pool.query('SELECT phone FROM mirror_partners WHERE odoo_id = $1', [order.partner_id])).rows[0]
+  t.equal(service.cipher.open(partner.phone, `partner:${order.partner_id}:phone`), '+31 6 1111 2222')
+})

@@ -17,6 +17,8 @@ export interface PiiCipher {
   blindIndexes(kind: BlindIndexKind, value: string): string[]
   /** The keyed hash under the current key, stored beside the value; null when nothing is left after normalizing. */
   blindIndex(kind: BlindIndexKind, value: string): string | null
+  /** A keyed hash of a whole record, to tell whether its content changed without storing it in clear. */
+  fingerprint(content: string): string
 }
 
 export type BlindIndexKind = 'email' | 'phone'
@@ -74,6 +76,7 @@ export function createPiiCipher(keys: { current: Buffer; previous?: readonly Buf
     open,
     isStale: (sealed) => sealed.split('.')[1] !== current.id,
     blindIndex: (kind, value) => blindIndexUnder(current, kind, value),
+    fingerprint: (content) => createHmac('sha256', current.index).update(`record:${content}`).digest('hex'),
     blindIndexes: (kind, value) => [...byId.values()].map((key) => blindIndexUnder(key, kind, value)).filter((h): h is string => h !== null)
   }
 }

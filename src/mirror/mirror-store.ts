@@ -42,8 +42,13 @@ export async function upsertOrders(db: Queryable, rows: readonly OrderRow[], now
        partner_invoice_id = EXCLUDED.partner_invoice_id, partner_shipping_id = EXCLUDED.partner_shipping_id,
        write_date = EXCLUDED.write_date, synced_at = EXCLUDED.synced_at, deleted_at = NULL,
        cancelled_at = CASE WHEN EXCLUDED.state = 'cancel' THEN COALESCE(o.cancelled_at, EXCLUDED.write_date) END
-     -- Re-read but unchanged (Odoo's write_date moves on every write): nothing to update or count.
-     WHERE o.write_date IS DISTINCT FROM EXCLUDED.write_date OR o.channel IS DISTINCT FROM EXCLUDED.channel OR o.deleted_at IS NOT NULL
+     -- Re-read but unchanged: nothing to update or count. (write_date alone cannot tell: Odoo
+     -- returns it in whole seconds, and two writes can share one.)
+     WHERE (o.name, o.channel, o.state, o.order_date, o.amount_total, o.currency, o.partner_id, o.partner_invoice_id, o.partner_shipping_id, o.write_date)
+           IS DISTINCT FROM
+           (EXCLUDED.name, EXCLUDED.channel, EXCLUDED.state, EXCLUDED.order_date, EXCLUDED.amount_total, EXCLUDED.currency,
+            EXCLUDED.partner_id, EXCLUDED.partner_invoice_id, EXCLUDED.partner_shipping_id, EXCLUDED.write_date)
+        OR o.deleted_at IS NOT NULL
      RETURNING (xmax = 0) AS inserted`,
     [
       rows.map((r) => r.odooId), rows.map((r) => r.name), rows.map((r) => r.channel), rows.map((r) => r.state),
@@ -67,24 +72,25 @@ export async function upsertPartners(db: Queryable, rows: readonly PartnerRow[],
   }
   const result = await db.query<{ inserted: boolean }>(
     `INSERT INTO mirror_partners AS p (odoo_id, parent_id, type, is_company, is_user, is_company_partner, state, country, write_date,
-                                       name, street, street2, zip, city, email, phone, mobile, email_index, phone_index, mobile_index, synced_at)
-     SELECT r.*, $21::timestamptz
+                                       name, street, street2, zip, city, email, phone, mobile, email_index, phone_index, mobile_index, fingerprint, synced_at)
+     SELECT r.*, $22::timestamptz
        FROM unnest($1::int[], $2::int[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::text[], $8::text[], $9::timestamptz[],
-                   $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[]) AS r
+                   $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[]) AS r
      ON CONFLICT (odoo_id) DO UPDATE SET
        parent_id = EXCLUDED.parent_id, type = EXCLUDED.type, is_company = EXCLUDED.is_company, is_user = EXCLUDED.is_user,
        is_company_partner = EXCLUDED.is_company_partner, state = EXCLUDED.state, country = EXCLUDED.country, write_date = EXCLUDED.write_date,
        name = EXCLUDED.name, street = EXCLUDED.street, street2 = EXCLUDED.street2, zip = EXCLUDED.zip, city = EXCLUDED.city,
        email = EXCLUDED.email, phone = EXCLUDED.phone, mobile = EXCLUDED.mobile, email_index = EXCLUDED.email_index,
-       phone_index = EXCLUDED.phone_index, mobile_index = EXCLUDED.mobile_index, synced_at = EXCLUDED.synced_at, deleted_at = NULL
-     WHERE p.write_date IS DISTINCT FROM EXCLUDED.write_date OR p.is_user IS DISTINCT FROM EXCLUDED.is_user
-        OR p.is_company_partner IS DISTINCT FROM EXCLUDED.is_company_partner OR p.deleted_at IS NOT NULL
+       phone_index = EXCLUDED.phone_index, mobile_index = EXCLUDED.mobile_index, fingerprint = EXCLUDED.fingerprint,
+       synced_at = EXCLUDED.synced_at, deleted_at = NULL
+     WHERE p.fingerprint IS DISTINCT FROM EXCLUDED.fingerprint OR p.is_company_partner IS DISTINCT FROM EXCLUDED.is_company_partner OR p.deleted_at IS NOT NULL
      RETURNING (xmax = 0) AS inserted`,
     [
       rows.map((r) => r.odooId), rows.map((r) => r.parentId), rows.map((r) => r.type), rows.map((r) => r.isCompany), rows.map((r) => r.isUser),
       rows.map((r) => companyPartnerIds.has(r.odooId)), rows.map((r) => r.state), rows.map((r) => r.country), rows.map((r) => r.writeDate),
       ...PARTNER_PII_FIELDS.map((field) => rows.map((r) => sealed(r, field))),
       rows.map((r) => index(r, 'email')), rows.map((r) => index(r, 'phone')), rows.map((r) => index(r, 'mobile')),
+      rows.map((r) => cipher.fingerprint(JSON.stringify(r))),
       now
     ]
   )
@@ -99,7 +105,8 @@ export async function upsertPickings(db: Queryable, rows: readonly PickingRow[],
      SELECT r.*, $6::timestamptz FROM unnest($1::int[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS r
      ON CONFLICT (odoo_id) DO UPDATE SET order_id = EXCLUDED.order_id, state = EXCLUDED.state, date_done = EXCLUDED.date_done,
        write_date = EXCLUDED.write_date, synced_at = EXCLUDED.synced_at
-     WHERE mirror_pickings.write_date IS DISTINCT FROM EXCLUDED.write_date
+     WHERE (mirror_pickings.order_id, mirror_pickings.state, mirror_pickings.date_done, mirror_pickings.write_date)
+           IS DISTINCT FROM (EXCLUDED.order_id, EXCLUDED.state, EXCLUDED.date_done, EXCLUDED.write_date)
      RETURNING order_id`,
     [rows.map((r) => r.odooId), rows.map((r) => r.orderId), rows.map((r) => r.state), rows.map((r) => r.dateDone), rows.map((r) => r.writeDate), now]
   )

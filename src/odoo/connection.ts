@@ -2,9 +2,9 @@ import type { CallRunner } from './call-runner.ts'
 import type { HttpClient } from './http-client.ts'
 import { createJson2Transport } from './json2-transport.ts'
 import { createJsonRpcTransport } from './jsonrpc-transport.ts'
+import { once } from './memo.ts'
 import type { OdooProtocol, OdooServerVersion, OdooTransport, OdooTransportOptions } from './transport.ts'
 import { createXmlRpcTransport } from './xmlrpc-transport.ts'
-import { once } from './memo.ts'
 
 /** From this major on Odoo serves JSON-2 and deprecates XML-RPC and JSON-RPC. */
 const JSON2_SINCE_MAJOR = 19

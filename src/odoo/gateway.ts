@@ -123,6 +123,7 @@ export function createOdooGateway(config: OdooConfig, deps: OdooGatewayDeps): Od
       return id
     },
 
+    // Never retried: after a lost answer the records may be gone, and a second unlink would fail.
     async unlink(model, ids, options = {}) {
       if (ids.length === 0) return
       await execute({ model, method: 'unlink', ids, params: { context: options.context } }, false)

@@ -22,12 +22,12 @@ export interface HttpClient {
 }
 
 export function createHttpClient(options: { maxConnections: number }): HttpClient {
-  const agent = new Agent({ connections: options.maxConnections, keepAliveTimeout: 30_000 })
+  const agent = new Agent({ connections: options.maxConnections })
 
   return {
     async send({ method, url, headers, body, signal }) {
       try {
-        const response = await fetch(url, { method, headers, body: body ?? null, signal, dispatcher: agent } as RequestInit)
+        const response = await fetch(url, { method, headers, body: body ?? null, signal, dispatcher: agent })
         return {
           status: response.status,
           contentType: response.headers.get('content-type') ?? '',
