@@ -69,7 +69,7 @@ function saleOrderDefaults(values: Values, env: DefaultsEnv): Values {
 }
 
 /** res.partner.address_get(): the first child contact of that type, else the partner itself. */
-export function addressOfType(tables: Tables, partnerId: number, type: string): number {
+function addressOfType(tables: Tables, partnerId: number, type: string): number {
   const child = tables
     .referencing('res.partner', 'parent_id', partnerId)
     .sort((a, b) => a - b)

@@ -133,8 +133,8 @@ export function invalidField(version: Version, model: string, field: string): Od
 }
 
 /** A field in write/create values the model does not have; Odoo 19's res.partner.write trips over it first. */
-export function invalidValueField(version: Version, model: string, field: string): OdooError {
-  if (version === 19 && model === 'res.partner') {
+export function invalidValueField(version: Version, model: string, field: string, operation: 'write' | 'create'): OdooError {
+  if (version === 19 && model === 'res.partner' && operation === 'write') {
     return new OdooError({
       exception: 'builtins.KeyError',
       message: `'${field}'`,
@@ -212,7 +212,7 @@ export function stillReferenced(version: Version, referencingDescription: string
 }
 
 /** Odoo turns database integrity errors into ValidationError in its retrying() wrapper. */
-export function validationError(message: string): OdooError {
+function validationError(message: string): OdooError {
   return new OdooError({
     exception: 'odoo.exceptions.ValidationError',
     message,

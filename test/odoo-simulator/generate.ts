@@ -27,7 +27,7 @@ export interface GeneratedRecord {
 }
 
 export const CHANNELS = ['Amazon', 'TikTok Shop', 'Etsy', 'Shopify', 'eBay', 'Bol.com'] as const
-export type Channel = (typeof CHANNELS)[number]
+type Channel = (typeof CHANNELS)[number]
 
 /** Every MANUAL_EVERY-th order (starting with the MANUAL_FIRST-th) is entered by hand: no channel. */
 const MANUAL_EVERY = 25

@@ -1,18 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-import type { Answer } from './http-server.ts'
-import { RestartableServer } from './http-server.ts'
 import { FaultRules } from './faults.ts'
 import type { FaultInjector } from './faults.ts'
-import type { IncomingRequest, Protocol } from './protocol/http-reply.ts'
-import { route } from './protocol/router.ts'
-import type { RawRequest } from './protocol/router.ts'
+import { RestartableServer } from './http-server.ts'
 import { RpcServices } from './protocol/rpc-services.ts'
 import { Sessions } from './protocol/web.ts'
+import { requestPipeline } from './request-pipeline.ts'
+import type { RecordedCall } from './request-pipeline.ts'
 import { createShopDatabase } from './shop-database.ts'
 import type { SimulatorStore } from './store.ts'
 
 export type { FaultInjector, FaultMatch, OdooFaultKind } from './faults.ts'
 export type { Protocol } from './protocol/http-reply.ts'
+export type { RecordedCall } from './request-pipeline.ts'
 export type { Row, StoredValue } from './schema.ts'
 export type { SimulatorStore, UpdateOptions } from './store.ts'
 export { CHANNELS } from './generate.ts'
@@ -28,15 +26,6 @@ export interface SimulatorOptions {
   now?: () => Date
   host?: string
   port?: number
-}
-
-export interface RecordedCall {
-  protocol: Protocol
-  model: string
-  method: string
-  ids?: number[]
-  at: Date
-  context?: object
 }
 
 export interface OdooSimulator {
@@ -67,19 +56,7 @@ export async function startOdooSimulator(options: SimulatorOptions = {}): Promis
   const faults = new FaultRules()
   const calls: RecordedCall[] = []
 
-  const handle = async (request: RawRequest): Promise<Answer> => {
-    const routed = route(endpoints, request)
-    const incoming = 'execute' in routed ? routed : undefined
-    if (incoming?.call) calls.push({ protocol: incoming.protocol, ...incoming.call, at: now() })
-    if (faults.delay > 0) await sleep(faults.delay)
-    const disruption = faults.take(incoming ?? {})
-    if (disruption?.kind === 'hang') return 'hang'
-    if (disruption?.kind === 'reply') return disruption.reply
-    if (disruption?.kind === 'raise') return (incoming as IncomingRequest).fail(disruption.error)
-    return incoming ? incoming.execute() : (routed as Exclude<typeof routed, IncomingRequest>)
-  }
-
-  const server = new RestartableServer(handle)
+  const server = new RestartableServer(requestPipeline({ endpoints, faults, calls, now }))
   const host = options.host ?? '127.0.0.1'
   await server.listen(host, options.port ?? 0)
   const admin = database.accounts.byUid(2)

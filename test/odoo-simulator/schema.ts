@@ -119,5 +119,3 @@ export function emptyValue(field: FieldDef): StoredValue {
       return false
   }
 }
-
-export const isRelationalList = (field: FieldDef): boolean => field.type === 'one2many' || field.type === 'many2many'

@@ -33,7 +33,7 @@ const TRACKED: Record<Version, TrackedField[]> = {
 const text = (value: unknown): string => (typeof value === 'string' ? value : '')
 
 /** Display name: a child contact shows as "Parent, Child", a nameless one by its address type. */
-export function partnerDisplayName(row: Row, source: RecordSource): string {
+function partnerDisplayName(row: Row, source: RecordSource): string {
   let name = text(row.name)
   const parent = typeof row.parent_id === 'number' ? source.get('res.partner', row.parent_id) : undefined
   if (parent && !row.is_company) {

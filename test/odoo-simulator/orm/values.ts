@@ -13,12 +13,12 @@ const MAGIC = new Set(['id', 'display_name', 'create_date', 'create_uid', 'write
  * Turns the values of a write/create call into stored values, refusing what Odoo refuses: unknown
  * fields (the whole call fails), values of the wrong kind, selection values out of range.
  */
-export function parseValues(def: ModelDef, vals: Json, version: Version): ValuesFor {
+export function parseValues(def: ModelDef, vals: Json, version: Version, operation: 'write' | 'create'): ValuesFor {
   if (!isJsonObject(vals)) throw typeError(`'${typeof vals === 'object' ? 'list' : typeof vals}' object is not a mapping`)
   const converters: [string, (current: StoredValue | undefined) => StoredValue][] = []
   for (const [name, value] of Object.entries(vals)) {
     const field = def.fields.get(name)
-    if (!field) throw invalidValueField(version, def.name, name)
+    if (!field) throw invalidValueField(version, def.name, name, operation)
     if (MAGIC.has(name) || (field.compute && field.type !== 'one2many')) continue
     converters.push([name, converter(def, field, value)])
   }

@@ -32,6 +32,10 @@ export interface IncomingRequest {
   fail(error: OdooError): HttpReply
 }
 
+export function isIncoming(value: IncomingRequest | HttpReply): value is IncomingRequest {
+  return 'execute' in value
+}
+
 export const json = (status: number, value: unknown, headers: Record<string, string> = {}): HttpReply => ({
   status,
   headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },

@@ -1,7 +1,7 @@
 import { httpError, privateMethod } from '../errors.ts'
 import type { OdooError } from '../errors.ts'
 import { isJsonObject } from '../python.ts'
-import type { Json } from '../python.ts'
+import type { Json, PyValue } from '../python.ts'
 import type { ShopDatabase } from '../shop-database.ts'
 import { html, json, notFoundPage } from './http-reply.ts'
 import type { HttpReply, IncomingRequest, ObjectCall } from './http-reply.ts'
@@ -51,7 +51,7 @@ export function json2Request(database: ShopDatabase, request: Json2HttpRequest):
   }
 }
 
-function run(database: ShopDatabase, request: Json2HttpRequest, model: string, method: string, body: ParsedBody): Json | ReturnType<ShopDatabase['models']['call']> {
+function run(database: ShopDatabase, request: Json2HttpRequest, model: string, method: string, body: ParsedBody): PyValue {
   if (request.method !== 'POST' || !method) throw httpError('NotFound', 'Did you mean POST /json/2/<model>/<method>?')
   const token = /^bearer\s+(.+)$/i.exec(request.authorization ?? '')?.[1]?.trim()
   if (!token) throw httpError('Unauthorized', 'User not authenticated, use an API Key with a Bearer Authorization header.')
