@@ -10,6 +10,7 @@ import type { ChannelClassifier } from './channels.ts'
 import { knownOrderIds, knownPartnerIds, markOrderDeleted, readCursor, refreshShipment, upsertOrders, upsertPartners, upsertPickings, writeCursor } from './mirror-store.ts'
 import type { SyncedModel } from './mirror-store.ts'
 import { many2oneId, ORDER_FIELDS, OUTGOING_PICKINGS_DOMAIN, PARTNER_FIELDS, PICKING_FIELDS, toOrderRow, toPartnerRow, toPickingRow } from './odoo-records.ts'
+import type { OrderRow, PartnerRow, PickingRow } from './odoo-records.ts'
 
 export interface SyncCounts {
   fetched: number
@@ -56,17 +57,9 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     await startCursorAtLatest('res.partner', [])
     await startCursorAtLatest('stock.picking', OUTGOING_PICKINGS_DOMAIN)
 
-    await walkPages('sale.order', { domain: [], fields: ORDER_FIELDS }, counts, onProgress, async (records, db) => {
-      return mirrorOrderRecords(records, context, db)
-    })
-    await walkPages('stock.picking', { domain: OUTGOING_PICKINGS_DOMAIN, fields: PICKING_FIELDS }, counts, onProgress, async (records, db) => {
-      return mirrorPickingRecords(records, db)
-    })
-    await walkPages('res.partner', { domain: [['active', 'in', [true, false]]], fields: context.partnerFields }, counts, onProgress, async (records, db) => {
-      const known = await knownPartnerIds(db, records.map((r) => r.id))
-      const followed = records.filter((r) => known.has(r.id)).map(toPartnerRow)
-      return upsertPartners(db, followed, deps.cipher, context.companyPartnerIds, clock.now())
-    })
+    await walkPages('sale.order', { domain: [], fields: ORDER_FIELDS }, counts, onProgress, orderStage(context))
+    await walkPages('stock.picking', { domain: OUTGOING_PICKINGS_DOMAIN, fields: PICKING_FIELDS }, counts, onProgress, pickingStage)
+    await walkPages('res.partner', { domain: [['active', 'in', [true, false]]], fields: context.partnerFields }, counts, onProgress, partnerStage(context))
     return counts
   }
 
@@ -74,71 +67,111 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     const context = await readSyncContext()
     const fields = model === 'sale.order' ? ORDER_FIELDS : model === 'stock.picking' ? PICKING_FIELDS : context.partnerFields
     const records = await odoo.read(model, [id], fields)
-    return inTransaction(pool, async (db) => {
-      if (records.length === 0) {
-        if (model !== 'sale.order') return 'ignored'
-        return (await markOrderDeleted(db, id, clock.now())) ? 'deleted' : 'ignored'
-      }
-      if (model === 'sale.order') await mirrorOrderRecords(records, context, db)
-      else if (model === 'stock.picking') await mirrorPickingRecords(records, db)
-      else if ((await knownPartnerIds(db, [id])).size === 0) return 'ignored'
-      else await upsertPartners(db, records.map(toPartnerRow), deps.cipher, context.companyPartnerIds, clock.now())
-      return 'mirrored'
-    })
+    if (records.length === 0) {
+      if (model !== 'sale.order') return 'ignored'
+      return (await markOrderDeleted(pool, id, clock.now())) ? 'deleted' : 'ignored'
+    }
+    const stage: PageStage<unknown> = model === 'sale.order' ? orderStage(context) : model === 'stock.picking' ? pickingStage : partnerStage(context)
+    const prepared = await stage.prepare(records)
+    const written = await inTransaction(pool, (db) => stage.write(prepared, db))
+    return written.inserted + written.updated > 0 || model === 'sale.order' ? 'mirrored' : 'ignored'
   }
 
-  async function walkPages(
+  /**
+   * Walks one model from its stored cursor. The next page is fetched while the current one is
+   * written, and each page's Odoo reads happen before its transaction opens, so Odoo's latency
+   * and the database's overlap instead of adding up.
+   */
+  async function walkPages<Prepared>(
     model: SyncedModel,
     query: { domain: readonly unknown[]; fields: readonly string[] },
     counts: SyncCounts,
     onProgress: SyncProgress | undefined,
-    mirror: (records: OdooRecord[], db: PoolClient) => Promise<{ inserted: number; updated: number }>
+    stage: PageStage<Prepared>
   ): Promise<void> {
     const after = (await readCursor(pool, model)) ?? EPOCH
-    for await (const page of odoo.walk(model, { domain: query.domain, fields: query.fields, pageSize: deps.pageSize, after })) {
-      counts.fetched += page.records.length
-      try {
-        const written = await inTransaction(pool, async (db) => {
-          const result = await mirror(page.records, db)
-          await writeCursor(db, model, page.cursor, clock.now())
-          return result
-        })
-        counts.inserted += written.inserted
-        counts.updated += written.updated
-      } catch (error) {
-        counts.failed += page.records.length
+    const pages = odoo.walk(model, { domain: query.domain, fields: query.fields, pageSize: deps.pageSize, after })[Symbol.asyncIterator]()
+    // A page fetched ahead may fail while the current one is written: it is awaited (and its
+    // error reported) in turn, so it must not count as an unhandled rejection in the meantime.
+    const fetchAhead = () => {
+      const promise = pages.next()
+      promise.catch(() => undefined)
+      return promise
+    }
+    let next = fetchAhead()
+    try {
+      for (;;) {
+        const { value: page, done } = await next
+        if (done) return
+        next = fetchAhead()
+        counts.fetched += page.records.length
+        try {
+          const prepared = await stage.prepare(page.records)
+          const written = await inTransaction(pool, async (db) => {
+            const result = await stage.write(prepared, db)
+            await writeCursor(db, model, page.cursor, clock.now())
+            return result
+          })
+          counts.inserted += written.inserted
+          counts.updated += written.updated
+        } catch (error) {
+          counts.failed += page.records.length
+          await onProgress?.({ ...counts }, model)
+          throw error
+        }
         await onProgress?.({ ...counts }, model)
-        throw error
       }
-      await onProgress?.({ ...counts }, model)
+    } finally {
+      await pages.return?.(undefined)
     }
   }
 
-  async function mirrorOrderRecords(records: OdooRecord[], context: SyncContext, db: PoolClient) {
-    const rows = records.map((record) => toOrderRow(record, deps.classify, (tagId) => context.tagNames.get(tagId)))
-    const known = await knownOrderIds(db, rows.map((r) => r.odooId))
-    const newOrderIds = rows.filter((r) => !known.has(r.odooId)).map((r) => r.odooId)
-    const referenced = [...new Set(rows.flatMap((r) => [r.partnerId, r.partnerInvoiceId, r.partnerShippingId]).filter((id): id is number => id !== null))]
-    const knownPartners = await knownPartnerIds(db, referenced)
-    const [partners, pickings] = await Promise.all([
-      odoo.read('res.partner', referenced.filter((id) => !knownPartners.has(id)), context.partnerFields),
-      newOrderIds.length === 0 ? [] : odoo.searchRead('stock.picking', [...OUTGOING_PICKINGS_DOMAIN, ['sale_id', 'in', newOrderIds]], { fields: PICKING_FIELDS })
-    ])
-    const now = clock.now()
-    await upsertPartners(db, partners.map(toPartnerRow), deps.cipher, context.companyPartnerIds, now)
-    const counts = await upsertOrders(db, rows, now)
-    await upsertPickings(db, pickings.map(toPickingRow).filter((p) => p !== undefined), now)
-    await refreshShipment(db, newOrderIds)
-    return counts
+  /** Orders, with the contacts the mirror does not hold yet and the deliveries of new orders. */
+  function orderStage(context: SyncContext): PageStage<{ rows: OrderRow[]; newOrderIds: number[]; partners: OdooRecord[]; pickings: OdooRecord[] }> {
+    return {
+      async prepare(records) {
+        const rows = records.map((record) => toOrderRow(record, deps.classify, (tagId) => context.tagNames.get(tagId)))
+        const known = await knownOrderIds(pool, rows.map((r) => r.odooId))
+        const newOrderIds = rows.filter((r) => !known.has(r.odooId)).map((r) => r.odooId)
+        const referenced = [...new Set(rows.flatMap((r) => [r.partnerId, r.partnerInvoiceId, r.partnerShippingId]).filter((id): id is number => id !== null))]
+        const knownPartners = await knownPartnerIds(pool, referenced)
+        const [partners, pickings] = await Promise.all([
+          odoo.read('res.partner', referenced.filter((id) => !knownPartners.has(id)), context.partnerFields),
+          newOrderIds.length === 0 ? [] : odoo.searchRead('stock.picking', [...OUTGOING_PICKINGS_DOMAIN, ['sale_id', 'in', newOrderIds]], { fields: PICKING_FIELDS })
+        ])
+        return { rows, newOrderIds, partners, pickings }
+      },
+      async write({ rows, newOrderIds, partners, pickings }, db) {
+        const now = clock.now()
+        await upsertPartners(db, partners.map(toPartnerRow), deps.cipher, context.companyPartnerIds, now)
+        const counts = await upsertOrders(db, rows, now)
+        await upsertPickings(db, pickings.map(toPickingRow).filter((p) => p !== undefined), now)
+        await refreshShipment(db, newOrderIds)
+        return counts
+      }
+    }
   }
 
-  async function mirrorPickingRecords(records: OdooRecord[], db: PoolClient) {
-    const rows = records.map(toPickingRow).filter((p) => p !== undefined)
-    const orders = await knownOrderIds(db, rows.map((r) => r.orderId))
-    // A delivery of an order not mirrored yet arrives with that order on its first sync.
-    const changedOrders = await upsertPickings(db, rows.filter((r) => orders.has(r.orderId)), clock.now())
-    await refreshShipment(db, changedOrders)
-    return { inserted: 0, updated: changedOrders.length }
+  /** Deliveries of mirrored orders; one of an order not mirrored yet arrives with that order's first sync. */
+  const pickingStage: PageStage<PickingRow[]> = {
+    prepare: async (records) => records.map(toPickingRow).filter((p) => p !== undefined),
+    async write(rows, db) {
+      const orders = await knownOrderIds(db, rows.map((r) => r.orderId))
+      const changedOrders = await upsertPickings(db, rows.filter((r) => orders.has(r.orderId)), clock.now())
+      await refreshShipment(db, changedOrders)
+      return { inserted: 0, updated: changedOrders.length }
+    }
+  }
+
+  /** Edits of contacts the mirror holds; other contacts in Odoo are none of its business. */
+  function partnerStage(context: SyncContext): PageStage<PartnerRow[]> {
+    return {
+      prepare: async (records) => records.map(toPartnerRow),
+      async write(rows, db) {
+        const known = await knownPartnerIds(db, rows.map((r) => r.odooId))
+        return upsertPartners(db, rows.filter((r) => known.has(r.odooId)), deps.cipher, context.companyPartnerIds, clock.now())
+      }
+    }
   }
 
   async function startCursorAtLatest(model: SyncedModel, domain: readonly unknown[]): Promise<void> {
@@ -163,6 +196,12 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
   }
 
   return { syncAll, syncRecord }
+}
+
+/** What a walk does with a page: read what else it needs (outside any transaction), then write it. */
+interface PageStage<Prepared> {
+  prepare(records: OdooRecord[]): Promise<Prepared>
+  write(prepared: Prepared, db: PoolClient): Promise<{ inserted: number; updated: number }>
 }
 
 interface SyncContext {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
+import tap from 'tap'
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts'
 import type { EmbeddedDatabase } from '../../src/db/embedded-postgres.ts'
 import { createLogger } from '../../src/log/logger.ts'
@@ -21,7 +22,7 @@ let embedded: Promise<EmbeddedDatabase> | undefined
  */
 export async function createTestDatabase(t: Teardown): Promise<string> {
   const external = process.env.DATABASE_URL
-  const serverUrl = external ?? (await embeddedServer(t)).url
+  const serverUrl = external ?? (await embeddedServer()).url
   const name = `pb_test_${randomBytes(6).toString('hex')}`
   await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`))
   // An embedded server is removed whole when the file ends; a shared one keeps no leftovers.
@@ -31,12 +32,13 @@ export async function createTestDatabase(t: Teardown): Promise<string> {
   return url.toString()
 }
 
-async function embeddedServer(t: Teardown): Promise<EmbeddedDatabase> {
+// One embedded server per test file (process), stopped when the whole file is done.
+async function embeddedServer(): Promise<EmbeddedDatabase> {
   if (!embedded) {
     const dataDir = mkdtempSync(join(tmpdir(), 'pb-test-pg-'))
     embedded = freePort().then((port) => startEmbeddedPostgres({ dataDir, port, log: createLogger({ level: 'warn' }) }))
     const started = await embedded
-    t.teardown(async () => {
+    tap.teardown(async () => {
       await started.stop()
       rmSync(dataDir, { recursive: true, force: true })
     })

@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process'
+import { cpus, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { createInterface } from 'node:readline'
+
+export interface SimulatorProcess {
+  url: string
+  db: string
+  login: string
+  apiKey: string
+  stop(): void
+}
+
+/** The simulator in its own process, so the figures measure the service and not the fake Odoo. */
+export async function startSimulatorProcess(args: { orders: number; version?: number }): Promise<SimulatorProcess> {
+  const cli = fileURLToPath(new URL('../test/odoo-simulator/cli.ts', import.meta.url))
+  const child = spawn(process.execPath, [cli, '--version', String(args.version ?? 18), '--orders', String(args.orders), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const [line] = await new Promise<string[]>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout })
+    lines.once('line', (first) => resolve([first]))
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)))
+  })
+  const info = JSON.parse(line ?? '{}')
+  return { ...info, stop: () => child.kill('SIGTERM') }
+}
+
+export function describeMachine(): string {
+  const cpu = cpus()
+  return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`
+}
+
+/** Samples the heap while `work` runs; returns its result, the elapsed time and the peak heap. */
+export async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakHeapMb: number }> {
+  globalThis.gc?.()
+  let peak = process.memoryUsage().heapUsed
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 20)
+  const started = performance.now()
+  try {
+    const result = await work()
+    return { result, ms: performance.now() - started, peakHeapMb: Math.round(Math.max(peak, process.memoryUsage().heapUsed) / 2 ** 20) }
+  } finally {
+    clearInterval(sampler)
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Sync throughput: mirrors N simulator orders into a fresh PostgreSQL database and compares the
+ * time with the bare time to page the same orders through the gateway without writing them.
+ *   node --expose-gc bench/sync.ts [--orders 100000] [--page 500]
+ * Uses DATABASE_URL's server when set, an embedded PostgreSQL otherwise.
+ */
+import { parseArgs } from 'node:util'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { loadConfig } from '../src/config/env.ts'
+import { createLogger } from '../src/log/logger.ts'
+import { createPool, provideDatabaseServer } from '../src/db/database.ts'
+import { migrate } from '../src/db/migrate.ts'
+import { createOdooGateway } from '../src/odoo/gateway.ts'
+import { createServiceParts } from '../src/service.ts'
+import { systemClock } from '../src/clock.ts'
+import { ORDER_FIELDS } from '../src/mirror/odoo-records.ts'
+import { describeMachine, measure, startSimulatorProcess } from './support.ts'
+
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '100000' }, page: { type: 'string', default: '500' } } })
+const orders = Number(values.orders)
+const pageSize = Number(values.page)
+const log = createLogger({ level: 'warn' })
+
+console.log(`bench/sync: ${orders} orders, pages of ${pageSize}, on ${describeMachine()}`)
+const sim = await startSimulatorProcess({ orders })
+const dataDir = mkdtempSync(join(tmpdir(), 'pb-bench-'))
+const server = await provideDatabaseServer({ url: process.env.DATABASE_URL, poolMax: 10, dataDir, embeddedPort: 54399 }, log)
+const database = `pb_bench_${process.pid}`
+const admin = new pg.Client({ connectionString: server.url })
+await admin.connect()
+await admin.query(`CREATE DATABASE ${database}`)
+const url = new URL(server.url)
+url.pathname = `/${database}`
+
+try {
+  const config = loadConfig({
+    DATABASE_URL: url.toString(),
+    PII_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+    ODOO_URL: sim.url,
+    ODOO_DB: sim.db,
+    ODOO_USERNAME: sim.login,
+    ODOO_API_KEY: sim.apiKey,
+    SYNC_PAGE_SIZE: String(pageSize)
+  })
+  await migrate(url.toString(), log)
+  const pool = createPool(url.toString(), 10, log)
+  const odoo = createOdooGateway(config.odoo, { log })
+  await odoo.authenticate()
+
+  const bare = await measure(async () => {
+    let count = 0
+    for await (const page of odoo.walk('sale.order', { fields: ORDER_FIELDS, pageSize })) count += page.records.length
+    return count
+  })
+  const parts = createServiceParts({ config, pool, odoo, clock: systemClock, log })
+  const sync = await measure(() => parts.runSync({ trigger: 'cli', requestedBy: 'bench' }))
+  const again = await measure(() => parts.runSync({ trigger: 'cli', requestedBy: 'bench' }))
+  const mirrored = (await pool.query('SELECT (SELECT count(*) FROM mirror_orders)::int AS orders, (SELECT count(*) FROM mirror_partners)::int AS partners, (SELECT count(*) FROM mirror_pickings)::int AS pickings')).rows[0]
+
+  const seconds = (ms: number) => (ms / 1000).toFixed(2)
+  console.log(`bare paging      ${bare.result} orders in ${seconds(bare.ms)} s = ${Math.round(bare.result / (bare.ms / 1000))} orders/s, peak heap ${bare.peakHeapMb} MB`)
+  console.log(`first sync       ${mirrored.orders} orders, ${mirrored.partners} contacts, ${mirrored.pickings} deliveries in ${seconds(sync.ms)} s = ${Math.round(mirrored.orders / (sync.ms / 1000))} orders/s, peak heap ${sync.peakHeapMb} MB (${sync.result?.state})`)
+  console.log(`re-sync, no edit ${again.result?.fetched} records re-read in ${seconds(again.ms)} s`)
+  console.log(`ratio            first sync / bare paging = ${(sync.ms / bare.ms).toFixed(2)}`)
+  await odoo.close()
+  await pool.end()
+} finally {
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+  await admin.end()
+  await server.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+  sim.stop()
+}
