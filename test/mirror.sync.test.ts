@@ -171,7 +171,8 @@ t.test('an edit within the same second as the previous sync is still mirrored', 
   // Odoo returns write_date in whole seconds: both versions of the order below look alike by date.
   let now = new Date('2026-11-23T09:00:00.100Z')
   const sim = await simulator(t, { orders: 8, now: () => now })
-  const { service } = await startTestService(t, { odoo: sim })
+  const clock = { now: () => new Date(now), set: () => undefined, advance: () => undefined }
+  const { service } = await startTestService(t, { odoo: sim, clock })
   await service.runSync(cli)
   now = new Date('2026-11-23T09:00:00.900Z')
   const order = sim.store.records('sale.order').find((o) => o.state === 'sale')
@@ -184,4 +185,21 @@ t.test('an edit within the same second as the previous sync is still mirrored', 
   t.equal(mirroredOrder.state, 'cancel')
   const partner = (await service.pool.query('SELECT phone FROM mirror_partners WHERE odoo_id = $1', [order.partner_id])).rows[0]
   t.equal(service.cipher.open(partner.phone, `partner:${order.partner_id}:phone`), '+31 6 1111 2222')
+})
+
+t.test('once its seconds are settled, a model nobody edits is not read again', async (t) => {
+  let now = new Date('2026-11-23T09:00:00Z')
+  const sim = await simulator(t, { orders: 20, now: () => now })
+  const clock = { now: () => new Date(now), set: () => undefined, advance: () => undefined }
+  const { service } = await startTestService(t, { odoo: sim, clock })
+  await service.runSync(cli)
+  now = new Date('2026-11-23T09:30:00Z')
+  const settling = await service.runSync(cli)
+  t.ok((settling?.fetched ?? 0) > 0, 'the last unsettled seconds are read once more')
+  const quiet = await service.runSync(cli)
+  t.equal(quiet?.fetched, 0, 'then nothing is read until something changes')
+  const order = sim.store.records('sale.order')[3]
+  if (!order) throw new Error('no order')
+  sim.store.update('sale.order', order.id, { client_order_ref: 'changed' })
+  t.equal((await service.runSync(cli))?.fetched, 1)
 })

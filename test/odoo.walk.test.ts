@@ -159,3 +159,27 @@ t.test('a malformed cursor or page size is refused before any query', async (t) 
   await t.rejects(collect(walkByWriteDate(query, { fields: [], pageSize: 0 })), RangeError)
   t.equal(queries.length, 0)
 })
+
+t.test('a finished second that is settled is not read again by the next walk', async (t) => {
+  const records = [...sameSecond('2026-11-23 05:03:10', 1, 4), ...sameSecond('2026-11-23 05:03:11', 5, 3)]
+  const { query } = fakeOdoo(records)
+  const first = await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 10, settledBefore: '2026-11-23 06:00:00' }))
+  const cursor = first.at(-1)?.cursor
+  t.same(cursor, { writeDateSecond: '2026-11-23 05:03:12', afterId: 0 })
+  t.same(ids(await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 10, after: cursor, settledBefore: '2026-11-23 06:00:00' }))), [])
+})
+
+t.test('a finished second that is not settled yet is read again, since Odoo may still stamp records into it', async (t) => {
+  const records = sameSecond('2026-11-23 05:03:10', 1, 4)
+  const { query } = fakeOdoo(records)
+  const first = await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 10, settledBefore: '2026-11-23 05:03:10' }))
+  t.same(first.at(-1)?.cursor, { writeDateSecond: '2026-11-23 05:03:10', afterId: 0 })
+})
+
+t.test('a settled second walked by id beyond a page resumes after it once done', async (t) => {
+  const records = sameSecond('2026-11-23 05:03:10', 1, 7)
+  const { query } = fakeOdoo(records)
+  const pages = await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 3, settledBefore: '2026-11-23 06:00:00' }))
+  t.same(ids(pages), range(1, 7))
+  t.same(pages.at(-1)?.cursor, { writeDateSecond: '2026-11-23 05:03:11', afterId: 0 })
+})

@@ -40,6 +40,11 @@ export interface OrderSync {
 
 const EPOCH: OdooCursor = { writeDateSecond: '1970-01-01 00:00:00', afterId: 0 }
 
+// Odoo stamps write_date with its transaction's start time, so a record can land in a second
+// after that second has passed, but not ten minutes after (Odoo's request and cron time limits
+// are shorter). Older seconds, once read whole, are not read again.
+const SETTLE_MS = 10 * 60_000
+
 /**
  * Mirrors what retention and rights requests need: orders, their outgoing deliveries (which decide
  * when an order shipped) and their contacts (PII sealed). Each page is written in one transaction
@@ -90,7 +95,8 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     stage: PageStage<Prepared>
   ): Promise<void> {
     const after = (await readCursor(pool, model)) ?? EPOCH
-    const pages = odoo.walk(model, { domain: query.domain, fields: query.fields, pageSize: deps.pageSize, after })[Symbol.asyncIterator]()
+    const settledBefore = new Date(clock.now().getTime() - SETTLE_MS).toISOString().slice(0, 19).replace('T', ' ')
+    const pages = odoo.walk(model, { domain: query.domain, fields: query.fields, pageSize: deps.pageSize, after, settledBefore })[Symbol.asyncIterator]()
     // A page fetched ahead may fail while the current one is written: it is awaited (and its
     // error reported) in turn, so it must not count as an unhandled rejection in the meantime.
     const fetchAhead = () => {

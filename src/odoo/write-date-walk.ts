@@ -24,6 +24,12 @@ export interface WalkOptions {
   fields: readonly string[]
   pageSize: number
   after?: OdooCursor
+  /**
+   * Seconds before this one (`YYYY-MM-DD HH:MM:SS`, UTC) are settled: no transaction still open
+   * can stamp a record into them, so a finished settled second is not re-opened. Without it the
+   * last second of a walk is read again by the next walk, however long ago it was.
+   */
+  settledBefore?: string
 }
 
 export type PageQuery = (domain: OdooDomain, options: { fields: string[]; limit: number; order: string }) => Promise<OdooRecord[]>
@@ -52,6 +58,9 @@ export async function* walkByWriteDate(query: PageQuery, options: WalkOptions): 
   let second = options.after?.writeDateSecond
   let afterId = options.after?.afterId ?? 0
   let insideSecond = afterId > 0
+  const settledBefore = options.settledBefore
+  // Where to resume once a second has been read whole: past it if it is settled, else at it again.
+  const finished = (done: string): OdooCursor => ({ writeDateSecond: settledBefore !== undefined && done < settledBefore ? nextSecond(done) : done, afterId: 0 })
 
   for (;;) {
     if (insideSecond && second !== undefined) {
@@ -65,7 +74,7 @@ export async function* walkByWriteDate(query: PageQuery, options: WalkOptions): 
         yield { records: page, cursor: { writeDateSecond: second, afterId } }
         continue
       }
-      if (bucket.length > 0) yield { records: bucket, cursor: { writeDateSecond: second, afterId: 0 } }
+      if (bucket.length > 0) yield { records: bucket, cursor: finished(second) }
       second = nextSecond(second)
       afterId = 0
       insideSecond = false
@@ -79,7 +88,7 @@ export async function* walkByWriteDate(query: PageQuery, options: WalkOptions): 
     })
     if (scan.length === 0) return
     if (scan.length < limit) {
-      yield { records: scan, cursor: { writeDateSecond: secondOf(lastOf(scan)), afterId: 0 } }
+      yield { records: scan, cursor: finished(secondOf(lastOf(scan))) }
       return
     }
     const trailingSecond = secondOf(lastOf(scan))
