@@ -5,6 +5,7 @@ import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import type { Logger } from '../log/logger.ts'
 import type { OdooGateway } from '../odoo/gateway.ts'
 import type { OdooRecord } from '../odoo/odoo-types.ts'
+import { nextSecond } from '../odoo/write-date-walk.ts'
 import type { OdooCursor } from '../odoo/write-date-walk.ts'
 import type { ChannelClassifier } from './channels.ts'
 import { knownOrderIds, knownPartnerIds, markOrderDeleted, readCursor, refreshShipment, upsertOrders, upsertPartners, upsertPickings, writeCursor } from './mirror-store.ts'
@@ -95,8 +96,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     stage: PageStage<Prepared>
   ): Promise<void> {
     const after = (await readCursor(pool, model)) ?? EPOCH
-    const settledBefore = new Date(clock.now().getTime() - SETTLE_MS).toISOString().slice(0, 19).replace('T', ' ')
-    const pages = odoo.walk(model, { domain: query.domain, fields: query.fields, pageSize: deps.pageSize, after, settledBefore })[Symbol.asyncIterator]()
+    const pages = odoo.walk(model, { domain: query.domain, fields: query.fields, pageSize: deps.pageSize, after, settledBefore: settledBefore() })[Symbol.asyncIterator]()
     // A page fetched ahead may fail while the current one is written: it is awaited (and its
     // error reported) in turn, so it must not count as an unhandled rejection in the meantime.
     const fetchAhead = () => {
@@ -184,7 +184,13 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     if (await readCursor(pool, model)) return
     const [latest] = await odoo.searchRead(model, [...domain], { fields: ['write_date'], order: 'write_date desc', limit: 1, context: { active_test: false } })
     const second = typeof latest?.write_date === 'string' ? latest.write_date : EPOCH.writeDateSecond
-    await writeCursor(pool, model, { writeDateSecond: second, afterId: 0 }, clock.now())
+    // A settled latest second holds nothing the order walk will not read fresh: start after it.
+    const start = second < settledBefore() ? nextSecond(second) : second
+    await writeCursor(pool, model, { writeDateSecond: start, afterId: 0 }, clock.now())
+  }
+
+  function settledBefore(): string {
+    return odooSecond(new Date(clock.now().getTime() - SETTLE_MS))
   }
 
   async function readSyncContext(): Promise<SyncContext> {
@@ -202,6 +208,10 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
   }
 
   return { syncAll, syncRecord }
+}
+
+function odooSecond(date: Date): string {
+  return date.toISOString().slice(0, 19).replace('T', ' ')
 }
 
 /** What a walk does with a page: read what else it needs (outside any transaction), then write it. */

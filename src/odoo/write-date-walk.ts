@@ -122,7 +122,7 @@ function secondOf(record: OdooRecord): string {
   return writeDate.slice(0, 19)
 }
 
-function nextSecond(second: string): string {
+export function nextSecond(second: string): string {
   const next = new Date(`${second.replace(' ', 'T')}Z`).getTime() + 1000
   return new Date(next).toISOString().slice(0, 19).replace('T', ' ')
 }
