@@ -14,7 +14,8 @@ import { createLogger } from '../src/log/logger.ts'
 import { createPool, provideDatabaseServer } from '../src/db/database.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { createOdooGateway } from '../src/odoo/gateway.ts'
-import { createServiceParts } from '../src/service.ts'
+import { createServiceParts, jobDefinitions } from '../src/service.ts'
+import { startJobRunner } from '../src/jobs/job-runner.ts'
 import { systemClock } from '../src/clock.ts'
 import { ORDER_FIELDS } from '../src/mirror/odoo-records.ts'
 import { describeMachine, measure, startSimulatorProcess } from './support.ts'
@@ -55,7 +56,9 @@ try {
     for await (const page of odoo.walk('sale.order', { fields: ORDER_FIELDS, pageSize })) count += page.records.length
     return count
   })
-  const parts = createServiceParts({ config, pool, odoo, clock: systemClock, log })
+  const jobs = await startJobRunner({ databaseUrl: url.toString(), log, work: false })
+  const parts = createServiceParts({ config, pool, odoo, jobs, clock: systemClock, log })
+  await jobs.register(jobDefinitions(parts, config))
   const sync = await measure(() => parts.runSync({ trigger: 'cli', requestedBy: 'bench' }))
   const again = await measure(() => parts.runSync({ trigger: 'cli', requestedBy: 'bench' }))
   const mirrored = (await pool.query('SELECT (SELECT count(*) FROM mirror_orders)::int AS orders, (SELECT count(*) FROM mirror_partners)::int AS partners, (SELECT count(*) FROM mirror_pickings)::int AS pickings')).rows[0]
@@ -65,6 +68,7 @@ try {
   console.log(`first sync       ${mirrored.orders} orders, ${mirrored.partners} contacts, ${mirrored.pickings} deliveries in ${seconds(sync.ms)} s = ${Math.round(mirrored.orders / (sync.ms / 1000))} orders/s, peak heap ${sync.peakHeapMb} MB (${sync.result?.state})`)
   console.log(`re-sync, no edit ${again.result?.fetched} records re-read in ${seconds(again.ms)} s`)
   console.log(`ratio            first sync / bare paging = ${(sync.ms / bare.ms).toFixed(2)}`)
+  await jobs.stop(5000)
   await odoo.close()
   await pool.end()
 } finally {

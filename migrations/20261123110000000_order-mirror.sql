@@ -26,6 +26,8 @@ CREATE TABLE mirror_partners (
   mobile_index   text,
   -- Keyed hash of everything mirrored from Odoo: tells a real change from a re-read.
   fingerprint    text        NOT NULL,
+  -- False once Odoo holds only what a redaction left (the placeholder name).
+  holds_pii      boolean     NOT NULL DEFAULT true,
   write_date     timestamptz,
   synced_at      timestamptz NOT NULL,
   redacted_at    timestamptz,

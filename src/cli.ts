@@ -9,6 +9,7 @@ import { registerKeysCommands } from './cli/keys-command.ts'
 import { registerOpenApiCommand } from './cli/openapi-command.ts'
 import { registerOdooCommands } from './cli/odoo-command.ts'
 import { registerSyncCommand } from './cli/sync-command.ts'
+import { registerRetentionCommands } from './cli/retention-command.ts'
 
 const program = new Command('privacy-bridge')
   .description('Odoo privacy bridge: order mirror, retention and data-subject rights for a self-hosted Odoo')
@@ -20,6 +21,7 @@ registerDatabaseCommands(program)
 registerKeysCommands(program)
 registerOdooCommands(program)
 registerSyncCommand(program)
+registerRetentionCommands(program)
 registerOpenApiCommand(program)
 
 loadEnvFile()

@@ -26,6 +26,15 @@ import type { RunSync } from './mirror/sync-coordinator.ts'
 import { reconcileDeletedOrders } from './mirror/reconcile.ts'
 import { reconcileJob, SYNC_QUEUE, SYNC_RECORD_QUEUE, syncJob, syncRecordJob } from './mirror/mirror-jobs.ts'
 import { createOrderViews } from './mirror/order-views.ts'
+import { createPolicyStore } from './retention/policy-store.ts'
+import type { PolicyStore } from './retention/policy-store.ts'
+import { createHolds } from './retention/holds.ts'
+import type { Holds } from './retention/holds.ts'
+import { createRetentionPlanner } from './retention/retention-planner.ts'
+import type { RetentionPlanner, ScheduleRedaction } from './retention/retention-planner.ts'
+import { redactPartners } from './retention/redaction.ts'
+import type { RedactionReport } from './retention/redaction.ts'
+import { REDACT_QUEUE, redactionSingletonKey, redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
 import { buildApp } from './http/app.ts'
 import type { App } from './http/app.ts'
 import { SERVICE_VERSION } from './version.ts'
@@ -53,6 +62,11 @@ export interface ServiceParts {
   orderSync: OrderSync
   syncRuns: SyncRuns
   runSync: RunSync
+  policies: PolicyStore
+  holds: Holds
+  planner: RetentionPlanner
+  redact(partnerIds: number[]): Promise<RedactionReport>
+  sweep(): Promise<number>
   clock: Clock
   log: Logger
 }
@@ -65,11 +79,28 @@ export interface Service extends ServiceParts {
   close(): Promise<void>
 }
 
-/** Wires the domain services over a pool and an Odoo gateway; used by the service and by CLI commands. */
-export function createServiceParts(deps: { config: Config; pool: Pool; odoo: OdooGateway; clock: Clock; log: Logger }): ServiceParts {
+/** Puts each due contact's redaction job at its due time, in the caller's transaction. */
+export function redactionScheduler(jobs: JobRunner): ScheduleRedaction {
+  return async (db, partnerId, dueAt) => {
+    await jobs.boss.upsert(REDACT_QUEUE, { v: 1, partnerId }, { singletonKey: redactionSingletonKey(partnerId), startAfter: dueAt, db: transactionalDb(db) })
+  }
+}
+
+/** Wires the domain services over a pool, an Odoo gateway and pg-boss; used by the service and by CLI commands. */
+export function createServiceParts(deps: { config: Config; pool: Pool; odoo: OdooGateway; jobs: JobRunner; clock: Clock; log: Logger }): ServiceParts {
   const { config, pool, odoo, clock, log } = deps
   const cipher = createPiiCipher({ current: config.crypto.piiKey, previous: config.crypto.previousPiiKeys })
-  const orderSync = createOrderSync({ pool, odoo, cipher, clock, log, classify: createChannelClassifier(config.mirror.channelRules), pageSize: config.mirror.pageSize })
+  const audit = createAuditTrail({ pool, clock })
+  const policies = createPolicyStore({ pool, clock })
+  const holds = createHolds({ pool, clock, cipher })
+  const schedule = redactionScheduler(deps.jobs)
+  const planner = createRetentionPlanner({ pool, policies, schedule })
+  const orderSync = createOrderSync({
+    pool, odoo, cipher, clock, log,
+    classify: createChannelClassifier(config.mirror.channelRules),
+    pageSize: config.mirror.pageSize,
+    ordersChanged: (db, ids) => planner.ordersChanged(db, ids)
+  })
   const syncRuns = createSyncRuns({ pool, clock })
   return {
     pool,
@@ -80,18 +111,25 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     orderSync,
     syncRuns,
     runSync: createSyncCoordinator({ pool, runs: syncRuns, sync: orderSync, log }),
-    audit: createAuditTrail({ pool, clock }),
-    apiKeys: createApiKeys({ pool, clock })
+    audit,
+    apiKeys: createApiKeys({ pool, clock }),
+    policies,
+    holds,
+    planner,
+    redact: (ids) => redactPartners({ pool, odoo, audit, holds, clock, log, mode: config.retention.mode }, ids),
+    sweep: () => sweepDuePartners({ pool, holds, clock, schedule, dryRun: config.retention.mode === 'dry-run' })
   }
 }
 
-function jobDefinitions(parts: ServiceParts, config: Config): JobDefinition<object>[] {
+export function jobDefinitions(parts: ServiceParts, config: Config): JobDefinition<object>[] {
   const { log } = parts
   return [
     verifyAuditChainJob({ audit: parts.audit, log }),
     syncJob({ runSync: parts.runSync, config: config.mirror, log }),
     syncRecordJob({ sync: parts.orderSync, log }),
-    reconcileJob({ reconcile: () => reconcileDeletedOrders(parts), config: config.mirror, log })
+    reconcileJob({ reconcile: () => reconcileDeletedOrders(parts), config: config.mirror, log }),
+    redactJob({ redact: parts.redact, batchSize: config.retention.batchSize, log }),
+    sweepJob({ sweep: parts.sweep, cron: config.retention.sweepCron, log })
   ] as JobDefinition<object>[]
 }
 
@@ -118,11 +156,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     closers.push(() => pool.end())
     const odoo = options.connectOdoo(config.odoo, log)
     closers.push(() => odoo.close())
-    const parts = createServiceParts({ config, pool, odoo, clock, log })
-
-    const definitions = [...jobDefinitions(parts, config), ...(options.extraJobs?.(parts) ?? [])]
-    const jobs = await startJobRunner({ databaseUrl: database.url, log, definitions, work: options.role !== 'api' })
+    const jobs = await startJobRunner({ databaseUrl: database.url, log, work: options.role !== 'api' })
     closers.push(() => jobs.stop(config.shutdownTimeoutMs))
+    const parts = createServiceParts({ config, pool, odoo, jobs, clock, log })
+    await jobs.register([...jobDefinitions(parts, config), ...(options.extraJobs?.(parts) ?? [])])
 
     const app = await buildApp({
       log,
@@ -135,6 +172,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         database: async () => void (await pool.query('SELECT 1')),
         odoo: (signal) => odoo.ping(signal)
       },
+      retention: { pool, clock, audit: parts.audit, policies: parts.policies, holds: parts.holds, planner: parts.planner, sweep: parts.sweep },
       mirror: {
         runs: parts.syncRuns,
         orders: createOrderViews({ pool, cipher: parts.cipher }),

@@ -1,12 +1,9 @@
 import type { Command } from 'commander'
 import cliProgress from 'cli-progress'
-import { createOdooGateway } from '../odoo/gateway.ts'
-import { systemClock } from '../clock.ts'
-import { createServiceParts } from '../service.ts'
 import { SyncBusyError } from '../mirror/sync-coordinator.ts'
 import type { SyncCounts } from '../mirror/order-sync.ts'
 import type { SyncedModel } from '../mirror/mirror-store.ts'
-import { commandLogger, readConfig, UsageError, withDatabase } from './context.ts'
+import { commandLogger, readConfig, UsageError, withServiceParts } from './context.ts'
 
 const STAGES: Record<SyncedModel, string> = { 'sale.order': 'orders', 'stock.picking': 'deliveries', 'res.partner': 'contacts' }
 
@@ -18,11 +15,9 @@ export function registerSyncCommand(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const config = readConfig()
       const log = commandLogger(config)
-      const odoo = createOdooGateway(config.odoo, { log })
       const bar = !options.json && process.stdout.isTTY ? new cliProgress.SingleBar({ format: '{stage} {bar} {value} records | {inserted} new, {updated} changed', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined
       try {
-        const run = await withDatabase(config, log, async (pool) => {
-          const parts = createServiceParts({ config, pool, odoo, clock: systemClock, log })
+        const run = await withServiceParts(config, log, async (parts) => {
           bar?.start(0, 0, { stage: STAGES['sale.order'], inserted: 0, updated: 0 })
           return parts.runSync({
             trigger: 'cli',
@@ -45,8 +40,6 @@ export function registerSyncCommand(program: Command): void {
         bar?.stop()
         if (error instanceof SyncBusyError) throw new UsageError('Another sync is running; follow it with GET /v1/sync/runs.')
         throw error
-      } finally {
-        await odoo.close()
       }
     })
 }

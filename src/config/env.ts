@@ -66,7 +66,10 @@ const envSchema = z
     SYNC_CRON: cron.default('*/10 * * * *'),
     SYNC_PAGE_SIZE: z.coerce.number().int().min(10).max(5000).default(500),
     RECONCILE_CRON: cron.default('40 2 * * *'),
-    CHANNEL_RULES: jsonArray(channelRuleSchema).optional()
+    CHANNEL_RULES: jsonArray(channelRuleSchema).optional(),
+    RETENTION_MODE: z.enum(['enforce', 'dry-run']).default('enforce'),
+    REDACTION_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+    RETENTION_SWEEP_CRON: cron.default('*/5 * * * *')
   })
   .refine((env) => env.ODOO_API_KEY !== undefined || env.ODOO_PASSWORD !== undefined, {
     path: ['ODOO_API_KEY'],
@@ -81,6 +84,7 @@ export interface Config {
   database: { url: string | undefined; poolMax: number; dataDir: string; embeddedPort: number }
   crypto: { piiKey: Buffer; previousPiiKeys: Buffer[] }
   mirror: MirrorConfig
+  retention: RetentionConfig
   shutdownTimeoutMs: number
   odoo: OdooConfig
 }
@@ -92,6 +96,13 @@ export interface MirrorConfig {
   channelRules: ChannelRule[]
   /** Secret path segment of Odoo's webhook; the webhook route refuses every call when unset. */
   webhookToken: string | undefined
+}
+
+export interface RetentionConfig {
+  /** `dry-run`: everything is computed, queued and audited as "would redact"; nothing is written to Odoo. */
+  mode: 'enforce' | 'dry-run'
+  batchSize: number
+  sweepCron: string
 }
 
 export interface OdooConfig {
@@ -149,6 +160,7 @@ function toConfig(env: Env): Config {
       channelRules: env.CHANNEL_RULES ?? [],
       webhookToken: env.ODOO_WEBHOOK_TOKEN
     },
+    retention: { mode: env.RETENTION_MODE, batchSize: env.REDACTION_BATCH_SIZE, sweepCron: env.RETENTION_SWEEP_CRON },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     odoo: {
       url: env.ODOO_URL,

@@ -19,6 +19,8 @@ import { webhookRoute } from '../mirror/http/webhook-route.ts'
 import type { WebhookRouteDeps } from '../mirror/http/webhook-route.ts'
 import { orderRoutes } from '../mirror/http/order-routes.ts'
 import type { OrderViews } from '../mirror/order-views.ts'
+import { retentionRoutes } from '../retention/http/retention-routes.ts'
+import type { RetentionRouteDeps } from '../retention/http/retention-routes.ts'
 
 export interface AppDeps {
   log: Logger
@@ -27,6 +29,7 @@ export interface AppDeps {
   apiKeys: ApiKeys
   audit: AuditTrail
   health: { database: HealthCheck; odoo: HealthCheck }
+  retention: RetentionRouteDeps
   mirror: SyncRouteDeps & { orders: OrderViews; webhookToken: WebhookRouteDeps['token']; enqueueRecordSync: WebhookRouteDeps['enqueueRecordSync'] }
   /** `health`: only the probes, for worker processes (Kubernetes still needs them). */
   surface?: 'full' | 'health'
@@ -70,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await app.register(syncRoutes, deps.mirror)
     await app.register(webhookRoute, { token: deps.mirror.webhookToken, enqueueRecordSync: deps.mirror.enqueueRecordSync })
     await app.register(orderRoutes, { orders: deps.mirror.orders, audit: deps.audit })
+    await app.register(retentionRoutes, deps.retention)
   }
   return app
 }

@@ -15,6 +15,7 @@ export async function generateOpenApiDocument(log: Logger): Promise<string> {
     apiKeys: unavailable('apiKeys'),
     audit: unavailable('audit'),
     health: { database: unavailable('health'), odoo: unavailable('health') },
+    retention: unavailable('retention'),
     mirror: {
       runs: unavailable('sync runs'),
       orders: unavailable('orders'),

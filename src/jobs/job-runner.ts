@@ -9,6 +9,8 @@ export const BOSS_SCHEMA = 'pgboss'
 
 export interface JobRunner {
   boss: PgBoss
+  /** Creates the queues (and their dead-letter queues) and, in a worker process, works them. */
+  register(definitions: readonly JobDefinition<object>[]): Promise<void>
   send<Payload extends object>(queue: string, data: Payload, options?: SendOptions): Promise<string | null>
   /** Stops taking jobs, lets running ones finish within `timeoutMs`, and closes pg-boss's pool. */
   stop(timeoutMs: number): Promise<void>
@@ -17,16 +19,15 @@ export interface JobRunner {
 export interface JobRunnerOptions {
   databaseUrl: string
   log: Logger
-  definitions: readonly JobDefinition<object>[]
   /** Workers and schedules run only where the process has the worker role. */
   work: boolean
   poolMax?: number
 }
 
 /**
- * Starts pg-boss in its own schema, creates every queue (and its dead-letter queue) explicitly —
- * pg-boss silently polls a queue that was never created — and, in a worker process, subscribes
- * the handlers and installs the schedules.
+ * Starts pg-boss in its own schema. `register` then creates every queue (and its dead-letter
+ * queue) explicitly — pg-boss silently polls a queue that was never created — and, in a worker
+ * process, subscribes the handlers and installs the schedules.
  */
 export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunner> {
   const { log } = options
@@ -41,14 +42,15 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
   boss.on('error', (error: Error) => log.error({ err: { message: error.message, name: error.name } }, 'pg-boss error'))
   await boss.start()
 
-  for (const definition of options.definitions) await ensureQueue(boss, definition)
-  if (options.work) {
-    for (const definition of options.definitions) await startWorking(boss, definition, log)
-  }
-  log.info({ queues: options.definitions.map((d) => d.queue), working: options.work }, 'job runner started')
-
   return {
     boss,
+    async register(definitions) {
+      for (const definition of definitions) await ensureQueue(boss, definition)
+      if (options.work) {
+        for (const definition of definitions) await startWorking(boss, definition, log)
+      }
+      log.info({ queues: definitions.map((d) => d.queue), working: options.work }, 'job queues ready')
+    },
     send: (queue, data, sendOptions) => boss.send(queue, data, sendOptions ?? {}),
     async stop(timeoutMs) {
       await boss.stop({ graceful: true, close: true, timeout: timeoutMs })
@@ -87,6 +89,6 @@ async function startWorking(boss: PgBoss, definition: JobDefinition<object>, log
 }
 
 /** Lets pg-boss enqueue inside the caller's transaction, so a job exists exactly when its record does. */
-export function transactionalDb(client: PoolClient): NonNullable<SendOptions['db']> {
+export function transactionalDb(client: Pick<PoolClient, 'query'>): NonNullable<SendOptions['db']> {
   return { executeSql: (text: string, values?: unknown[]) => client.query(text, values) }
 }

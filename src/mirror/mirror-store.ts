@@ -1,7 +1,7 @@
 import type { PoolClient } from '../db/database.ts'
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import type { OdooCursor } from '../odoo/write-date-walk.ts'
-import { PARTNER_PII_FIELDS } from './odoo-records.ts'
+import { holdsPersonalData, PARTNER_PII_FIELDS } from './odoo-records.ts'
 import type { OrderRow, PartnerRow, PickingRow } from './odoo-records.ts'
 
 export type Queryable = Pick<PoolClient, 'query'>
@@ -9,6 +9,11 @@ export type Queryable = Pick<PoolClient, 'query'>
 export interface UpsertCounts {
   inserted: number
   updated: number
+}
+
+export interface OrderUpserts extends UpsertCounts {
+  /** Orders inserted or changed, whose retention must be recomputed. */
+  changedIds: number[]
 }
 
 export type SyncedModel = 'sale.order' | 'stock.picking' | 'res.partner'
@@ -28,9 +33,9 @@ export async function knownPartnerIds(db: Queryable, ids: readonly number[]): Pr
  * Inserts or updates orders in one statement. An order's cancellation time is when the mirror
  * first saw it cancelled (Odoo keeps no cancellation date): its write_date at that moment.
  */
-export async function upsertOrders(db: Queryable, rows: readonly OrderRow[], now: Date): Promise<UpsertCounts> {
-  if (rows.length === 0) return { inserted: 0, updated: 0 }
-  const result = await db.query<{ inserted: boolean }>(
+export async function upsertOrders(db: Queryable, rows: readonly OrderRow[], now: Date): Promise<OrderUpserts> {
+  if (rows.length === 0) return { inserted: 0, updated: 0, changedIds: [] }
+  const result = await db.query<{ inserted: boolean; odoo_id: number }>(
     `INSERT INTO mirror_orders AS o (odoo_id, name, channel, state, order_date, amount_total, currency, partner_id, partner_invoice_id,
                                      partner_shipping_id, write_date, cancelled_at, synced_at)
      SELECT r.*, CASE WHEN r.state = 'cancel' THEN r.write_date END, $12::timestamptz
@@ -49,14 +54,14 @@ export async function upsertOrders(db: Queryable, rows: readonly OrderRow[], now
            (EXCLUDED.name, EXCLUDED.channel, EXCLUDED.state, EXCLUDED.order_date, EXCLUDED.amount_total, EXCLUDED.currency,
             EXCLUDED.partner_id, EXCLUDED.partner_invoice_id, EXCLUDED.partner_shipping_id, EXCLUDED.write_date)
         OR o.deleted_at IS NOT NULL
-     RETURNING (xmax = 0) AS inserted`,
+     RETURNING (xmax = 0) AS inserted, odoo_id`,
     [
       rows.map((r) => r.odooId), rows.map((r) => r.name), rows.map((r) => r.channel), rows.map((r) => r.state),
       rows.map((r) => r.orderDate), rows.map((r) => r.amountTotal), rows.map((r) => r.currency), rows.map((r) => r.partnerId),
       rows.map((r) => r.partnerInvoiceId), rows.map((r) => r.partnerShippingId), rows.map((r) => r.writeDate), now
     ]
   )
-  return countUpserts(result.rows)
+  return { ...countUpserts(result.rows), changedIds: result.rows.map((r) => r.odoo_id) }
 }
 
 /** Seals every PII value under the current key before it reaches the database. */
@@ -72,17 +77,21 @@ export async function upsertPartners(db: Queryable, rows: readonly PartnerRow[],
   }
   const result = await db.query<{ inserted: boolean }>(
     `INSERT INTO mirror_partners AS p (odoo_id, parent_id, type, is_company, is_user, is_company_partner, state, country, write_date,
-                                       name, street, street2, zip, city, email, phone, mobile, email_index, phone_index, mobile_index, fingerprint, synced_at)
-     SELECT r.*, $22::timestamptz
+                                       name, street, street2, zip, city, email, phone, mobile, email_index, phone_index, mobile_index, fingerprint, holds_pii, synced_at)
+     SELECT r.*, $23::timestamptz
        FROM unnest($1::int[], $2::int[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::text[], $8::text[], $9::timestamptz[],
-                   $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[]) AS r
+                   $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::bool[]) AS r
      ON CONFLICT (odoo_id) DO UPDATE SET
        parent_id = EXCLUDED.parent_id, type = EXCLUDED.type, is_company = EXCLUDED.is_company, is_user = EXCLUDED.is_user,
        is_company_partner = EXCLUDED.is_company_partner, state = EXCLUDED.state, country = EXCLUDED.country, write_date = EXCLUDED.write_date,
        name = EXCLUDED.name, street = EXCLUDED.street, street2 = EXCLUDED.street2, zip = EXCLUDED.zip, city = EXCLUDED.city,
        email = EXCLUDED.email, phone = EXCLUDED.phone, mobile = EXCLUDED.mobile, email_index = EXCLUDED.email_index,
        phone_index = EXCLUDED.phone_index, mobile_index = EXCLUDED.mobile_index, fingerprint = EXCLUDED.fingerprint,
-       synced_at = EXCLUDED.synced_at, deleted_at = NULL
+       synced_at = EXCLUDED.synced_at, deleted_at = NULL,
+       -- Personal data written into a redacted contact again (a repeat order): it is due for redaction anew.
+       holds_pii = EXCLUDED.holds_pii,
+       redacted_at = CASE WHEN EXCLUDED.holds_pii THEN NULL ELSE p.redacted_at END,
+       redacted_fields = CASE WHEN EXCLUDED.holds_pii THEN NULL ELSE p.redacted_fields END
      WHERE p.fingerprint IS DISTINCT FROM EXCLUDED.fingerprint OR p.is_company_partner IS DISTINCT FROM EXCLUDED.is_company_partner OR p.deleted_at IS NOT NULL
      RETURNING (xmax = 0) AS inserted`,
     [
@@ -91,6 +100,7 @@ export async function upsertPartners(db: Queryable, rows: readonly PartnerRow[],
       ...PARTNER_PII_FIELDS.map((field) => rows.map((r) => sealed(r, field))),
       rows.map((r) => index(r, 'email')), rows.map((r) => index(r, 'phone')), rows.map((r) => index(r, 'mobile')),
       rows.map((r) => cipher.fingerprint(JSON.stringify(r))),
+      rows.map(holdsPersonalData),
       now
     ]
   )
@@ -117,9 +127,9 @@ export async function upsertPickings(db: Queryable, rows: readonly PickingRow[],
  * An order shipped when every outgoing delivery that was not cancelled is done: at the latest
  * `date_done`. It is complete when shipped (Odoo records no delivery to the customer).
  */
-export async function refreshShipment(db: Queryable, orderIds: readonly number[]): Promise<void> {
-  if (orderIds.length === 0) return
-  await db.query(
+export async function refreshShipment(db: Queryable, orderIds: readonly number[]): Promise<number[]> {
+  if (orderIds.length === 0) return []
+  const result = await db.query<{ odoo_id: number }>(
     `UPDATE mirror_orders o SET shipped_at = s.shipped_at, completed_at = s.shipped_at
        FROM (SELECT id AS order_id,
                     (SELECT CASE WHEN count(*) FILTER (WHERE p.state = 'done') > 0
@@ -127,9 +137,11 @@ export async function refreshShipment(db: Queryable, orderIds: readonly number[]
                                  THEN max(p.date_done) FILTER (WHERE p.state = 'done') END
                        FROM mirror_pickings p WHERE p.order_id = id) AS shipped_at
                FROM unnest($1::int[]) AS id) s
-      WHERE o.odoo_id = s.order_id AND o.shipped_at IS DISTINCT FROM s.shipped_at`,
+      WHERE o.odoo_id = s.order_id AND o.shipped_at IS DISTINCT FROM s.shipped_at
+      RETURNING o.odoo_id`,
     [orderIds]
   )
+  return result.rows.map((r) => r.odoo_id)
 }
 
 export async function readCursor(db: Queryable, model: SyncedModel): Promise<OdooCursor | undefined> {

@@ -5,6 +5,14 @@ import type { Channel, ChannelClassifier } from './channels.ts'
 export const PARTNER_PII_FIELDS = ['name', 'street', 'street2', 'zip', 'city', 'email', 'phone', 'mobile'] as const
 export type PartnerPiiField = (typeof PARTNER_PII_FIELDS)[number]
 
+/** Odoo refuses a contact without a name ("Contacts require a name"): redaction writes this instead, the same for all so a batch shares its values. */
+export const REDACTED_NAME = 'Redacted customer'
+
+/** Whether a contact read from Odoo holds personal data (and not only what a redaction left). */
+export function holdsPersonalData(row: PartnerRow): boolean {
+  return Object.entries(row.pii).some(([field, value]) => !(field === 'name' && value === REDACTED_NAME))
+}
+
 export const ORDER_FIELDS = ['name', 'state', 'date_order', 'partner_id', 'partner_invoice_id', 'partner_shipping_id', 'team_id', 'tag_ids', 'origin', 'client_order_ref', 'amount_total', 'currency_id', 'write_date']
 export const PARTNER_FIELDS = ['parent_id', 'type', 'is_company', 'user_ids', 'state_id', 'country_id', 'write_date', ...PARTNER_PII_FIELDS]
 export const PICKING_FIELDS = ['sale_id', 'state', 'date_done', 'picking_type_code', 'write_date']

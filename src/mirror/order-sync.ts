@@ -28,6 +28,8 @@ export interface OrderSyncDeps {
   clock: Clock
   log: Logger
   pageSize: number
+  /** Called in the transaction that changed these orders (their dates, state or deliveries). */
+  ordersChanged?: (db: PoolClient, orderIds: number[]) => Promise<void>
 }
 
 export type SyncProgress = (counts: SyncCounts, stage: SyncedModel) => void | Promise<void>
@@ -150,9 +152,10 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
       async write({ rows, newOrderIds, partners, pickings }, db) {
         const now = clock.now()
         await upsertPartners(db, partners.map(toPartnerRow), deps.cipher, context.companyPartnerIds, now)
-        const counts = await upsertOrders(db, rows, now)
+        const { changedIds, ...counts } = await upsertOrders(db, rows, now)
         await upsertPickings(db, pickings.map(toPickingRow).filter((p) => p !== undefined), now)
         await refreshShipment(db, newOrderIds)
+        await deps.ordersChanged?.(db, changedIds)
         return counts
       }
     }
@@ -164,7 +167,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     async write(rows, db) {
       const orders = await knownOrderIds(db, rows.map((r) => r.orderId))
       const changedOrders = await upsertPickings(db, rows.filter((r) => orders.has(r.orderId)), clock.now())
-      await refreshShipment(db, changedOrders)
+      await deps.ordersChanged?.(db, await refreshShipment(db, changedOrders))
       return { inserted: 0, updated: changedOrders.length }
     }
   }

@@ -12,6 +12,7 @@ import type { Logger } from '../../src/log/logger.ts'
 import { createOdooGateway } from '../../src/odoo/gateway.ts'
 import { createOrderViews } from '../../src/mirror/order-views.ts'
 import { createServiceParts, startService } from '../../src/service.ts'
+import { startJobRunner } from '../../src/jobs/job-runner.ts'
 import type { ProcessRole, Service } from '../../src/service.ts'
 import type { OdooSimulator } from '../odoo-simulator/index.ts'
 import { createTestDatabase } from './database.ts'
@@ -50,7 +51,9 @@ export async function buildTestApp(t: Test, overrides: Partial<AppDeps> & { log?
   const config = testConfig({ DATABASE_URL: databaseUrl })
   const odoo = createOdooGateway(config.odoo, { log })
   t.teardown(() => odoo.close())
-  const parts = createServiceParts({ config, pool, odoo, clock, log })
+  const jobs = await startJobRunner({ databaseUrl, log, work: false, poolMax: 2 })
+  t.teardown(() => jobs.stop(1000))
+  const parts = createServiceParts({ config, pool, odoo, jobs, clock, log })
   const noJobs = async () => {
     throw new Error('this test app has no job runner: use startTestService')
   }
@@ -61,6 +64,7 @@ export async function buildTestApp(t: Test, overrides: Partial<AppDeps> & { log?
     apiKeys: parts.apiKeys,
     audit: parts.audit,
     health: { database: async () => void (await pool.query('SELECT 1')), odoo: async () => undefined },
+    retention: { pool, clock, audit: parts.audit, policies: parts.policies, holds: parts.holds, planner: parts.planner, sweep: parts.sweep },
     mirror: { runs: parts.syncRuns, orders: createOrderViews({ pool, cipher: parts.cipher }), requestSync: noJobs, enqueueRecordSync: noJobs, webhookToken: undefined },
     ...overrides
   })

@@ -1,0 +1,219 @@
+import type { Clock } from '../clock.ts'
+import type { Pool } from '../db/database.ts'
+import { inTransaction } from '../db/database.ts'
+import type { AuditTrail } from '../audit/audit-trail.ts'
+import type { Logger } from '../log/logger.ts'
+import { OdooError } from '../odoo/errors.ts'
+import type { OdooGateway } from '../odoo/gateway.ts'
+import { many2oneId, PARTNER_PII_FIELDS, REDACTED_NAME } from '../mirror/odoo-records.ts'
+import type { PartnerPiiField } from '../mirror/odoo-records.ts'
+import type { Holds } from './holds.ts'
+
+/**
+ * Tracking off for the write itself: a plain write makes Odoo keep the OLD name, address and phone
+ * in the contact's chatter (mail.tracking.value), which would defeat the redaction.
+ */
+const NO_TRACKING = { tracking_disable: true, mail_notrack: true }
+
+export type RetentionMode = 'enforce' | 'dry-run'
+
+export interface RedactionDeps {
+  pool: Pool
+  odoo: OdooGateway
+  audit: AuditTrail
+  holds: Holds
+  clock: Clock
+  log: Logger
+  mode: RetentionMode
+}
+
+export interface RedactionReport {
+  redacted: number[]
+  wouldRedact: number[]
+  /** Not due, held, already redacted or unknown: nothing to do now. */
+  skipped: number[]
+  /** Users' contacts and the seller's own company's: never redacted, whatever their orders say. */
+  refused: number[]
+  failed: { partnerId: number; kind: string; message: string }[]
+}
+
+interface Candidate {
+  odoo_id: number
+  redaction_fields: PartnerPiiField[]
+  redacted_fields: PartnerPiiField[] | null
+}
+
+/**
+ * Redacts the due contacts among `partnerIds` in Odoo, then in the mirror. Contacts sharing the same
+ * fields to redact are written in one call; a contact Odoo refuses is isolated and reported while
+ * the others proceed; a transient Odoo fault throws, for the job to retry the whole batch. Every
+ * step is idempotent, so a crash between Odoo and the mirror is finished by the retry.
+ */
+export async function redactPartners(deps: RedactionDeps, partnerIds: readonly number[]): Promise<RedactionReport> {
+  const report: RedactionReport = { redacted: [], wouldRedact: [], skipped: [], refused: [], failed: [] }
+  const candidates = await dueCandidates(deps, partnerIds)
+  report.skipped = partnerIds.filter((id) => !candidates.some((c) => c.odoo_id === id))
+  if (candidates.length === 0) return report
+
+  const { allowed, refused, missing } = await checkInOdoo(deps, candidates.map((c) => c.odoo_id))
+  report.refused = refused
+  for (const id of missing) report.failed.push({ partnerId: id, kind: 'missing', message: 'The contact no longer exists in Odoo.' })
+  const toRedact = candidates.filter((c) => allowed.includes(c.odoo_id))
+
+  if (deps.mode === 'dry-run') {
+    report.wouldRedact = toRedact.map((c) => c.odoo_id)
+    await recordDryRun(deps, toRedact)
+  } else {
+    const available = new Set(await deps.odoo.availableFields('res.partner', [...PARTNER_PII_FIELDS]))
+    for (const group of Map.groupBy(toRedact, (c) => c.redaction_fields.filter((f) => available.has(f)).join(',')).values()) {
+      const fields = (group[0] as Candidate).redaction_fields.filter((f) => available.has(f))
+      const written = await writeIsolating(deps, group.map((c) => c.odoo_id), fields, report)
+      const verified = await verifyInOdoo(deps, written, fields, report)
+      const cleaned = await removeChatterCopies(deps, verified, report)
+      report.redacted.push(...(await recordRedaction(deps, cleaned, fields)))
+    }
+  }
+  await recordProblems(deps, report)
+  return report
+}
+
+async function dueCandidates(deps: RedactionDeps, partnerIds: readonly number[]): Promise<Candidate[]> {
+  const due = await deps.pool.query<Candidate & { redacted_fields: PartnerPiiField[] | null }>(
+    `SELECT odoo_id, redaction_fields, redacted_fields FROM mirror_partners
+      WHERE odoo_id = ANY($1::int[]) AND retention_due_at <= $2 AND redaction_fields IS NOT NULL
+        AND (redacted_at IS NULL OR NOT (redacted_fields @> redaction_fields))
+        AND ($3 = 'enforce' OR dry_run_at IS NULL)`,
+    [partnerIds, deps.clock.now(), deps.mode]
+  )
+  const held = await deps.holds.heldAmong(deps.pool, due.rows.map((r) => r.odoo_id))
+  return due.rows.filter((r) => !held.has(r.odoo_id))
+}
+
+/** Reads the contacts live: the mirror may be minutes old, and a contact may have become a user since. */
+async function checkInOdoo(deps: RedactionDeps, ids: number[]) {
+  const [records, companies] = await Promise.all([
+    deps.odoo.read('res.partner', ids, ['user_ids', 'parent_id'], { context: { active_test: false } }),
+    deps.odoo.searchRead('res.company', [], { fields: ['partner_id'] })
+  ])
+  const companyPartners = new Set(companies.map((c) => many2oneId(c.partner_id)))
+  const found = new Set(records.map((r) => r.id))
+  const refused = records
+    .filter((r) => (Array.isArray(r.user_ids) && r.user_ids.length > 0) || companyPartners.has(r.id) || companyPartners.has(many2oneId(r.parent_id)))
+    .map((r) => r.id)
+  return { refused, missing: ids.filter((id) => !found.has(id)), allowed: ids.filter((id) => found.has(id) && !refused.includes(id)) }
+}
+
+function redactionValues(fields: readonly PartnerPiiField[]): Record<string, unknown> {
+  return Object.fromEntries(fields.map((field) => [field, field === 'name' ? REDACTED_NAME : false]))
+}
+
+/** One write for the group; if Odoo refuses it, one write per contact finds the ones it refuses. */
+async function writeIsolating(deps: RedactionDeps, ids: number[], fields: PartnerPiiField[], report: RedactionReport): Promise<number[]> {
+  const values = redactionValues(fields)
+  try {
+    await deps.odoo.write('res.partner', ids, values, { context: NO_TRACKING })
+    return ids
+  } catch (error) {
+    if (!(error instanceof OdooError) || error.transient || ids.length === 1) return failOrThrow(error, ids, report)
+    const written: number[] = []
+    for (const id of ids) {
+      try {
+        await deps.odoo.write('res.partner', [id], values, { context: NO_TRACKING })
+        written.push(id)
+      } catch (single) {
+        failOrThrow(single, [id], report)
+      }
+    }
+    return written
+  }
+}
+
+function failOrThrow(error: unknown, ids: number[], report: RedactionReport): never[] {
+  if (!(error instanceof OdooError) || error.transient) throw error
+  for (const id of ids) report.failed.push({ partnerId: id, kind: error.kind, message: error.message })
+  return []
+}
+
+async function verifyInOdoo(deps: RedactionDeps, ids: number[], fields: PartnerPiiField[], report: RedactionReport): Promise<number[]> {
+  if (ids.length === 0) return []
+  const records = await deps.odoo.read('res.partner', ids, fields, { context: { active_test: false } })
+  const values = redactionValues(fields)
+  const verified = records.filter((record) => fields.every((field) => record[field] === values[field])).map((r) => r.id)
+  for (const id of ids.filter((id) => !verified.includes(id))) {
+    report.failed.push({ partnerId: id, kind: 'verification', message: 'Odoo still holds values after the redaction write.' })
+  }
+  return verified
+}
+
+/** Deletes the tracking values Odoo kept of earlier edits (old names, addresses, phones). */
+async function removeChatterCopies(deps: RedactionDeps, ids: number[], report: RedactionReport): Promise<number[]> {
+  if (ids.length === 0) return []
+  try {
+    const tracked = await deps.odoo.searchRead('mail.tracking.value', [['mail_message_id.model', '=', 'res.partner'], ['mail_message_id.res_id', 'in', ids]], { fields: ['id'] })
+    if (tracked.length > 0) await deps.odoo.unlink('mail.tracking.value', tracked.map((t) => t.id))
+    return ids
+  } catch (error) {
+    failOrThrow(error, ids, report)
+    return []
+  }
+}
+
+/** Destroys the sealed PII in the mirror (country, state, amounts and dates stay) and audits once per contact. */
+async function recordRedaction(deps: RedactionDeps, ids: number[], fields: PartnerPiiField[]): Promise<number[]> {
+  if (ids.length === 0) return []
+  const cleared = fields.map((field) => `${field} = NULL`).concat(['email', 'phone', 'mobile'].filter((f) => fields.includes(f as PartnerPiiField)).map((f) => `${f}_index = NULL`))
+  return inTransaction(deps.pool, async (db) => {
+    const updated = await db.query<{ odoo_id: number }>(
+      `UPDATE mirror_partners SET ${cleared.join(', ')}, holds_pii = false, redacted_at = $2,
+              redacted_fields = ARRAY(SELECT DISTINCT unnest(COALESCE(redacted_fields, '{}') || $3::text[]) ORDER BY 1), redaction_failure = NULL
+        WHERE odoo_id = ANY($1::int[]) AND (redacted_fields IS NULL OR NOT (redacted_fields @> $3::text[]))
+        RETURNING odoo_id`,
+      [ids, deps.clock.now(), fields]
+    )
+    const redacted = updated.rows.map((r) => r.odoo_id)
+    await db.query(
+      `UPDATE mirror_orders o SET redacted_at = $2
+        WHERE o.redacted_at IS NULL AND (o.partner_id = ANY($1::int[]) OR o.partner_invoice_id = ANY($1::int[]) OR o.partner_shipping_id = ANY($1::int[]))
+          AND NOT EXISTS (SELECT 1 FROM mirror_partners p WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND p.redacted_at IS NULL)`,
+      [redacted, deps.clock.now()]
+    )
+    for (const id of redacted) {
+      await deps.audit.record({ actor: 'system', action: 'partner.redacted', subject: { type: 'partner', id }, details: { fields } }, db)
+    }
+    return redacted
+  })
+}
+
+async function recordDryRun(deps: RedactionDeps, candidates: Candidate[]): Promise<void> {
+  if (candidates.length === 0) return
+  await inTransaction(deps.pool, async (db) => {
+    await db.query('UPDATE mirror_partners SET dry_run_at = $2 WHERE odoo_id = ANY($1::int[])', [candidates.map((c) => c.odoo_id), deps.clock.now()])
+    for (const c of candidates) {
+      await deps.audit.record({ actor: 'system', action: 'partner.redaction_simulated', subject: { type: 'partner', id: c.odoo_id }, details: { fields: c.redaction_fields, mode: 'dry-run' } }, db)
+    }
+  })
+}
+
+/** Refusals and failures are kept on the contact (for the report) and audited once each. */
+async function recordProblems(deps: RedactionDeps, report: RedactionReport): Promise<void> {
+  const problems = [
+    ...report.refused.map((partnerId) => ({ partnerId, kind: 'protected', message: 'The contact belongs to an Odoo user or to the seller\'s company.' })),
+    ...report.failed
+  ]
+  if (problems.length === 0) return
+  await inTransaction(deps.pool, async (db) => {
+    for (const problem of problems) {
+      const failure = { kind: problem.kind, message: problem.message }
+      const changed = await db.query(
+        `UPDATE mirror_partners SET redaction_failure = $2 WHERE odoo_id = $1 AND redaction_failure IS DISTINCT FROM $2 RETURNING odoo_id`,
+        [problem.partnerId, { ...failure }]
+      )
+      if (changed.rowCount === 0) continue
+      await deps.audit.record(
+        { actor: 'system', action: problem.kind === 'protected' ? 'partner.redaction_refused' : 'partner.redaction_failed', outcome: problem.kind === 'protected' ? 'denied' : 'failure', subject: { type: 'partner', id: problem.partnerId }, details: failure },
+        db
+      )
+    }
+  })
+  deps.log.warn({ refused: report.refused.length, failed: report.failed.map((f) => ({ partnerId: f.partnerId, kind: f.kind })) }, 'some contacts were not redacted')
+}

@@ -1,0 +1,68 @@
+import type { JobDefinition } from '../jobs/job.ts'
+import type { Logger } from '../log/logger.ts'
+import type { Clock } from '../clock.ts'
+import type { Pool } from '../db/database.ts'
+import type { RedactionReport } from './redaction.ts'
+import type { Holds } from './holds.ts'
+import type { ScheduleRedaction } from './retention-planner.ts'
+
+export const REDACT_QUEUE = 'retention-redact'
+export const SWEEP_QUEUE = 'retention-sweep'
+
+export interface RedactJobPayload {
+  v: 1
+  partnerId: number
+}
+
+/** The job a due contact gets: its id only, never its data. One per contact (stately, keyed by contact). */
+export function redactionSingletonKey(partnerId: number): string {
+  return `partner:${partnerId}`
+}
+
+/**
+ * Redaction in batches: the handler gets up to `batchSize` due contacts at once, so Odoo sees one
+ * write per batch. A transient Odoo fault fails the batch, which pg-boss retries with backoff and,
+ * once retries are exhausted, moves to `retention-redact-dead-letter`.
+ */
+export function redactJob(deps: { redact: (ids: number[]) => Promise<RedactionReport>; batchSize: number; log: Logger }): JobDefinition<RedactJobPayload> {
+  return {
+    queue: REDACT_QUEUE,
+    queueOptions: { policy: 'stately', retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 900 },
+    workOptions: { batchSize: deps.batchSize, pollingIntervalSeconds: 2 },
+    async handle(jobs) {
+      const report = await deps.redact([...new Set(jobs.map((job) => job.data.partnerId))])
+      deps.log.info({ redacted: report.redacted.length, wouldRedact: report.wouldRedact.length, skipped: report.skipped.length, refused: report.refused.length, failed: report.failed.length }, 'redaction batch done')
+    }
+  }
+}
+
+/**
+ * Catches anything due and not redacted that has no job waiting: after downtime, a policy change,
+ * a clock jump, a hold that lapsed. Contacts with a recorded failure wait for an admin.
+ */
+export function sweepJob(deps: { sweep: () => Promise<number>; cron: string; log: Logger }): JobDefinition<{ v: 1 }> {
+  return {
+    queue: SWEEP_QUEUE,
+    queueOptions: { policy: 'singleton', retryLimit: 2 },
+    schedule: { cron: deps.cron, data: { v: 1 } },
+    async handle() {
+      const queued = await deps.sweep()
+      if (queued > 0) deps.log.info({ queued }, 'sweeper queued due contacts')
+    }
+  }
+}
+
+export async function sweepDuePartners(deps: { pool: Pool; holds: Holds; clock: Clock; schedule: ScheduleRedaction; dryRun: boolean }): Promise<number> {
+  const now = deps.clock.now()
+  const due = await deps.pool.query<{ odoo_id: number }>(
+    `SELECT p.odoo_id FROM mirror_partners p
+      WHERE p.retention_due_at <= $1 AND p.redacted_at IS NULL AND p.redaction_failure IS NULL
+        AND (NOT $2 OR p.dry_run_at IS NULL)
+        AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = $3 AND j.singleton_key = 'partner:' || p.odoo_id AND j.state IN ('created', 'retry', 'active'))`,
+    [now, deps.dryRun, REDACT_QUEUE]
+  )
+  const held = await deps.holds.heldAmong(deps.pool, due.rows.map((r) => r.odoo_id))
+  const toQueue = due.rows.map((r) => r.odoo_id).filter((id) => !held.has(id))
+  for (const id of toQueue) await deps.schedule(deps.pool, id, now)
+  return toQueue.length
+}

@@ -1,0 +1,103 @@
+import type { Pool, PoolClient } from '../db/database.ts'
+import { inTransaction } from '../db/database.ts'
+import type { Channel } from '../mirror/channels.ts'
+import type { PartnerPiiField } from '../mirror/odoo-records.ts'
+import { PARTNER_PII_FIELDS } from '../mirror/odoo-records.ts'
+import { computeOrderDueAt, computePartnerDueAt } from './policy.ts'
+import type { Policy } from './policy.ts'
+import type { PolicyStore } from './policy-store.ts'
+
+type Db = Pick<PoolClient, 'query'>
+
+/** Puts a partner's redaction job at its due time (one job per partner; a later call moves it). */
+export type ScheduleRedaction = (db: Db, partnerId: number, dueAt: Date) => Promise<void>
+
+export interface RetentionPlanner {
+  /** Recomputes the due dates of these orders and of their contacts, and (re)schedules what moved. */
+  ordersChanged(db: Db, orderIds: readonly number[]): Promise<void>
+  /** Recomputes every order of these channels (after a policy change), in batches. */
+  channelsChanged(channels: readonly Channel[]): Promise<number>
+  /** Recomputes these contacts' due dates and schedules those that are due (e.g. after a hold ends). */
+  partnersChanged(db: Db, partnerIds: readonly number[]): Promise<void>
+}
+
+const BATCH = 1000
+
+export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore; schedule: ScheduleRedaction }): RetentionPlanner {
+  const { pool, policies, schedule } = deps
+
+  async function ordersChanged(db: Db, orderIds: readonly number[]) {
+    if (orderIds.length === 0) return
+    const byChannel = await policies.all(db)
+    const orders = await db.query<OrderClockRow>(
+      'SELECT odoo_id, channel, order_date, shipped_at, completed_at, cancelled_at, partner_id, partner_invoice_id, partner_shipping_id FROM mirror_orders WHERE odoo_id = ANY($1::int[])',
+      [orderIds]
+    )
+    const dues = orders.rows.map((order) => {
+      const policy = byChannel.get(order.channel) as Policy
+      const due = computeOrderDueAt({ orderDate: order.order_date, shippedAt: order.shipped_at, completedAt: order.completed_at, cancelledAt: order.cancelled_at }, policy)
+      return { id: order.odoo_id, dueAt: due.dueAt, basis: due.startedBy ? { channel: order.channel, policyVersion: policy.version, startedBy: due.startedBy } : null }
+    })
+    await db.query(
+      `UPDATE mirror_orders o SET retention_due_at = d.due, retention_basis = d.basis
+         FROM unnest($1::int[], $2::timestamptz[], $3::jsonb[]) AS d(id, due, basis)
+        WHERE o.odoo_id = d.id AND (o.retention_due_at IS DISTINCT FROM d.due OR o.retention_basis IS DISTINCT FROM d.basis)`,
+      [dues.map((d) => d.id), dues.map((d) => d.dueAt), dues.map((d) => (d.basis ? JSON.stringify(d.basis) : null))]
+    )
+    const partners = orders.rows.flatMap((o) => [o.partner_id, o.partner_invoice_id, o.partner_shipping_id]).filter((id): id is number => id !== null)
+    await partnersChanged(db, [...new Set(partners)])
+  }
+
+  async function partnersChanged(db: Db, partnerIds: readonly number[]) {
+    if (partnerIds.length === 0) return
+    const byChannel = await policies.all(db)
+    const result = await db.query<{ partner_id: number; due: Date | null; channel: Channel }>(
+      `SELECT p.partner_id, o.retention_due_at AS due, o.channel
+         FROM unnest($1::int[]) AS p(partner_id)
+         JOIN mirror_orders o ON p.partner_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id)`,
+      [partnerIds]
+    )
+    const orders = Map.groupBy(result.rows, (row) => row.partner_id)
+    const plans = partnerIds.map((id) => {
+      const rows = orders.get(id) ?? []
+      const fields = new Set<PartnerPiiField>(rows.flatMap((row) => (byChannel.get(row.channel) as Policy).fields))
+      return { id, dueAt: computePartnerDueAt(rows.map((row) => row.due)), fields: PARTNER_PII_FIELDS.filter((f) => fields.has(f)) }
+    })
+    const moved = await db.query<{ odoo_id: number; retention_due_at: Date }>(
+      `UPDATE mirror_partners p SET retention_due_at = d.due, redaction_fields = string_to_array(d.fields, ',')
+         FROM unnest($1::int[], $2::timestamptz[], $3::text[]) AS d(id, due, fields)
+        WHERE p.odoo_id = d.id AND p.redacted_at IS NULL
+          AND (p.retention_due_at IS DISTINCT FROM d.due OR p.redaction_fields IS DISTINCT FROM string_to_array(d.fields, ','))
+        RETURNING p.odoo_id, p.retention_due_at`,
+      [plans.map((p) => p.id), plans.map((p) => p.dueAt), plans.map((p) => p.fields.join(','))]
+    )
+    for (const row of moved.rows) if (row.retention_due_at) await schedule(db, row.odoo_id, row.retention_due_at)
+  }
+
+  async function channelsChanged(channels: readonly Channel[]) {
+    let after = 0
+    let total = 0
+    for (;;) {
+      const batch = await pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_orders WHERE channel = ANY($1::text[]) AND odoo_id > $2 ORDER BY odoo_id LIMIT $3', [channels, after, BATCH])
+      if (batch.rows.length === 0) return total
+      const ids = batch.rows.map((r) => r.odoo_id)
+      await inTransaction(pool, (db) => ordersChanged(db, ids))
+      total += ids.length
+      after = ids[ids.length - 1] as number
+    }
+  }
+
+  return { ordersChanged, channelsChanged, partnersChanged }
+}
+
+interface OrderClockRow {
+  odoo_id: number
+  channel: Channel
+  order_date: Date | null
+  shipped_at: Date | null
+  completed_at: Date | null
+  cancelled_at: Date | null
+  partner_id: number | null
+  partner_invoice_id: number | null
+  partner_shipping_id: number | null
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod'
+import type { Clock } from '../clock.ts'
+import type { Pool } from '../db/database.ts'
+import { channelSchema } from '../mirror/channels.ts'
+import type { Channel } from '../mirror/channels.ts'
+import { deadLetterQueueOf } from '../jobs/job.ts'
+import { isHeld } from './holds.ts'
+import { REDACT_QUEUE } from './retention-jobs.ts'
+
+const channelFiguresSchema = z.object({
+  channel: channelSchema,
+  ordersWithPii: z.number().int(),
+  contactsWithPii: z.number().int(),
+  dueNext7Days: z.number().int(),
+  overdue: z.number().int().describe('Due, not redacted and not on hold: must be 0.'),
+  redacted: z.number().int(),
+  onHold: z.number().int(),
+  failed: z.number().int().describe('Refused by Odoo, missing, or protected (an Odoo user or the company): need an admin.')
+})
+
+export const retentionReportSchema = z
+  .object({
+    asOf: z.date(),
+    channels: z.array(channelFiguresSchema),
+    deadLettered: z.number().int().describe('Redaction jobs that exhausted their retries.')
+  })
+  .meta({ id: 'RetentionReport' })
+export type RetentionReport = z.infer<typeof retentionReportSchema>
+
+const WEEK_MS = 7 * 86_400_000
+
+/** The compliance picture per channel; a contact on orders of several channels counts in each. */
+export async function buildRetentionReport(deps: { pool: Pool; clock: Clock }): Promise<RetentionReport> {
+  const now = deps.clock.now()
+  const figures = await deps.pool.query<Record<string, number> & { channel: Channel }>(
+    `WITH contact_channels AS (
+       SELECT DISTINCT o.channel, p.odoo_id, p.retention_due_at, p.redacted_at, p.redaction_failure, ${isHeld('p', '$1')} AS held
+         FROM mirror_orders o JOIN mirror_partners p ON p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id))
+     SELECT c.channel,
+            (SELECT count(*) FROM mirror_orders o WHERE o.channel = c.channel AND o.redacted_at IS NULL)::int AS "ordersWithPii",
+            count(*) FILTER (WHERE redacted_at IS NULL)::int AS "contactsWithPii",
+            count(*) FILTER (WHERE redacted_at IS NULL AND retention_due_at > $1 AND retention_due_at <= $2)::int AS "dueNext7Days",
+            count(*) FILTER (WHERE redacted_at IS NULL AND retention_due_at <= $1 AND NOT held)::int AS overdue,
+            count(*) FILTER (WHERE redacted_at IS NOT NULL)::int AS redacted,
+            count(*) FILTER (WHERE redacted_at IS NULL AND held)::int AS "onHold",
+            count(*) FILTER (WHERE redacted_at IS NULL AND redaction_failure IS NOT NULL)::int AS failed
+       FROM contact_channels c GROUP BY c.channel ORDER BY c.channel`,
+    [now, new Date(now.getTime() + WEEK_MS)]
+  )
+  const deadLettered = await deps.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
+    [deadLetterQueueOf(REDACT_QUEUE)]
+  )
+  const byChannel = new Map(figures.rows.map((row) => [row.channel, row]))
+  return {
+    asOf: now,
+    channels: channelSchema.options.map((channel) => {
+      const row = byChannel.get(channel)
+      return { channel, ordersWithPii: row?.ordersWithPii ?? 0, contactsWithPii: row?.contactsWithPii ?? 0, dueNext7Days: row?.dueNext7Days ?? 0, overdue: row?.overdue ?? 0, redacted: row?.redacted ?? 0, onHold: row?.onHold ?? 0, failed: row?.failed ?? 0 }
+    }),
+    deadLettered: deadLettered.rows[0]?.n ?? 0
+  }
+}
+
+export const planEntrySchema = z.object({
+  partnerId: z.number().int(),
+  dueAt: z.date(),
+  channels: z.array(channelSchema),
+  startedBy: z.array(z.string()).describe('The clock events of its orders: order_date, shipped, completed or cancelled.'),
+  fields: z.array(z.string()),
+  held: z.boolean(),
+  blockedBy: z.string().nullable().describe('A recorded failure or refusal that stops it, if any.')
+})
+export type PlanEntry = z.infer<typeof planEntrySchema>
+
+/** What would be redacted by `asOf` and why: ids, policies and dates only, never personal data. */
+export async function planRedactions(deps: { pool: Pool; clock: Clock }, asOf: Date): Promise<PlanEntry[]> {
+  const result = await deps.pool.query<{ odoo_id: number; retention_due_at: Date; channels: Channel[]; started_by: string[]; redaction_fields: string[]; held: boolean; failure: { kind: string } | null }>(
+    `SELECT p.odoo_id, p.retention_due_at, p.redaction_fields, p.redaction_failure AS failure, ${isHeld('p', '$2')} AS held,
+            ARRAY(SELECT DISTINCT o.channel FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) ORDER BY 1) AS channels,
+            ARRAY(SELECT DISTINCT o.retention_basis ->> 'startedBy' FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) ORDER BY 1) AS started_by
+       FROM mirror_partners p
+      WHERE p.redacted_at IS NULL AND p.retention_due_at <= $1
+      ORDER BY p.retention_due_at, p.odoo_id`,
+    [asOf, deps.clock.now()]
+  )
+  return result.rows.map((row) => ({
+    partnerId: row.odoo_id,
+    dueAt: row.retention_due_at,
+    channels: row.channels,
+    startedBy: row.started_by,
+    fields: row.redaction_fields,
+    held: row.held,
+    blockedBy: row.failure?.kind ?? null
+  }))
+}

@@ -1,0 +1,224 @@
+import t from 'tap'
+import type { Test } from 'tap'
+import { startTestService } from './support/app.ts'
+import type { TestService } from './support/app.ts'
+import { simulator } from './support/simulator.ts'
+import { fixedClock } from './support/clock.ts'
+import type { OdooSimulator } from './odoo-simulator/index.ts'
+import { REDACTED_NAME } from '../src/mirror/odoo-records.ts'
+
+const SECOND = 1000
+const DAY = 86_400_000
+
+async function setUp(t: Test, options: { orders?: number; env?: Record<string, string> } = {}): Promise<TestService & { sim: OdooSimulator }> {
+  // Odoo's clock and the service's are the same clock, moved by the test.
+  const clock = fixedClock(new Date())
+  const sim = await simulator(t, { orders: options.orders ?? 40, now: () => clock.now() })
+  const ctx = await startTestService(t, { odoo: sim, clock, env: options.env })
+  await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  return { ...ctx, sim }
+}
+
+async function partnerRow(ctx: TestService, id: number) {
+  return (await ctx.pool.query('SELECT * FROM mirror_partners WHERE odoo_id = $1', [id])).rows[0]
+}
+
+async function orderRow(ctx: TestService, id: number) {
+  return (await ctx.pool.query('SELECT * FROM mirror_orders WHERE odoo_id = $1', [id])).rows[0]
+}
+
+/** A contact all of whose orders are due at some time, with that time. */
+async function duePartner(ctx: TestService, channel?: string): Promise<{ id: number; dueAt: Date }> {
+  const row = (
+    await ctx.pool.query(
+      `SELECT p.odoo_id, p.retention_due_at FROM mirror_partners p WHERE p.retention_due_at IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner
+         AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM mirror_orders o WHERE o.channel = $1 AND p.odoo_id IN (o.partner_id, o.partner_shipping_id, o.partner_invoice_id)))
+       ORDER BY p.odoo_id LIMIT 1`,
+      [channel ?? null]
+    )
+  ).rows[0]
+  if (!row) throw new Error(`no contact with a due date${channel ? ` on ${channel}` : ''}`)
+  return { id: row.odoo_id, dueAt: row.retention_due_at }
+}
+
+const writes = (sim: OdooSimulator) => sim.calls.filter((c) => c.model === 'res.partner' && c.method === 'write')
+
+t.test('each order gets the due date of its channel policy', async (t) => {
+  const ctx = await setUp(t, { orders: 60 })
+  const { rows } = await ctx.pool.query('SELECT channel, order_date, shipped_at, completed_at, cancelled_at, retention_due_at, retention_basis FROM mirror_orders')
+  const expectations: Record<string, (o: (typeof rows)[0]) => Date | null> = {
+    amazon: (o) => (o.shipped_at ? new Date(o.shipped_at.getTime() + 30 * DAY) : o.cancelled_at ? new Date(o.cancelled_at.getTime() + 30 * DAY) : null),
+    tiktok_shop: (o) => new Date(o.order_date.getTime() + 30 * DAY),
+    etsy: (o) => o.completed_at ?? o.cancelled_at ?? null,
+    shopify: (o) => new Date(o.order_date.getTime() + 90 * DAY),
+    ebay: (o) => new Date(o.order_date.getTime() + 90 * DAY),
+    bol: (o) => new Date(o.order_date.getTime() + 90 * DAY),
+    other: (o) => new Date(o.order_date.getTime() + 90 * DAY)
+  }
+  const wrong = rows.filter((o) => (expectations[o.channel]?.(o)?.getTime() ?? null) !== (o.retention_due_at?.getTime() ?? null))
+  t.same(wrong, [], 'every due date follows its policy')
+  t.ok(rows.some((o) => o.retention_basis?.startedBy === 'cancelled'), 'some cancelled orders count from their cancellation')
+})
+
+t.test('nothing is redacted a second before it is due; it is a second after', async (t) => {
+  const ctx = await setUp(t)
+  const { id, dueAt } = await duePartner(ctx, 'amazon')
+  ctx.clock.set(new Date(dueAt.getTime() - SECOND))
+  const early = await ctx.service.redact([id])
+  t.same(early.redacted, [])
+  t.notOk((await partnerRow(ctx, id)).redacted_at)
+  t.equal(writes(ctx.sim).length, 0, 'Odoo was not written')
+  ctx.clock.set(new Date(dueAt.getTime() + SECOND))
+  const due = await ctx.service.redact([id])
+  t.same(due.redacted, [id])
+  const odoo = ctx.sim.store.get('res.partner', id)
+  t.equal(odoo?.name, REDACTED_NAME)
+  t.equal(odoo?.email, false)
+  t.equal(odoo?.street, false)
+  t.equal(odoo?.phone, false)
+  t.ok(odoo?.country_id, 'the country stays')
+  const mirrored = await partnerRow(ctx, id)
+  t.ok(mirrored.redacted_at)
+  t.equal(mirrored.email, null)
+  t.equal(mirrored.email_index, null)
+  t.ok(mirrored.country, 'the country stays in the mirror')
+})
+
+t.test('a shipment arriving late starts the Amazon clock then', async (t) => {
+  const ctx = await setUp(t, { orders: 60 })
+  const pending = (await ctx.pool.query("SELECT odoo_id FROM mirror_orders WHERE channel = 'amazon' AND state = 'sale' AND shipped_at IS NULL ORDER BY odoo_id LIMIT 1")).rows[0]
+  if (!pending) throw new Error('no unshipped Amazon order')
+  t.equal((await orderRow(ctx, pending.odoo_id)).retention_due_at, null)
+  const picking = ctx.sim.store.records('stock.picking').find((p) => p.sale_id === pending.odoo_id && p.state !== 'done')
+  if (!picking) throw new Error('no open delivery')
+  ctx.sim.store.validatePicking(picking.id, new Date('2026-11-20T09:00:00Z'))
+  await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  t.same((await orderRow(ctx, pending.odoo_id)).retention_due_at, new Date('2026-12-20T09:00:00Z'))
+})
+
+t.test('a contact shared with an order that is not due yet waits for it', async (t) => {
+  const ctx = await setUp(t, { orders: 60 })
+  const shared = (
+    await ctx.pool.query(
+      `SELECT p.odoo_id FROM mirror_partners p JOIN mirror_orders o ON p.odoo_id = o.partner_id
+        GROUP BY p.odoo_id HAVING count(*) > 1 AND count(o.retention_due_at) > 0 AND count(o.retention_due_at) < count(*) LIMIT 1`
+    )
+  ).rows[0]
+  if (!shared) throw new Error('no contact with a due and a not-due order')
+  t.equal((await partnerRow(ctx, shared.odoo_id)).retention_due_at, null)
+  ctx.clock.set(new Date(Date.now() + 3650 * DAY))
+  t.same((await ctx.service.redact([shared.odoo_id])).redacted, [], 'not redacted, however late')
+})
+
+t.test('the redaction leaves no copy of the old values in Odoo\'s chatter', async (t) => {
+  const ctx = await setUp(t)
+  const { id, dueAt } = await duePartner(ctx)
+  const before = ctx.sim.store.get('res.partner', id)
+  // An earlier edit made Odoo keep the old phone in the chatter, as real Odoo does.
+  ctx.sim.store.update('res.partner', id, { phone: '+49 151 9999000' })
+  const tracked = () => ctx.sim.store.records('mail.tracking.value').filter((v) => {
+    const message = ctx.sim.store.get('mail.message', v.mail_message_id as number)
+    return message?.model === 'res.partner' && message.res_id === id
+  })
+  t.ok(tracked().length > 0, 'the chatter holds the old phone before')
+  await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  ctx.clock.set(new Date(dueAt.getTime() + SECOND))
+  t.same((await ctx.service.redact([id])).redacted, [id])
+  t.same(tracked(), [], 'no tracking values are left')
+  const chatter = JSON.stringify([ctx.sim.store.records('mail.tracking.value'), ctx.sim.store.records('mail.message')])
+  for (const old of [before?.phone, '+49 151 9999000', before?.street, before?.email]) t.notOk(chatter.includes(String(old)), `"${String(old)}" is nowhere in the chatter`)
+  t.ok(writes(ctx.sim).every((call) => (call.context as Record<string, unknown> | undefined)?.tracking_disable === true), 'the write disabled tracking')
+})
+
+t.test('a batch is one write; a contact Odoo refuses is isolated and reported, the others proceed', async (t) => {
+  const ctx = await setUp(t, { orders: 60 })
+  const due = (await ctx.pool.query("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner AND redaction_fields @> '{name,email}' ORDER BY odoo_id LIMIT 4")).rows
+  t.equal(due.length, 4)
+  ctx.clock.set(new Date(Math.max(...due.map((r) => r.retention_due_at.getTime())) + SECOND))
+  const ids = due.map((r) => r.odoo_id)
+  // The batch write and then the first contact's own write are refused.
+  ctx.sim.faults.odooFaultNext({ kind: 'ValidationError', times: 2, match: { model: 'res.partner', method: 'write' } })
+  const report = await ctx.service.redact(ids)
+  t.same(report.redacted.sort(), ids.slice(1).sort())
+  t.match(report.failed, [{ partnerId: ids[0], kind: 'validation' }])
+  t.match((await partnerRow(ctx, ids[0])).redaction_failure, { kind: 'validation' })
+  const failedAudit = await ctx.service.audit.list({ action: 'partner.redaction_failed', limit: 10 })
+  t.equal(failedAudit.length, 1)
+
+  ctx.sim.calls.splice(0)
+  const others = (await ctx.pool.query("SELECT odoo_id FROM mirror_partners WHERE retention_due_at <= $1 AND redacted_at IS NULL AND redaction_failure IS NULL AND NOT is_user AND NOT is_company_partner AND redaction_fields @> '{name,email}'", [ctx.clock.now()])).rows.map((r) => r.odoo_id)
+  if (others.length > 1) {
+    await ctx.service.redact(others)
+    const fieldSets = new Set((await ctx.pool.query('SELECT redaction_fields FROM mirror_partners WHERE odoo_id = ANY($1::int[])', [others])).rows.map((r) => r.redaction_fields.join()))
+    t.equal(writes(ctx.sim).length, fieldSets.size, 'one write per batch of contacts with the same fields')
+  }
+})
+
+t.test('redaction is idempotent: a second run changes nothing and audits nothing', async (t) => {
+  const ctx = await setUp(t)
+  const { id, dueAt } = await duePartner(ctx)
+  ctx.clock.set(new Date(dueAt.getTime() + SECOND))
+  await ctx.service.redact([id])
+  const writesAfterFirst = writes(ctx.sim).length
+  const again = await ctx.service.redact([id])
+  t.same(again.redacted, [])
+  t.equal(writes(ctx.sim).length, writesAfterFirst, 'no second write to Odoo')
+  t.equal((await ctx.service.audit.list({ action: 'partner.redacted', subjectId: String(id), limit: 10 })).length, 1)
+})
+
+t.test('a crash between the Odoo write and the mirror update is finished by the retry, audited once', async (t) => {
+  const ctx = await setUp(t, { env: { ODOO_RETRIES: '0' } })
+  const { id, dueAt } = await duePartner(ctx)
+  ctx.clock.set(new Date(dueAt.getTime() + SECOND))
+  // Odoo goes away after the write, before the mirror is updated: as if the worker died there.
+  ctx.sim.faults.failNext({ status: 502, times: 1, match: { model: 'mail.tracking.value' } })
+  await t.rejects(ctx.service.redact([id]), { kind: 'unavailable' })
+  t.equal(ctx.sim.store.get('res.partner', id)?.name, REDACTED_NAME, 'Odoo was written')
+  t.equal((await partnerRow(ctx, id)).redacted_at, null, 'the mirror was not')
+  ctx.sim.faults.clear()
+  const retry = await ctx.service.redact([id])
+  t.same(retry.redacted, [id])
+  t.ok((await partnerRow(ctx, id)).redacted_at)
+  t.equal((await ctx.service.audit.list({ action: 'partner.redacted', subjectId: String(id), limit: 10 })).length, 1)
+})
+
+t.test("contacts of Odoo users and of the seller's company are never redacted, and are reported", async (t) => {
+  const ctx = await setUp(t, { orders: 60 })
+  const protectedIds = (await ctx.pool.query('SELECT odoo_id FROM mirror_partners WHERE is_user OR is_company_partner')).rows.map((r) => r.odoo_id)
+  t.ok(protectedIds.length > 0, 'the data set has orders of users or of the company')
+  ctx.clock.set(new Date(Date.now() + 3650 * DAY))
+  await ctx.pool.query('UPDATE mirror_partners SET retention_due_at = $2 WHERE odoo_id = ANY($1::int[])', [protectedIds, new Date()])
+  const report = await ctx.service.redact(protectedIds)
+  t.same(report.redacted, [])
+  t.same(report.refused.sort(), protectedIds.sort())
+  t.equal(writes(ctx.sim).length, 0)
+  t.equal((await ctx.service.audit.list({ action: 'partner.redaction_refused', limit: 10 })).length, protectedIds.length)
+})
+
+t.test('dry-run computes, queues and audits "would redact", and writes nothing to Odoo', async (t) => {
+  const ctx = await setUp(t, { env: { RETENTION_MODE: 'dry-run' } })
+  const { id, dueAt } = await duePartner(ctx)
+  const before = ctx.sim.store.get('res.partner', id)
+  ctx.clock.set(new Date(dueAt.getTime() + SECOND))
+  const report = await ctx.service.redact([id])
+  t.same(report.wouldRedact, [id])
+  t.same(report.redacted, [])
+  t.equal(writes(ctx.sim).length, 0)
+  t.same(ctx.sim.store.get('res.partner', id), before, 'Odoo unchanged')
+  t.notOk((await partnerRow(ctx, id)).redacted_at)
+  t.equal((await ctx.service.audit.list({ action: 'partner.redaction_simulated', subjectId: String(id), limit: 10 })).length, 1)
+  t.same((await ctx.service.redact([id])).wouldRedact, [], 'reported once')
+})
+
+t.test('a contact that gets personal data again after its redaction is due again', async (t) => {
+  const ctx = await setUp(t)
+  const { id, dueAt } = await duePartner(ctx)
+  ctx.clock.set(new Date(dueAt.getTime() + SECOND))
+  await ctx.service.redact([id])
+  await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  t.ok((await partnerRow(ctx, id)).redacted_at, 'the placeholder read back is not personal data')
+  ctx.sim.store.update('res.partner', id, { email: 'back.again@example.com' })
+  await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  t.equal((await partnerRow(ctx, id)).redacted_at, null)
+  t.same((await ctx.service.redact([id])).redacted, [id])
+})
