@@ -15,7 +15,15 @@ export async function generateOpenApiDocument(log: Logger): Promise<string> {
     apiKeys: unavailable('apiKeys'),
     audit: unavailable('audit'),
     health: { database: unavailable('health'), odoo: unavailable('health') },
-    retention: unavailable('retention'),
+    retention: {
+      pool: unavailable('database'),
+      clock: unavailable('clock'),
+      audit: unavailable('audit'),
+      policies: unavailable('policies'),
+      holds: unavailable('holds'),
+      planner: unavailable('planner'),
+      sweep: unavailable('sweep')
+    },
     mirror: {
       runs: unavailable('sync runs'),
       orders: unavailable('orders'),
