@@ -119,3 +119,21 @@ t.test('`odoo check` prints the server, protocol, user and rights, and fails on 
   t.match(bad.stdout, /NOT OK/)
   t.notMatch(bad.stdout + bad.stderr, /wrong/, 'the key is not echoed')
 })
+
+t.test('`retention plan` shows what would be redacted by a date and why, without personal data', async (t) => {
+  const { simulator } = await import('./support/simulator.ts')
+  const { createTestDatabase } = await import('./support/database.ts')
+  const sim = await simulator(t, { orders: 15 })
+  const env = { ...(await embeddedEnv(t)), DATABASE_URL: await createTestDatabase(t), ODOO_URL: sim.url, ODOO_DB: sim.db, ODOO_USERNAME: sim.login, ODOO_API_KEY: sim.apiKey }
+  t.equal((await runCli(['sync', '--json'], env)).code, 0)
+  const plan = await runCli(['retention', 'plan', '--as-of', '2030-01-01', '--json'], env)
+  t.equal(plan.code, 0, plan.stderr)
+  const parsed = JSON.parse(plan.stdout)
+  t.ok(parsed.contacts.length > 0)
+  t.match(parsed.contacts[0], { partnerId: Number, dueAt: String, channels: Array, startedBy: Array, fields: Array, held: false })
+  for (const partner of sim.store.records('res.partner')) if (typeof partner.email === 'string') t.notOk(plan.stdout.includes(partner.email))
+  const text = await runCli(['retention', 'plan'], env)
+  t.match(text.stdout, /contacts due by/)
+  const bad = await runCli(['retention', 'plan', '--as-of', 'soon'], env)
+  t.equal(bad.code, 2)
+})

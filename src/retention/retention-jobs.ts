@@ -58,7 +58,9 @@ export async function sweepDuePartners(deps: { pool: Pool; holds: Holds; clock: 
     `SELECT p.odoo_id FROM mirror_partners p
       WHERE p.retention_due_at <= $1 AND p.redacted_at IS NULL AND p.redaction_failure IS NULL
         AND (NOT $2 OR p.dry_run_at IS NULL)
-        AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = $3 AND j.singleton_key = 'partner:' || p.odoo_id AND j.state IN ('created', 'retry', 'active'))`,
+        -- A job already running or ready to run will do; one waiting for a later time is moved up.
+        AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = $3 AND j.singleton_key = 'partner:' || p.odoo_id
+                          AND (j.state = 'active' OR (j.state IN ('created', 'retry') AND j.start_after <= $1)))`,
     [now, deps.dryRun, REDACT_QUEUE]
   )
   const held = await deps.holds.heldAmong(deps.pool, due.rows.map((r) => r.odoo_id))

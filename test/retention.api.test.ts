@@ -1,0 +1,139 @@
+import t from 'tap'
+import type { Test } from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { startTestService } from './support/app.ts'
+import type { TestService } from './support/app.ts'
+import { simulator } from './support/simulator.ts'
+import { fixedClock } from './support/clock.ts'
+import type { OdooSimulator } from './odoo-simulator/index.ts'
+import { REDACTED_NAME } from '../src/mirror/odoo-records.ts'
+
+const DAY = 86_400_000
+
+async function setUp(t: Test, options: { role?: 'api' | 'all'; realClock?: boolean } = {}): Promise<TestService & { sim: OdooSimulator }> {
+  const clock = fixedClock(new Date())
+  const sim = await simulator(t, { orders: 40, now: options.realClock ? undefined : () => clock.now() })
+  const ctx = await startTestService(t, { odoo: sim, role: options.role, clock: options.realClock ? { now: () => new Date(), set: () => undefined, advance: () => undefined } : clock })
+  await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  return { ...ctx, sim }
+}
+
+async function redactionJobs(ctx: TestService): Promise<{ singleton_key: string; start_after: Date; data: unknown; state: string }[]> {
+  return (await ctx.pool.query("SELECT singleton_key, start_after, data, state FROM pgboss.job WHERE name = 'retention-redact' ORDER BY singleton_key")).rows
+}
+
+t.test('every contact with a due date has exactly one redaction job at that time, however often sync runs', async (t) => {
+  const ctx = await setUp(t)
+  const due = (await ctx.pool.query('SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL ORDER BY odoo_id')).rows
+  const jobs = await redactionJobs(ctx)
+  t.equal(jobs.length, due.length)
+  const byKey = new Map(jobs.map((j) => [j.singleton_key, j]))
+  t.ok(due.every((p) => byKey.get(`partner:${p.odoo_id}`)?.start_after.getTime() === p.retention_due_at.getTime()), 'each at its due time')
+  await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  ctx.sim.store.touch('sale.order', ctx.sim.store.records('sale.order').map((o) => o.id))
+  await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  t.equal((await redactionJobs(ctx)).length, due.length, 'no duplicates')
+})
+
+t.test('job payloads and pg-boss tables hold ids only, never personal data', async (t) => {
+  const ctx = await setUp(t)
+  const dump = JSON.stringify((await ctx.pool.query('SELECT * FROM pgboss.job')).rows)
+  t.ok(dump.includes('partnerId'))
+  for (const partner of ctx.sim.store.records('res.partner').filter((p) => p.email)) {
+    for (const value of [partner.email, partner.name, partner.phone, partner.street]) {
+      if (typeof value === 'string' && value.length > 3 && dump.includes(value)) t.fail(`pg-boss holds "${value}"`)
+    }
+  }
+  t.pass('no name, e-mail, phone or street in pg-boss')
+})
+
+t.test('a policy change is versioned, audited, and moves due dates and jobs both ways', async (t) => {
+  const ctx = await setUp(t)
+  const policies = (await ctx.app.inject({ url: '/v1/retention/policies', headers: ctx.auth.auditor })).json()
+  t.match(policies.items.find((p: { channel: string }) => p.channel === 'amazon'), { version: 0, clockEvent: 'shipped', periodDays: 30 })
+  const amazon = (await ctx.pool.query("SELECT odoo_id, retention_due_at, partner_id FROM mirror_orders WHERE channel = 'amazon' AND retention_due_at IS NOT NULL ORDER BY odoo_id LIMIT 1")).rows[0]
+  for (const [periodDays, shift] of [[60, 30], [10, -20]] as const) {
+    const res = await ctx.app.inject({ method: 'PUT', url: '/v1/retention/policies/amazon', headers: ctx.auth.admin, payload: { clockEvent: 'shipped', periodDays, fields: ['name', 'street', 'email', 'phone'] } })
+    t.equal(res.statusCode, 200)
+    t.match(res.json(), { channel: 'amazon', periodDays, version: periodDays === 60 ? 1 : 2, recomputedOrders: Number })
+    const moved = (await ctx.pool.query('SELECT retention_due_at FROM mirror_orders WHERE odoo_id = $1', [amazon.odoo_id])).rows[0]
+    t.equal(moved.retention_due_at.getTime(), amazon.retention_due_at.getTime() + (periodDays - 30) * DAY, `due date moved ${shift > 0 ? 'later' : 'earlier'}`)
+    const partnerDue = (await ctx.pool.query('SELECT retention_due_at FROM mirror_partners WHERE odoo_id = $1', [amazon.partner_id])).rows[0].retention_due_at
+    const job = (await redactionJobs(ctx)).find((j) => j.singleton_key === `partner:${amazon.partner_id}`)
+    if (partnerDue) t.equal(job?.start_after.getTime(), partnerDue.getTime(), 'its contact\'s job moved with it')
+  }
+  const audit = await ctx.service.audit.list({ action: 'retention.policy_changed', limit: 10 })
+  t.equal(audit.length, 2)
+  t.equal((await ctx.app.inject({ method: 'PUT', url: '/v1/retention/policies/amazon', headers: ctx.auth.agent, payload: { clockEvent: 'shipped', periodDays: 1, fields: ['name'] } })).statusCode, 403)
+  const bad = await ctx.app.inject({ method: 'PUT', url: '/v1/retention/policies/amazon', headers: ctx.auth.admin, payload: { clockEvent: 'delivered', periodDays: -1, fields: [] } })
+  t.equal(bad.statusCode, 400)
+  t.equal(bad.json().errors.length, 3)
+})
+
+t.test('a hold blocks redaction until released; releasing queues what is due', async (t) => {
+  const ctx = await setUp(t)
+  const partner = (await ctx.pool.query('SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner ORDER BY odoo_id LIMIT 1')).rows[0]
+  const created = await ctx.app.inject({ method: 'POST', url: '/v1/holds', headers: ctx.auth.admin, payload: { subjectType: 'partner', partnerId: partner.odoo_id, reason: 'Open chargeback dispute' } })
+  t.equal(created.statusCode, 201)
+  ctx.clock.set(new Date(partner.retention_due_at.getTime() + 1000))
+  t.same((await ctx.service.redact([partner.odoo_id])).redacted, [], 'held: not redacted')
+  const report = (await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.auditor })).json()
+  t.ok(report.channels.some((c: { onHold: number }) => c.onHold > 0))
+  await ctx.pool.query("DELETE FROM pgboss.job WHERE name = 'retention-redact'")
+  const released = await ctx.app.inject({ method: 'DELETE', url: `/v1/holds/${created.json().id}`, headers: ctx.auth.admin })
+  t.equal(released.statusCode, 200)
+  t.ok(released.json().releasedAt)
+  t.ok((await redactionJobs(ctx)).some((j) => j.singleton_key === `partner:${partner.odoo_id}`), 'queued again')
+  t.same((await ctx.service.redact([partner.odoo_id])).redacted, [partner.odoo_id])
+  t.same((await ctx.service.audit.list({ subjectType: 'hold', limit: 10 })).map((e) => e.action), ['hold.created', 'hold.released'])
+})
+
+t.test('holds on an e-mail address keep no copy of the address, and cover every contact with it', async (t) => {
+  const ctx = await setUp(t)
+  const partner = (await ctx.pool.query("SELECT odoo_id FROM mirror_partners WHERE email IS NOT NULL AND retention_due_at IS NOT NULL AND type = 'contact' AND NOT is_user ORDER BY odoo_id LIMIT 1")).rows[0]
+  const email = String(ctx.sim.store.get('res.partner', partner.odoo_id)?.email)
+  const created = await ctx.app.inject({ method: 'POST', url: '/v1/holds', headers: ctx.auth.admin, payload: { subjectType: 'email', email: email.toUpperCase(), reason: 'Tax audit 2026' } })
+  t.equal(created.statusCode, 201)
+  t.notMatch(created.body, email)
+  t.notOk(JSON.stringify((await ctx.pool.query('SELECT * FROM holds')).rows).includes(email), 'the holds table has no address')
+  ctx.clock.set(new Date(Date.now() + 3650 * DAY))
+  t.same((await ctx.service.redact([partner.odoo_id])).redacted, [])
+})
+
+t.test('holds on an order cover its contacts; bad holds are 400; unknown ids 404', async (t) => {
+  const ctx = await setUp(t)
+  const order = (await ctx.pool.query('SELECT odoo_id, partner_id FROM mirror_orders WHERE retention_due_at IS NOT NULL AND partner_id IN (SELECT odoo_id FROM mirror_partners WHERE NOT is_user AND NOT is_company_partner) ORDER BY odoo_id LIMIT 1')).rows[0]
+  t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/holds', headers: ctx.auth.admin, payload: { subjectType: 'order', orderId: order.odoo_id, reason: 'Warranty claim', endsAt: '2099-01-01T00:00:00Z' } })).statusCode, 201)
+  ctx.clock.set(new Date(Date.now() + 3650 * DAY))
+  t.same((await ctx.service.redact([order.partner_id])).redacted, [])
+  t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/holds', headers: ctx.auth.admin, payload: { subjectType: 'email', email: 'not-an-address', reason: 'x' } })).statusCode, 400)
+  t.equal((await ctx.app.inject({ method: 'DELETE', url: '/v1/holds/00000000-0000-4000-8000-000000000000', headers: ctx.auth.admin })).statusCode, 404)
+  t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/holds', headers: ctx.auth.auditor, payload: { subjectType: 'order', orderId: 1, reason: 'xyz' } })).statusCode, 403)
+})
+
+t.test('the report counts per channel; overdue drops to 0 once the due contacts are redacted', async (t) => {
+  const ctx = await setUp(t)
+  ctx.clock.set(new Date(Date.now() + 400 * DAY))
+  const before = (await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.admin })).json()
+  const overdue = before.channels.reduce((sum: number, c: { overdue: number }) => sum + c.overdue, 0)
+  t.ok(overdue > 0)
+  t.equal(before.channels.length, 7)
+  const dueIds = (await ctx.pool.query('SELECT odoo_id FROM mirror_partners WHERE retention_due_at <= $1', [ctx.clock.now()])).rows.map((r) => r.odoo_id)
+  await ctx.service.redact(dueIds)
+  const after = (await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.auditor })).json()
+  const overdueAfter = after.channels.reduce((sum: number, c: { overdue: number; failed: number }) => sum + c.overdue - c.failed, 0)
+  t.equal(overdueAfter, 0, 'nothing overdue but the protected contacts, which are counted as failed')
+  t.ok(after.channels.some((c: { redacted: number }) => c.redacted > 0))
+  t.equal((await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.agent })).statusCode, 403)
+})
+
+t.test('the worker redacts due contacts in Odoo on its own', async (t) => {
+  const ctx = await setUp(t, { role: 'all', realClock: true })
+  // Due in the past: as after downtime. The sweeper queues them; the worker redacts them.
+  const due = (await ctx.pool.query("SELECT odoo_id FROM mirror_partners WHERE NOT is_user AND NOT is_company_partner AND type = 'contact' ORDER BY odoo_id LIMIT 3")).rows.map((r) => r.odoo_id)
+  await ctx.pool.query("UPDATE mirror_partners SET retention_due_at = now() - interval '1 day', redaction_fields = '{name,street,email,phone}' WHERE odoo_id = ANY($1::int[])", [due])
+  t.ok((await ctx.service.sweep()) >= due.length)
+  for (let i = 0; i < 100 && !due.every((id) => ctx.sim.store.get('res.partner', id)?.name === REDACTED_NAME); i++) await sleep(100)
+  t.ok(due.every((id) => ctx.sim.store.get('res.partner', id)?.name === REDACTED_NAME), 'redacted in Odoo')
+  t.equal((await ctx.service.sweep()), 0, 'nothing left to queue')
+})
