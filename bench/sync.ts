@@ -17,7 +17,7 @@ import { createOdooGateway } from '../src/odoo/gateway.ts'
 import { createServiceParts, jobDefinitions } from '../src/service.ts'
 import { startJobRunner } from '../src/jobs/job-runner.ts'
 import { systemClock } from '../src/clock.ts'
-import { ORDER_FIELDS } from '../src/mirror/odoo-records.ts'
+import { many2oneId, ORDER_FIELDS, OUTGOING_PICKINGS_DOMAIN, PARTNER_FIELDS, PICKING_FIELDS } from '../src/mirror/odoo-records.ts'
 import { describeMachine, measure, startSimulatorProcess } from './support.ts'
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '100000' }, page: { type: 'string', default: '500' } } })
@@ -26,7 +26,8 @@ const pageSize = Number(values.page)
 const log = createLogger({ level: 'warn' })
 
 console.log(`bench/sync: ${orders} orders, pages of ${pageSize}, on ${describeMachine()}`)
-const sim = await startSimulatorProcess({ orders })
+// Odoo's data as history (settled seconds), as on a real server whose orders span months.
+const sim = await startSimulatorProcess({ orders, daysBehind: 1 })
 const dataDir = mkdtempSync(join(tmpdir(), 'pb-bench-'))
 const server = await provideDatabaseServer({ url: process.env.DATABASE_URL, poolMax: 10, dataDir, embeddedPort: 54399 }, log)
 const database = `pb_bench_${process.pid}`
@@ -57,6 +58,19 @@ try {
     return count
   })
   const jobs = await startJobRunner({ databaseUrl: url.toString(), log, work: false })
+  // The same Odoo reads as a first sync (orders, the contacts they name, their deliveries), unwritten.
+  const reads = await measure(async () => {
+    let count = 0
+    const seen = new Set<number>()
+    const fields = await odoo.availableFields('res.partner', PARTNER_FIELDS)
+    for await (const page of odoo.walk('sale.order', { fields: ORDER_FIELDS, pageSize })) {
+      const partners = [...new Set(page.records.flatMap((o) => [o.partner_id, o.partner_invoice_id, o.partner_shipping_id].map(many2oneId)))].filter((id): id is number => id !== null && !seen.has(id))
+      for (const id of partners) seen.add(id)
+      await Promise.all([odoo.read('res.partner', partners, fields), odoo.searchRead('stock.picking', [...OUTGOING_PICKINGS_DOMAIN, ['sale_id', 'in', page.records.map((o) => o.id)]], { fields: PICKING_FIELDS })])
+      count += page.records.length
+    }
+    return count
+  })
   const parts = createServiceParts({ config, pool, odoo, jobs, clock: systemClock, log })
   await jobs.register(jobDefinitions(parts, config))
   const sync = await measure(() => parts.runSync({ trigger: 'cli', requestedBy: 'bench' }))
@@ -65,9 +79,10 @@ try {
 
   const seconds = (ms: number) => (ms / 1000).toFixed(2)
   console.log(`bare paging      ${bare.result} orders in ${seconds(bare.ms)} s = ${Math.round(bare.result / (bare.ms / 1000))} orders/s, peak heap ${bare.peakHeapMb} MB`)
+  console.log(`bare reads       the same orders with their contacts and deliveries in ${seconds(reads.ms)} s, peak heap ${reads.peakHeapMb} MB`)
   console.log(`first sync       ${mirrored.orders} orders, ${mirrored.partners} contacts, ${mirrored.pickings} deliveries in ${seconds(sync.ms)} s = ${Math.round(mirrored.orders / (sync.ms / 1000))} orders/s, peak heap ${sync.peakHeapMb} MB (${sync.result?.state})`)
   console.log(`re-sync, no edit ${again.result?.fetched} records re-read in ${seconds(again.ms)} s`)
-  console.log(`ratio            first sync / bare paging = ${(sync.ms / bare.ms).toFixed(2)}`)
+  console.log(`ratio            first sync / bare paging = ${(sync.ms / bare.ms).toFixed(2)}; first sync / bare reads = ${(sync.ms / reads.ms).toFixed(2)}`)
   await jobs.stop(5000)
   await odoo.close()
   await pool.end()

@@ -40,6 +40,8 @@ const AUDIT_CHAIN_LOCK = 7_105_312_001
 
 export interface AuditTrail {
   record(entry: AuditRecord, client?: PoolClient): Promise<AuditEntry>
+  /** Appends several entries, chained in order, with one lock and one insert. */
+  recordMany(entries: readonly AuditRecord[], client?: PoolClient): Promise<AuditEntry[]>
   list(query: AuditQuery): Promise<AuditEntry[]>
   verify(batchSize?: number): Promise<ChainVerdict>
 }
@@ -49,31 +51,44 @@ export function createAuditTrail(deps: { pool: Pool; clock: Clock }): AuditTrail
 
   /** Appends inside the caller's transaction when given one, so the entry commits with the change it records. */
   async function record(entry: AuditRecord, client?: PoolClient): Promise<AuditEntry> {
-    if (client) return append(client, entry)
-    return inTransaction(pool, (tx) => append(tx, entry))
+    const [appended] = await recordMany([entry], client)
+    return appended as AuditEntry
   }
 
-  async function append(client: PoolClient, entry: AuditRecord): Promise<AuditEntry> {
+  async function recordMany(entries: readonly AuditRecord[], client?: PoolClient): Promise<AuditEntry[]> {
+    if (entries.length === 0) return []
+    if (client) return append(client, entries)
+    return inTransaction(pool, (tx) => append(tx, entries))
+  }
+
+  async function append(client: PoolClient, entries: readonly AuditRecord[]): Promise<AuditEntry[]> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK])
     const last = await client.query<{ hash: string }>('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1')
-    const facts: AuditFacts = {
-      at: clock.now(),
-      actor: entry.actor,
-      action: entry.action,
-      subjectType: entry.subject?.type ?? null,
-      subjectId: entry.subject ? String(entry.subject.id) : null,
-      outcome: entry.outcome ?? 'success',
-      requestId: entry.requestId ?? null,
-      details: entry.details ?? {}
-    }
-    const prevHash = last.rows[0]?.hash ?? GENESIS_HASH
-    const hash = computeAuditHash(prevHash, facts)
+    let prevHash = last.rows[0]?.hash ?? GENESIS_HASH
+    const chained = entries.map((entry) => {
+      const facts: AuditFacts = {
+        at: clock.now(),
+        actor: entry.actor,
+        action: entry.action,
+        subjectType: entry.subject?.type ?? null,
+        subjectId: entry.subject ? String(entry.subject.id) : null,
+        outcome: entry.outcome ?? 'success',
+        requestId: entry.requestId ?? null,
+        details: entry.details ?? {}
+      }
+      const link = { ...facts, prevHash, hash: computeAuditHash(prevHash, facts) }
+      prevHash = link.hash
+      return link
+    })
+    const column = <K extends keyof (typeof chained)[number]>(key: K) => chained.map((link) => link[key])
     const inserted = await client.query<{ id: string }>(
       `INSERT INTO audit_log (at, actor, action, subject_type, subject_id, outcome, request_id, details, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-      [facts.at, facts.actor, facts.action, facts.subjectType, facts.subjectId, facts.outcome, facts.requestId, facts.details, prevHash, hash]
+       SELECT at, actor, action, subject_type, subject_id, outcome, request_id, details, prev_hash, hash FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::text[])
+           WITH ORDINALITY AS e(at, actor, action, subject_type, subject_id, outcome, request_id, details, prev_hash, hash, n)
+       ORDER BY n RETURNING id`,
+      [column('at'), column('actor'), column('action'), column('subjectType'), column('subjectId'), column('outcome'), column('requestId'), chained.map((link) => JSON.stringify(link.details)), column('prevHash'), column('hash')]
     )
-    return { ...facts, id: Number(inserted.rows[0]?.id), prevHash, hash }
+    return chained.map((link, i) => ({ ...link, id: Number(inserted.rows[i]?.id) }))
   }
 
   async function list(query: AuditQuery): Promise<AuditEntry[]> {
@@ -106,7 +121,7 @@ export function createAuditTrail(deps: { pool: Pool; clock: Clock }): AuditTrail
     }
   }
 
-  return { record, list, verify }
+  return { record, recordMany, list, verify }
 }
 
 interface AuditRow {

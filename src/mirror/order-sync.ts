@@ -86,9 +86,10 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
   }
 
   /**
-   * Walks one model from its stored cursor. The next page is fetched while the current one is
-   * written, and each page's Odoo reads happen before its transaction opens, so Odoo's latency
-   * and the database's overlap instead of adding up.
+   * Walks one model from its stored cursor. While a page is written, the next one is fetched and
+   * prepared (its Odoo reads), so Odoo's latency and the database's overlap instead of adding up.
+   * Preparing ahead of the previous page's commit can only make a record look new twice, and
+   * every write is an idempotent upsert.
    */
   async function walkPages<Prepared>(
     model: SyncedModel,
@@ -99,37 +100,40 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
   ): Promise<void> {
     const after = (await readCursor(pool, model)) ?? EPOCH
     const pages = odoo.walk(model, { domain: query.domain, fields: query.fields, pageSize: deps.pageSize, after, settledBefore: settledBefore() })[Symbol.asyncIterator]()
-    // A page fetched ahead may fail while the current one is written: it is awaited (and its
-    // error reported) in turn, so it must not count as an unhandled rejection in the meantime.
-    const fetchAhead = () => {
-      const promise = pages.next()
+    const fetchAndPrepare = async () => {
+      const next = await pages.next()
+      return next.done ? undefined : { page: next.value, prepared: await stage.prepare(next.value.records) }
+    }
+    // Awaited in turn below; until then a failure of the page ahead must not count as unhandled.
+    const ahead = () => {
+      const promise = fetchAndPrepare()
       promise.catch(() => undefined)
       return promise
     }
-    let next = fetchAhead()
+    let pending = ahead()
     try {
       for (;;) {
-        const { value: page, done } = await next
-        if (done) return
-        next = fetchAhead()
-        counts.fetched += page.records.length
+        const item = await pending
+        if (!item) return
+        pending = ahead()
+        counts.fetched += item.page.records.length
         try {
-          const prepared = await stage.prepare(page.records)
           const written = await inTransaction(pool, async (db) => {
-            const result = await stage.write(prepared, db)
-            await writeCursor(db, model, page.cursor, clock.now())
+            const result = await stage.write(item.prepared, db)
+            await writeCursor(db, model, item.page.cursor, clock.now())
             return result
           })
           counts.inserted += written.inserted
           counts.updated += written.updated
         } catch (error) {
-          counts.failed += page.records.length
+          counts.failed += item.page.records.length
           await onProgress?.({ ...counts }, model)
           throw error
         }
         await onProgress?.({ ...counts }, model)
       }
     } finally {
+      await pending.catch(() => undefined)
       await pages.return?.(undefined)
     }
   }

@@ -177,9 +177,7 @@ async function recordRedaction(deps: RedactionDeps, ids: number[], fields: Partn
           AND NOT EXISTS (SELECT 1 FROM mirror_partners p WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND p.redacted_at IS NULL)`,
       [redacted, deps.clock.now()]
     )
-    for (const id of redacted) {
-      await deps.audit.record({ actor: 'system', action: 'partner.redacted', subject: { type: 'partner', id }, details: { fields } }, db)
-    }
+    await deps.audit.recordMany(redacted.map((id) => ({ actor: 'system' as const, action: 'partner.redacted', subject: { type: 'partner', id }, details: { fields } })), db)
     return redacted
   })
 }
@@ -188,9 +186,7 @@ async function recordDryRun(deps: RedactionDeps, candidates: Candidate[]): Promi
   if (candidates.length === 0) return
   await inTransaction(deps.pool, async (db) => {
     await db.query('UPDATE mirror_partners SET dry_run_at = $2 WHERE odoo_id = ANY($1::int[])', [candidates.map((c) => c.odoo_id), deps.clock.now()])
-    for (const c of candidates) {
-      await deps.audit.record({ actor: 'system', action: 'partner.redaction_simulated', subject: { type: 'partner', id: c.odoo_id }, details: { fields: c.redaction_fields, mode: 'dry-run' } }, db)
-    }
+    await deps.audit.recordMany(candidates.map((c) => ({ actor: 'system' as const, action: 'partner.redaction_simulated', subject: { type: 'partner', id: c.odoo_id }, details: { fields: c.redaction_fields, mode: 'dry-run' } })), db)
   })
 }
 

@@ -65,6 +65,6 @@ export async function sweepDuePartners(deps: { pool: Pool; holds: Holds; clock: 
   )
   const held = await deps.holds.heldAmong(deps.pool, due.rows.map((r) => r.odoo_id))
   const toQueue = due.rows.map((r) => r.odoo_id).filter((id) => !held.has(id))
-  for (const id of toQueue) await deps.schedule(deps.pool, id, now)
+  await deps.schedule(deps.pool, toQueue.map((partnerId) => ({ partnerId, dueAt: now })))
   return toQueue.length
 }

@@ -9,8 +9,8 @@ import type { PolicyStore } from './policy-store.ts'
 
 type Db = Pick<PoolClient, 'query'>
 
-/** Puts a partner's redaction job at its due time (one job per partner; a later call moves it). */
-export type ScheduleRedaction = (db: Db, partnerId: number, dueAt: Date) => Promise<void>
+/** Puts each contact's redaction job at its due time (one job per contact; a later call moves it). */
+export type ScheduleRedaction = (db: Db, plans: readonly { partnerId: number; dueAt: Date }[]) => Promise<void>
 
 export interface RetentionPlanner {
   /** Recomputes the due dates of these orders and of their contacts, and (re)schedules what moved. */
@@ -51,10 +51,11 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
   async function partnersChanged(db: Db, partnerIds: readonly number[]) {
     if (partnerIds.length === 0) return
     const byChannel = await policies.all(db)
+    // Three indexed lookups rather than one join on `IN (three columns)`, which scans every order.
     const result = await db.query<{ partner_id: number; due: Date | null; channel: Channel }>(
-      `SELECT p.partner_id, o.retention_due_at AS due, o.channel
-         FROM unnest($1::int[]) AS p(partner_id)
-         JOIN mirror_orders o ON p.partner_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id)`,
+      `SELECT partner_id, retention_due_at AS due, channel FROM mirror_orders WHERE partner_id = ANY($1::int[])
+       UNION ALL SELECT partner_invoice_id, retention_due_at, channel FROM mirror_orders WHERE partner_invoice_id = ANY($1::int[])
+       UNION ALL SELECT partner_shipping_id, retention_due_at, channel FROM mirror_orders WHERE partner_shipping_id = ANY($1::int[])`,
       [partnerIds]
     )
     const orders = Map.groupBy(result.rows, (row) => row.partner_id)
@@ -71,7 +72,7 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
         RETURNING p.odoo_id, p.retention_due_at`,
       [plans.map((p) => p.id), plans.map((p) => p.dueAt), plans.map((p) => p.fields.join(','))]
     )
-    for (const row of moved.rows) if (row.retention_due_at) await schedule(db, row.odoo_id, row.retention_due_at)
+    await schedule(db, moved.rows.filter((row) => row.retention_due_at !== null).map((row) => ({ partnerId: row.odoo_id, dueAt: row.retention_due_at })))
   }
 
   async function channelsChanged(channels: readonly Channel[]) {

@@ -4,6 +4,8 @@ import { startOdooSimulator } from './index.ts'
 /**
  * Runs the simulator until SIGTERM/SIGINT:
  *   node test/odoo-simulator/cli.ts --version 18 --port 8069 --orders 300 --seed 1 [--db shop]
+ *     [--latency MS] (added to every request, like a remote Odoo)
+ *     [--days-behind N] (the simulator's clock runs N days behind: its data is settled history)
  * and prints one JSON line {url, db, login, password, apiKey, version} once it listens.
  */
 const { values } = parseArgs({
@@ -14,6 +16,8 @@ const { values } = parseArgs({
     orders: { type: 'string', default: '60' },
     seed: { type: 'string', default: '1' },
     db: { type: 'string', default: 'shop' },
+    latency: { type: 'string', default: '0' },
+    'days-behind': { type: 'string', default: '0' },
   },
 })
 
@@ -23,7 +27,9 @@ if (version !== 16 && version !== 18 && version !== 19) {
   process.exit(2)
 }
 
+const behindMs = Number(values['days-behind']) * 86_400_000
 const simulator = await startOdooSimulator({
+  now: () => new Date(Date.now() - behindMs),
   version,
   host: values.host,
   port: Number(values.port),
@@ -31,6 +37,7 @@ const simulator = await startOdooSimulator({
   seed: Number(values.seed),
   db: values.db,
 })
+simulator.faults.latency(Number(values.latency))
 const { url, db, login, password, apiKey } = simulator
 process.stdout.write(`${JSON.stringify({ url, db, login, password, apiKey, version })}\n`)
 
