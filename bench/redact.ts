@@ -5,19 +5,14 @@
  *   node bench/redact.ts [--contacts 500] [--batch 100] [--latency 20]
  */
 import { parseArgs } from 'node:util'
-import pg from 'pg'
 import { loadConfig } from '../src/config/env.ts'
 import { createLogger } from '../src/log/logger.ts'
-import { createPool, provideDatabaseServer } from '../src/db/database.ts'
-import { migrate } from '../src/db/migrate.ts'
+import { createPool } from '../src/db/database.ts'
 import { createOdooGateway } from '../src/odoo/gateway.ts'
 import { createServiceParts, jobDefinitions } from '../src/service.ts'
 import { startJobRunner } from '../src/jobs/job-runner.ts'
 import { REDACTED_NAME } from '../src/mirror/odoo-records.ts'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { describeMachine, measure, startSimulatorProcess } from './support.ts'
+import { describeMachine, measure, startSimulatorProcess, withBenchDatabase } from './support.ts'
 
 const { values } = parseArgs({ options: { contacts: { type: 'string', default: '500' }, batch: { type: 'string', default: '100' }, latency: { type: 'string', default: '20' } } })
 const contacts = Number(values.contacts)
@@ -28,29 +23,20 @@ const log = createLogger({ level: 'warn' })
 console.log(`bench/redact: ${contacts} contacts, batches of ${batch}, ${latencyMs} ms per Odoo call, on ${describeMachine()}`)
 // Enough orders for the contacts; the simulator's clock is a year behind, so every order is due.
 const sim = await startSimulatorProcess({ orders: Math.ceil(contacts * 1.5), latencyMs, daysBehind: 365 })
-const dataDir = mkdtempSync(join(tmpdir(), 'pb-bench-'))
-const server = await provideDatabaseServer({ url: process.env.DATABASE_URL, poolMax: 10, dataDir, embeddedPort: 54398 }, log)
-const database = `pb_bench_${process.pid}`
-const admin = new pg.Client({ connectionString: server.url })
-await admin.connect()
-await admin.query(`CREATE DATABASE ${database}`)
-const url = new URL(server.url)
-url.pathname = `/${database}`
-
 try {
-  const config = loadConfig({
-    DATABASE_URL: url.toString(),
-    PII_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
-    ODOO_URL: sim.url,
-    ODOO_DB: sim.db,
-    ODOO_USERNAME: sim.login,
-    ODOO_API_KEY: sim.apiKey,
-    ODOO_MAX_CONCURRENCY: '4'
+  await withBenchDatabase(log, async (url) => {
+    const config = loadConfig({
+      DATABASE_URL: url,
+      PII_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+      ODOO_URL: sim.url,
+      ODOO_DB: sim.db,
+      ODOO_USERNAME: sim.login,
+      ODOO_API_KEY: sim.apiKey,
+      ODOO_MAX_CONCURRENCY: '4'
   })
-  await migrate(url.toString(), log)
-  const pool = createPool(url.toString(), 10, log)
+  const pool = createPool(url, 10, log)
   const odoo = createOdooGateway(config.odoo, { log })
-  const jobs = await startJobRunner({ databaseUrl: url.toString(), log, work: false })
+  const jobs = await startJobRunner({ databaseUrl: url, log, work: false })
   const parts = createServiceParts({ config, pool, odoo, jobs, clock: { now: () => new Date() }, log })
   await jobs.register(jobDefinitions(parts, config))
   await parts.runSync({ trigger: 'cli', requestedBy: 'bench' })
@@ -79,10 +65,7 @@ try {
   await jobs.stop(5000)
   await odoo.close()
   await pool.end()
+  })
 } finally {
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
-  await admin.end()
-  await server.stop()
-  rmSync(dataDir, { recursive: true, force: true })
   sim.stop()
 }

@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import pg from 'pg'
+import { provideDatabaseServer } from '../src/db/database.ts'
+import { migrate } from '../src/db/migrate.ts'
+import type { Logger } from '../src/log/logger.ts'
 import { cpus, totalmem } from 'node:os'
+
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 
@@ -40,5 +48,29 @@ export async function measure<T>(work: () => Promise<T>): Promise<{ result: T; m
     return { result, ms: performance.now() - started, peakHeapMb: Math.round(Math.max(peak, process.memoryUsage().heapUsed) / 2 ** 20) }
   } finally {
     clearInterval(sampler)
+  }
+}
+
+/**
+ * A fresh, migrated database for one bench run, on DATABASE_URL's server or an embedded one,
+ * dropped afterwards.
+ */
+export async function withBenchDatabase<T>(log: Logger, work: (url: string) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pb-bench-'))
+  const server = await provideDatabaseServer({ url: process.env.DATABASE_URL, poolMax: 10, dataDir, embeddedPort: 54398 }, log)
+  const database = `pb_bench_${process.pid}`
+  const admin = new pg.Client({ connectionString: server.url })
+  await admin.connect()
+  try {
+    await admin.query(`CREATE DATABASE ${database}`)
+    const url = new URL(server.url)
+    url.pathname = `/${database}`
+    await migrate(url.toString(), log)
+    return await work(url.toString())
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+    await admin.end()
+    await server.stop()
+    rmSync(dataDir, { recursive: true, force: true })
   }
 }

@@ -5,20 +5,15 @@
  * Uses DATABASE_URL's server when set, an embedded PostgreSQL otherwise.
  */
 import { parseArgs } from 'node:util'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import pg from 'pg'
 import { loadConfig } from '../src/config/env.ts'
 import { createLogger } from '../src/log/logger.ts'
-import { createPool, provideDatabaseServer } from '../src/db/database.ts'
-import { migrate } from '../src/db/migrate.ts'
+import { createPool } from '../src/db/database.ts'
 import { createOdooGateway } from '../src/odoo/gateway.ts'
 import { createServiceParts, jobDefinitions } from '../src/service.ts'
 import { startJobRunner } from '../src/jobs/job-runner.ts'
 import { systemClock } from '../src/clock.ts'
 import { many2oneId, ORDER_FIELDS, OUTGOING_PICKINGS_DOMAIN, PARTNER_FIELDS, PICKING_FIELDS } from '../src/mirror/odoo-records.ts'
-import { describeMachine, measure, startSimulatorProcess } from './support.ts'
+import { describeMachine, measure, startSimulatorProcess, withBenchDatabase } from './support.ts'
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '100000' }, page: { type: 'string', default: '500' } } })
 const orders = Number(values.orders)
@@ -28,27 +23,18 @@ const log = createLogger({ level: 'warn' })
 console.log(`bench/sync: ${orders} orders, pages of ${pageSize}, on ${describeMachine()}`)
 // Odoo's data as history (settled seconds), as on a real server whose orders span months.
 const sim = await startSimulatorProcess({ orders, daysBehind: 1 })
-const dataDir = mkdtempSync(join(tmpdir(), 'pb-bench-'))
-const server = await provideDatabaseServer({ url: process.env.DATABASE_URL, poolMax: 10, dataDir, embeddedPort: 54399 }, log)
-const database = `pb_bench_${process.pid}`
-const admin = new pg.Client({ connectionString: server.url })
-await admin.connect()
-await admin.query(`CREATE DATABASE ${database}`)
-const url = new URL(server.url)
-url.pathname = `/${database}`
-
 try {
-  const config = loadConfig({
-    DATABASE_URL: url.toString(),
-    PII_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
-    ODOO_URL: sim.url,
-    ODOO_DB: sim.db,
-    ODOO_USERNAME: sim.login,
-    ODOO_API_KEY: sim.apiKey,
-    SYNC_PAGE_SIZE: String(pageSize)
+  await withBenchDatabase(log, async (url) => {
+    const config = loadConfig({
+      DATABASE_URL: url,
+      PII_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+      ODOO_URL: sim.url,
+      ODOO_DB: sim.db,
+      ODOO_USERNAME: sim.login,
+      ODOO_API_KEY: sim.apiKey,
+      SYNC_PAGE_SIZE: String(pageSize)
   })
-  await migrate(url.toString(), log)
-  const pool = createPool(url.toString(), 10, log)
+  const pool = createPool(url, 10, log)
   const odoo = createOdooGateway(config.odoo, { log })
   await odoo.authenticate()
 
@@ -57,7 +43,7 @@ try {
     for await (const page of odoo.walk('sale.order', { fields: ORDER_FIELDS, pageSize })) count += page.records.length
     return count
   })
-  const jobs = await startJobRunner({ databaseUrl: url.toString(), log, work: false })
+  const jobs = await startJobRunner({ databaseUrl: url, log, work: false })
   // The same Odoo reads as a first sync (orders, the contacts they name, their deliveries), unwritten.
   const reads = await measure(async () => {
     let count = 0
@@ -86,10 +72,7 @@ try {
   await jobs.stop(5000)
   await odoo.close()
   await pool.end()
+  })
 } finally {
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
-  await admin.end()
-  await server.stop()
-  rmSync(dataDir, { recursive: true, force: true })
   sim.stop()
 }

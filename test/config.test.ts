@@ -64,3 +64,19 @@ t.test('error messages never echo secret values', async (t) => {
   const message = errorOf({ ...valid, PII_ENCRYPTION_KEY: 'c2VjcmV0LXZhbHVlLXRoYXQtbXVzdC1ub3QtbGVhaw==' })
   t.notMatch(message, /c2VjcmV0/)
 })
+
+t.test('.env.example is a valid configuration that documents every variable the schema reads', async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const { parseEnv } = await import('node:util')
+  const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8')
+  const config = loadConfig(parseEnv(text) as Record<string, string>)
+  t.equal(config.mirror.syncCron, '*/10 * * * *')
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const source = readFileSync(new URL('../src/config/env.ts', import.meta.url), 'utf8')
+  const variables = [...source.matchAll(/^\s{4}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1])
+  t.ok(variables.length > 20)
+  for (const name of variables) {
+    t.ok(text.includes(name), `${name} is in .env.example`)
+    t.ok(readme.includes(`\`${name}\``), `${name} is in the README`)
+  }
+})
