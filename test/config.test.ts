@@ -73,7 +73,7 @@ t.test('.env.example is a valid configuration that documents every variable the 
   t.equal(config.mirror.syncCron, '*/10 * * * *')
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
   const source = readFileSync(new URL('../src/config/env.ts', import.meta.url), 'utf8')
-  const variables = [...source.matchAll(/^\s{4}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1])
+  const variables = [...source.matchAll(/^\s{4}([A-Z][A-Z0-9_]+):/gm)].map((m) => String(m[1]))
   t.ok(variables.length > 20)
   for (const name of variables) {
     t.ok(text.includes(name), `${name} is in .env.example`)

@@ -135,6 +135,8 @@ t.test('orders are filtered and paged with a cursor', async (t) => {
   const someone = first.items[0].customer.id
   const byPartner = (await ctx.app.inject({ url: `/v1/orders?partner=${someone}&limit=100`, headers: ctx.auth.agent })).json()
   t.ok(byPartner.items.length >= 1)
+  const soon = (await ctx.app.inject({ url: '/v1/orders?dueBefore=2027-01-01T00:00:00Z&limit=200', headers: ctx.auth.agent })).json()
+  t.ok(soon.items.length > 0 && soon.items.every((o: { retentionDueAt: string | null }) => o.retentionDueAt !== null && o.retentionDueAt < '2027-01-01'))
   t.equal((await ctx.app.inject({ url: '/v1/orders?channel=myspace', headers: ctx.auth.agent })).statusCode, 400)
   t.equal((await ctx.app.inject({ url: '/v1/orders', headers: ctx.auth.auditor })).statusCode, 403)
   t.equal((await ctx.app.inject({ url: '/v1/orders/999999', headers: ctx.auth.agent })).statusCode, 404)

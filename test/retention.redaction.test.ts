@@ -147,12 +147,12 @@ t.test('a batch is one write; a contact Odoo refuses is isolated and reported, t
   const failedAudit = await ctx.service.audit.list({ action: 'partner.redaction_failed', limit: 10 })
   t.equal(failedAudit.length, 1)
 
-  ctx.sim.calls.splice(0)
+  const writesBefore = writes(ctx.sim).length
   const others = (await ctx.pool.query("SELECT odoo_id FROM mirror_partners WHERE retention_due_at <= $1 AND redacted_at IS NULL AND redaction_failure IS NULL AND NOT is_user AND NOT is_company_partner AND redaction_fields @> '{name,email}'", [ctx.clock.now()])).rows.map((r) => r.odoo_id)
   if (others.length > 1) {
     await ctx.service.redact(others)
     const fieldSets = new Set((await ctx.pool.query('SELECT redaction_fields FROM mirror_partners WHERE odoo_id = ANY($1::int[])', [others])).rows.map((r) => r.redaction_fields.join()))
-    t.equal(writes(ctx.sim).length, fieldSets.size, 'one write per batch of contacts with the same fields')
+    t.equal(writes(ctx.sim).length - writesBefore, fieldSets.size, 'one write per batch of contacts with the same fields')
   }
 })
 
@@ -174,7 +174,8 @@ t.test('a crash between the Odoo write and the mirror update is finished by the 
   ctx.clock.set(new Date(dueAt.getTime() + SECOND))
   // Odoo goes away after the write, before the mirror is updated: as if the worker died there.
   ctx.sim.faults.failNext({ status: 502, times: 1, match: { model: 'mail.tracking.value' } })
-  await t.rejects(ctx.service.redact([id]), { kind: 'unavailable' })
+  const crash = await ctx.service.redact([id]).then(() => undefined, (error: unknown) => error)
+  t.match(crash, { kind: 'unavailable' })
   t.equal(ctx.sim.store.get('res.partner', id)?.name, REDACTED_NAME, 'Odoo was written')
   t.equal((await partnerRow(ctx, id)).redacted_at, null, 'the mirror was not')
   ctx.sim.faults.clear()

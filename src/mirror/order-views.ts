@@ -31,6 +31,7 @@ export const orderViewSchema = z
     amountTotal: z.number().nullable(),
     currency: z.string().nullable(),
     redacted: z.boolean(),
+    retentionDueAt: z.date().nullable().describe('When its personal data must be gone; null while its clock has not started.'),
     deletedInOdoo: z.boolean(),
     syncedAt: z.date(),
     customer: maskedContactSchema.nullable(),
@@ -46,6 +47,7 @@ export const orderFiltersSchema = z.object({
   state: z.string().min(1).optional(),
   partner: z.coerce.number().int().positive().optional().describe('Orders where this contact is the customer, invoice or delivery contact.'),
   redacted: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  dueBefore: z.coerce.date().optional().describe('Orders whose personal data is due for redaction before this time.'),
   after: z.coerce.number().int().nonnegative().optional().describe('Cursor: the `nextCursor` of the previous page.'),
   limit: z.coerce.number().int().min(1).max(200).default(50)
 })
@@ -66,8 +68,9 @@ export function createOrderViews(deps: { pool: Pool; cipher: PiiCipher }): Order
         WHERE odoo_id > $1 AND ($2::text IS NULL OR channel = $2) AND ($3::text IS NULL OR state = $3)
           AND ($4::int IS NULL OR $4 IN (partner_id, partner_invoice_id, partner_shipping_id))
           AND ($5::boolean IS NULL OR (redacted_at IS NOT NULL) = $5)
+          AND ($7::timestamptz IS NULL OR retention_due_at < $7)
         ORDER BY odoo_id LIMIT $6`,
-      [filters.after ?? 0, filters.channel ?? null, filters.state ?? null, filters.partner ?? null, filters.redacted ?? null, filters.limit]
+      [filters.after ?? 0, filters.channel ?? null, filters.state ?? null, filters.partner ?? null, filters.redacted ?? null, filters.limit, filters.dueBefore ?? null]
     )
     const items = await withContacts(result.rows)
     return { items, nextCursor: items.length === filters.limit ? (items.at(-1)?.id ?? null) : null }
@@ -95,6 +98,7 @@ export function createOrderViews(deps: { pool: Pool; cipher: PiiCipher }): Order
       amountTotal: r.amount_total === null ? null : Number(r.amount_total),
       currency: r.currency,
       redacted: r.redacted_at !== null,
+      retentionDueAt: r.retention_due_at,
       deletedInOdoo: r.deleted_at !== null,
       syncedAt: r.synced_at,
       customer: contact(r.partner_id),
@@ -142,6 +146,7 @@ interface OrderRowDb {
   partner_shipping_id: number | null
   synced_at: Date
   redacted_at: Date | null
+  retention_due_at: Date | null
   deleted_at: Date | null
 }
 
