@@ -22,6 +22,15 @@ t.test('= with a returned write_date matches nothing, > still matches the record
   t.equal(await executeKw(sim, 'sale.order', 'search_count', [[['write_date', '>', returned]]]), 10)
 })
 
+t.test('Odoo 19 compares write_date in whole seconds: = with a returned value matches, > does not', async (t) => {
+  const sim = await startOdooSimulator({ orders: 10, version: 19 })
+  t.teardown(() => sim.close())
+  const [first] = (await executeKw(sim, 'sale.order', 'search_read', [[]], { fields: ['write_date'], limit: 1, order: 'write_date asc, id asc' })) as Order[]
+  const returned = String(first?.write_date)
+  t.equal(await executeKw(sim, 'sale.order', 'search_count', [[['write_date', '=', returned]]]), 10)
+  t.equal(await executeKw(sim, 'sale.order', 'search_count', [[['write_date', '>', returned]]]), 0)
+})
+
 t.test('a write moves write_date of the written records only', async (t) => {
   let clock = new Date('2027-01-01T10:00:00Z')
   const sim = await startOdooSimulator({ orders: 10, now: () => clock })

@@ -66,7 +66,14 @@ function compileLeaf(leaf: Json, def: ModelDef, registry: ModelRegistry, version
   const last = steps[steps.length - 1] as { owner: ModelDef; field: FieldDef }
   const negated = NEGATIVE[operator]
   const test = testFor(last.field, last.owner, negated ?? operator, value, registry, version)
-  let predicate: Predicate = (row) => test(registry.value(last.owner, row, last.field), row)
+  // Odoo 19 compares a datetime at the precision of the stored value's whole seconds (files 530/540:
+  // `=` with a returned write_date matches, `>` does not); 16 and 18 compare the hidden microseconds.
+  const secondsOnly = version === 19 && last.field.type === 'datetime'
+  const stored = (row: Row): StoredValue => {
+    const value = registry.value(last.owner, row, last.field)
+    return secondsOnly && typeof value === 'string' ? value.slice(0, 19) : value
+  }
+  let predicate: Predicate = (row) => test(stored(row), row)
   for (const step of steps.slice(0, -1).reverse()) predicate = throughRelation(step.owner, step.field, registry, predicate)
   return negated ? (row) => !predicate(row) : predicate
 }
