@@ -35,6 +35,8 @@ import type { RetentionPlanner, ScheduleRedaction } from './retention/retention-
 import { redactPartners } from './retention/redaction.ts'
 import type { RedactionReport } from './retention/redaction.ts'
 import { REDACT_QUEUE, redactionSingletonKey, redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
+import { createRightsService } from './rights/rights-service.ts'
+import type { RightsService } from './rights/rights-service.ts'
 import { buildApp } from './http/app.ts'
 import type { App } from './http/app.ts'
 import { SERVICE_VERSION } from './version.ts'
@@ -67,6 +69,7 @@ export interface ServiceParts {
   planner: RetentionPlanner
   redact(partnerIds: number[]): Promise<RedactionReport>
   sweep(): Promise<number>
+  rights: RightsService
   clock: Clock
   log: Logger
 }
@@ -119,6 +122,7 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     ordersChanged: (db, ids) => planner.ordersChanged(db, ids)
   })
   const syncRuns = createSyncRuns({ pool, clock })
+  const redact = (ids: number[]) => redactPartners({ pool, odoo, audit, holds, clock, log, mode: config.retention.mode }, ids)
   return {
     pool,
     odoo,
@@ -133,8 +137,9 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     policies,
     holds,
     planner,
-    redact: (ids) => redactPartners({ pool, odoo, audit, holds, clock, log, mode: config.retention.mode }, ids),
-    sweep: () => sweepDuePartners({ pool, holds, clock, schedule, dryRun: config.retention.mode === 'dry-run' })
+    redact,
+    sweep: () => sweepDuePartners({ pool, holds, clock, schedule, dryRun: config.retention.mode === 'dry-run' }),
+    rights: createRightsService({ pool, cipher, clock, audit, odoo, sync: orderSync, holds, redact, log, config: config.rights })
   }
 }
 
@@ -189,6 +194,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         database: async () => void (await pool.query('SELECT 1')),
         odoo: (signal) => odoo.ping(signal)
       },
+      rights: { pool, clock, rights: parts.rights },
       retention: { pool, clock, audit: parts.audit, policies: parts.policies, holds: parts.holds, planner: parts.planner, sweep: parts.sweep },
       mirror: {
         runs: parts.syncRuns,

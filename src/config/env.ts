@@ -69,7 +69,13 @@ const envSchema = z
     CHANNEL_RULES: jsonArray(channelRuleSchema).optional(),
     RETENTION_MODE: z.enum(['enforce', 'dry-run']).default('enforce'),
     REDACTION_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
-    RETENTION_SWEEP_CRON: cron.default('*/5 * * * *')
+    RETENTION_SWEEP_CRON: cron.default('*/5 * * * *'),
+    RIGHTS_DEFAULT_JURISDICTION: z.enum(['gdpr', 'ccpa', 'other']).default('gdpr'),
+    RIGHTS_OTHER_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    RIGHTS_TARGET_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    RIGHTS_EXPORT_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+    RIGHTS_CODE_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
+    RIGHTS_CODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5)
   })
   .refine((env) => env.ODOO_API_KEY !== undefined || env.ODOO_PASSWORD !== undefined, {
     path: ['ODOO_API_KEY'],
@@ -85,6 +91,7 @@ export interface Config {
   crypto: { piiKey: Buffer; previousPiiKeys: Buffer[] }
   mirror: MirrorConfig
   retention: RetentionConfig
+  rights: RightsConfig
   shutdownTimeoutMs: number
   odoo: OdooConfig
 }
@@ -103,6 +110,15 @@ export interface RetentionConfig {
   mode: 'enforce' | 'dry-run'
   batchSize: number
   sweepCron: string
+}
+
+export interface RightsConfig {
+  defaultJurisdiction: 'gdpr' | 'ccpa' | 'other'
+  otherDays: number
+  targetBusinessDays: number
+  exportTtlHours: number
+  codeTtlMinutes: number
+  maxCodeAttempts: number
 }
 
 export interface OdooConfig {
@@ -161,6 +177,14 @@ function toConfig(env: Env): Config {
       webhookToken: env.ODOO_WEBHOOK_TOKEN
     },
     retention: { mode: env.RETENTION_MODE, batchSize: env.REDACTION_BATCH_SIZE, sweepCron: env.RETENTION_SWEEP_CRON },
+    rights: {
+      defaultJurisdiction: env.RIGHTS_DEFAULT_JURISDICTION,
+      otherDays: env.RIGHTS_OTHER_DAYS,
+      targetBusinessDays: env.RIGHTS_TARGET_BUSINESS_DAYS,
+      exportTtlHours: env.RIGHTS_EXPORT_TTL_HOURS,
+      codeTtlMinutes: env.RIGHTS_CODE_TTL_MINUTES,
+      maxCodeAttempts: env.RIGHTS_CODE_MAX_ATTEMPTS
+    },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     odoo: {
       url: env.ODOO_URL,

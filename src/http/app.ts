@@ -20,6 +20,8 @@ import type { WebhookRouteDeps } from '../mirror/http/webhook-route.ts'
 import { orderRoutes } from '../mirror/http/order-routes.ts'
 import type { OrderViews } from '../mirror/order-views.ts'
 import { retentionRoutes } from '../retention/http/retention-routes.ts'
+import { requestRoutes } from '../rights/http/request-routes.ts'
+import type { RequestRouteDeps } from '../rights/http/request-routes.ts'
 import type { RetentionRouteDeps } from '../retention/http/retention-routes.ts'
 
 export interface AppDeps {
@@ -30,6 +32,7 @@ export interface AppDeps {
   audit: AuditTrail
   health: { database: HealthCheck; odoo: HealthCheck }
   retention: RetentionRouteDeps
+  rights: RequestRouteDeps
   mirror: SyncRouteDeps & { orders: OrderViews; webhookToken: WebhookRouteDeps['token']; enqueueRecordSync: WebhookRouteDeps['enqueueRecordSync'] }
   /** `health`: only the probes, for worker processes (Kubernetes still needs them). */
   surface?: 'full' | 'health'
@@ -74,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await app.register(webhookRoute, { token: deps.mirror.webhookToken, enqueueRecordSync: deps.mirror.enqueueRecordSync })
     await app.register(orderRoutes, { orders: deps.mirror.orders, audit: deps.audit })
     await app.register(retentionRoutes, deps.retention)
+    await app.register(requestRoutes, deps.rights)
   }
   return app
 }

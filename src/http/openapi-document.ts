@@ -15,6 +15,7 @@ export async function generateOpenApiDocument(log: Logger): Promise<string> {
     apiKeys: unavailable('apiKeys'),
     audit: unavailable('audit'),
     health: { database: unavailable('health'), odoo: unavailable('health') },
+    rights: { pool: unavailable('database'), clock: unavailable('clock'), rights: unavailable('rights') },
     retention: {
       pool: unavailable('database'),
       clock: unavailable('clock'),
@@ -35,7 +36,17 @@ export async function generateOpenApiDocument(log: Logger): Promise<string> {
   await app.ready()
   const document = app.swagger()
   await app.close()
-  return `${JSON.stringify(document, null, 2)}\n`
+  return `${JSON.stringify(withSortedComponents(document), null, 2)}\n`
+}
+
+// Components are listed in the order zod registered them, which follows module import order:
+// sorted, the committed document does not change when an import moves.
+function withSortedComponents(document: object): object {
+  const { components } = document as { components?: { schemas?: Record<string, unknown> } }
+  const schemas = components?.schemas
+  if (!schemas) return document
+  const sorted = Object.fromEntries(Object.keys(schemas).sort().map((name) => [name, schemas[name]]))
+  return { ...document, components: { ...components, schemas: sorted } }
 }
 
 function unavailable<T extends object>(name: string): T {

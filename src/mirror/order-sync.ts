@@ -39,6 +39,8 @@ export interface OrderSync {
   syncAll(onProgress?: SyncProgress): Promise<SyncCounts>
   /** Re-reads one record from Odoo (the webhook's trigger), never trusting values posted to us. */
   syncRecord(model: SyncedModel, id: number): Promise<'mirrored' | 'deleted' | 'ignored'>
+  /** Reads these contacts from Odoo and mirrors them, known or not (a rights request found them). */
+  mirrorContacts(ids: readonly number[]): Promise<number[]>
 }
 
 const EPOCH: OdooCursor = { writeDateSecond: '1970-01-01 00:00:00', afterId: 0 }
@@ -83,6 +85,14 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     const prepared = await stage.prepare(records)
     const written = await inTransaction(pool, (db) => stage.write(prepared, db))
     return written.inserted + written.updated > 0 || model === 'sale.order' ? 'mirrored' : 'ignored'
+  }
+
+  async function mirrorContacts(ids: readonly number[]): Promise<number[]> {
+    if (ids.length === 0) return []
+    const context = await readSyncContext()
+    const records = await odoo.read('res.partner', ids, context.partnerFields, { context: { active_test: false } })
+    await inTransaction(pool, (db) => upsertPartners(db, records.map(toPartnerRow), deps.cipher, context.companyPartnerIds, clock.now()))
+    return records.map((r) => r.id)
   }
 
   /**
@@ -214,7 +224,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     }
   }
 
-  return { syncAll, syncRecord }
+  return { syncAll, syncRecord, mirrorContacts }
 }
 
 function odooSecond(date: Date): string {

@@ -64,6 +64,7 @@ export async function buildTestApp(t: Test, overrides: Partial<AppDeps> & { log?
     apiKeys: parts.apiKeys,
     audit: parts.audit,
     health: { database: async () => void (await pool.query('SELECT 1')), odoo: async () => undefined },
+    rights: { pool, clock, rights: parts.rights },
     retention: { pool, clock, audit: parts.audit, policies: parts.policies, holds: parts.holds, planner: parts.planner, sweep: parts.sweep },
     mirror: { runs: parts.syncRuns, orders: createOrderViews({ pool, cipher: parts.cipher }), requestSync: noJobs, enqueueRecordSync: noJobs, webhookToken: undefined },
     ...overrides

@@ -1,0 +1,204 @@
+import { z } from 'zod'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { Clock } from '../../clock.ts'
+import type { Pool } from '../../db/database.ts'
+import { actorOf } from '../../http/plugins/authentication.ts'
+import { problemSchema } from '../../http/schemas/problem.ts'
+import { redactableFieldSchema } from '../../retention/policy.ts'
+import { languageSchema } from '../message-templates.ts'
+import { denialReasonSchema, jurisdictionSchema, requestStateSchema, requestTypeSchema } from '../request-types.ts'
+import { listRequests, requestHistory } from '../request-store.ts'
+import { requestViewSchema, toRequestView } from '../request-view.ts'
+import { subjectContactSchema } from '../subject-discovery.ts'
+import type { RightsService } from '../rights-service.ts'
+
+const AGENTS = ['agent', 'admin'] as const
+const READERS = ['agent', 'admin', 'auditor'] as const
+
+const createRequestSchema = z
+  .object({
+    type: requestTypeSchema,
+    jurisdiction: jurisdictionSchema.optional().describe('Default: `ccpa` for the ccpa_* types, else the configured default.'),
+    email: z.email(),
+    phone: z.string().trim().min(4).max(40).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    orderRefs: z.array(z.string().trim().min(1).max(60)).max(20).optional().describe('Marketplace or Odoo order numbers the requester gave.'),
+    language: languageSchema.optional(),
+    receivedAt: z.coerce.date().optional().describe('When the request reached the shop (default: now); deadlines run from it.')
+  })
+  .meta({ id: 'CreateRightsRequest', example: { type: 'erasure', email: 'jane.doe@example.com', orderRefs: ['113-1234567-1234567'], language: 'de' } })
+
+const requestParams = z.object({ id: z.string().regex(/^RR-[0-9A-Z]{10}$/, { message: 'is not a request id (RR-XXXXXXXXXX)' }) })
+const conflictResponses = { 404: problemSchema, 409: problemSchema.describe('The request is not in a state that allows this; `allowed` lists what is.') }
+
+export interface RequestRouteDeps {
+  pool: Pool
+  clock: Clock
+  rights: RightsService
+}
+
+export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps> = async (app, { pool, clock, rights }) => {
+  const view = (request: Awaited<ReturnType<RightsService['get']>>, history?: Awaited<ReturnType<typeof requestHistory>>) => toRequestView(request, rights.identifiers(request), clock.now(), history)
+
+  app.post(
+    '/v1/requests',
+    { config: { roles: AGENTS }, schema: { tags: ['requests'], summary: 'Record a rights request; the requester is sent an acknowledgement with the deadline', body: createRequestSchema, response: { 201: requestViewSchema } } },
+    async (request, reply) => reply.code(201).send(view(await rights.create(request.body, actorOf(request))))
+  )
+
+  app.get(
+    '/v1/requests',
+    {
+      config: { roles: READERS },
+      schema: {
+        tags: ['requests'],
+        summary: 'Requests, filtered; `overdue=true` lists open requests past their deadline',
+        querystring: z.object({
+          state: requestStateSchema.optional(),
+          type: requestTypeSchema.optional(),
+          due_before: z.coerce.date().optional(),
+          overdue: z.enum(['true', 'false']).optional(),
+          after: z.string().optional().describe('Cursor: the `nextCursor` of the previous page.'),
+          limit: z.coerce.number().int().min(1).max(200).default(50)
+        }),
+        response: { 200: z.object({ items: z.array(requestViewSchema), nextCursor: z.string().nullable() }) }
+      }
+    },
+    async (request) => {
+      const { state, type, due_before, overdue, after, limit } = request.query
+      const items = await listRequests(pool, { state, type, dueBefore: due_before, overdueAt: overdue === 'true' ? clock.now() : undefined, after, limit })
+      return { items: items.map((item) => view(item)), nextCursor: items.length === limit ? (items.at(-1)?.id ?? null) : null }
+    }
+  )
+
+  app.get(
+    '/v1/requests/:id',
+    { config: { roles: READERS }, schema: { tags: ['requests'], summary: 'One request with its history', params: requestParams, response: { 200: requestViewSchema, 404: problemSchema } } },
+    async (request) => view(await rights.get(request.params.id), await requestHistory(pool, request.params.id))
+  )
+
+  app.post(
+    '/v1/requests/:id/verification',
+    {
+      config: { roles: AGENTS },
+      schema: { tags: ['requests'], summary: 'E-mail a one-time code to an address Odoo holds for the subject (again: a new code)', params: requestParams, response: { 200: requestViewSchema, ...conflictResponses } }
+    },
+    async (request) => view(await rights.sendVerification(request.params.id, actorOf(request)))
+  )
+
+  app.post(
+    '/v1/requests/:id/verification/confirm',
+    {
+      config: { roles: AGENTS },
+      schema: {
+        tags: ['requests'],
+        summary: 'Check the code the requester received',
+        params: requestParams,
+        body: z.object({ code: z.string().regex(/^\d{6}$/, { message: 'must be the 6-digit code' }) }).meta({ example: { code: '042917' } }),
+        response: { 200: requestViewSchema, ...conflictResponses, 410: problemSchema.describe('The code expired.'), 422: problemSchema.describe('Wrong code.'), 429: problemSchema.describe('Too many wrong codes.') }
+      }
+    },
+    async (request) => view(await rights.confirmCode(request.params.id, request.body.code, actorOf(request)))
+  )
+
+  app.post(
+    '/v1/requests/:id/verification/manual',
+    {
+      config: { roles: AGENTS },
+      schema: {
+        tags: ['requests'],
+        summary: 'Verify the requester by other means, with the evidence noted',
+        params: requestParams,
+        body: z.object({ evidence: z.string().trim().min(10).max(2000).describe('How the identity was established (kept sealed, audited).') }).meta({ example: { evidence: 'Called back the phone number on order 113-1234567-1234567; the caller confirmed the delivery address.' } }),
+        response: { 200: requestViewSchema, ...conflictResponses }
+      }
+    },
+    async (request) => view(await rights.verifyManually(request.params.id, request.body.evidence, actorOf(request)))
+  )
+
+  app.get(
+    '/v1/requests/:id/subject',
+    {
+      config: { roles: AGENTS },
+      schema: { tags: ['requests'], summary: 'What is held for the subject, masked: found in the mirror and live in Odoo', params: requestParams, response: { 200: z.object({ contacts: z.array(subjectContactSchema) }), 404: problemSchema } }
+    },
+    async (request) => ({ contacts: await rights.discover(request.params.id, actorOf(request)) })
+  )
+
+  app.post(
+    '/v1/requests/:id/fulfilment',
+    {
+      config: { roles: AGENTS },
+      schema: {
+        tags: ['requests'],
+        summary: 'Fulfil a verified request and answer the requester',
+        description:
+          'access, portability, ccpa_know: an export to download once. erasure, ccpa_delete: redaction at once, holds and open orders kept with their reason. rectification: `changes` written to Odoo and the mirror. restriction, objection, ccpa_opt_out: recorded on the subject.',
+        params: requestParams,
+        body: z
+          .object({
+            changes: z.partialRecord(redactableFieldSchema, z.string().trim().min(1).max(200)).optional().describe('Rectification only: corrected values.'),
+            partnerIds: z.array(z.number().int().positive()).optional().describe("Rectification only: which of the subject's contacts (default: all).")
+          })
+          .default({})
+          .meta({ example: { changes: { street: 'Hauptstraße 7', city: 'Berlin' } } }),
+        response: { 200: requestViewSchema, ...conflictResponses }
+      }
+    },
+    async (request) => view(await rights.fulfil(request.params.id, request.body, actorOf(request)))
+  )
+
+  app.get(
+    '/v1/requests/:id/export',
+    {
+      config: { roles: AGENTS },
+      schema: {
+        tags: ['requests'],
+        summary: 'Download the export bundle: once, then it is destroyed',
+        params: requestParams,
+        response: {
+          200: z.object({ generatedAt: z.string(), requestId: z.string(), contacts: z.array(z.record(z.string(), z.unknown())), orders: z.array(z.record(z.string(), z.unknown())), ordersCsv: z.string() }).meta({ id: 'ExportBundle' }),
+          404: problemSchema,
+          410: problemSchema.describe('Already downloaded or expired.')
+        }
+      }
+    },
+    async (request) => rights.downloadExport(request.params.id, actorOf(request))
+  )
+
+  app.post(
+    '/v1/requests/:id/deny',
+    {
+      config: { roles: AGENTS },
+      schema: {
+        tags: ['requests'],
+        summary: 'Refuse the request, with the reason sent to the requester',
+        params: requestParams,
+        body: z.object({ reason: denialReasonSchema, detail: z.string().trim().max(2000).optional() }).meta({ example: { reason: 'manifestly_unfounded', detail: 'The same request was answered on 2026-11-02.' } }),
+        response: { 200: requestViewSchema, ...conflictResponses }
+      }
+    },
+    async (request) => view(await rights.deny(request.params.id, request.body.reason, request.body.detail, actorOf(request)))
+  )
+
+  app.post(
+    '/v1/requests/:id/withdraw',
+    { config: { roles: AGENTS }, schema: { tags: ['requests'], summary: 'The requester withdrew the request', params: requestParams, response: { 200: requestViewSchema, ...conflictResponses } } },
+    async (request) => view(await rights.withdraw(request.params.id, actorOf(request)))
+  )
+
+  app.post(
+    '/v1/requests/:id/extension',
+    {
+      config: { roles: AGENTS },
+      schema: {
+        tags: ['requests'],
+        summary: 'Extend the deadline (GDPR: up to 3 months from receipt; CCPA: once, to 90 days), notifying the requester',
+        params: requestParams,
+        body: z.object({ until: z.coerce.date(), reason: z.string().trim().min(10).max(2000) }).meta({ example: { until: '2027-02-15T00:00:00Z', reason: 'The request covers orders on six marketplaces whose records are being collected.' } }),
+        response: { 200: requestViewSchema, ...conflictResponses }
+      }
+    },
+    async (request) => view(await rights.extend(request.params.id, request.body, actorOf(request)))
+  )
+}

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto'
+import type { PoolClient } from '../db/database.ts'
+import type { Queryable } from '../mirror/mirror-store.ts'
+import type { RequestAction } from './request-states.ts'
+import type { DenialReason, Jurisdiction, RequestState, RequestType } from './request-types.ts'
+
+/** A request as stored: identifiers sealed, everything else as the API shows it. */
+export interface StoredRequest {
+  id: string
+  type: RequestType
+  jurisdiction: Jurisdiction
+  source: 'api' | 'email'
+  state: RequestState
+  language: string
+  receivedAt: Date
+  dueAt: Date
+  targetAt: Date
+  acknowledgeBy: Date | null
+  sealed: { email: string; phone: string | null; name: string | null; orderRefs: string | null }
+  emailIndex: string
+  extension: { until: string; reason: string; noticeAt: string } | null
+  verification: { method: 'code' | 'manual'; at: string; by: string; evidence?: string } | null
+  denial: { reason: DenialReason; detail?: string } | null
+  subjectPartnerIds: number[]
+  outcome: Record<string, unknown> | null
+  createdBy: string
+  updatedAt: Date
+  completedAt: Date | null
+}
+
+export interface RequestEvent {
+  at: Date
+  actor: string
+  action: RequestAction | 'created' | 'extended' | 'discovered'
+  fromState: RequestState | null
+  toState: RequestState
+  details: Record<string, unknown>
+}
+
+export interface RequestFilters {
+  state?: RequestState
+  type?: RequestType
+  dueBefore?: Date
+  overdueAt?: Date
+  after?: string
+  limit: number
+}
+
+// Crockford's base32 without look-alikes: readable on the phone and in a mail subject.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+
+export function newRequestId(): string {
+  return `RR-${[...randomBytes(10)].map((b) => ALPHABET[b % 32]).join('')}`
+}
+
+export async function insertRequest(db: Queryable, request: StoredRequest): Promise<void> {
+  await db.query(
+    `INSERT INTO rights_requests (id, type, jurisdiction, source, state, language, received_at, due_at, target_at, acknowledge_by,
+                                  email, email_index, phone, name, order_refs, created_by, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+    [request.id, request.type, request.jurisdiction, request.source, request.state, request.language, request.receivedAt, request.dueAt, request.targetAt, request.acknowledgeBy,
+      request.sealed.email, request.emailIndex, request.sealed.phone, request.sealed.name, request.sealed.orderRefs, request.createdBy, request.updatedAt]
+  )
+}
+
+export async function findRequest(db: Queryable, id: string, options: { lock?: boolean } = {}): Promise<StoredRequest | undefined> {
+  const result = await db.query<RequestRow>(`SELECT * FROM rights_requests WHERE id = $1 ${options.lock ? 'FOR UPDATE' : ''}`, [id])
+  return result.rows[0] ? toStored(result.rows[0]) : undefined
+}
+
+export async function listRequests(db: Queryable, filters: RequestFilters): Promise<StoredRequest[]> {
+  const result = await db.query<RequestRow>(
+    `SELECT * FROM rights_requests
+      WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR type = $2) AND ($3::timestamptz IS NULL OR due_at < $3)
+        AND ($4::timestamptz IS NULL OR (due_at < $4 AND state IN ('received', 'awaiting_verification', 'verified', 'in_progress')))
+        AND ($5::text IS NULL OR id > $5)
+      ORDER BY id LIMIT $6`,
+    [filters.state ?? null, filters.type ?? null, filters.dueBefore ?? null, filters.overdueAt ?? null, filters.after ?? null, filters.limit]
+  )
+  return result.rows.map(toStored)
+}
+
+/** Writes the fields a use case changed, and the event that explains it, in the caller's transaction. */
+export async function updateRequest(db: PoolClient, id: string, changes: Partial<Pick<StoredRequest, 'state' | 'dueAt' | 'extension' | 'verification' | 'denial' | 'subjectPartnerIds' | 'outcome' | 'completedAt' | 'type'>>, event: RequestEvent): Promise<void> {
+  const columns: Record<string, unknown> = {
+    state: changes.state,
+    type: changes.type,
+    due_at: changes.dueAt,
+    extension: changes.extension === undefined ? undefined : JSON.stringify(changes.extension),
+    verification: changes.verification === undefined ? undefined : JSON.stringify(changes.verification),
+    denial: changes.denial === undefined ? undefined : JSON.stringify(changes.denial),
+    subject_partner_ids: changes.subjectPartnerIds,
+    outcome: changes.outcome === undefined ? undefined : JSON.stringify(changes.outcome),
+    completed_at: changes.completedAt
+  }
+  const set = Object.entries(columns).filter(([, value]) => value !== undefined)
+  await db.query(
+    `UPDATE rights_requests SET ${set.map(([column], i) => `${column} = $${i + 3}`).join(', ')}${set.length ? ', ' : ''}updated_at = $2 WHERE id = $1`,
+    [id, event.at, ...set.map(([, value]) => value)]
+  )
+  await db.query(
+    'INSERT INTO rights_request_events (request_id, at, actor, action, from_state, to_state, details) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    [id, event.at, event.actor, event.action, event.fromState, event.toState, JSON.stringify(event.details)]
+  )
+}
+
+export async function recordCreation(db: Queryable, request: StoredRequest): Promise<void> {
+  await db.query(
+    'INSERT INTO rights_request_events (request_id, at, actor, action, from_state, to_state, details) VALUES ($1, $2, $3, $4, NULL, $5, $6)',
+    [request.id, request.receivedAt, request.createdBy, 'created', request.state, JSON.stringify({ type: request.type, jurisdiction: request.jurisdiction, source: request.source })]
+  )
+}
+
+export async function requestHistory(db: Queryable, id: string): Promise<RequestEvent[]> {
+  const result = await db.query<{ at: Date; actor: string; action: RequestEvent['action']; from_state: RequestState | null; to_state: RequestState; details: Record<string, unknown> }>(
+    'SELECT at, actor, action, from_state, to_state, details FROM rights_request_events WHERE request_id = $1 ORDER BY id',
+    [id]
+  )
+  return result.rows.map((r) => ({ at: r.at, actor: r.actor, action: r.action, fromState: r.from_state, toState: r.to_state, details: r.details }))
+}
+
+interface RequestRow {
+  id: string
+  type: RequestType
+  jurisdiction: Jurisdiction
+  source: 'api' | 'email'
+  state: RequestState
+  language: string
+  received_at: Date
+  due_at: Date
+  target_at: Date
+  acknowledge_by: Date | null
+  email: string
+  email_index: string
+  phone: string | null
+  name: string | null
+  order_refs: string | null
+  extension: StoredRequest['extension']
+  verification: StoredRequest['verification']
+  denial: StoredRequest['denial']
+  subject_partner_ids: number[]
+  outcome: StoredRequest['outcome']
+  created_by: string
+  updated_at: Date
+  completed_at: Date | null
+}
+
+function toStored(row: RequestRow): StoredRequest {
+  return {
+    id: row.id,
+    type: row.type,
+    jurisdiction: row.jurisdiction,
+    source: row.source,
+    state: row.state,
+    language: row.language,
+    receivedAt: row.received_at,
+    dueAt: row.due_at,
+    targetAt: row.target_at,
+    acknowledgeBy: row.acknowledge_by,
+    sealed: { email: row.email, phone: row.phone, name: row.name, orderRefs: row.order_refs },
+    emailIndex: row.email_index,
+    extension: row.extension,
+    verification: row.verification,
+    denial: row.denial,
+    subjectPartnerIds: row.subject_partner_ids,
+    outcome: row.outcome,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    completedAt: row.completed_at
+  }
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod'
+import { maskEmail, maskName, maskPhone } from '../mirror/masking.ts'
+import { isOverdue } from './deadlines.ts'
+import { allowedActions, requestActionSchema } from './request-states.ts'
+import { denialReasonSchema, jurisdictionSchema, requestStateSchema, requestTypeSchema } from './request-types.ts'
+import type { RequestEvent, StoredRequest } from './request-store.ts'
+
+export const requestViewSchema = z
+  .object({
+    id: z.string().describe('Public id, e.g. `RR-7Q2M9K4XHD`: quoted in every mail to the requester.'),
+    type: requestTypeSchema,
+    jurisdiction: jurisdictionSchema,
+    source: z.enum(['api', 'email']),
+    state: requestStateSchema,
+    language: z.string(),
+    receivedAt: z.date(),
+    dueAt: z.date().describe('The legal deadline (extended, if it was).'),
+    targetAt: z.date().describe("The shop's own target, in business days."),
+    acknowledgeBy: z.date().nullable().describe('CCPA: acknowledge within 10 business days.'),
+    overdue: z.boolean(),
+    requester: z.object({ email: z.string(), phone: z.string().nullable(), name: z.string().nullable(), orderRefs: z.array(z.string()) }).describe('Masked, as agents see it.'),
+    extension: z.object({ until: z.string(), reason: z.string(), noticeAt: z.string() }).nullable(),
+    verification: z.object({ method: z.enum(['code', 'manual']), at: z.string(), by: z.string() }).nullable(),
+    denial: z.object({ reason: denialReasonSchema, detail: z.string().optional() }).nullable(),
+    subjectPartnerIds: z.array(z.number().int()),
+    outcome: z.record(z.string(), z.unknown()).nullable().describe('What fulfilment did: ids, counts and reasons.'),
+    allowedActions: z.array(requestActionSchema),
+    completedAt: z.date().nullable(),
+    history: z
+      .array(z.object({ at: z.date(), actor: z.string(), action: z.string(), fromState: requestStateSchema.nullable(), toState: requestStateSchema, details: z.record(z.string(), z.unknown()) }))
+      .optional()
+  })
+  .meta({ id: 'RightsRequest' })
+export type RequestView = z.infer<typeof requestViewSchema>
+
+export function toRequestView(request: StoredRequest, who: { email: string; phone: string | null; name: string | null; orderRefs: string[] }, now: Date, history?: RequestEvent[]): RequestView {
+  return {
+    id: request.id,
+    type: request.type,
+    jurisdiction: request.jurisdiction,
+    source: request.source,
+    state: request.state,
+    language: request.language,
+    receivedAt: request.receivedAt,
+    dueAt: request.dueAt,
+    targetAt: request.targetAt,
+    acknowledgeBy: request.acknowledgeBy,
+    overdue: isOverdue(request.dueAt, request.state, now),
+    requester: { email: maskEmail(who.email), phone: who.phone ? maskPhone(who.phone) : null, name: who.name ? maskName(who.name) : null, orderRefs: who.orderRefs },
+    extension: request.extension,
+    verification: request.verification ? { method: request.verification.method, at: request.verification.at, by: request.verification.by } : null,
+    denial: request.denial,
+    subjectPartnerIds: request.subjectPartnerIds,
+    outcome: request.outcome,
+    allowedActions: allowedActions(request.state, request.type),
+    completedAt: request.completedAt,
+    ...(history ? { history } : {})
+  }
+}

@@ -1,0 +1,387 @@
+import { randomInt, randomUUID } from 'node:crypto'
+import type { Clock } from '../clock.ts'
+import type { RightsConfig } from '../config/env.ts'
+import type { Pool, PoolClient } from '../db/database.ts'
+import { inTransaction } from '../db/database.ts'
+import type { PiiCipher } from '../crypto/pii-cipher.ts'
+import type { AuditTrail } from '../audit/audit-trail.ts'
+import type { Logger } from '../log/logger.ts'
+import type { OdooGateway } from '../odoo/gateway.ts'
+import type { OrderSync } from '../mirror/order-sync.ts'
+import { maskEmail } from '../mirror/masking.ts'
+import { normalizeForIndex } from '../crypto/pii-cipher.ts'
+import { PARTNER_PII_FIELDS } from '../mirror/odoo-records.ts'
+import type { PartnerPiiField } from '../mirror/odoo-records.ts'
+import type { RedactionReport } from '../retention/redaction.ts'
+import type { Holds } from '../retention/holds.ts'
+import { queueMessage } from '../mail/outbox.ts'
+import { conflict, HttpProblem, notFound } from '../http/problems.ts'
+import { computeAcknowledgeBy, computeDueAt, computeExtendedDueAt, computeTargetAt } from './deadlines.ts'
+import { nextState } from './request-states.ts'
+import type { RequestAction } from './request-states.ts'
+import { jurisdictionOfType } from './request-types.ts'
+import type { DenialReason, Jurisdiction, RequestType } from './request-types.ts'
+import { findRequest, insertRequest, newRequestId, recordCreation, updateRequest } from './request-store.ts'
+import type { StoredRequest } from './request-store.ts'
+import { describeContacts, discoverSubject, heldEmails } from './subject-discovery.ts'
+import type { SubjectContact } from './subject-discovery.ts'
+import { buildExportBundle } from './export-bundle.ts'
+import type { ExportBundle } from './export-bundle.ts'
+import { renderMessage } from './message-templates.ts'
+import type { Language, MessageTemplate } from './message-templates.ts'
+
+export interface RightsDeps {
+  pool: Pool
+  cipher: PiiCipher
+  clock: Clock
+  audit: AuditTrail
+  odoo: OdooGateway
+  sync: OrderSync
+  holds: Holds
+  redact(partnerIds: number[]): Promise<RedactionReport>
+  log: Logger
+  config: RightsConfig
+}
+
+export interface NewRequest {
+  type: RequestType
+  jurisdiction?: Jurisdiction
+  email: string
+  phone?: string
+  name?: string
+  orderRefs?: string[]
+  language?: Language
+  receivedAt?: Date
+  source?: 'api' | 'email'
+}
+
+export interface Fulfilment {
+  /** Rectification: the corrected values. */
+  changes?: Partial<Record<PartnerPiiField, string>>
+  /** Rectification: which of the subject's contacts to correct (default: all of them). */
+  partnerIds?: number[]
+}
+
+
+
+const NO_TRACKING = { tracking_disable: true, mail_notrack: true }
+
+/**
+ * The lifecycle of a data-subject request: receipt with its legal deadline, identity verification,
+ * discovery of what is held, fulfilment with real effects in Odoo and the mirror, and the answer
+ * to the requester. Every transition is checked against the state machine, recorded in the
+ * request's history and audited with the agent's key.
+ */
+export function createRightsService(deps: RightsDeps) {
+  const { pool, cipher, clock, audit, config } = deps
+
+  async function create(input: NewRequest, actor: string): Promise<StoredRequest> {
+    const receivedAt = input.receivedAt ?? clock.now()
+    const jurisdiction = jurisdictionOfType(input.type) ?? input.jurisdiction ?? config.defaultJurisdiction
+    const id = newRequestId()
+    const dated = { type: input.type, jurisdiction, receivedAt }
+    const emailIndex = cipher.blindIndex('email', input.email)
+    if (!emailIndex) throw new HttpProblem(400, 'validation', 'Validation failed', 'The e-mail address is empty.')
+    const request: StoredRequest = {
+      id,
+      type: input.type,
+      jurisdiction,
+      source: input.source ?? 'api',
+      state: 'received',
+      language: input.language ?? 'en',
+      receivedAt,
+      dueAt: computeDueAt(dated, config.otherDays),
+      targetAt: computeTargetAt(receivedAt, config.targetBusinessDays),
+      acknowledgeBy: computeAcknowledgeBy(dated),
+      sealed: {
+        email: cipher.seal(input.email.trim(), `request:${id}:email`),
+        phone: input.phone ? cipher.seal(input.phone, `request:${id}:phone`) : null,
+        name: input.name ? cipher.seal(input.name, `request:${id}:name`) : null,
+        orderRefs: input.orderRefs?.length ? cipher.seal(JSON.stringify(input.orderRefs), `request:${id}:order_refs`) : null
+      },
+      emailIndex,
+      extension: null,
+      verification: null,
+      denial: null,
+      subjectPartnerIds: [],
+      outcome: null,
+      createdBy: actor,
+      updatedAt: clock.now(),
+      completedAt: null
+    }
+    await inTransaction(pool, async (db) => {
+      await insertRequest(db, request)
+      await recordCreation(db, request)
+      await notify(db, request, { kind: 'acknowledgement', requestId: id, type: request.type, dueAt: request.dueAt, jurisdiction })
+      await audit.record({ actor: actor as `key:${string}`, action: 'request.created', subject: { type: 'request', id }, details: { type: request.type, jurisdiction, source: request.source } }, db)
+    })
+    return request
+  }
+
+  async function get(id: string): Promise<StoredRequest> {
+    const request = await findRequest(pool, id)
+    if (!request) throw notFound(`No request has the id ${id}.`)
+    return request
+  }
+
+  /** The requester's identifiers, opened: for sending mail and searching Odoo, never for display. */
+  function identifiers(request: StoredRequest) {
+    const open = (value: string | null, field: string) => (value === null ? null : cipher.open(value, `request:${request.id}:${field}`))
+    return {
+      email: open(request.sealed.email, 'email') as string,
+      phone: open(request.sealed.phone, 'phone'),
+      name: open(request.sealed.name, 'name'),
+      orderRefs: request.sealed.orderRefs ? (JSON.parse(open(request.sealed.orderRefs, 'order_refs') as string) as string[]) : []
+    }
+  }
+
+  /**
+   * Applies one action of the state machine: 409 with the allowed actions when the current state
+   * does not allow it; otherwise `work` runs in the request's transaction (row locked) and its
+   * changes, the history event and the audit entry commit together.
+   */
+  async function transition(id: string, action: RequestAction, actor: string, work: (request: StoredRequest, db: PoolClient) => Promise<{ changes?: Parameters<typeof updateRequest>[2]; details?: Record<string, unknown> }>) {
+    return inTransaction(pool, async (db) => {
+      const request = await findRequest(db, id, { lock: true })
+      if (!request) throw notFound(`No request has the id ${id}.`)
+      const next = nextState(request.state, action, request.type)
+      if (!next.ok) throw conflict(`A request in state ${request.state} cannot ${action.replace('_', ' ')}.`, next.allowed)
+      const { changes = {}, details = {} } = await work(request, db)
+      const at = clock.now()
+      await updateRequest(db, id, { ...changes, state: next.state }, { at, actor, action, fromState: request.state, toState: next.state, details })
+      await audit.record({ actor: actor as `key:${string}`, action: `request.${action}`, subject: { type: 'request', id }, details: { from: request.state, to: next.state, ...details } }, db)
+      return { ...request, ...changes, state: next.state }
+    })
+  }
+
+  async function sendVerification(id: string, actor: string): Promise<StoredRequest> {
+    return transition(id, 'send_verification', actor, async (request, db) => {
+      const who = identifiers(request)
+      const contacts = await discoverSubject(deps, { email: who.email, phone: who.phone })
+      const partnerIds = contacts.map((c) => c.partnerId)
+      // The code goes to an address Odoo holds for the subject: the one given, if Odoo has it.
+      const held = await heldEmails(deps, partnerIds)
+      const given = normalizeForIndex('email', who.email)
+      const recipient = held.find((e) => normalizeForIndex('email', e) === given) ?? held[0] ?? who.email
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
+      const expiresAt = new Date(clock.now().getTime() + config.codeTtlMinutes * 60_000)
+      await db.query(
+        `INSERT INTO verification_codes (request_id, code_hash, sent_at, expires_at, attempts) VALUES ($1, $2, $3, $4, 0)
+         ON CONFLICT (request_id) DO UPDATE SET code_hash = EXCLUDED.code_hash, sent_at = EXCLUDED.sent_at, expires_at = EXCLUDED.expires_at, attempts = 0`,
+        [id, codeHash(id, code), clock.now(), expiresAt]
+      )
+      await notify(db, request, { kind: 'verification_code', requestId: id, code, expiresAt }, recipient)
+      return { changes: { subjectPartnerIds: partnerIds }, details: { sentTo: maskEmail(recipient), contacts: partnerIds.length, heldByOdoo: held.length > 0 } }
+    })
+  }
+
+  /** A wrong code counts against the limit even though the request fails; too many invalidate the code. */
+  async function confirmCode(id: string, code: string, actor: string): Promise<StoredRequest> {
+    const row = (await pool.query<{ code_hash: string; expires_at: Date; attempts: number }>('SELECT code_hash, expires_at, attempts FROM verification_codes WHERE request_id = $1', [id])).rows[0]
+    if (!row) {
+      await get(id)
+      throw conflict('No verification code has been sent for this request.', ['send_verification'])
+    }
+    if (row.attempts >= config.maxCodeAttempts) throw new HttpProblem(429, 'verification-attempts-exhausted', 'Too many attempts', 'Too many wrong codes: send a new one.')
+    if (row.expires_at <= clock.now()) throw new HttpProblem(410, 'verification-code-expired', 'Code expired', 'The code has expired: send a new one.')
+    if (row.code_hash !== codeHash(id, code)) {
+      const attempts = row.attempts + 1
+      await pool.query('UPDATE verification_codes SET attempts = $2 WHERE request_id = $1', [id, attempts])
+      await audit.record({ actor: actor as `key:${string}`, action: 'request.verification_failed', outcome: 'failure', subject: { type: 'request', id }, details: { attempts } })
+      throw new HttpProblem(422, 'verification-code-wrong', 'Wrong code', `The code does not match (${config.maxCodeAttempts - attempts} attempts left).`)
+    }
+    return transition(id, 'verify_code', actor, async (_request, db) => {
+      await db.query('DELETE FROM verification_codes WHERE request_id = $1', [id])
+      return { changes: { verification: { method: 'code', at: clock.now().toISOString(), by: actor } } }
+    })
+  }
+
+  async function verifyManually(id: string, evidence: string, actor: string): Promise<StoredRequest> {
+    return transition(id, 'verify_manually', actor, async () => ({
+      changes: { verification: { method: 'manual', at: clock.now().toISOString(), by: actor, evidence: cipher.seal(evidence, `request:${id}:evidence`) } },
+      details: { method: 'manual' }
+    }))
+  }
+
+  /** What the service holds for the subject, masked; the contacts found are kept on the request. */
+  async function discover(id: string, actor: string): Promise<SubjectContact[]> {
+    const request = await get(id)
+    const who = identifiers(request)
+    const contacts = await discoverSubject(deps, { email: who.email, phone: who.phone })
+    await inTransaction(pool, async (db) => {
+      await updateRequest(db, id, { subjectPartnerIds: contacts.map((c) => c.partnerId) }, { at: clock.now(), actor, action: 'discovered', fromState: request.state, toState: request.state, details: { contacts: contacts.length } })
+      await audit.record({ actor: actor as `key:${string}`, action: 'request.subject_viewed', subject: { type: 'request', id }, details: { partnerIds: contacts.map((c) => c.partnerId) } }, db)
+    })
+    return contacts
+  }
+
+  /**
+   * Does what the request asks, then completes it and tells the requester. A failure (Odoo down)
+   * leaves the request in progress, to be fulfilled again.
+   */
+  async function fulfil(id: string, input: Fulfilment, actor: string): Promise<StoredRequest> {
+    let request = await get(id)
+    if (request.state !== 'in_progress') request = await transition(id, 'start_fulfilment', actor, async () => ({}))
+    const partnerIds = request.subjectPartnerIds.length > 0 ? request.subjectPartnerIds : (await discover(id, actor)).map((c) => c.partnerId)
+    const outcome = partnerIds.length === 0 ? { noData: true } : await perform(request, partnerIds, input)
+    return transition(id, 'complete', actor, async (current, db) => {
+      if (outcome.noData) await notify(db, current, { kind: 'no_data', requestId: id })
+      else await notify(db, current, { kind: 'completed', requestId: id, type: current.type, outcome: toMessageOutcome(outcome) })
+      return { changes: { outcome, completedAt: clock.now(), subjectPartnerIds: partnerIds }, details: summarize(outcome) }
+    })
+  }
+
+  async function perform(request: StoredRequest, partnerIds: number[], input: Fulfilment): Promise<Record<string, unknown>> {
+    switch (request.type) {
+      case 'access':
+      case 'portability':
+      case 'ccpa_know':
+        return createExport(request, partnerIds)
+      case 'erasure':
+      case 'ccpa_delete':
+        return erase(partnerIds)
+      case 'rectification':
+        return rectify(partnerIds, input)
+      case 'restriction':
+      case 'objection':
+      case 'ccpa_opt_out':
+        return recordFlag(request, partnerIds)
+    }
+  }
+
+  async function createExport(request: StoredRequest, partnerIds: number[]) {
+    const bundle = await buildExportBundle(deps, request.id, partnerIds)
+    const exportId = randomUUID()
+    const expiresAt = new Date(clock.now().getTime() + config.exportTtlHours * 3_600_000)
+    await pool.query('INSERT INTO rights_exports (id, request_id, bundle, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [exportId, request.id, cipher.seal(JSON.stringify(bundle), `export:${exportId}`), clock.now(), expiresAt])
+    return { exportId, exportExpiresAt: expiresAt.toISOString(), contacts: bundle.contacts.length, orders: bundle.orders.length }
+  }
+
+  /** Erasure through the retention worker's redaction, at once; holds and open orders keep data, with the reason. */
+  async function erase(partnerIds: number[]) {
+    const held = await deps.holds.heldAmong(pool, partnerIds)
+    const contacts = await describeContacts(deps, partnerIds)
+    const retained: { partnerId: number; reason: string }[] = []
+    for (const contact of contacts) {
+      if (held.has(contact.partnerId)) retained.push({ partnerId: contact.partnerId, reason: 'legal_hold' })
+      else if (contact.openOrders > 0) retained.push({ partnerId: contact.partnerId, reason: 'open_order' })
+    }
+    const toErase = contacts.map((c) => c.partnerId).filter((id) => !retained.some((r) => r.partnerId === id))
+    await pool.query(`UPDATE mirror_partners SET retention_due_at = $2, redaction_fields = $3 WHERE odoo_id = ANY($1::int[]) AND redacted_at IS NULL`, [toErase, clock.now(), [...PARTNER_PII_FIELDS]])
+    const report = await deps.redact(toErase)
+    retained.push(...report.refused.map((partnerId) => ({ partnerId, reason: 'protected' })), ...report.failed.map((f) => ({ partnerId: f.partnerId, reason: 'failed' })))
+    const alreadyRedacted = contacts.filter((c) => c.redacted).map((c) => c.partnerId)
+    return { erased: [...report.redacted, ...alreadyRedacted.filter((id) => toErase.includes(id))].sort((a, b) => a - b), retained }
+  }
+
+  async function rectify(partnerIds: number[], input: Fulfilment) {
+    const changes = input.changes ?? {}
+    const fields = Object.keys(changes) as PartnerPiiField[]
+    if (fields.length === 0) throw new HttpProblem(400, 'validation', 'Validation failed', 'A rectification needs `changes`.')
+    const targets = input.partnerIds ?? partnerIds
+    const foreign = targets.filter((id) => !partnerIds.includes(id))
+    if (foreign.length > 0) throw new HttpProblem(400, 'validation', 'Validation failed', `Contacts ${foreign.join(', ')} are not the subject's.`)
+    const available = await deps.odoo.availableFields('res.partner', fields)
+    const missing = fields.filter((f) => !available.includes(f))
+    if (missing.length > 0) throw new HttpProblem(400, 'validation', 'Validation failed', `This Odoo has no field ${missing.join(', ')}.`)
+    // Tracking off: the chatter would otherwise keep the wrong values that are being corrected.
+    await deps.odoo.write('res.partner', targets, changes, { context: NO_TRACKING })
+    await deps.sync.mirrorContacts(targets)
+    return { rectifiedFields: fields, partners: targets }
+  }
+
+  async function recordFlag(request: StoredRequest, partnerIds: number[]) {
+    const kind = request.type === 'ccpa_opt_out' ? 'opt_out' : request.type
+    await pool.query('INSERT INTO subject_flags (id, kind, email_index, partner_ids, request_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)', [randomUUID(), kind, request.emailIndex, partnerIds, request.id, clock.now()])
+    return { recorded: kind, partners: partnerIds }
+  }
+
+  /** The export, once: opened, handed over and destroyed in one transaction. */
+  async function downloadExport(id: string, actor: string): Promise<ExportBundle> {
+    return inTransaction(pool, async (db) => {
+      const row = (await db.query<{ id: string; bundle: string | null; expires_at: Date; downloaded_at: Date | null }>('SELECT id, bundle, expires_at, downloaded_at FROM rights_exports WHERE request_id = $1 ORDER BY created_at DESC LIMIT 1 FOR UPDATE', [id])).rows[0]
+      if (!row) {
+        await get(id)
+        throw notFound('This request has no export.')
+      }
+      if (row.bundle === null || row.downloaded_at) throw new HttpProblem(410, 'export-gone', 'Gone', 'The export was already downloaded, or has expired, and was destroyed.')
+      if (row.expires_at <= clock.now()) {
+        await db.query('UPDATE rights_exports SET bundle = NULL, destroyed_at = $2 WHERE id = $1', [row.id, clock.now()])
+        throw new HttpProblem(410, 'export-gone', 'Gone', 'The export has expired and was destroyed.')
+      }
+      const bundle = JSON.parse(cipher.open(row.bundle, `export:${row.id}`)) as ExportBundle
+      await db.query('UPDATE rights_exports SET bundle = NULL, downloaded_at = $2, downloaded_by = $3, destroyed_at = $2 WHERE id = $1', [row.id, clock.now(), actor])
+      await audit.record({ actor: actor as `key:${string}`, action: 'request.export_downloaded', subject: { type: 'request', id }, details: { exportId: row.id } }, db)
+      return bundle
+    })
+  }
+
+  async function deny(id: string, reason: DenialReason, detail: string | undefined, actor: string): Promise<StoredRequest> {
+    return transition(id, 'deny', actor, async (request, db) => {
+      await notify(db, request, { kind: 'denied', requestId: id, reason, detail, jurisdiction: request.jurisdiction })
+      return { changes: { denial: { reason, ...(detail ? { detail } : {}) } }, details: { reason } }
+    })
+  }
+
+  async function withdraw(id: string, actor: string): Promise<StoredRequest> {
+    return transition(id, 'withdraw', actor, async () => ({}))
+  }
+
+  /** An extension is recorded, and the requester told why, without changing the request's state. */
+  async function extend(id: string, extension: { until: Date; reason: string }, actor: string): Promise<StoredRequest> {
+    return inTransaction(pool, async (db) => {
+      const request = await findRequest(db, id, { lock: true })
+      if (!request) throw notFound(`No request has the id ${id}.`)
+      const decision = computeExtendedDueAt(request, extension, clock.now())
+      if (!decision.ok) throw new HttpProblem(409, `extension-${decision.refusal.code.replaceAll('_', '-')}`, 'Extension refused', describeRefusal(decision.refusal))
+      const at = clock.now()
+      const recorded = { until: decision.dueAt.toISOString(), reason: extension.reason, noticeAt: at.toISOString() }
+      await updateRequest(db, id, { dueAt: decision.dueAt, extension: recorded }, { at, actor, action: 'extended', fromState: request.state, toState: request.state, details: { until: recorded.until } })
+      await notify(db, request, { kind: 'extension', requestId: id, newDueAt: decision.dueAt, reason: extension.reason })
+      await audit.record({ actor: actor as `key:${string}`, action: 'request.extended', subject: { type: 'request', id }, details: { until: recorded.until } }, db)
+      return { ...request, dueAt: decision.dueAt, extension: recorded }
+    })
+  }
+
+  async function notify(db: PoolClient, request: StoredRequest, template: MessageTemplate, recipient?: string): Promise<void> {
+    const rendered = renderMessage(template, request.language as Language)
+    await queueMessage(db, deps, { requestId: request.id, kind: template.kind, language: request.language, recipient: recipient ?? identifiers(request).email, ...rendered })
+  }
+
+  function codeHash(id: string, code: string): string {
+    return cipher.fingerprint(`otp:${id}:${code}`)
+  }
+
+  return { create, get, identifiers, sendVerification, confirmCode, verifyManually, discover, fulfil, downloadExport, deny, withdraw, extend }
+}
+
+export type RightsService = ReturnType<typeof createRightsService>
+
+function summarize(outcome: Record<string, unknown>): Record<string, unknown> {
+  const count = (value: unknown) => (Array.isArray(value) ? value.length : value)
+  return Object.fromEntries(Object.entries(outcome).map(([key, value]) => [key, count(value)]))
+}
+
+function toMessageOutcome(outcome: Record<string, unknown>) {
+  return {
+    erased: Array.isArray(outcome.erased) ? outcome.erased.length : undefined,
+    retained: Array.isArray(outcome.retained) ? (outcome.retained as { reason: string }[]).map((r) => ({ reason: r.reason })) : undefined,
+    exportReady: typeof outcome.exportId === 'string' ? true : undefined,
+    rectifiedFields: Array.isArray(outcome.rectifiedFields) ? (outcome.rectifiedFields as string[]) : undefined
+  }
+}
+
+function describeRefusal(refusal: { code: string; latestUntil?: Date; noticeBy?: Date; dueAt?: Date }): string {
+  const texts: Record<string, string> = {
+    request_closed: 'The request is closed.',
+    not_extendable: 'This kind of request cannot be extended.',
+    already_extended: 'A CCPA request can be extended once.',
+    at_maximum: 'The request is already at its longest legal deadline.',
+    notice_too_late: 'An extension must be notified within the original deadline.',
+    reason_missing: 'An extension needs a reason for the requester.',
+    not_after_due: 'The new deadline must be later than the current one.',
+    beyond_maximum: 'That is beyond the longest legal deadline.'
+  }
+  const limit = refusal.latestUntil ?? refusal.noticeBy ?? refusal.dueAt
+  return `${texts[refusal.code] ?? refusal.code}${limit ? ` (${limit.toISOString()})` : ''}`
+}
