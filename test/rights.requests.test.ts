@@ -187,6 +187,9 @@ for (const type of ['restriction', 'objection', 'ccpa_opt_out'] as const) {
     t.equal(done.statusCode, 200, done.body)
     t.match(done.json(), { state: 'completed', outcome: { recorded: type === 'ccpa_opt_out' ? 'opt_out' : type } })
     t.equal((await ctx.pool.query('SELECT count(*)::int AS n FROM subject_flags WHERE request_id = $1', [request.id])).rows[0].n, 1)
+    const tag = ctx.sim.store.records('res.partner.category').find((c) => c.name === done.json().outcome.odooTag)
+    t.ok(tag, 'the tag exists in Odoo')
+    t.ok((ctx.sim.store.get('res.partner', subject.id)?.category_id as number[]).includes(tag?.id as number), 'and the contact carries it')
   })
 }
 

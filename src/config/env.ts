@@ -75,7 +75,8 @@ const envSchema = z
     RIGHTS_TARGET_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     RIGHTS_EXPORT_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
     RIGHTS_CODE_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
-    RIGHTS_CODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5)
+    RIGHTS_CODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+    RIGHTS_ODOO_TAGS: flag.default(true)
   })
   .refine((env) => env.ODOO_API_KEY !== undefined || env.ODOO_PASSWORD !== undefined, {
     path: ['ODOO_API_KEY'],
@@ -119,6 +120,8 @@ export interface RightsConfig {
   exportTtlHours: number
   codeTtlMinutes: number
   maxCodeAttempts: number
+  /** Tag restricted, objecting and opted-out contacts in Odoo, so Odoo users see it too. */
+  odooTags: boolean
 }
 
 export interface OdooConfig {
@@ -183,7 +186,8 @@ function toConfig(env: Env): Config {
       targetBusinessDays: env.RIGHTS_TARGET_BUSINESS_DAYS,
       exportTtlHours: env.RIGHTS_EXPORT_TTL_HOURS,
       codeTtlMinutes: env.RIGHTS_CODE_TTL_MINUTES,
-      maxCodeAttempts: env.RIGHTS_CODE_MAX_ATTEMPTS
+      maxCodeAttempts: env.RIGHTS_CODE_MAX_ATTEMPTS,
+      odooTags: env.RIGHTS_ODOO_TAGS
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     odoo: {

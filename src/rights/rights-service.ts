@@ -66,6 +66,8 @@ export interface Fulfilment {
 
 const NO_TRACKING = { tracking_disable: true, mail_notrack: true }
 
+const ODOO_TAGS = { restriction: 'Privacy: processing restricted', objection: 'Privacy: objection', opt_out: 'Privacy: opted out of sale' } as const
+
 /**
  * The lifecycle of a data-subject request: receipt with its legal deadline, identity verification,
  * discovery of what is held, fulfilment with real effects in Odoo and the mirror, and the answer
@@ -291,9 +293,20 @@ export function createRightsService(deps: RightsDeps) {
   }
 
   async function recordFlag(request: StoredRequest, partnerIds: number[]) {
-    const kind = request.type === 'ccpa_opt_out' ? 'opt_out' : request.type
+    const kind = request.type === 'ccpa_opt_out' ? 'opt_out' : (request.type as 'restriction' | 'objection')
+    const odooTag = config.odooTags ? await tagInOdoo(kind, partnerIds) : null
     await pool.query('INSERT INTO subject_flags (id, kind, email_index, partner_ids, request_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)', [randomUUID(), kind, request.emailIndex, partnerIds, request.id, clock.now()])
-    return { recorded: kind, partners: partnerIds }
+    return { recorded: kind, partners: partnerIds, ...(odooTag ? { odooTag } : {}) }
+  }
+
+  /** Odoo's place for it is a contact tag: Odoo users (sales, marketing) see the flag where they work. */
+  async function tagInOdoo(kind: keyof typeof ODOO_TAGS, partnerIds: number[]): Promise<string> {
+    const name = ODOO_TAGS[kind]
+    const [existing] = await deps.odoo.searchRead('res.partner.category', [['name', '=', name]], { fields: ['id'], limit: 1, context: { active_test: false } })
+    const tagId = existing?.id ?? (await deps.odoo.create('res.partner.category', { name }))
+    // (4, id): link the tag, leaving the contact's other tags as they are.
+    await deps.odoo.write('res.partner', partnerIds, { category_id: [[4, tagId]] }, { context: NO_TRACKING })
+    return name
   }
 
   /** The export, once: opened, handed over and destroyed in one transaction. */

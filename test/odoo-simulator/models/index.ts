@@ -5,6 +5,7 @@ import { resPartner } from './res-partner.ts'
 import { saleOrder } from './sale-order.ts'
 import { crmTag, crmTeam } from './sales-team.ts'
 import { stockPicking } from './stock-picking.ts'
+import { resPartnerCategory } from './partner-category.ts'
 
 /** The models of a database with Sales, Inventory and Contacts installed, as a given Odoo version has them. */
 export function buildSchema(version: Version): Schema {
@@ -21,6 +22,7 @@ export function buildSchema(version: Version): Schema {
     stockPicking(),
     crmTeam(),
     crmTag(),
+    resPartnerCategory(),
     resUsers(),
     resCompany(),
     resCountry(),
