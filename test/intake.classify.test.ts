@@ -1,0 +1,183 @@
+import t from 'tap'
+import type { Test } from 'tap'
+import { CLASSIFICATION_THRESHOLD, classifyRequest, detectJurisdiction, detectLanguage } from '../src/intake/classify.ts'
+import type { ClassifiedType } from '../src/intake/classify.ts'
+import type { Language } from '../src/rights/message-templates.ts'
+
+const body = (text: string) => classifyRequest({ subject: '', text })
+
+function expectType(t: Test, text: string, type: ClassifiedType, language: Language) {
+  const result = body(text)
+  t.equal(result.type, type, text)
+  t.equal(result.language, language, `${text}: language`)
+  t.ok(result.confidence >= CLASSIFICATION_THRESHOLD, `${text}: confidence ${result.confidence}`)
+}
+
+t.test('English erasure requests are recognised in different phrasings', async (t) => {
+  expectType(t, 'Hello, please delete my data. Thank you.', 'erasure', 'en')
+  expectType(t, 'Hi, I would like you to erase all the personal information you hold about me.', 'erasure', 'en')
+  expectType(t, 'I am exercising my right to be forgotten.', 'erasure', 'en')
+})
+
+t.test('an English request for a copy of the data is access', async (t) => {
+  expectType(t, 'Can I please get a copy of my personal data?', 'access', 'en')
+})
+
+t.test('German erasure requests are recognised in different phrasings', async (t) => {
+  expectType(t, 'Sehr geehrte Damen und Herren, bitte löschen Sie alle meine Daten.', 'erasure', 'de')
+  expectType(t, 'Hallo, ich möchte, dass meine personenbezogenen Daten gelöscht werden. Danke', 'erasure', 'de')
+  expectType(t, 'Hiermit stelle ich einen Löschantrag für mein Konto und alle Daten nach Art. 17 DSGVO.', 'erasure', 'de')
+})
+
+t.test('a German Auskunft request is access', async (t) => {
+  expectType(t, 'Ich bitte um Auskunft über die zu meiner Person gespeicherten Daten.', 'access', 'de')
+})
+
+t.test('French erasure requests are recognised in different phrasings', async (t) => {
+  expectType(t, 'Bonjour, je souhaite supprimer mes données personnelles. Merci', 'erasure', 'fr')
+  expectType(t, "Bonjour, merci d'effacer toutes les informations me concernant.", 'erasure', 'fr')
+})
+
+t.test('a French request for accès is access', async (t) => {
+  expectType(t, "Je vous demande l'accès à mes données personnelles.", 'access', 'fr')
+})
+
+t.test('Spanish erasure requests are recognised in different phrasings', async (t) => {
+  expectType(t, 'Hola, quiero borrar mis datos. Gracias', 'erasure', 'es')
+  expectType(t, 'Por favor eliminen mis datos personales de su base de datos.', 'erasure', 'es')
+})
+
+t.test('a Spanish request for acceso is access', async (t) => {
+  expectType(t, 'Solicito el acceso a mis datos personales, por favor.', 'access', 'es')
+})
+
+t.test('Dutch erasure requests are recognised in different phrasings', async (t) => {
+  expectType(t, 'Graag verwijder mijn gegevens uit uw systeem.', 'erasure', 'nl')
+  expectType(t, 'Ik wil dat u al mijn persoonsgegevens verwijdert.', 'erasure', 'nl')
+})
+
+t.test('a Dutch inzage request is access', async (t) => {
+  expectType(t, 'Ik wil graag inzage in mijn gegevens.', 'access', 'nl')
+})
+
+t.test('Italian erasure requests are recognised in different phrasings', async (t) => {
+  expectType(t, 'Vorrei cancellare i miei dati. Grazie', 'erasure', 'it')
+  expectType(t, 'Vi chiedo di eliminare tutti i miei dati personali.', 'erasure', 'it')
+})
+
+t.test('an Italian request for accesso is access', async (t) => {
+  expectType(t, "Chiedo l'accesso ai miei dati personali, grazie.", 'access', 'it')
+})
+
+t.test('portability wins over access when the data is asked for in a portable format', async (t) => {
+  expectType(t, 'Please send me a copy of my personal data in a machine-readable format, I want to move it to another provider.', 'portability', 'en')
+})
+
+t.test('rectification is recognised in German and French', async (t) => {
+  expectType(t, 'Bitte berichtigen Sie meine Adresse.', 'rectification', 'de')
+  expectType(t, 'Je voudrais rectifier mon adresse, elle est incorrecte.', 'rectification', 'fr')
+})
+
+t.test('restriction is recognised from "einschränken"', async (t) => {
+  expectType(t, 'Ich möchte die Verarbeitung meiner Daten einschränken.', 'restriction', 'de')
+})
+
+t.test('objection is recognised from "Widerspruch" and "opposition"', async (t) => {
+  expectType(t, 'Hiermit widerspreche ich der Verarbeitung meiner Daten zu Werbezwecken.', 'objection', 'de')
+  expectType(t, "Je m'oppose au traitement de mes données à des fins de prospection.", 'objection', 'fr')
+})
+
+t.test('accents and capitals do not matter', async (t) => {
+  t.equal(body('BITTE LOSCHEN SIE MEINE DATEN').type, 'erasure')
+  t.equal(body('bitte loeschen sie meine daten').type, 'erasure')
+  t.equal(body('QUIERO BORRAR MIS DATOS').type, 'erasure')
+})
+
+t.test('a sentence wrapped across lines still matches', async (t) => {
+  t.equal(body('Please delete all of my\npersonal data that you have stored.').type, 'erasure')
+})
+
+t.test('a phrase in the subject weighs more than the same phrase in the body', async (t) => {
+  const inSubject = classifyRequest({ subject: 'Delete my data', text: '' })
+  const inBody = classifyRequest({ subject: '', text: 'Delete my data' })
+  t.equal(inSubject.type, 'erasure')
+  t.ok(inSubject.confidence > inBody.confidence)
+})
+
+t.test('"do not sell" is a CCPA opt-out', async (t) => {
+  t.equal(classifyRequest({ subject: 'Do Not Sell My Personal Information', text: '' }).type, 'ccpa_opt_out')
+})
+
+t.test('"right to know" is a CCPA request to know', async (t) => {
+  t.equal(body('I am exercising my right to know what you collected about me.').type, 'ccpa_know')
+})
+
+t.test('a deletion request with a California context is a CCPA deletion', async (t) => {
+  t.equal(body('I am a California resident. Please delete my personal information.').type, 'ccpa_delete')
+  t.equal(body('Please delete my data.\n\nJane Doe\n123 Market St\nSan Francisco, CA 94105').type, 'ccpa_delete')
+})
+
+t.test('"opt out" with a CCPA context is a CCPA opt-out', async (t) => {
+  t.equal(body('Under the CCPA I want to opt out.').type, 'ccpa_opt_out')
+})
+
+t.test('an unrelated message is unclassified with no confidence', async (t) => {
+  const result = classifyRequest({ subject: 'Where is my order?', text: 'Hi, I ordered shoes last week and they have not arrived yet. Order 4711.' })
+  t.same(result, { type: 'unclassified', confidence: 0, language: 'en' })
+})
+
+t.test('a message asking for two different rights is unclassified for an agent to decide', async (t) => {
+  const result = body('Please delete my data. Also please restrict the processing of my data.')
+  t.equal(result.type, 'unclassified')
+  t.ok(result.confidence < CLASSIFICATION_THRESHOLD)
+})
+
+t.test('quoted reply text is ignored', async (t) => {
+  const result = classifyRequest({ subject: 'Re: your order', text: 'Thanks, that is all!\n\n> Please delete my data\n> and my account' })
+  t.equal(result.type, 'unclassified')
+})
+
+t.test('a quoted original after an attribution line is ignored', async (t) => {
+  const text = 'Danke für die schnelle Antwort.\n\nAm Do., 20. Nov. 2025 um 10:12 Uhr schrieb Privacy Team <privacy@shop.example>:\nWir haben Ihren Antrag auf Löschung Ihrer Daten erhalten.'
+  t.equal(body(text).type, 'unclassified')
+})
+
+t.test('confidence is always within 0 and 1', async (t) => {
+  const result = classifyRequest({ subject: 'Löschung meiner Daten nach Art. 17 DSGVO', text: 'Bitte löschen Sie alle meine Daten, mein Konto und mein Profil. Recht auf Löschung!' })
+  t.ok(result.confidence > 0.9 && result.confidence <= 1, String(result.confidence))
+})
+
+t.test('the jurisdiction is the CCPA when the message names it', async (t) => {
+  t.equal(detectJurisdiction({ subject: 'CCPA request', text: 'Please delete my data.', defaultJurisdiction: 'gdpr' }), 'ccpa')
+})
+
+t.test('the jurisdiction is the CCPA for a California address', async (t) => {
+  t.equal(detectJurisdiction({ subject: '', text: 'Delete my data.\nJohn Roe\n1 Main St\nLos Angeles, CA 90012-3456', defaultJurisdiction: 'gdpr' }), 'ccpa')
+})
+
+t.test('the jurisdiction is the CCPA for "do not sell"', async (t) => {
+  t.equal(detectJurisdiction({ subject: 'Do not sell my info', text: '', defaultJurisdiction: 'other' }), 'ccpa')
+})
+
+t.test('the jurisdiction is the configured default without CCPA hints', async (t) => {
+  t.equal(detectJurisdiction({ subject: 'Daten löschen', text: 'Bitte löschen Sie meine Daten. 10115 Berlin', defaultJurisdiction: 'gdpr' }), 'gdpr')
+  t.equal(detectJurisdiction({ subject: 'Delete my data', text: '', defaultJurisdiction: 'other' }), 'other')
+})
+
+t.test('a California hint in quoted text does not change the jurisdiction', async (t) => {
+  t.equal(detectJurisdiction({ subject: '', text: 'Delete my data please.\n> Our office: San Francisco, CA 94105', defaultJurisdiction: 'gdpr' }), 'gdpr')
+})
+
+t.test('the language is detected from frequent words in each of the six languages', async (t) => {
+  t.equal(detectLanguage('Could you please tell me what you have stored about me?'), 'en')
+  t.equal(detectLanguage('Können Sie mir bitte sagen, was Sie über mich gespeichert haben?'), 'de')
+  t.equal(detectLanguage('Pouvez-vous me dire ce que vous avez enregistré sur moi, merci ?'), 'fr')
+  t.equal(detectLanguage('¿Pueden decirme qué tienen guardado sobre mí? Gracias'), 'es')
+  t.equal(detectLanguage('Kunt u mij vertellen wat u over mij heeft opgeslagen? Bedankt'), 'nl')
+  t.equal(detectLanguage('Potete dirmi cosa avete memorizzato su di me? Grazie'), 'it')
+})
+
+t.test('the language is English when no word is recognised', async (t) => {
+  t.equal(detectLanguage(''), 'en')
+  t.equal(detectLanguage('12345 !!!'), 'en')
+})
