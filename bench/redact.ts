@@ -38,7 +38,7 @@ try {
   const odoo = createOdooGateway(config.odoo, { log })
   const jobs = await startJobRunner({ databaseUrl: url, log, work: false })
   const parts = createServiceParts({ config, pool, odoo, jobs, clock: { now: () => new Date() }, log })
-  await jobs.register(jobDefinitions(parts, config))
+  await jobs.register(jobDefinitions(parts, config, jobs))
   await parts.runSync({ trigger: 'cli', requestedBy: 'bench' })
 
   const due = (await pool.query(

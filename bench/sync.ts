@@ -58,7 +58,7 @@ try {
     return count
   })
   const parts = createServiceParts({ config, pool, odoo, jobs, clock: systemClock, log })
-  await jobs.register(jobDefinitions(parts, config))
+  await jobs.register(jobDefinitions(parts, config, jobs))
   const sync = await measure(() => parts.runSync({ trigger: 'cli', requestedBy: 'bench' }))
   const again = await measure(() => parts.runSync({ trigger: 'cli', requestedBy: 'bench' }))
   const mirrored = (await pool.query('SELECT (SELECT count(*) FROM mirror_orders)::int AS orders, (SELECT count(*) FROM mirror_partners)::int AS partners, (SELECT count(*) FROM mirror_pickings)::int AS pickings')).rows[0]

@@ -37,6 +37,10 @@ import type { RedactionReport } from './retention/redaction.ts'
 import { REDACT_QUEUE, redactionSingletonKey, redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
 import { createRightsService } from './rights/rights-service.ts'
 import type { RightsService } from './rights/rights-service.ts'
+import { receiveMail } from './intake/intake-service.ts'
+import { createSmtpSender } from './mail/smtp-sender.ts'
+import { deliverOutboxMessage } from './mail/outbox-delivery.ts'
+import { enqueueMailDelivery, mailSendJob, mailSweepJob, sweepQueuedMail } from './mail/outbox-jobs.ts'
 import { buildApp } from './http/app.ts'
 import type { App } from './http/app.ts'
 import { SERVICE_VERSION } from './version.ts'
@@ -139,13 +143,33 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     planner,
     redact,
     sweep: () => sweepDuePartners({ pool, holds, clock, schedule, dryRun: config.retention.mode === 'dry-run' }),
-    rights: createRightsService({ pool, cipher, clock, audit, odoo, sync: orderSync, holds, redact, log, config: config.rights })
+    rights: createRightsService({
+      pool, cipher, clock, audit, odoo, sync: orderSync, holds, redact, log, config: config.rights,
+      ...(mailIsSent(config) ? { enqueueMail: (db, outboxId) => enqueueMailDelivery(deps.jobs.boss, db, outboxId) } : {})
+    })
   }
 }
 
-export function jobDefinitions(parts: ServiceParts, config: Config): JobDefinition<object>[] {
+/** Mail goes out only with an SMTP server and a sender address; without them it waits in the outbox. */
+function mailIsSent(config: Config): boolean {
+  return config.mail.smtpUrl !== undefined && config.mail.from !== undefined
+}
+
+function mailJobs(parts: ServiceParts, config: Config, jobs: JobRunner): JobDefinition<object>[] {
+  const { smtpUrl, from, sweepCron } = config.mail
+  if (smtpUrl === undefined || from === undefined) return []
+  const { pool, cipher, clock, audit, log } = parts
+  const sender = createSmtpSender({ url: smtpUrl, from, log })
+  return [
+    mailSendJob({ deliver: (outboxId) => deliverOutboxMessage({ pool, cipher, clock, sender, audit, log }, outboxId), log }),
+    mailSweepJob({ sweep: () => sweepQueuedMail({ pool, boss: jobs.boss }), cron: sweepCron, log })
+  ] as JobDefinition<object>[]
+}
+
+export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRunner): JobDefinition<object>[] {
   const { log } = parts
   return [
+    ...mailJobs(parts, config, jobs),
     verifyAuditChainJob({ audit: parts.audit, log }),
     syncJob({ runSync: parts.runSync, config: config.mirror, log }),
     syncRecordJob({ sync: parts.orderSync, log }),
@@ -153,6 +177,12 @@ export function jobDefinitions(parts: ServiceParts, config: Config): JobDefiniti
     redactJob({ redact: parts.redact, batchSize: config.retention.batchSize, log }),
     sweepJob({ sweep: parts.sweep, cron: config.retention.sweepCron, log })
   ] as JobDefinition<object>[]
+}
+
+/** The address part of MAIL_FROM (`Privacy <privacy@shop.example>`), for recognising our own mail. */
+function ownAddresses(from: string | undefined): string[] {
+  const address = from ? (/<([^>]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase() : undefined
+  return address ? [address] : []
 }
 
 /**
@@ -181,7 +211,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const jobs = await startJobRunner({ databaseUrl: database.url, log, work: options.role !== 'api' })
     closers.push(() => jobs.stop(config.shutdownTimeoutMs))
     const parts = createServiceParts({ config, pool, odoo, jobs, clock, log })
-    await jobs.register([...jobDefinitions(parts, config), ...(options.extraJobs?.(parts) ?? [])])
+    await jobs.register([...jobDefinitions(parts, config, jobs), ...(options.extraJobs?.(parts) ?? [])])
+    if (!mailIsSent(config)) log.warn('SMTP_URL or MAIL_FROM is not set: mail to requesters waits in the outbox until they are')
 
     const app = await buildApp({
       log,
@@ -195,6 +226,17 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         odoo: (signal) => odoo.ping(signal)
       },
       rights: { pool, clock, rights: parts.rights },
+      outbox: { pool },
+      intake: {
+        webhookKey: config.mail.webhookKey,
+        bodyLimit: config.mail.bodyLimit,
+        receive: (payload) =>
+          receiveMail(
+            { pool, cipher: parts.cipher, clock, audit: parts.audit, rights: parts.rights, log,
+              config: { keepAttachments: config.mail.keepAttachments, attachmentMaxBytes: config.mail.attachmentMaxBytes, ownAddresses: ownAddresses(config.mail.from), defaultJurisdiction: config.rights.defaultJurisdiction } },
+            payload
+          )
+      },
       retention: { pool, clock, audit: parts.audit, policies: parts.policies, holds: parts.holds, planner: parts.planner, sweep: parts.sweep },
       mirror: {
         runs: parts.syncRuns,

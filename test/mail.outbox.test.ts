@@ -3,11 +3,10 @@ import type { Test } from 'tap'
 import Fastify from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { SMTPServer } from 'smtp-server'
-import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server'
+import { smtpServer } from './support/smtp.ts'
+import type { Received } from './support/smtp.ts'
 import { startTestService } from './support/app.ts'
 import type { TestService } from './support/app.ts'
-import { freePort } from './support/database.ts'
 import { inTransaction } from '../src/db/database.ts'
 import { authentication } from '../src/http/plugins/authentication.ts'
 import { toProblem } from '../src/http/problems.ts'
@@ -19,51 +18,6 @@ import { enqueueMailDelivery, MAIL_SEND_QUEUE, mailSendJob, sweepQueuedMail } fr
 import { outboxRoutes } from '../src/mail/http/outbox-routes.ts'
 
 const FROM = 'Privacy <privacy@shop.example>'
-
-interface Received {
-  to: string[]
-  raw: string
-}
-
-interface TestSmtp {
-  url: string
-  port: number
-  received: Received[]
-  /** Starts listening (again) on the same port. */
-  start(): Promise<void>
-}
-
-/** A real SMTP server on 127.0.0.1, answering RCPT TO with `rcptReply` when one is given. */
-async function smtpServer(t: Test, options: { port?: number; listening?: boolean; rcptReply?: { code: number; text: string } } = {}): Promise<TestSmtp> {
-  const port = options.port ?? (await freePort())
-  const received: Received[] = []
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo(_address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
-      if (!options.rcptReply) return callback()
-      callback(Object.assign(new Error(options.rcptReply.text), { responseCode: options.rcptReply.code }))
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = []
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') })
-        callback()
-      })
-    }
-  })
-  let listening = false
-  t.teardown(() => (listening ? new Promise<void>((resolve) => server.close(() => resolve())) : undefined))
-  const start = () =>
-    new Promise<void>((resolve) => {
-      server.listen(port, '127.0.0.1', () => resolve())
-      listening = true
-    })
-  if (options.listening !== false) await start()
-  return { url: `smtp://127.0.0.1:${port}`, port, received, start }
-}
 
 function deliveryDeps(ctx: TestService, smtp: { url: string }): OutboxDeliveryDeps {
   const { pool, cipher, clock, audit, log } = ctx.service

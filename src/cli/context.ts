@@ -46,7 +46,7 @@ export async function withServiceParts<T>(config: Config, log: Logger, work: (pa
     const jobs = await startJobRunner({ databaseUrl, log, work: false, poolMax: 2 })
     try {
       const parts = createServiceParts({ config, pool, odoo, jobs, clock: systemClock, log })
-      await jobs.register(jobDefinitions(parts, config))
+      await jobs.register(jobDefinitions(parts, config, jobs))
       return await work(parts)
     } finally {
       await jobs.stop(config.shutdownTimeoutMs)

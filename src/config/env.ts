@@ -76,12 +76,20 @@ const envSchema = z
     RIGHTS_EXPORT_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
     RIGHTS_CODE_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
     RIGHTS_CODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
-    RIGHTS_ODOO_TAGS: flag.default(true)
+    RIGHTS_ODOO_TAGS: flag.default(true),
+    FORWARDEMAIL_WEBHOOK_KEY: z.string().min(16, { message: 'must be the webhook key from ForwardEmail (at least 16 characters)' }).optional(),
+    INTAKE_BODY_LIMIT_BYTES: z.coerce.number().int().min(65_536).max(209_715_200).default(26_214_400),
+    INTAKE_KEEP_ATTACHMENTS: flag.default(false),
+    INTAKE_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(52_428_800).default(5_242_880),
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+    MAIL_SWEEP_CRON: cron.default('* * * * *'),
+    MAIL_FROM: z.string().regex(/^(.*<)?[^\s@<>]+@[^\s@<>]+>?$/, { message: 'must be an address, e.g. "Privacy <privacy@shop.example>"' }).optional()
   })
   .refine((env) => env.ODOO_API_KEY !== undefined || env.ODOO_PASSWORD !== undefined, {
     path: ['ODOO_API_KEY'],
     message: 'is required (or set ODOO_PASSWORD)'
   })
+  .refine((env) => env.SMTP_URL === undefined || env.MAIL_FROM !== undefined, { path: ['MAIL_FROM'], message: 'is required when SMTP_URL is set' })
 
 export type Env = z.infer<typeof envSchema>
 
@@ -93,6 +101,7 @@ export interface Config {
   mirror: MirrorConfig
   retention: RetentionConfig
   rights: RightsConfig
+  mail: MailConfig
   shutdownTimeoutMs: number
   odoo: OdooConfig
 }
@@ -122,6 +131,17 @@ export interface RightsConfig {
   maxCodeAttempts: number
   /** Tag restricted, objecting and opted-out contacts in Odoo, so Odoo users see it too. */
   odooTags: boolean
+}
+
+export interface MailConfig {
+  webhookKey: string | undefined
+  bodyLimit: number
+  keepAttachments: boolean
+  attachmentMaxBytes: number
+  /** Where outbound mail is sent through; without it, mail waits in the outbox. */
+  smtpUrl: string | undefined
+  from: string | undefined
+  sweepCron: string
 }
 
 export interface OdooConfig {
@@ -188,6 +208,15 @@ function toConfig(env: Env): Config {
       codeTtlMinutes: env.RIGHTS_CODE_TTL_MINUTES,
       maxCodeAttempts: env.RIGHTS_CODE_MAX_ATTEMPTS,
       odooTags: env.RIGHTS_ODOO_TAGS
+    },
+    mail: {
+      webhookKey: env.FORWARDEMAIL_WEBHOOK_KEY,
+      bodyLimit: env.INTAKE_BODY_LIMIT_BYTES,
+      keepAttachments: env.INTAKE_KEEP_ATTACHMENTS,
+      attachmentMaxBytes: env.INTAKE_ATTACHMENT_MAX_BYTES,
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      sweepCron: env.MAIL_SWEEP_CRON
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     odoo: {

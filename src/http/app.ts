@@ -21,6 +21,10 @@ import { orderRoutes } from '../mirror/http/order-routes.ts'
 import type { OrderViews } from '../mirror/order-views.ts'
 import { retentionRoutes } from '../retention/http/retention-routes.ts'
 import { requestRoutes } from '../rights/http/request-routes.ts'
+import { forwardEmailRoute } from '../intake/http/forwardemail-route.ts'
+import { outboxRoutes } from '../mail/http/outbox-routes.ts'
+import type { OutboxRouteDeps } from '../mail/http/outbox-routes.ts'
+import type { IntakeRouteDeps } from '../intake/http/forwardemail-route.ts'
 import type { RequestRouteDeps } from '../rights/http/request-routes.ts'
 import type { RetentionRouteDeps } from '../retention/http/retention-routes.ts'
 
@@ -33,6 +37,8 @@ export interface AppDeps {
   health: { database: HealthCheck; odoo: HealthCheck }
   retention: RetentionRouteDeps
   rights: RequestRouteDeps
+  intake: IntakeRouteDeps
+  outbox: OutboxRouteDeps
   mirror: SyncRouteDeps & { orders: OrderViews; webhookToken: WebhookRouteDeps['token']; enqueueRecordSync: WebhookRouteDeps['enqueueRecordSync'] }
   /** `health`: only the probes, for worker processes (Kubernetes still needs them). */
   surface?: 'full' | 'health'
@@ -78,6 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await app.register(orderRoutes, { orders: deps.mirror.orders, audit: deps.audit })
     await app.register(retentionRoutes, deps.retention)
     await app.register(requestRoutes, deps.rights)
+    await app.register(forwardEmailRoute, deps.intake)
+    await app.register(outboxRoutes, deps.outbox)
   }
   return app
 }

@@ -16,6 +16,8 @@ export async function generateOpenApiDocument(log: Logger): Promise<string> {
     audit: unavailable('audit'),
     health: { database: unavailable('health'), odoo: unavailable('health') },
     rights: { pool: unavailable('database'), clock: unavailable('clock'), rights: unavailable('rights') },
+    outbox: { pool: unavailable('database') },
+    intake: { webhookKey: undefined, bodyLimit: 1_048_576, receive: unavailable('intake') },
     retention: {
       pool: unavailable('database'),
       clock: unavailable('clock'),

@@ -135,7 +135,8 @@ const en: Phrases = {
     objection: 'your objection to the processing of your personal data (or withdrawal of your consent)',
     ccpa_know: 'your request to know what personal information we have collected about you',
     ccpa_delete: 'your request to delete your personal information',
-    ccpa_opt_out: 'your request to opt out of the sale or sharing of your personal information'
+    ccpa_opt_out: 'your request to opt out of the sale or sharing of your personal information',
+    unclassified: 'your privacy request'
   },
   received: (request) => `We have received ${request}. Thank you for contacting us.`,
   handled: (request) => `We have dealt with ${request}.`,
@@ -263,7 +264,8 @@ const de: Phrases = {
     objection: 'Ihren Widerspruch gegen die Verarbeitung Ihrer Daten bzw. den Widerruf Ihrer Einwilligung',
     ccpa_know: 'Ihre Anfrage, welche personenbezogenen Informationen wir über Sie erhoben haben',
     ccpa_delete: 'Ihren Antrag auf Löschung Ihrer personenbezogenen Informationen',
-    ccpa_opt_out: 'Ihren Widerspruch gegen den Verkauf oder die Weitergabe Ihrer personenbezogenen Informationen'
+    ccpa_opt_out: 'Ihren Widerspruch gegen den Verkauf oder die Weitergabe Ihrer personenbezogenen Informationen',
+    unclassified: 'Ihre Datenschutzanfrage'
   },
   // After "Guten Tag," a German letter continues in lower case.
   received: (request) => `wir haben ${request} erhalten. Vielen Dank für Ihre Nachricht.`,
@@ -396,7 +398,8 @@ const fr: Phrases = {
     objection: 'votre opposition au traitement de vos données personnelles (ou le retrait de votre consentement)',
     ccpa_know: 'votre demande visant à savoir quelles informations personnelles nous avons collectées à votre sujet',
     ccpa_delete: 'votre demande de suppression de vos informations personnelles',
-    ccpa_opt_out: 'votre demande d’opposition à la vente ou au partage de vos informations personnelles'
+    ccpa_opt_out: 'votre demande d’opposition à la vente ou au partage de vos informations personnelles',
+    unclassified: 'votre demande relative à vos données personnelles'
   },
   received: (request) => `Nous avons bien reçu ${request}. Merci de nous avoir contactés.`,
   handled: (request) => `Nous avons traité ${request}.`,
@@ -530,7 +533,8 @@ const es: Phrases = {
     objection: 'su oposición al tratamiento de sus datos personales (o la retirada de su consentimiento)',
     ccpa_know: 'su solicitud para conocer qué información personal hemos recopilado sobre usted',
     ccpa_delete: 'su solicitud de eliminación de su información personal',
-    ccpa_opt_out: 'su solicitud para que no vendamos ni compartamos su información personal'
+    ccpa_opt_out: 'su solicitud para que no vendamos ni compartamos su información personal',
+    unclassified: 'su solicitud sobre sus datos personales'
   },
   received: (request) => `Hemos recibido ${request}. Gracias por ponerse en contacto con nosotros.`,
   handled: (request) => `Hemos tramitado ${request}.`,
@@ -661,7 +665,8 @@ const nl: Phrases = {
     objection: 'uw bezwaar tegen de verwerking van uw persoonsgegevens (of de intrekking van uw toestemming)',
     ccpa_know: 'uw verzoek om te weten welke persoonlijke informatie wij over u hebben verzameld',
     ccpa_delete: 'uw verzoek om verwijdering van uw persoonlijke informatie',
-    ccpa_opt_out: 'uw verzoek om uw persoonlijke informatie niet te verkopen of te delen'
+    ccpa_opt_out: 'uw verzoek om uw persoonlijke informatie niet te verkopen of te delen',
+    unclassified: 'uw privacyverzoek'
   },
   received: (request) => `Wij hebben ${request} ontvangen. Dank u wel voor uw bericht.`,
   handled: (request) => `Wij hebben ${request} afgehandeld.`,
@@ -792,7 +797,8 @@ const it: Phrases = {
     objection: 'la sua opposizione al trattamento dei suoi dati personali (o la revoca del suo consenso)',
     ccpa_know: 'la sua richiesta di sapere quali informazioni personali abbiamo raccolto su di lei',
     ccpa_delete: 'la sua richiesta di cancellazione delle sue informazioni personali',
-    ccpa_opt_out: 'la sua richiesta di non vendere né condividere le sue informazioni personali'
+    ccpa_opt_out: 'la sua richiesta di non vendere né condividere le sue informazioni personali',
+    unclassified: 'la sua richiesta sulla privacy'
   },
   received: (request) => `Abbiamo ricevuto ${request}. La ringraziamo per averci contattato.`,
   handled: (request) => `Abbiamo gestito ${request}.`,
@@ -987,6 +993,8 @@ function outcomeBody(type: RequestType, outcome: CompletionOutcome, p: Phrases, 
       return [paragraph(p.objection)]
     case 'ccpa_opt_out':
       return [paragraph(p.optOut)]
+    case 'unclassified':
+      return []
   }
 }
 

@@ -31,7 +31,7 @@ export interface StoredRequest {
 export interface RequestEvent {
   at: Date
   actor: string
-  action: RequestAction | 'created' | 'extended' | 'discovered'
+  action: RequestAction | 'created' | 'extended' | 'discovered' | 'reclassified' | 'mail_received'
   fromState: RequestState | null
   toState: RequestState
   details: Record<string, unknown>

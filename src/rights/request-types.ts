@@ -1,12 +1,13 @@
 import { z } from 'zod'
 
 export const requestTypeSchema = z
-  .enum(['access', 'portability', 'rectification', 'erasure', 'restriction', 'objection', 'ccpa_know', 'ccpa_delete', 'ccpa_opt_out'])
+  .enum(['access', 'portability', 'rectification', 'erasure', 'restriction', 'objection', 'ccpa_know', 'ccpa_delete', 'ccpa_opt_out', 'unclassified'])
   .meta({
     id: 'RequestType',
     description:
       'The right exercised: access (GDPR Art. 15), portability (Art. 20), rectification (Art. 16), erasure (Art. 17), restriction (Art. 18), ' +
-      'objection or withdrawal of consent (Art. 21, 7(3)); under the CCPA: know (§1798.110), delete (§1798.105), opt-out of sale or sharing (§1798.120).'
+      'objection or withdrawal of consent (Art. 21, 7(3)); under the CCPA: know (§1798.110), delete (§1798.105), opt-out of sale or sharing (§1798.120). ' +
+      '`unclassified`: an e-mail the service could not classify with confidence; an agent sets the type (PATCH) before fulfilment.'
   })
 export type RequestType = z.infer<typeof requestTypeSchema>
 

@@ -41,6 +41,8 @@ export interface RightsDeps {
   redact(partnerIds: number[]): Promise<RedactionReport>
   log: Logger
   config: RightsConfig
+  /** Queues the delivery job of a message in the same transaction; absent when no SMTP is configured. */
+  enqueueMail?: (db: PoolClient, outboxId: string) => Promise<void>
 }
 
 export interface NewRequest {
@@ -77,7 +79,8 @@ const ODOO_TAGS = { restriction: 'Privacy: processing restricted', objection: 'P
 export function createRightsService(deps: RightsDeps) {
   const { pool, cipher, clock, audit, config } = deps
 
-  async function create(input: NewRequest, actor: string): Promise<StoredRequest> {
+  /** Records a request; inside the caller's transaction when given one (e-mail intake claims the message with it). */
+  async function create(input: NewRequest, actor: string, tx?: PoolClient): Promise<StoredRequest> {
     const receivedAt = input.receivedAt ?? clock.now()
     const jurisdiction = jurisdictionOfType(input.type) ?? input.jurisdiction ?? config.defaultJurisdiction
     const id = newRequestId()
@@ -111,12 +114,13 @@ export function createRightsService(deps: RightsDeps) {
       updatedAt: clock.now(),
       completedAt: null
     }
-    await inTransaction(pool, async (db) => {
+    const record = async (db: PoolClient) => {
       await insertRequest(db, request)
       await recordCreation(db, request)
       await notify(db, request, { kind: 'acknowledgement', requestId: id, type: request.type, dueAt: request.dueAt, jurisdiction })
       await audit.record({ actor: actor as `key:${string}`, action: 'request.created', subject: { type: 'request', id }, details: { type: request.type, jurisdiction, source: request.source } }, db)
-    })
+    }
+    await (tx ? record(tx) : inTransaction(pool, record))
     return request
   }
 
@@ -223,6 +227,7 @@ export function createRightsService(deps: RightsDeps) {
    */
   async function fulfil(id: string, input: Fulfilment, actor: string): Promise<StoredRequest> {
     let request = await get(id)
+    if (request.type === 'unclassified') throw conflict('The request has no type yet: set it with PATCH /v1/requests/{id} first.', [])
     if (request.state !== 'in_progress') request = await transition(id, 'start_fulfilment', actor, async () => ({}))
     const partnerIds = request.subjectPartnerIds.length > 0 ? request.subjectPartnerIds : (await discover(id, actor)).map((c) => c.partnerId)
     const outcome = partnerIds.length === 0 ? { noData: true } : await perform(request, partnerIds, input)
@@ -248,7 +253,28 @@ export function createRightsService(deps: RightsDeps) {
       case 'objection':
       case 'ccpa_opt_out':
         return recordFlag(request, partnerIds)
+      case 'unclassified':
+        throw conflict('The request has no type yet.', [])
     }
+  }
+
+  /**
+   * Sets the type of a request (an unclassified e-mail, or a misread one) while it is open. Its
+   * deadline still runs from receipt; only the rule for the new type applies, unless extended.
+   */
+  async function reclassify(id: string, type: RequestType, actor: string): Promise<StoredRequest> {
+    return inTransaction(pool, async (db) => {
+      const request = await findRequest(db, id, { lock: true })
+      if (!request) throw notFound(`No request has the id ${id}.`)
+      if (!['received', 'awaiting_verification', 'verified'].includes(request.state)) throw conflict(`A request in state ${request.state} cannot change its type.`, [])
+      const jurisdiction = jurisdictionOfType(type) ?? (request.jurisdiction === 'ccpa' && jurisdictionOfType(request.type) ? config.defaultJurisdiction : request.jurisdiction)
+      const dueAt = request.extension ? request.dueAt : computeDueAt({ type, jurisdiction, receivedAt: request.receivedAt }, config.otherDays)
+      const at = clock.now()
+      await db.query('UPDATE rights_requests SET jurisdiction = $2 WHERE id = $1', [id, jurisdiction])
+      await updateRequest(db, id, { type, dueAt }, { at, actor, action: 'reclassified', fromState: request.state, toState: request.state, details: { from: request.type, to: type } })
+      await audit.record({ actor: actor as `key:${string}`, action: 'request.reclassified', subject: { type: 'request', id }, details: { from: request.type, to: type } }, db)
+      return { ...request, type, jurisdiction, dueAt }
+    })
   }
 
   async function createExport(request: StoredRequest, partnerIds: number[]) {
@@ -358,14 +384,15 @@ export function createRightsService(deps: RightsDeps) {
 
   async function notify(db: PoolClient, request: StoredRequest, template: MessageTemplate, recipient?: string): Promise<void> {
     const rendered = renderMessage(template, request.language as Language)
-    await queueMessage(db, deps, { requestId: request.id, kind: template.kind, language: request.language, recipient: recipient ?? identifiers(request).email, ...rendered })
+    const outboxId = await queueMessage(db, deps, { requestId: request.id, kind: template.kind, language: request.language, recipient: recipient ?? identifiers(request).email, ...rendered })
+    await deps.enqueueMail?.(db, outboxId)
   }
 
   function codeHash(id: string, code: string): string {
     return cipher.fingerprint(`otp:${id}:${code}`)
   }
 
-  return { create, get, identifiers, sendVerification, confirmCode, verifyManually, discover, fulfil, downloadExport, deny, withdraw, extend }
+  return { create, get, identifiers, reclassify, sendVerification, confirmCode, verifyManually, discover, fulfil, downloadExport, deny, withdraw, extend }
 }
 
 export type RightsService = ReturnType<typeof createRightsService>

@@ -77,6 +77,21 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps> = async (app
     async (request) => view(await rights.get(request.params.id), await requestHistory(pool, request.params.id))
   )
 
+  app.patch(
+    '/v1/requests/:id',
+    {
+      config: { roles: AGENTS },
+      schema: {
+        tags: ['requests'],
+        summary: 'Set the type of a request (triage of an unclassified e-mail), while it is open and not in progress',
+        params: requestParams,
+        body: z.object({ type: requestTypeSchema.exclude(['unclassified']) }).meta({ example: { type: 'erasure' } }),
+        response: { 200: requestViewSchema, ...conflictResponses }
+      }
+    },
+    async (request) => view(await rights.reclassify(request.params.id, request.body.type, actorOf(request)))
+  )
+
   app.post(
     '/v1/requests/:id/verification',
     {

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto'
+import type { Clock } from '../clock.ts'
+import type { Pool, PoolClient } from '../db/database.ts'
+import { inTransaction } from '../db/database.ts'
+import type { PiiCipher } from '../crypto/pii-cipher.ts'
+import type { AuditTrail } from '../audit/audit-trail.ts'
+import type { Logger } from '../log/logger.ts'
+import type { RightsService } from '../rights/rights-service.ts'
+import type { Jurisdiction } from '../rights/request-types.ts'
+import { HttpProblem } from '../http/problems.ts'
+import { classifyRequest, detectJurisdiction } from './classify.ts'
+import { isAutomatic, requestIdInSubject, verificationCodeIn } from './mail-signals.ts'
+import { referencedMessageIds, senderAddress } from './forwardemail-payload.ts'
+import type { ForwardEmailPayload } from './forwardemail-payload.ts'
+
+export interface IntakeConfig {
+  keepAttachments: boolean
+  attachmentMaxBytes: number
+  /** Our own sending addresses: mail from them is a loop, never a request. */
+  ownAddresses: string[]
+  defaultJurisdiction: Jurisdiction
+}
+
+export interface IntakeDeps {
+  pool: Pool
+  cipher: PiiCipher
+  clock: Clock
+  audit: AuditTrail
+  rights: RightsService
+  log: Logger
+  config: IntakeConfig
+}
+
+export type IntakeOutcome =
+  | { status: 'created'; requestId: string; type: string; confidence: number }
+  | { status: 'attached' | 'verified'; requestId: string }
+  | { status: 'ignored'; reason: string }
+  | { status: 'duplicate'; requestId: string | null }
+
+/**
+ * One message ForwardEmail delivered. It is stored (sealed) and acted on in one transaction keyed
+ * by its Message-ID, so a delivery repeated by ForwardEmail — it retries until it gets a 200 —
+ * creates nothing twice. Automatic mail is recorded and ignored; a reply joins its request (and a
+ * code in it verifies the requester); anything else opens a request.
+ */
+export async function receiveMail(deps: IntakeDeps, payload: ForwardEmailPayload): Promise<IntakeOutcome> {
+  const { cipher, clock, config } = deps
+  const key = cipher.fingerprint(`message-id:${payload.messageId.trim().toLowerCase()}`)
+  const sender = senderAddress(payload)
+  const automatic = isAutomatic(payload, { ownAddresses: config.ownAddresses })
+
+  const outcome = await inTransaction(deps.pool, async (db): Promise<IntakeOutcome & { inboundId?: string }> => {
+    const id = randomUUID()
+    const claimed = await db.query(
+      `INSERT INTO inbound_messages (id, message_key, received_at, sender_index, outcome, message, attachments)
+       VALUES ($1, $2, $3, $4, 'ignored', $5, $6) ON CONFLICT (message_key) DO NOTHING RETURNING id`,
+      [id, key, clock.now(), sender ? cipher.blindIndex('email', sender) : null, cipher.seal(JSON.stringify(withoutAttachments(payload)), `inbound:${id}:message`), sealAttachments(deps, id, payload)]
+    )
+    if (claimed.rowCount === 0) {
+      const earlier = await db.query<{ request_id: string | null }>('SELECT request_id FROM inbound_messages WHERE message_key = $1', [key])
+      return { status: 'duplicate', requestId: earlier.rows[0]?.request_id ?? null }
+    }
+    if (automatic.automatic) return settle(db, id, { status: 'ignored', reason: automatic.reason ?? 'automatic' })
+    if (!sender) return settle(db, id, { status: 'ignored', reason: 'no sender address' })
+
+    const thread = await threadOf(db, payload)
+    if (thread) return settle(db, id, { status: 'attached', requestId: thread })
+
+    const classification = classifyRequest({ subject: payload.subject ?? '', text: payload.text ?? '' })
+    const jurisdiction = detectJurisdiction({ subject: payload.subject ?? '', text: payload.text ?? '', defaultJurisdiction: config.defaultJurisdiction })
+    const request = await deps.rights.create(
+      { type: classification.type, jurisdiction, email: sender, name: payload.from?.value[0]?.name || undefined, language: classification.language, receivedAt: arrivalOf(payload, clock), source: 'email' },
+      'system',
+      db
+    )
+    await db.query('UPDATE inbound_messages SET classification = $2 WHERE id = $1', [id, JSON.stringify({ type: classification.type, confidence: classification.confidence, language: classification.language })])
+    return settle(db, id, { status: 'created', requestId: request.id, type: classification.type, confidence: classification.confidence })
+  })
+
+  // A code in a reply confirms the requester's identity; it is checked after the message is
+  // stored, so a wrong code never loses the mail.
+  if (outcome.status === 'attached') {
+    const code = verificationCodeIn(payload.text ?? '')
+    const request = await deps.rights.get(outcome.requestId)
+    if (code && request.state === 'awaiting_verification') {
+      try {
+        await deps.rights.confirmCode(outcome.requestId, code, 'system')
+        await deps.pool.query("UPDATE inbound_messages SET outcome = 'verified' WHERE message_key = $1", [key])
+        return { status: 'verified', requestId: outcome.requestId }
+      } catch (error) {
+        if (!(error instanceof HttpProblem)) throw error
+        deps.log.info({ requestId: outcome.requestId, problem: error.type }, 'code in a reply did not verify')
+      }
+    }
+  }
+  return outcome
+}
+
+async function settle(db: PoolClient, inboundId: string, outcome: IntakeOutcome): Promise<IntakeOutcome> {
+  const requestId = 'requestId' in outcome ? outcome.requestId : null
+  const reason = outcome.status === 'ignored' ? outcome.reason : null
+  await db.query('UPDATE inbound_messages SET outcome = $2, request_id = $3, reason = $4 WHERE id = $1', [inboundId, outcome.status, requestId, reason])
+  return outcome
+}
+
+/**
+ * The request a reply belongs to: the id in its subject (`[RR-…]`), or a message it answers — one
+ * of ours (Message-ID `<outbox id@…>`) or an earlier message of the same thread.
+ */
+async function threadOf(db: PoolClient, payload: ForwardEmailPayload): Promise<string | null> {
+  const fromSubject = requestIdInSubject(payload.subject ?? '')
+  if (fromSubject) {
+    const found = await db.query('SELECT 1 FROM rights_requests WHERE id = $1', [fromSubject])
+    if (found.rowCount) return fromSubject
+  }
+  const references = referencedMessageIds(payload)
+  if (references.length === 0) return null
+  const outboxIds = references.map((ref) => /^<([0-9a-f-]{36})@/i.exec(ref)?.[1]).filter((id): id is string => id !== undefined)
+  const ours = await db.query<{ request_id: string }>('SELECT request_id FROM outbox WHERE id = ANY($1::uuid[]) AND request_id IS NOT NULL LIMIT 1', [outboxIds])
+  if (ours.rows[0]) return ours.rows[0].request_id
+  return null
+}
+
+function arrivalOf(payload: ForwardEmailPayload, clock: Clock): Date {
+  const candidates = [payload.session?.arrivalTime, payload.date].map((value) => (value === undefined || value === null ? NaN : new Date(value as string | number).getTime()))
+  const valid = candidates.find((time) => Number.isFinite(time))
+  return valid === undefined ? clock.now() : new Date(valid)
+}
+
+function withoutAttachments(payload: ForwardEmailPayload): Record<string, unknown> {
+  const { attachments, ...rest } = payload as ForwardEmailPayload & { raw?: unknown }
+  delete (rest as { raw?: unknown }).raw
+  return { ...rest, attachments: (attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })) }
+}
+
+/** Attachments are kept only where configured, each within the size cap, sealed. */
+function sealAttachments(deps: IntakeDeps, inboundId: string, payload: ForwardEmailPayload): string | null {
+  if (!deps.config.keepAttachments || !payload.attachments?.length) return null
+  const kept = payload.attachments
+    .filter((a) => (a.content?.data?.length ?? 0) <= deps.config.attachmentMaxBytes)
+    .map((a) => ({ filename: a.filename, contentType: a.contentType, base64: Buffer.from(a.content?.data ?? []).toString('base64') }))
+  return kept.length ? deps.cipher.seal(JSON.stringify(kept), `inbound:${inboundId}:attachments`) : null
+}

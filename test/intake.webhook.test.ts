@@ -1,0 +1,138 @@
+import t from 'tap'
+import type { Test } from 'tap'
+import { createHmac } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { startTestService } from './support/app.ts'
+import type { TestService } from './support/app.ts'
+import { simulator } from './support/simulator.ts'
+import { fixedClock } from './support/clock.ts'
+import { queuedMail, sentCode } from './support/rights.ts'
+
+const KEY = 'fe-webhook-key-0123456789abcdef'
+const WEBHOOK = '/v1/intake/forwardemail'
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>
+
+async function setUp(t: Test, env: Record<string, string> = {}): Promise<TestService> {
+  const clock = fixedClock('2026-11-23T10:00:00Z')
+  const sim = await simulator(t, { orders: 10, now: () => clock.now() })
+  return startTestService(t, { odoo: sim, clock, env: { FORWARDEMAIL_WEBHOOK_KEY: KEY, MAIL_FROM: 'Privacy <privacy@shop.example>', ...env } })
+}
+
+function signed(body: unknown, key = KEY): { payload: string; headers: Record<string, string> } {
+  const payload = JSON.stringify(body)
+  return { payload, headers: { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', key).update(payload).digest('hex') } }
+}
+
+function message(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...fixture('forwardemail-webhook'), ...over }
+}
+
+async function counts(ctx: TestService) {
+  const row = (await ctx.pool.query('SELECT (SELECT count(*) FROM inbound_messages)::int AS messages, (SELECT count(*) FROM rights_requests)::int AS requests')).rows[0]
+  return row as { messages: number; requests: number }
+}
+
+t.test('a signed message opens a classified request, stores the original sealed, and acknowledges', async (t) => {
+  const ctx = await setUp(t)
+  const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(message()) })
+  t.equal(res.statusCode, 200, res.body)
+  const outcome = res.json()
+  t.match(outcome, { status: 'created', requestId: /^RR-/, type: 'erasure' })
+  const request = (await ctx.app.inject({ url: `/v1/requests/${outcome.requestId}`, headers: ctx.auth.agent })).json()
+  t.match(request, { source: 'email', type: 'erasure', language: 'de', state: 'received' })
+  const stored = JSON.stringify((await ctx.pool.query('SELECT * FROM inbound_messages')).rows)
+  const sender = String((message().from as { value: { address: string }[] }).value[0]?.address)
+  t.notOk(stored.includes(sender), 'the sender is not in clear')
+  t.notOk(stored.includes(String(message().subject)), 'nor the subject')
+  t.match((await queuedMail(ctx, outcome.requestId))[0], { kind: 'acknowledgement', recipient: sender })
+})
+
+t.test('a tampered or unsigned body is refused with 401 and nothing is stored', async (t) => {
+  const ctx = await setUp(t)
+  const genuine = signed(message())
+  const tampered = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: genuine.payload.replace('löschen', 'behalten'), headers: genuine.headers })
+  t.equal(tampered.statusCode, 401)
+  const unsigned = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: genuine.payload, headers: { 'content-type': 'application/json' } })
+  t.equal(unsigned.statusCode, 401)
+  const wrongKey = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(message(), 'another-key-0123456789') })
+  t.equal(wrongKey.statusCode, 401)
+  t.same(await counts(ctx), { messages: 0, requests: 0 })
+})
+
+t.test('the same message delivered twice, or twenty times at once, opens one request', async (t) => {
+  const ctx = await setUp(t)
+  const body = signed(message({ messageId: '<dup-1@mail.example>' }))
+  const first = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...body })
+  const second = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...body })
+  t.equal(first.statusCode, 200, 'ForwardEmail takes nothing but 200')
+  t.equal(first.json().status, 'created')
+  t.equal(second.statusCode, 200)
+  t.match(second.json(), { status: 'duplicate', requestId: first.json().requestId })
+  const burst = signed(message({ messageId: '<dup-2@mail.example>' }))
+  const answers = await Promise.all(Array.from({ length: 20 }, () => ctx.app.inject({ method: 'POST', url: WEBHOOK, ...burst })))
+  t.equal(answers.filter((a) => a.json().status === 'created').length, 1)
+  t.ok(answers.every((a) => a.statusCode === 200))
+  t.same(await counts(ctx), { messages: 2, requests: 2 })
+})
+
+t.test('auto-replies, bounces and our own mail are recorded and ignored', async (t) => {
+  const ctx = await setUp(t)
+  const auto = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(fixture('forwardemail-autoreply')) })
+  t.equal(auto.statusCode, 200)
+  t.match(auto.json(), { status: 'ignored' })
+  const daemon = message({ messageId: '<bounce-1@mx.example>', from: { value: [{ address: 'MAILER-DAEMON@mx.example', name: 'Mail Delivery System' }], text: 'MAILER-DAEMON@mx.example' } })
+  t.match((await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(daemon) })).json(), { status: 'ignored' })
+  const loop = message({ messageId: '<loop-1@shop.example>', from: { value: [{ address: 'privacy@shop.example', name: 'Privacy' }], text: 'privacy@shop.example' } })
+  t.match((await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(loop) })).json(), { status: 'ignored', reason: 'own-address' })
+  t.same(await counts(ctx), { messages: 3, requests: 0 })
+})
+
+t.test('a reply joins its request, and the code in it verifies the requester', async (t) => {
+  const ctx = await setUp(t)
+  const opened = (await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(message({ messageId: '<first@mail.example>' })) })).json()
+  await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/verification`, headers: ctx.auth.agent })
+  const code = await sentCode(ctx, opened.requestId)
+  const reply = message({ messageId: '<reply@mail.example>', subject: `Re: [${opened.requestId}] Ihre Anfrage`, inReplyTo: '<unknown@shop.example>', text: `Hier ist der Code: ${code}\n\n> Ihr Code lautet ...` })
+  const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(reply) })
+  t.equal(res.statusCode, 200)
+  t.match(res.json(), { status: 'verified', requestId: opened.requestId })
+  t.match((await ctx.app.inject({ url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent })).json(), { state: 'verified', verification: { method: 'code', by: 'system' } })
+  t.equal((await counts(ctx)).requests, 1)
+})
+
+t.test('a reply to one of our messages (In-Reply-To) joins its request even without the id in the subject', async (t) => {
+  const ctx = await setUp(t)
+  const opened = (await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(message({ messageId: '<first-2@mail.example>' })) })).json()
+  const acknowledgement = (await ctx.pool.query('SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq LIMIT 1', [opened.requestId])).rows[0]
+  const reply = message({ messageId: '<reply-2@mail.example>', subject: 'Re: Ihre Anfrage', inReplyTo: `<${acknowledgement.id}@shop.example>`, text: 'Danke!' })
+  t.match((await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(reply) })).json(), { status: 'attached', requestId: opened.requestId })
+})
+
+t.test('mail the classifier cannot place lands as unclassified, for an agent to set its type', async (t) => {
+  const ctx = await setUp(t)
+  const vague = message({ messageId: '<vague@mail.example>', subject: 'Frage', text: 'Hallo, ich habe eine Frage zu meiner Bestellung. Viele Grüße' })
+  const opened = (await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(vague) })).json()
+  t.match(opened, { status: 'created', type: 'unclassified' })
+  const fulfil = await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/fulfilment`, headers: ctx.auth.agent, payload: {} })
+  t.equal(fulfil.statusCode, 409)
+  const set = await ctx.app.inject({ method: 'PATCH', url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent, payload: { type: 'access' } })
+  t.equal(set.statusCode, 200)
+  t.match(set.json(), { type: 'access' })
+  t.equal((await ctx.app.inject({ method: 'PATCH', url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent, payload: { type: 'unclassified' } })).statusCode, 400)
+})
+
+t.test('an oversize body is refused with 413 and nothing is stored', async (t) => {
+  const ctx = await setUp(t, { INTAKE_BODY_LIMIT_BYTES: '70000' })
+  const big = message({ messageId: '<big@mail.example>', text: 'x'.repeat(80_000) })
+  const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(big) })
+  t.equal(res.statusCode, 413)
+  t.same(await counts(ctx), { messages: 0, requests: 0 })
+})
+
+t.test('without a configured key the webhook takes unsigned messages; a body that is not a message is 400', async (t) => {
+  const ctx = await setUp(t, { FORWARDEMAIL_WEBHOOK_KEY: '' })
+  const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: JSON.stringify(message({ messageId: '<unsigned@mail.example>' })), headers: { 'content-type': 'application/json' } })
+  t.match(res.json(), { status: 'created' })
+  const bad = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: JSON.stringify({ subject: 'no message id' }), headers: { 'content-type': 'application/json' } })
+  t.equal(bad.statusCode, 400)
+})

@@ -1,0 +1,32 @@
+import t from 'tap'
+import { createHmac } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { startTestService } from './support/app.ts'
+import { simulator } from './support/simulator.ts'
+import { smtpServer } from './support/smtp.ts'
+
+const KEY = 'fe-webhook-key-0123456789abcdef'
+
+t.test('a request mailed to the privacy address is acknowledged by mail, threaded, through a real SMTP server', async (t) => {
+  const smtp = await smtpServer(t)
+  const sim = await simulator(t, { orders: 5 })
+  const ctx = await startTestService(t, { odoo: sim, role: 'all', env: { FORWARDEMAIL_WEBHOOK_KEY: KEY, SMTP_URL: smtp.url, MAIL_FROM: 'Privacy <privacy@shop.example>' } })
+  const message = JSON.parse(readFileSync(new URL('./fixtures/forwardemail-webhook.json', import.meta.url), 'utf8'))
+  const payload = JSON.stringify(message)
+  const res = await ctx.app.inject({ method: 'POST', url: '/v1/intake/forwardemail', payload, headers: { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', KEY).update(payload).digest('hex') } })
+  t.equal(res.statusCode, 200)
+  const { requestId } = res.json()
+  for (let i = 0; i < 150 && smtp.received.length === 0; i++) await sleep(100)
+  const [mail] = smtp.received
+  t.ok(mail, 'the acknowledgement went out')
+  t.same(mail?.to, [message.from.value[0].address])
+  t.match(mail?.raw, new RegExp(`Subject: .*${requestId}`))
+  t.match(mail?.raw, /Message-ID: <[0-9a-f-]{36}@shop\.example>/i)
+  t.match(mail?.raw, /Auto-Submitted: auto-generated/i)
+  const row = (await ctx.pool.query("SELECT state FROM outbox WHERE request_id = $1 AND kind = 'acknowledgement'", [requestId])).rows[0]
+  t.equal(row.state, 'sent')
+  const outbox = (await ctx.app.inject({ url: '/v1/outbox?state=sent', headers: ctx.auth.admin })).json()
+  t.ok(outbox.items.length >= 1)
+  t.notOk(JSON.stringify(outbox).includes(message.from.value[0].address), 'the outbox view shows no address')
+})
