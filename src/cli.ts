@@ -10,6 +10,7 @@ import { registerOpenApiCommand } from './cli/openapi-command.ts'
 import { registerOdooCommands } from './cli/odoo-command.ts'
 import { registerSyncCommand } from './cli/sync-command.ts'
 import { registerRetentionCommands } from './cli/retention-command.ts'
+import { registerDemoCommand } from './cli/demo-command.ts'
 
 const program = new Command('privacy-bridge')
   .description('Odoo privacy bridge: order mirror, retention and data-subject rights for a self-hosted Odoo')
@@ -22,6 +23,7 @@ registerKeysCommands(program)
 registerOdooCommands(program)
 registerSyncCommand(program)
 registerRetentionCommands(program)
+registerDemoCommand(program)
 registerOpenApiCommand(program)
 
 loadEnvFile()

@@ -1,0 +1,21 @@
+import t from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort } from './support/database.ts'
+import { finished, startCli } from './support/cli.ts'
+
+t.test('`demo` runs a simulated Odoo, an embedded database and the service, syncs, and prints keys and the plan', async (t) => {
+  const port = await freePort()
+  const demo = startCli(['demo', '--port', String(port), '--orders', '60'], {})
+  t.teardown(() => void demo.kill('SIGKILL'))
+  for (let i = 0; i < 120 && !demo.output.stdout.includes('Ctrl-C'); i++) await sleep(250)
+  t.match(demo.output.stdout, /First sync: \d+ records read, 60 mirrored/)
+  t.match(demo.output.stdout, new RegExp(`Swagger UI +http://127\\.0\\.0\\.1:${port}/docs`))
+  const agentKey = /agent key +(pbk_\S+)/.exec(demo.output.stdout)?.[1]
+  t.ok(agentKey, 'an agent key is printed')
+  t.match(demo.output.stdout, /Retention plan for the next 30 days/)
+  const orders = await fetch(`http://127.0.0.1:${port}/v1/orders?limit=5`, { headers: { authorization: `Bearer ${agentKey}` } })
+  t.equal(orders.status, 200, 'the printed key works against the running service')
+  demo.kill('SIGINT')
+  const result = await finished(demo)
+  t.equal(result.code, 0, 'Ctrl-C stops everything cleanly')
+})
