@@ -1,0 +1,83 @@
+/**
+ * API load: requests per second and p99 latency of `GET /v1/requests/{id}` and of the ForwardEmail
+ * intake, each against a bare fastify route doing the same database work in the same run, so the
+ * result is a ratio: what authentication, validation, sealing, auditing and the service's own
+ * logic cost on top of the database.
+ *   node bench/api.ts [--seconds 10] [--connections 10]
+ */
+import { parseArgs } from 'node:util'
+import { createHmac, randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import autocannon from 'autocannon'
+import Fastify from 'fastify'
+import { loadConfig } from '../src/config/env.ts'
+import { createLogger } from '../src/log/logger.ts'
+import { createOdooGateway } from '../src/odoo/gateway.ts'
+import { startService } from '../src/service.ts'
+import { describeMachine, startSimulatorProcess, withBenchDatabase } from './support.ts'
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } })
+const duration = Number(values.seconds)
+const connections = Number(values.connections)
+const log = createLogger({ level: 'silent' })
+const WEBHOOK_KEY = 'bench-webhook-key-0123456789abcdef'
+
+console.log(`bench/api: ${duration} s per run, ${connections} connections, on ${describeMachine()}`)
+const sim = await startSimulatorProcess({ orders: 100 })
+try {
+  await withBenchDatabase(log, async (url) => {
+    const config = loadConfig({
+      DATABASE_URL: url,
+      PII_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+      ODOO_URL: sim.url,
+      ODOO_DB: sim.db,
+      ODOO_USERNAME: sim.login,
+      ODOO_API_KEY: sim.apiKey,
+      FORWARDEMAIL_WEBHOOK_KEY: WEBHOOK_KEY,
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      PORT: '0'
+    })
+    const service = await startService({ config, log, role: 'api', connectOdoo: (c, l) => createOdooGateway(c, { log: l }) })
+    await service.app.listen({ host: '127.0.0.1', port: 0 })
+    const base = `http://127.0.0.1:${(service.app.server.address() as AddressInfo).port}`
+    const agent = await service.apiKeys.create({ name: 'bench', role: 'agent' })
+    const request = await service.rights.create({ type: 'access', email: 'bench@example.com' }, 'system')
+
+    // The bare routes: the same database work, nothing else.
+    const bare = Fastify()
+    bare.get<{ Params: { id: string } }>('/requests/:id', async (req) => (await service.pool.query('SELECT * FROM rights_requests WHERE id = $1', [req.params.id])).rows[0])
+    bare.post('/intake', async () => {
+      await service.pool.query("INSERT INTO inbound_messages (id, message_key, received_at, outcome, message) VALUES ($1, $2, now(), 'ignored', 'x')", [randomUUID(), randomUUID()])
+      return { ok: true }
+    })
+    await bare.listen({ host: '127.0.0.1', port: 0 })
+    const bareBase = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`
+
+    const fixture = JSON.parse(readFileSync(new URL('../test/fixtures/forwardemail-webhook.json', import.meta.url), 'utf8')) as Record<string, unknown>
+    const webhookBody = () => {
+      const body = JSON.stringify({ ...fixture, messageId: `<${randomUUID()}@bench.example>` })
+      return { body, headers: { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', WEBHOOK_KEY).update(body).digest('hex') } }
+    }
+
+    const load = async (title: string, options: autocannon.Options) => {
+      const result = await autocannon({ duration, connections, ...options })
+      const errors = result.non2xx + result.errors
+      console.log(`${title.padEnd(34)} ${Math.round(result.requests.average).toString().padStart(6)} req/s  p99 ${String(result.latency.p99).padStart(4)} ms${errors ? `  (${errors} errors)` : ''}`)
+      return result
+    }
+
+    const service1 = await load('GET /v1/requests/{id} (service)', { url: `${base}/v1/requests/${request.id}`, headers: { authorization: `Bearer ${agent.secret}` } })
+    const bare1 = await load('  same read, bare fastify', { url: `${bareBase}/requests/${request.id}` })
+    const service2 = await load('POST /v1/intake/forwardemail', { url: `${base}/v1/intake/forwardemail`, method: 'POST', requests: [{ setupRequest: (req) => ({ ...req, ...webhookBody() }) }] })
+    const bare2 = await load('  one insert, bare fastify', { url: `${bareBase}/intake`, method: 'POST' })
+    const ratio = (a: autocannon.Result, b: autocannon.Result) => (a.requests.average / b.requests.average).toFixed(2)
+    console.log(`ratio service/bare: GET request ${ratio(service1, bare1)}, intake ${ratio(service2, bare2)} (throughput; 1.00 = no overhead)`)
+
+    await bare.close()
+    await service.close()
+  })
+} finally {
+  sim.stop()
+}
