@@ -42,6 +42,7 @@ import { createSmtpSender } from './mail/smtp-sender.ts'
 import { deliverOutboxMessage } from './mail/outbox-delivery.ts'
 import { enqueueMailDelivery, mailSendJob, mailSweepJob, sweepQueuedMail } from './mail/outbox-jobs.ts'
 import { buildApp } from './http/app.ts'
+import { createMetrics } from './metrics/metrics.ts'
 import type { App } from './http/app.ts'
 import { SERVICE_VERSION } from './version.ts'
 
@@ -221,6 +222,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       apiKeys: parts.apiKeys,
       audit: parts.audit,
       surface: options.role === 'worker' ? 'health' : 'full',
+      metrics: createMetrics({ pool, clock }),
       health: {
         database: async () => void (await pool.query('SELECT 1')),
         odoo: (signal) => odoo.ping(signal)

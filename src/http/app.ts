@@ -27,6 +27,8 @@ import type { OutboxRouteDeps } from '../mail/http/outbox-routes.ts'
 import type { IntakeRouteDeps } from '../intake/http/forwardemail-route.ts'
 import type { RequestRouteDeps } from '../rights/http/request-routes.ts'
 import type { RetentionRouteDeps } from '../retention/http/retention-routes.ts'
+import { metricsPlugin } from '../metrics/metrics-plugin.ts'
+import type { Metrics } from '../metrics/metrics.ts'
 
 export interface AppDeps {
   log: Logger
@@ -42,6 +44,8 @@ export interface AppDeps {
   mirror: SyncRouteDeps & { orders: OrderViews; webhookToken: WebhookRouteDeps['token']; enqueueRecordSync: WebhookRouteDeps['enqueueRecordSync'] }
   /** `health`: only the probes, for worker processes (Kubernetes still needs them). */
   surface?: 'full' | 'health'
+  /** This app's registry, served at `/metrics` (full surface only); without it there is no `/metrics`. */
+  metrics?: Metrics
 }
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>
@@ -73,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     reply.code(404).type('application/problem+json').send({ type: 'urn:problem:not-found', title: 'Not Found', status: 404, detail: `No route ${request.method} ${new URL(request.url, 'http://x').pathname}.`, requestId: request.id })
   )
 
+  if (deps.metrics && deps.surface !== 'health') await app.register(metricsPlugin, { metrics: deps.metrics })
   await app.register(authentication, { apiKeys: deps.apiKeys })
   await app.register(openapi, { version: deps.version, swaggerUi: deps.swaggerUi && deps.surface !== 'health' })
   await app.register(healthRoutes, deps.health)
