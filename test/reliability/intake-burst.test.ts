@@ -1,0 +1,84 @@
+import t from 'tap'
+import { createHmac } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { startTestService } from '../support/app.ts'
+import { simulator } from '../support/simulator.ts'
+import { realClock } from '../support/reliability-harness.ts'
+
+const KEY = 'fe-webhook-key-0123456789abcdef'
+const DISTINCT = 900
+/** Messages 0..DUPLICATED-1 are delivered twice more each: ForwardEmail retrying, or delivering twice. */
+const DUPLICATED = 50
+const CONCURRENCY = 50
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/forwardemail-webhook.json', import.meta.url), 'utf8')) as Record<string, unknown>
+
+function message(n: number): string {
+  const address = `burst-${n}@mail.example`
+  return JSON.stringify({ ...fixture, messageId: `<burst-${n}@mail.example>`, from: { value: [{ address, name: `Kunde ${n}` }], text: address } })
+}
+
+/** A fixed shuffle (mulberry32), so duplicates arrive interleaved with, and often beside, their originals. */
+function shuffled<T>(items: T[], seed: number): T[] {
+  let state = seed
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0
+    let x = Math.imul(state ^ (state >>> 15), 1 | state)
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
+  }
+  const out = [...items]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[out[i], out[j]] = [out[j] as T, out[i] as T]
+  }
+  return out
+}
+
+t.test('1,000 intake webhooks sent concurrently over HTTP: each distinct message stored once and opening one request, duplicates changing nothing, all answered 200', async (t) => {
+  const sim = await simulator(t, { orders: 5 })
+  const ctx = await startTestService(t, { odoo: sim, clock: realClock(), env: { FORWARDEMAIL_WEBHOOK_KEY: KEY, MAIL_FROM: 'Privacy <privacy@shop.example>' } })
+  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
+  const url = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}/v1/intake/forwardemail`
+
+  const deliveries = shuffled([...Array.from({ length: DISTINCT }, (_, n) => n), ...Array.from({ length: DUPLICATED * 2 }, (_, i) => i % DUPLICATED)], 20261123)
+  t.equal(deliveries.length, 1000, '1,000 deliveries, 100 of them repeats')
+  const answers: Array<{ n: number; status: number; outcome: { status?: string; requestId?: string } }> = []
+  let next = 0
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < deliveries.length) {
+      const n = deliveries[next++] as number
+      const body = message(n)
+      const response = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', KEY).update(body).digest('hex') },
+        signal: AbortSignal.timeout(60_000)
+      })
+      answers.push({ n, status: response.status, outcome: (await response.json()) as { status?: string; requestId?: string } })
+    }
+  }))
+
+  t.equal(answers.length, 1000, 'every delivery answered')
+  t.same(answers.filter((a) => a.status !== 200).map((a) => `${a.status} ${JSON.stringify(a.outcome)}`).slice(0, 5), [], 'all answered 200')
+  const created = answers.filter((a) => a.outcome.status === 'created')
+  t.equal(created.length, DISTINCT, 'one "created" per distinct message')
+  t.equal(new Set(created.map((a) => a.n)).size, DISTINCT, 'for every distinct message')
+  const duplicates = answers.filter((a) => a.outcome.status === 'duplicate')
+  t.equal(duplicates.length, DUPLICATED * 2, 'every repeated delivery answered as a duplicate')
+  const requestOf = new Map(created.map((a) => [a.n, a.outcome.requestId]))
+  t.ok(duplicates.every((a) => a.outcome.requestId === requestOf.get(a.n)), 'naming the request its original opened')
+
+  const counts = (await ctx.pool.query(`SELECT
+      (SELECT count(*) FROM inbound_messages)::int AS messages,
+      (SELECT count(DISTINCT message_key) FROM inbound_messages)::int AS keys,
+      (SELECT count(*) FROM rights_requests)::int AS requests,
+      (SELECT count(DISTINCT request_id) FROM inbound_messages)::int AS linked,
+      (SELECT count(*) FROM outbox WHERE kind = 'acknowledgement')::int AS acknowledgements,
+      (SELECT count(*) FROM audit_log WHERE action = 'request.created')::int AS audited`)).rows[0]
+  t.same(counts, { messages: DISTINCT, keys: DISTINCT, requests: DISTINCT, linked: DISTINCT, acknowledgements: DISTINCT, audited: DISTINCT }, 'stored once, one request, one acknowledgement and one audit entry each')
+  const stored = new Set((await ctx.pool.query<{ id: string }>('SELECT id FROM rights_requests')).rows.map((r) => r.id))
+  t.ok(created.every((a) => a.outcome.requestId && stored.has(a.outcome.requestId)), 'every request answered is stored')
+  const verify = (await ctx.app.inject({ url: '/v1/audit/verify', headers: ctx.auth.auditor })).json()
+  t.match(verify, { ok: true }, 'the audit chain is intact after the concurrent inserts')
+})

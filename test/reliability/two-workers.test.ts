@@ -1,0 +1,41 @@
+import t from 'tap'
+import { startTestService } from '../support/app.ts'
+import { simulator } from '../support/simulator.ts'
+import {
+  customerContacts, makeDue, outstanding, pendingRedactionJobs, partnerWrites, realClock, redactedByProcess, redactionAuditCounts, redactionJobStates, repeated, serviceEnv, startServiceProcess, waitFor
+} from '../support/reliability-harness.ts'
+import { REDACTED_NAME } from '../../src/mirror/odoo-records.ts'
+
+t.test('two worker processes on one PostgreSQL redact every due contact exactly once, and both take part', async (t) => {
+  const sim = await simulator(t, { orders: 80 })
+  // An API process in this test: it migrates the database, syncs the mirror and queues the due
+  // contacts; it works no jobs. The two workers are real `serve --role worker` processes.
+  const api = await startTestService(t, { odoo: sim, role: 'api', clock: realClock() })
+  const env = { DATABASE_URL: api.databaseUrl, REDACTION_BATCH_SIZE: '4' }
+  const workers = await Promise.all(['worker-a', 'worker-b'].map(async (name) => startServiceProcess(t, name, 'worker', await serviceEnv(sim, env))))
+
+  // Every Odoo call takes a while, so a batch is still running when the other worker polls.
+  sim.faults.latency(40)
+  await api.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  const forced = await customerContacts(api.pool, 40)
+  await makeDue(api.pool, forced)
+  await api.service.sweep()
+  const due = (await api.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE retention_due_at <= now() ORDER BY odoo_id')).rows.map((r) => r.odoo_id)
+  t.ok(due.length >= forced.length, `${due.length} contacts due`)
+
+  await waitFor('every due contact to be redacted or refused', async () => (await outstanding(api.pool)).length === 0, { attempts: 300, intervalMs: 200 })
+  await waitFor('no redaction job running or ready', async () => (await pendingRedactionJobs(api.pool)) === 0, { attempts: 100, intervalMs: 200 })
+
+  const redacted = (await api.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE redacted_at IS NOT NULL ORDER BY odoo_id')).rows.map((r) => r.odoo_id)
+  t.ok(forced.every((id) => redacted.includes(id)), 'every contact made due is redacted in the mirror')
+  t.ok(redacted.every((id) => sim.store.get('res.partner', id)?.name === REDACTED_NAME), 'and in Odoo')
+  const audits = await redactionAuditCounts(api.pool)
+  t.same([...audits.keys()].sort((a, b) => a - b), redacted, 'one partner.redacted audit entry per redacted contact, for no other')
+  t.same([...audits.values()].filter((n) => n !== 1), [], 'never two')
+  t.same(repeated(partnerWrites(sim)), [], 'Odoo never received a write for the same contact twice')
+  t.equal((await redactionJobStates(api.pool)).failed ?? 0, 0, 'no redaction job failed')
+
+  const shares = workers.map((w) => redactedByProcess(w))
+  t.equal(shares.reduce((a, b) => a + b, 0), redacted.length, `the workers' own counts add up (${shares.join(' + ')})`)
+  t.ok(shares.every((n) => n > 0), 'both workers redacted contacts')
+})
