@@ -71,3 +71,19 @@ t.test('Swagger UI and the OpenAPI document are served', async (t) => {
   t.equal(ui.statusCode, 200)
   t.match(ui.body, /swagger/i)
 })
+
+t.test('values the schemas allow but PostgreSQL cannot store are a 400, not a 500', async (t) => {
+  const { app, auth } = await buildTestApp(t)
+  for (const url of ['/v1/orders/2147483648', '/v1/orders?after=2147483648', '/v1/audit?subjectId=a%00b', '/v1/sync/runs?before=-200000-01-01T00:00:00Z']) {
+    const res = await app.inject({ url, headers: url.startsWith('/v1/orders') ? auth.agent : auth.admin })
+    t.equal(res.statusCode, 400, url)
+    t.match(res.json(), { type: 'urn:problem:validation', status: 400 })
+  }
+})
+
+t.test('a path too long for the router is problem details too', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ url: `/v1/keys/${'x'.repeat(200)}` })
+  t.ok(res.statusCode >= 400 && res.statusCode < 500)
+  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+})

@@ -178,6 +178,18 @@ t.test('rectification writes the corrected values to Odoo and the mirror, and au
   t.notOk(trail.includes('Hauptstraße 7') || trail.includes('Berlin'), 'no values in the audit trail')
 })
 
+t.test('a rectification refused for its input changes nothing: the request does not start', async (t) => {
+  const ctx = await setUp(t)
+  const subject = await customer(ctx)
+  const request = await verified(ctx, { type: 'rectification', email: subject.email })
+  const before = (await ctx.service.audit.list({ subjectType: 'request', limit: 100 })).length
+  for (const payload of [{}, { changes: {} }, { changes: { email: 'not an address' } }, { changes: { street: 'a\u0000b' } }, { changes: { vat: 'X' } }]) {
+    t.equal((await act(ctx, request.id, '/fulfilment', payload)).statusCode, 400, JSON.stringify(payload))
+  }
+  t.equal((await ctx.app.inject({ url: `/v1/requests/${request.id}`, headers: ctx.auth.agent })).json().state, 'verified')
+  t.equal((await ctx.service.audit.list({ subjectType: 'request', limit: 100 })).length, before, 'nothing audited')
+})
+
 for (const type of ['restriction', 'objection', 'ccpa_opt_out'] as const) {
   t.test(`${type} is recorded on the subject`, async (t) => {
     const ctx = await setUp(t)

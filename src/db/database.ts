@@ -27,8 +27,10 @@ export async function provideDatabaseServer(config: Config['database'], log: Log
 
 export function createPool(url: string, max: number, log: Logger): Pool {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'odoo-privacy-bridge' })
-  // An idle client losing its connection (server restart) must not crash the process.
+  // A connection lost to a server restart must not crash the process: idle ones report through the
+  // pool; checked-out ones (a transaction, the sync lock) need their own listener, or node throws.
   pool.on('error', (error) => log.warn({ err: { message: error.message } }, 'idle database connection lost'))
+  pool.on('connect', (client) => client.on('error', (error) => log.warn({ err: { message: error.message } }, 'database connection lost')))
   return pool
 }
 

@@ -46,6 +46,8 @@ export function toProblem(error: unknown, requestId: string): Problem {
       errors
     }
   }
+  const database = databaseProblem(error, requestId)
+  if (database) return database
   const fastifyError = error as Partial<FastifyError>
   const status = fastifyError.statusCode
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -55,7 +57,24 @@ export function toProblem(error: unknown, requestId: string): Problem {
   return { type: 'urn:problem:internal', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred; it has been logged with this request id.', requestId }
 }
 
+/**
+ * Values the API's schemas let through but PostgreSQL cannot store (an id beyond its integer, a
+ * date beyond its calendar, a NUL character) are the client's mistake: 400. A database that does
+ * not answer is an outage: 503, to be retried.
+ */
+function databaseProblem(error: unknown, requestId: string): Problem | undefined {
+  const code = (error as { code?: unknown }).code
+  if (typeof code !== 'string') return undefined
+  if (['22003', '22008', '22021', '22P05', '22007', '22P02'].includes(code)) {
+    return { type: 'urn:problem:validation', title: 'Validation failed', status: 400, detail: 'A value is out of the range the service can store (too large a number, too distant a date, or a NUL character).', requestId }
+  }
+  if (code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code)) {
+    return { type: 'urn:problem:unavailable', title: 'Service Unavailable', status: 503, detail: 'The database does not answer; try again shortly.', requestId }
+  }
+  return undefined
+}
+
 function httpTitle(status: number): string {
-  const titles: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' }
+  const titles: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large' }
   return titles[status] ?? 'Client Error'
 }

@@ -228,6 +228,8 @@ export function createRightsService(deps: RightsDeps) {
   async function fulfil(id: string, input: Fulfilment, actor: string): Promise<StoredRequest> {
     let request = await get(id)
     if (request.type === 'unclassified') throw conflict('The request has no type yet: set it with PATCH /v1/requests/{id} first.', [])
+    // A fulfilment that will be refused for its input must not start: nothing is written first.
+    if (request.type === 'rectification') checkRectification(request.subjectPartnerIds, input)
     if (request.state !== 'in_progress') request = await transition(id, 'start_fulfilment', actor, async () => ({}))
     const partnerIds = request.subjectPartnerIds.length > 0 ? request.subjectPartnerIds : (await discover(id, actor)).map((c) => c.partnerId)
     const outcome = partnerIds.length === 0 ? { noData: true } : await perform(request, partnerIds, input)
@@ -302,13 +304,17 @@ export function createRightsService(deps: RightsDeps) {
     return { erased: [...report.redacted, ...alreadyRedacted.filter((id) => toErase.includes(id))].sort((a, b) => a - b), retained }
   }
 
+  function checkRectification(partnerIds: number[], input: Fulfilment): void {
+    if (Object.keys(input.changes ?? {}).length === 0) throw new HttpProblem(400, 'validation', 'Validation failed', 'A rectification needs `changes`.')
+    const foreign = partnerIds.length === 0 ? [] : (input.partnerIds ?? []).filter((id) => !partnerIds.includes(id))
+    if (foreign.length > 0) throw new HttpProblem(400, 'validation', 'Validation failed', `Contacts ${foreign.join(', ')} are not the subject's.`)
+  }
+
   async function rectify(partnerIds: number[], input: Fulfilment) {
+    checkRectification(partnerIds, input)
     const changes = input.changes ?? {}
     const fields = Object.keys(changes) as PartnerPiiField[]
-    if (fields.length === 0) throw new HttpProblem(400, 'validation', 'Validation failed', 'A rectification needs `changes`.')
     const targets = input.partnerIds ?? partnerIds
-    const foreign = targets.filter((id) => !partnerIds.includes(id))
-    if (foreign.length > 0) throw new HttpProblem(400, 'validation', 'Validation failed', `Contacts ${foreign.join(', ')} are not the subject's.`)
     const available = await deps.odoo.availableFields('res.partner', fields)
     const missing = fields.filter((f) => !available.includes(f))
     if (missing.length > 0) throw new HttpProblem(400, 'validation', 'Validation failed', `This Odoo has no field ${missing.join(', ')}.`)

@@ -4,7 +4,6 @@ import type { Clock } from '../../clock.ts'
 import type { Pool } from '../../db/database.ts'
 import { actorOf } from '../../http/plugins/authentication.ts'
 import { problemSchema } from '../../http/schemas/problem.ts'
-import { redactableFieldSchema } from '../../retention/policy.ts'
 import { languageSchema } from '../message-templates.ts'
 import { denialReasonSchema, jurisdictionSchema, requestStateSchema, requestTypeSchema } from '../request-types.ts'
 import { listRequests, requestHistory } from '../request-store.ts'
@@ -13,6 +12,8 @@ import { subjectContactSchema } from '../subject-discovery.ts'
 import type { RightsService } from '../rights-service.ts'
 
 const AGENTS = ['agent', 'admin'] as const
+
+const correctedText = z.string().trim().min(1).max(200).refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' })
 const READERS = ['agent', 'admin', 'auditor'] as const
 
 const createRequestSchema = z
@@ -152,7 +153,20 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps> = async (app
         params: requestParams,
         body: z
           .object({
-            changes: z.partialRecord(redactableFieldSchema, z.string().trim().min(1).max(200)).optional().describe('Rectification only: corrected values.'),
+            changes: z
+              .object({
+                name: correctedText.optional(),
+                street: correctedText.optional(),
+                street2: correctedText.optional(),
+                zip: correctedText.optional(),
+                city: correctedText.optional(),
+                email: z.email().optional(),
+                phone: correctedText.optional(),
+                mobile: correctedText.optional()
+              })
+              .strict()
+              .optional()
+              .describe('Rectification only: corrected values.'),
             partnerIds: z.array(z.number().int().positive()).optional().describe("Rectification only: which of the subject's contacts (default: all).")
           })
           .default({})
