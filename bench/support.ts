@@ -6,6 +6,8 @@ import pg from 'pg'
 import { provideDatabaseServer } from '../src/db/database.ts'
 import { migrate } from '../src/db/migrate.ts'
 import type { Logger } from '../src/log/logger.ts'
+import { loadConfig } from '../src/config/env.ts'
+import type { Config } from '../src/config/env.ts'
 import { cpus, totalmem } from 'node:os'
 
 import { fileURLToPath } from 'node:url'
@@ -73,4 +75,17 @@ export async function withBenchDatabase<T>(log: Logger, work: (url: string) => P
     await server.stop()
     rmSync(dataDir, { recursive: true, force: true })
   }
+}
+
+/** The service's configuration for a bench: its database, the simulator, a throwaway PII key, and any overrides. */
+export function benchConfig(databaseUrl: string, sim: SimulatorProcess, overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
+    PII_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+    ODOO_URL: sim.url,
+    ODOO_DB: sim.db,
+    ODOO_USERNAME: sim.login,
+    ODOO_API_KEY: sim.apiKey,
+    ...overrides
+  })
 }

@@ -5,7 +5,6 @@
  * Uses DATABASE_URL's server when set, an embedded PostgreSQL otherwise.
  */
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../src/config/env.ts'
 import { createLogger } from '../src/log/logger.ts'
 import { createPool } from '../src/db/database.ts'
 import { createOdooGateway } from '../src/odoo/gateway.ts'
@@ -13,7 +12,7 @@ import { createServiceParts, jobDefinitions } from '../src/service.ts'
 import { startJobRunner } from '../src/jobs/job-runner.ts'
 import { systemClock } from '../src/clock.ts'
 import { many2oneId, ORDER_FIELDS, OUTGOING_PICKINGS_DOMAIN, PARTNER_FIELDS, PICKING_FIELDS } from '../src/mirror/odoo-records.ts'
-import { describeMachine, measure, startSimulatorProcess, withBenchDatabase } from './support.ts'
+import { benchConfig, describeMachine, measure, startSimulatorProcess, withBenchDatabase } from './support.ts'
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '100000' }, page: { type: 'string', default: '500' } } })
 const orders = Number(values.orders)
@@ -25,53 +24,45 @@ console.log(`bench/sync: ${orders} orders, pages of ${pageSize}, on ${describeMa
 const sim = await startSimulatorProcess({ orders, daysBehind: 1 })
 try {
   await withBenchDatabase(log, async (url) => {
-    const config = loadConfig({
-      DATABASE_URL: url,
-      PII_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
-      ODOO_URL: sim.url,
-      ODOO_DB: sim.db,
-      ODOO_USERNAME: sim.login,
-      ODOO_API_KEY: sim.apiKey,
-      SYNC_PAGE_SIZE: String(pageSize)
-  })
-  const pool = createPool(url, 10, log)
-  const odoo = createOdooGateway(config.odoo, { log })
-  await odoo.authenticate()
+    const config = benchConfig(url, sim, { SYNC_PAGE_SIZE: String(pageSize) })
+    const pool = createPool(url, 10, log)
+    const odoo = createOdooGateway(config.odoo, { log })
+    await odoo.authenticate()
 
-  const bare = await measure(async () => {
-    let count = 0
-    for await (const page of odoo.walk('sale.order', { fields: ORDER_FIELDS, pageSize })) count += page.records.length
-    return count
-  })
-  const jobs = await startJobRunner({ databaseUrl: url, log, work: false })
-  // The same Odoo reads as a first sync (orders, the contacts they name, their deliveries), unwritten.
-  const reads = await measure(async () => {
-    let count = 0
-    const seen = new Set<number>()
-    const fields = await odoo.availableFields('res.partner', PARTNER_FIELDS)
-    for await (const page of odoo.walk('sale.order', { fields: ORDER_FIELDS, pageSize })) {
-      const partners = [...new Set(page.records.flatMap((o) => [o.partner_id, o.partner_invoice_id, o.partner_shipping_id].map(many2oneId)))].filter((id): id is number => id !== null && !seen.has(id))
-      for (const id of partners) seen.add(id)
-      await Promise.all([odoo.read('res.partner', partners, fields), odoo.searchRead('stock.picking', [...OUTGOING_PICKINGS_DOMAIN, ['sale_id', 'in', page.records.map((o) => o.id)]], { fields: PICKING_FIELDS })])
-      count += page.records.length
-    }
-    return count
-  })
-  const parts = createServiceParts({ config, pool, odoo, jobs, clock: systemClock, log })
-  await jobs.register(jobDefinitions(parts, config, jobs))
-  const sync = await measure(() => parts.runSync({ trigger: 'cli', requestedBy: 'bench' }))
-  const again = await measure(() => parts.runSync({ trigger: 'cli', requestedBy: 'bench' }))
-  const mirrored = (await pool.query('SELECT (SELECT count(*) FROM mirror_orders)::int AS orders, (SELECT count(*) FROM mirror_partners)::int AS partners, (SELECT count(*) FROM mirror_pickings)::int AS pickings')).rows[0]
+    const bare = await measure(async () => {
+      let count = 0
+      for await (const page of odoo.walk('sale.order', { fields: ORDER_FIELDS, pageSize })) count += page.records.length
+      return count
+    })
+    const jobs = await startJobRunner({ databaseUrl: url, log, work: false })
+    // The same Odoo reads as a first sync (orders, the contacts they name, their deliveries), unwritten.
+    const reads = await measure(async () => {
+      let count = 0
+      const seen = new Set<number>()
+      const fields = await odoo.availableFields('res.partner', PARTNER_FIELDS)
+      for await (const page of odoo.walk('sale.order', { fields: ORDER_FIELDS, pageSize })) {
+        const partners = [...new Set(page.records.flatMap((o) => [o.partner_id, o.partner_invoice_id, o.partner_shipping_id].map(many2oneId)))].filter((id): id is number => id !== null && !seen.has(id))
+        for (const id of partners) seen.add(id)
+        await Promise.all([odoo.read('res.partner', partners, fields), odoo.searchRead('stock.picking', [...OUTGOING_PICKINGS_DOMAIN, ['sale_id', 'in', page.records.map((o) => o.id)]], { fields: PICKING_FIELDS })])
+        count += page.records.length
+      }
+      return count
+    })
+    const parts = createServiceParts({ config, pool, odoo, jobs, clock: systemClock, log })
+    await jobs.register(jobDefinitions(parts, config, jobs))
+    const sync = await measure(() => parts.runSync({ trigger: 'cli', requestedBy: 'bench' }))
+    const again = await measure(() => parts.runSync({ trigger: 'cli', requestedBy: 'bench' }))
+    const mirrored = (await pool.query('SELECT (SELECT count(*) FROM mirror_orders)::int AS orders, (SELECT count(*) FROM mirror_partners)::int AS partners, (SELECT count(*) FROM mirror_pickings)::int AS pickings')).rows[0]
 
-  const seconds = (ms: number) => (ms / 1000).toFixed(2)
-  console.log(`bare paging      ${bare.result} orders in ${seconds(bare.ms)} s = ${Math.round(bare.result / (bare.ms / 1000))} orders/s, peak heap ${bare.peakHeapMb} MB`)
-  console.log(`bare reads       the same orders with their contacts and deliveries in ${seconds(reads.ms)} s, peak heap ${reads.peakHeapMb} MB`)
-  console.log(`first sync       ${mirrored.orders} orders, ${mirrored.partners} contacts, ${mirrored.pickings} deliveries in ${seconds(sync.ms)} s = ${Math.round(mirrored.orders / (sync.ms / 1000))} orders/s, peak heap ${sync.peakHeapMb} MB (${sync.result?.state})`)
-  console.log(`re-sync, no edit ${again.result?.fetched} records re-read in ${seconds(again.ms)} s`)
-  console.log(`ratio            first sync / bare paging = ${(sync.ms / bare.ms).toFixed(2)}; first sync / bare reads = ${(sync.ms / reads.ms).toFixed(2)}`)
-  await jobs.stop(5000)
-  await odoo.close()
-  await pool.end()
+    const seconds = (ms: number) => (ms / 1000).toFixed(2)
+    console.log(`bare paging      ${bare.result} orders in ${seconds(bare.ms)} s = ${Math.round(bare.result / (bare.ms / 1000))} orders/s, peak heap ${bare.peakHeapMb} MB`)
+    console.log(`bare reads       the same orders with their contacts and deliveries in ${seconds(reads.ms)} s, peak heap ${reads.peakHeapMb} MB`)
+    console.log(`first sync       ${mirrored.orders} orders, ${mirrored.partners} contacts, ${mirrored.pickings} deliveries in ${seconds(sync.ms)} s = ${Math.round(mirrored.orders / (sync.ms / 1000))} orders/s, peak heap ${sync.peakHeapMb} MB (${sync.result?.state})`)
+    console.log(`re-sync, no edit ${again.result?.fetched} records re-read in ${seconds(again.ms)} s`)
+    console.log(`ratio            first sync / bare paging = ${(sync.ms / bare.ms).toFixed(2)}; first sync / bare reads = ${(sync.ms / reads.ms).toFixed(2)}`)
+    await jobs.stop(5000)
+    await odoo.close()
+    await pool.end()
   })
 } finally {
   sim.stop()
