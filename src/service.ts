@@ -38,7 +38,7 @@ import { REDACT_QUEUE, redactionSingletonKey, redactJob, sweepDuePartners, sweep
 import { createRightsService } from './rights/rights-service.ts'
 import type { RightsService } from './rights/rights-service.ts'
 import { receiveMail } from './intake/intake-service.ts'
-import { createSmtpSender } from './mail/smtp-sender.ts'
+import { addressOf, createSmtpSender } from './mail/smtp-sender.ts'
 import { deliverOutboxMessage } from './mail/outbox-delivery.ts'
 import { enqueueMailDelivery, mailSendJob, mailSweepJob, sweepQueuedMail } from './mail/outbox-jobs.ts'
 import { buildApp } from './http/app.ts'
@@ -182,7 +182,7 @@ export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRun
 
 /** The address part of MAIL_FROM (`Privacy <privacy@shop.example>`), for recognising our own mail. */
 function ownAddresses(from: string | undefined): string[] {
-  const address = from ? (/<([^>]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase() : undefined
+  const address = from ? addressOf(from) : ''
   return address ? [address] : []
 }
 

@@ -34,6 +34,13 @@ async function outboxOf(ctx: TestService, requestId: string): Promise<{ id: stri
   return (await ctx.pool.query('SELECT id, kind, state, attempts, last_error, message_id, in_reply_to, sent_at FROM outbox WHERE request_id = $1 ORDER BY seq', [requestId])).rows
 }
 
+/** The acknowledgement a new request queued: every delivery test starts from it. */
+async function queuedAcknowledgement(ctx: TestService, requestId: string) {
+  const [ack] = await outboxOf(ctx, requestId)
+  if (!ack) throw new Error('no acknowledgement queued')
+  return ack
+}
+
 async function outboxRow(ctx: TestService, id: string) {
   return (await ctx.pool.query('SELECT state, attempts, last_error, sent_at FROM outbox WHERE id = $1', [id])).rows[0]
 }
@@ -69,8 +76,7 @@ t.test('a queued message is delivered to the requester with its stable Message-I
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t)
   const requestId = await createRequest(ctx)
-  const [ack] = await outboxOf(ctx, requestId)
-  if (!ack) throw new Error('no acknowledgement queued')
+  const ack = await queuedAcknowledgement(ctx, requestId)
 
   t.equal(await deliverOutboxMessage(deliveryDeps(ctx, smtp), ack.id), 'sent')
 
@@ -119,8 +125,7 @@ t.test('while SMTP is down the message stays queued and is retried until the ser
   const deps = deliveryDeps(ctx, smtp)
   await ctx.service.jobs.register([mailSendJob({ deliver: (id) => deliverOutboxMessage(deps, id), log: ctx.service.log, retryDelaySeconds: 1 })])
   const requestId = await createRequest(ctx)
-  const [ack] = await outboxOf(ctx, requestId)
-  if (!ack) throw new Error('no acknowledgement queued')
+  const ack = await queuedAcknowledgement(ctx, requestId)
   await inTransaction(ctx.pool, (db) => enqueueMailDelivery(ctx.service.jobs.boss, db, ack.id))
 
   const failed = await until('a failed attempt', async () => {
@@ -145,8 +150,7 @@ t.test('a 4xx reply is transient: the message stays queued with the reason, the 
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t, { rcptReply: { code: 450, text: '4.2.0 <jane@example.com>: mailbox busy, try later' } })
   const requestId = await createRequest(ctx)
-  const [ack] = await outboxOf(ctx, requestId)
-  if (!ack) throw new Error('no acknowledgement queued')
+  const ack = await queuedAcknowledgement(ctx, requestId)
 
   await t.rejects(deliverOutboxMessage(deliveryDeps(ctx, smtp), ack.id), { name: 'SmtpSendError', transient: true })
 
@@ -159,8 +163,7 @@ t.test('a 5xx rejection marks the message failed, for good', async (t) => {
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t, { rcptReply: { code: 550, text: '5.1.1 <jane@example.com>: no such user' } })
   const requestId = await createRequest(ctx)
-  const [ack] = await outboxOf(ctx, requestId)
-  if (!ack) throw new Error('no acknowledgement queued')
+  const ack = await queuedAcknowledgement(ctx, requestId)
   const deps = deliveryDeps(ctx, smtp)
 
   t.equal(await deliverOutboxMessage(deps, ack.id), 'failed')
@@ -178,8 +181,7 @@ t.test('delivering a message that was already sent sends nothing', async (t) => 
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t)
   const requestId = await createRequest(ctx)
-  const [ack] = await outboxOf(ctx, requestId)
-  if (!ack) throw new Error('no acknowledgement queued')
+  const ack = await queuedAcknowledgement(ctx, requestId)
   const deps = deliveryDeps(ctx, smtp)
 
   t.equal(await deliverOutboxMessage(deps, ack.id), 'sent')
@@ -193,8 +195,7 @@ t.test('a message another worker is sending, or one that does not exist, is left
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t)
   const requestId = await createRequest(ctx)
-  const [ack] = await outboxOf(ctx, requestId)
-  if (!ack) throw new Error('no acknowledgement queued')
+  const ack = await queuedAcknowledgement(ctx, requestId)
   const deps = deliveryDeps(ctx, smtp)
 
   const outcome = await inTransaction(ctx.pool, async (db) => {
@@ -232,8 +233,7 @@ t.test('mail queued while no worker ran goes out once a worker sweeps it', async
   const ctx = await startTestService(t, { role: 'all' })
   const smtp = await smtpServer(t)
   const requestId = await createRequest(ctx)
-  const [ack] = await outboxOf(ctx, requestId)
-  if (!ack) throw new Error('no acknowledgement queued')
+  const ack = await queuedAcknowledgement(ctx, requestId)
 
   const deps = deliveryDeps(ctx, smtp)
   await ctx.service.jobs.register([mailSendJob({ deliver: (id) => deliverOutboxMessage(deps, id), log: ctx.service.log })])
@@ -304,8 +304,7 @@ t.test('GET /v1/outbox is for admins only', async (t) => {
 t.test('a sender error other than an SMTP failure is treated as transient', async (t) => {
   const ctx = await startTestService(t)
   const requestId = await createRequest(ctx)
-  const [ack] = await outboxOf(ctx, requestId)
-  if (!ack) throw new Error('no acknowledgement queued')
+  const ack = await queuedAcknowledgement(ctx, requestId)
   const { pool, cipher, clock, audit, log } = ctx.service
   const broken = { domain: 'shop.example', send: async () => Promise.reject(new Error('socket hang up')) }
 
@@ -317,8 +316,7 @@ t.test('a message whose seal does not open stays queued with the reason', async 
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t)
   const requestId = await createRequest(ctx)
-  const [ack] = await outboxOf(ctx, requestId)
-  if (!ack) throw new Error('no acknowledgement queued')
+  const ack = await queuedAcknowledgement(ctx, requestId)
   // A sealed value moved to another row does not authenticate.
   await ctx.pool.query(`UPDATE outbox SET subject = body_text WHERE id = $1`, [ack.id])
 

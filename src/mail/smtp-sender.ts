@@ -110,8 +110,13 @@ export function maskAddresses(text: string): string {
   return text.replace(/[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g, '[address]')
 }
 
+/** The bare address of a sender like `Privacy <privacy@shop.example>`, lower-cased; '' when it holds none. */
+export function addressOf(from: string): string {
+  return (addressparser(from, { flatten: true })[0]?.address ?? '').toLowerCase()
+}
+
 function domainOf(from: string): string {
-  const address = addressparser(from, { flatten: true })[0]?.address ?? ''
+  const address = addressOf(from)
   const domain = address.slice(address.lastIndexOf('@') + 1)
   if (!address.includes('@') || domain.length === 0) throw new Error('MAIL_FROM must hold an e-mail address, e.g. "Privacy <privacy@shop.example>"')
   return domain.toLowerCase()

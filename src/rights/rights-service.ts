@@ -4,7 +4,7 @@ import type { RightsConfig } from '../config/env.ts'
 import type { Pool, PoolClient } from '../db/database.ts'
 import { inTransaction } from '../db/database.ts'
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
-import type { AuditTrail } from '../audit/audit-trail.ts'
+import type { Actor, AuditTrail } from '../audit/audit-trail.ts'
 import type { Logger } from '../log/logger.ts'
 import type { OdooGateway } from '../odoo/gateway.ts'
 import type { OrderSync } from '../mirror/order-sync.ts'
@@ -80,7 +80,7 @@ export function createRightsService(deps: RightsDeps) {
   const { pool, cipher, clock, audit, config } = deps
 
   /** Records a request; inside the caller's transaction when given one (e-mail intake claims the message with it). */
-  async function create(input: NewRequest, actor: string, tx?: PoolClient): Promise<StoredRequest> {
+  async function create(input: NewRequest, actor: Actor, tx?: PoolClient): Promise<StoredRequest> {
     const receivedAt = input.receivedAt ?? clock.now()
     const jurisdiction = jurisdictionOfType(input.type) ?? input.jurisdiction ?? config.defaultJurisdiction
     const id = newRequestId()
@@ -118,7 +118,7 @@ export function createRightsService(deps: RightsDeps) {
       await insertRequest(db, request)
       await recordCreation(db, request)
       await notify(db, request, { kind: 'acknowledgement', requestId: id, type: request.type, dueAt: request.dueAt, jurisdiction })
-      await audit.record({ actor: actor as `key:${string}`, action: 'request.created', subject: { type: 'request', id }, details: { type: request.type, jurisdiction, source: request.source } }, db)
+      await audit.record({ actor: actor, action: 'request.created', subject: { type: 'request', id }, details: { type: request.type, jurisdiction, source: request.source } }, db)
     }
     await (tx ? record(tx) : inTransaction(pool, record))
     return request
@@ -146,7 +146,7 @@ export function createRightsService(deps: RightsDeps) {
    * does not allow it; otherwise `work` runs in the request's transaction (row locked) and its
    * changes, the history event and the audit entry commit together.
    */
-  async function transition(id: string, action: RequestAction, actor: string, work: (request: StoredRequest, db: PoolClient) => Promise<{ changes?: Parameters<typeof updateRequest>[2]; details?: Record<string, unknown> }>) {
+  async function transition(id: string, action: RequestAction, actor: Actor, work: (request: StoredRequest, db: PoolClient) => Promise<{ changes?: Parameters<typeof updateRequest>[2]; details?: Record<string, unknown> }>) {
     return inTransaction(pool, async (db) => {
       const request = await findRequest(db, id, { lock: true })
       if (!request) throw notFound(`No request has the id ${id}.`)
@@ -155,12 +155,12 @@ export function createRightsService(deps: RightsDeps) {
       const { changes = {}, details = {} } = await work(request, db)
       const at = clock.now()
       await updateRequest(db, id, { ...changes, state: next.state }, { at, actor, action, fromState: request.state, toState: next.state, details })
-      await audit.record({ actor: actor as `key:${string}`, action: `request.${action}`, subject: { type: 'request', id }, details: { from: request.state, to: next.state, ...details } }, db)
+      await audit.record({ actor: actor, action: `request.${action}`, subject: { type: 'request', id }, details: { from: request.state, to: next.state, ...details } }, db)
       return { ...request, ...changes, state: next.state }
     })
   }
 
-  async function sendVerification(id: string, actor: string): Promise<StoredRequest> {
+  async function sendVerification(id: string, actor: Actor): Promise<StoredRequest> {
     return transition(id, 'send_verification', actor, async (request, db) => {
       const who = identifiers(request)
       const contacts = await discoverSubject(deps, { email: who.email, phone: who.phone })
@@ -182,7 +182,7 @@ export function createRightsService(deps: RightsDeps) {
   }
 
   /** A wrong code counts against the limit even though the request fails; too many invalidate the code. */
-  async function confirmCode(id: string, code: string, actor: string): Promise<StoredRequest> {
+  async function confirmCode(id: string, code: string, actor: Actor): Promise<StoredRequest> {
     const row = (await pool.query<{ code_hash: string; expires_at: Date; attempts: number }>('SELECT code_hash, expires_at, attempts FROM verification_codes WHERE request_id = $1', [id])).rows[0]
     if (!row) {
       await get(id)
@@ -193,7 +193,7 @@ export function createRightsService(deps: RightsDeps) {
     if (row.code_hash !== codeHash(id, code)) {
       const attempts = row.attempts + 1
       await pool.query('UPDATE verification_codes SET attempts = $2 WHERE request_id = $1', [id, attempts])
-      await audit.record({ actor: actor as `key:${string}`, action: 'request.verification_failed', outcome: 'failure', subject: { type: 'request', id }, details: { attempts } })
+      await audit.record({ actor: actor, action: 'request.verification_failed', outcome: 'failure', subject: { type: 'request', id }, details: { attempts } })
       throw new HttpProblem(422, 'verification-code-wrong', 'Wrong code', `The code does not match (${config.maxCodeAttempts - attempts} attempts left).`)
     }
     return transition(id, 'verify_code', actor, async (_request, db) => {
@@ -202,7 +202,7 @@ export function createRightsService(deps: RightsDeps) {
     })
   }
 
-  async function verifyManually(id: string, evidence: string, actor: string): Promise<StoredRequest> {
+  async function verifyManually(id: string, evidence: string, actor: Actor): Promise<StoredRequest> {
     return transition(id, 'verify_manually', actor, async () => ({
       changes: { verification: { method: 'manual', at: clock.now().toISOString(), by: actor, evidence: cipher.seal(evidence, `request:${id}:evidence`) } },
       details: { method: 'manual' }
@@ -210,13 +210,13 @@ export function createRightsService(deps: RightsDeps) {
   }
 
   /** What the service holds for the subject, masked; the contacts found are kept on the request. */
-  async function discover(id: string, actor: string): Promise<SubjectContact[]> {
+  async function discover(id: string, actor: Actor): Promise<SubjectContact[]> {
     const request = await get(id)
     const who = identifiers(request)
     const contacts = await discoverSubject(deps, { email: who.email, phone: who.phone })
     await inTransaction(pool, async (db) => {
       await updateRequest(db, id, { subjectPartnerIds: contacts.map((c) => c.partnerId) }, { at: clock.now(), actor, action: 'discovered', fromState: request.state, toState: request.state, details: { contacts: contacts.length } })
-      await audit.record({ actor: actor as `key:${string}`, action: 'request.subject_viewed', subject: { type: 'request', id }, details: { partnerIds: contacts.map((c) => c.partnerId) } }, db)
+      await audit.record({ actor: actor, action: 'request.subject_viewed', subject: { type: 'request', id }, details: { partnerIds: contacts.map((c) => c.partnerId) } }, db)
     })
     return contacts
   }
@@ -225,7 +225,7 @@ export function createRightsService(deps: RightsDeps) {
    * Does what the request asks, then completes it and tells the requester. A failure (Odoo down)
    * leaves the request in progress, to be fulfilled again.
    */
-  async function fulfil(id: string, input: Fulfilment, actor: string): Promise<StoredRequest> {
+  async function fulfil(id: string, input: Fulfilment, actor: Actor): Promise<StoredRequest> {
     let request = await get(id)
     if (request.type === 'unclassified') throw conflict('The request has no type yet: set it with PATCH /v1/requests/{id} first.', [])
     // A fulfilment that will be refused for its input must not start: nothing is written first.
@@ -264,7 +264,7 @@ export function createRightsService(deps: RightsDeps) {
    * Sets the type of a request (an unclassified e-mail, or a misread one) while it is open. Its
    * deadline still runs from receipt; only the rule for the new type applies, unless extended.
    */
-  async function reclassify(id: string, type: RequestType, actor: string): Promise<StoredRequest> {
+  async function reclassify(id: string, type: RequestType, actor: Actor): Promise<StoredRequest> {
     return inTransaction(pool, async (db) => {
       const request = await findRequest(db, id, { lock: true })
       if (!request) throw notFound(`No request has the id ${id}.`)
@@ -274,7 +274,7 @@ export function createRightsService(deps: RightsDeps) {
       const at = clock.now()
       await db.query('UPDATE rights_requests SET jurisdiction = $2 WHERE id = $1', [id, jurisdiction])
       await updateRequest(db, id, { type, dueAt }, { at, actor, action: 'reclassified', fromState: request.state, toState: request.state, details: { from: request.type, to: type } })
-      await audit.record({ actor: actor as `key:${string}`, action: 'request.reclassified', subject: { type: 'request', id }, details: { from: request.type, to: type } }, db)
+      await audit.record({ actor: actor, action: 'request.reclassified', subject: { type: 'request', id }, details: { from: request.type, to: type } }, db)
       return { ...request, type, jurisdiction, dueAt }
     })
   }
@@ -342,7 +342,7 @@ export function createRightsService(deps: RightsDeps) {
   }
 
   /** The export, once: opened, handed over and destroyed in one transaction. */
-  async function downloadExport(id: string, actor: string): Promise<ExportBundle> {
+  async function downloadExport(id: string, actor: Actor): Promise<ExportBundle> {
     return inTransaction(pool, async (db) => {
       const row = (await db.query<{ id: string; bundle: string | null; expires_at: Date; downloaded_at: Date | null }>('SELECT id, bundle, expires_at, downloaded_at FROM rights_exports WHERE request_id = $1 ORDER BY created_at DESC LIMIT 1 FOR UPDATE', [id])).rows[0]
       if (!row) {
@@ -356,24 +356,24 @@ export function createRightsService(deps: RightsDeps) {
       }
       const bundle = JSON.parse(cipher.open(row.bundle, `export:${row.id}`)) as ExportBundle
       await db.query('UPDATE rights_exports SET bundle = NULL, downloaded_at = $2, downloaded_by = $3, destroyed_at = $2 WHERE id = $1', [row.id, clock.now(), actor])
-      await audit.record({ actor: actor as `key:${string}`, action: 'request.export_downloaded', subject: { type: 'request', id }, details: { exportId: row.id } }, db)
+      await audit.record({ actor: actor, action: 'request.export_downloaded', subject: { type: 'request', id }, details: { exportId: row.id } }, db)
       return bundle
     })
   }
 
-  async function deny(id: string, reason: DenialReason, detail: string | undefined, actor: string): Promise<StoredRequest> {
+  async function deny(id: string, reason: DenialReason, detail: string | undefined, actor: Actor): Promise<StoredRequest> {
     return transition(id, 'deny', actor, async (request, db) => {
       await notify(db, request, { kind: 'denied', requestId: id, reason, detail, jurisdiction: request.jurisdiction })
       return { changes: { denial: { reason, ...(detail ? { detail } : {}) } }, details: { reason } }
     })
   }
 
-  async function withdraw(id: string, actor: string): Promise<StoredRequest> {
+  async function withdraw(id: string, actor: Actor): Promise<StoredRequest> {
     return transition(id, 'withdraw', actor, async () => ({}))
   }
 
   /** An extension is recorded, and the requester told why, without changing the request's state. */
-  async function extend(id: string, extension: { until: Date; reason: string }, actor: string): Promise<StoredRequest> {
+  async function extend(id: string, extension: { until: Date; reason: string }, actor: Actor): Promise<StoredRequest> {
     return inTransaction(pool, async (db) => {
       const request = await findRequest(db, id, { lock: true })
       if (!request) throw notFound(`No request has the id ${id}.`)
@@ -383,7 +383,7 @@ export function createRightsService(deps: RightsDeps) {
       const recorded = { until: decision.dueAt.toISOString(), reason: extension.reason, noticeAt: at.toISOString() }
       await updateRequest(db, id, { dueAt: decision.dueAt, extension: recorded }, { at, actor, action: 'extended', fromState: request.state, toState: request.state, details: { until: recorded.until } })
       await notify(db, request, { kind: 'extension', requestId: id, newDueAt: decision.dueAt, reason: extension.reason })
-      await audit.record({ actor: actor as `key:${string}`, action: 'request.extended', subject: { type: 'request', id }, details: { until: recorded.until } }, db)
+      await audit.record({ actor: actor, action: 'request.extended', subject: { type: 'request', id }, details: { until: recorded.until } }, db)
       return { ...request, dueAt: decision.dueAt, extension: recorded }
     })
   }
