@@ -88,26 +88,33 @@ export interface Service extends ServiceParts {
 }
 
 /**
- * Puts each contact's redaction job at its due time, in the caller's transaction. A waiting job
- * whose time moved is deleted and inserted anew: two statements for a whole page, where pg-boss's
+ * Puts each contact's redaction job at its due time, in the caller's transaction, or removes it
+ * when the contact is no longer due (a new open order). A waiting job whose time moved is deleted and inserted anew: two statements for a whole page, where pg-boss's
  * per-job `upsert` would cost one round trip per contact.
  */
 export function redactionScheduler(jobs: JobRunner): ScheduleRedaction {
-  return async (db, plans) => {
+  return async (db, plans, options) => {
     if (plans.length === 0) return
+    const connection = { db: transactionalDb(db) }
+    const insert = (toInsert: typeof plans) => {
+      const due = toInsert.filter((plan) => plan.dueAt !== null)
+      if (due.length === 0) return
+      return jobs.boss.insert(REDACT_QUEUE, due.map((plan) => ({ data: { v: 1, partnerId: plan.partnerId }, singletonKey: redactionSingletonKey(plan.partnerId), startAfter: plan.dueAt as Date })), connection)
+    }
+    if (options?.unscheduled) {
+      await insert(plans)
+      return
+    }
     const waiting = await db.query<{ id: string; singleton_key: string; start_after: Date }>(
       `SELECT id, singleton_key, start_after FROM pgboss.job WHERE name = $1 AND singleton_key = ANY($2::text[]) AND state IN ('created', 'retry')`,
       [REDACT_QUEUE, plans.map((plan) => redactionSingletonKey(plan.partnerId))]
     )
     const waitingByKey = new Map(waiting.rows.map((row) => [row.singleton_key, row]))
-    const connection = { db: transactionalDb(db) }
-    const stale = plans.map((plan) => waitingByKey.get(redactionSingletonKey(plan.partnerId))).filter((job, i) => job !== undefined && job.start_after.getTime() !== plans[i]?.dueAt.getTime())
+    const stale = plans.map((plan) => waitingByKey.get(redactionSingletonKey(plan.partnerId))).filter((job, i) => job !== undefined && job.start_after.getTime() !== plans[i]?.dueAt?.getTime())
     if (stale.length > 0) await jobs.boss.deleteJob(REDACT_QUEUE, stale.map((job) => (job as { id: string }).id), connection)
     const unchanged = new Set(waiting.rows.filter((row) => !stale.includes(row)).map((row) => row.singleton_key))
     const toInsert = plans.filter((plan) => !unchanged.has(redactionSingletonKey(plan.partnerId)))
-    if (toInsert.length > 0) {
-      await jobs.boss.insert(REDACT_QUEUE, toInsert.map((plan) => ({ data: { v: 1, partnerId: plan.partnerId }, singletonKey: redactionSingletonKey(plan.partnerId), startAfter: plan.dueAt })), connection)
-    }
+    await insert(toInsert)
   }
 }
 
@@ -124,7 +131,7 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     pool, odoo, cipher, clock, log,
     classify: createChannelClassifier(config.mirror.channelRules),
     pageSize: config.mirror.pageSize,
-    ordersChanged: (db, ids) => planner.ordersChanged(db, ids)
+    retention: planner
   })
   const syncRuns = createSyncRuns({ pool, clock })
   const redact = (ids: number[]) => redactPartners({ pool, odoo, audit, holds, clock, log, mode: config.retention.mode }, ids)

@@ -3,6 +3,9 @@ import { startTestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { SyncBusyError } from '../src/mirror/sync-coordinator.ts'
 import type { Service } from '../src/service.ts'
+import { refreshShipment } from '../src/mirror/mirror-store.ts'
+import { channelSchema } from '../src/mirror/channels.ts'
+import { REDACT_QUEUE } from '../src/retention/retention-jobs.ts'
 
 const cli = { trigger: 'cli', requestedBy: 'test' } as const
 
@@ -202,4 +205,25 @@ t.test('once its seconds are settled, a model nobody edits is not read again', a
   if (!order) throw new Error('no order')
   sim.store.update('sale.order', order.id, { client_order_ref: 'changed' })
   t.equal((await service.runSync(cli))?.fetched, 1)
+})
+
+t.test('a first sync plans orders and contacts exactly as recomputing them afterwards does, whatever the page boundaries', async (t) => {
+  const sim = await simulator(t, { orders: 200 })
+  // Small pages: repeat customers span pages, and a page is read ahead while the one before it is written.
+  const { service } = await startTestService(t, { odoo: sim, env: { SYNC_PAGE_SIZE: '10' } })
+  t.match(await service.runSync(cli), { state: 'succeeded' })
+  const planned = async () => ({
+    orders: (await service.pool.query('SELECT odoo_id, shipped_at, completed_at, cancelled_at, retention_due_at, retention_basis FROM mirror_orders ORDER BY odoo_id')).rows,
+    partners: (await service.pool.query('SELECT odoo_id, retention_due_at, redaction_fields FROM mirror_partners ORDER BY odoo_id')).rows,
+    jobs: (await service.pool.query(`SELECT singleton_key, start_after FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry') ORDER BY singleton_key, start_after`, [REDACT_QUEUE])).rows
+  })
+  const firstSync = await planned()
+  const repeatCustomers = firstSync.partners.filter((p) => firstSync.orders.filter((o) => sim.store.get('sale.order', o.odoo_id)?.partner_id === p.odoo_id).length > 1)
+  t.ok(repeatCustomers.length > 0, 'the data set has repeat customers')
+  t.ok(firstSync.orders.some((o) => o.shipped_at) && firstSync.orders.some((o) => o.cancelled_at), 'shipped and cancelled orders are among them')
+  t.same(await refreshShipment(service.pool, firstSync.orders.map((o) => o.odoo_id)), [], 'every shipment as the mirrored deliveries give it')
+  await service.planner.channelsChanged(channelSchema.options)
+  t.same(await planned(), firstSync, 'recomputing every order and contact changes nothing')
+  const due = firstSync.partners.filter((p) => p.retention_due_at !== null)
+  t.same(firstSync.jobs, due.map((p) => ({ singleton_key: `partner:${p.odoo_id}`, start_after: p.retention_due_at })).sort((a, b) => (a.singleton_key < b.singleton_key ? -1 : 1)), 'one waiting job per due contact, at its due time')
 })

@@ -2,6 +2,7 @@ import t from 'tap'
 import { maskEmail, maskName, maskPhone, maskText } from '../src/mirror/masking.ts'
 import { createChannelClassifier, channelRuleSchema } from '../src/mirror/channels.ts'
 import { odooDate, toOrderRow, toPartnerRow } from '../src/mirror/odoo-records.ts'
+import { firstSightClock, shippedAt } from '../src/mirror/order-clock.ts'
 
 t.test('masking keeps just enough to recognise a customer', async (t) => {
   t.equal(maskEmail('jane.doe@example.com'), 'j***@e***.com')
@@ -56,4 +57,18 @@ t.test("Odoo's values become typed rows: false is empty, many2one gives id and n
   t.match(partner, { parentId: 14, country: 'Netherlands', isUser: false, state: null })
   t.equal(odooDate('2026-02-30 99:00:00'), null)
   t.same(odooDate('2026-11-01'), new Date('2026-11-01T00:00:00Z'))
+})
+
+t.test('an order ships when every delivery that was not cancelled is done, at the latest of them', async (t) => {
+  const at = (day: number) => new Date(Date.UTC(2026, 10, day))
+  t.equal(shippedAt([]), null, 'no delivery: not shipped')
+  t.equal(shippedAt([{ state: 'done', dateDone: at(3) }, { state: 'assigned', dateDone: null }]), null, 'one still open: not shipped')
+  t.equal(shippedAt([{ state: 'cancel', dateDone: null }]), null, 'only cancelled deliveries: not shipped')
+  t.same(shippedAt([{ state: 'done', dateDone: at(3) }, { state: 'done', dateDone: at(5) }, { state: 'cancel', dateDone: null }]), at(5), 'the latest done, cancelled ones ignored')
+})
+
+t.test('an order seen first as cancelled counts its cancellation from its write_date', async (t) => {
+  const row = toOrderRow({ id: 9, name: 'S00009', state: 'cancel', date_order: '2026-10-01 08:00:00', write_date: '2026-10-04 09:30:00' }, createChannelClassifier(), () => undefined)
+  t.same(firstSightClock(row, []), { orderDate: new Date('2026-10-01T08:00:00Z'), shippedAt: null, completedAt: null, cancelledAt: new Date('2026-10-04T09:30:00Z') })
+  t.equal(firstSightClock({ ...row, state: 'sale' }, [{ state: 'done', dateDone: new Date('2026-10-02T00:00:00Z') }]).completedAt?.toISOString(), '2026-10-02T00:00:00.000Z', 'completed when shipped')
 })

@@ -35,6 +35,17 @@ t.test('every contact with a due date has exactly one redaction job at that time
   t.equal((await redactionJobs(ctx)).length, due.length, 'no duplicates')
 })
 
+t.test('a due contact that places a new order loses its waiting job until that order\'s clock starts', async (t) => {
+  const ctx = await setUp(t)
+  const due = (await ctx.pool.query("SELECT p.odoo_id FROM mirror_partners p JOIN mirror_orders o ON o.partner_id = p.odoo_id WHERE p.retention_due_at IS NOT NULL AND o.channel = 'amazon' LIMIT 1")).rows[0]
+  t.ok((await redactionJobs(ctx)).some((j) => j.singleton_key === `partner:${due.odoo_id}`), 'waiting before')
+  // An Amazon order starts its clock when it ships: until then the contact is not due.
+  ctx.sim.store.create('sale.order', { partner_id: due.odoo_id, origin: 'Amazon', state: 'sale' })
+  await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  t.equal((await ctx.pool.query('SELECT retention_due_at FROM mirror_partners WHERE odoo_id = $1', [due.odoo_id])).rows[0].retention_due_at, null)
+  t.notOk((await redactionJobs(ctx)).some((j) => j.singleton_key === `partner:${due.odoo_id}`), 'no job waits for it')
+})
+
 t.test('job payloads and pg-boss tables hold ids only, never personal data', async (t) => {
   const ctx = await setUp(t)
   const dump = JSON.stringify((await ctx.pool.query('SELECT * FROM pgboss.job')).rows)

@@ -1,8 +1,10 @@
 import type { PoolClient } from '../db/database.ts'
-import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import type { OdooCursor } from '../odoo/write-date-walk.ts'
-import { holdsPersonalData, PARTNER_PII_FIELDS } from './odoo-records.ts'
-import type { OrderRow, PartnerRow, PickingRow } from './odoo-records.ts'
+import type { OrderClock } from '../retention/policy.ts'
+import { PARTNER_PII_FIELDS } from './odoo-records.ts'
+import type { OrderRow, PickingRow } from './odoo-records.ts'
+import { shippedAt } from './order-clock.ts'
+import type { SealedPartner } from './sealed-partner.ts'
 
 export type Queryable = Pick<PoolClient, 'query'>
 
@@ -14,6 +16,11 @@ export interface UpsertCounts {
 export interface OrderUpserts extends UpsertCounts {
   /** Orders inserted or changed, whose retention must be recomputed. */
   changedIds: number[]
+}
+
+export interface FirstSightOrderRow extends OrderRow {
+  clock: OrderClock
+  retention: { dueAt: Date | null; basis: object | null }
 }
 
 export type SyncedModel = 'sale.order' | 'stock.picking' | 'res.partner'
@@ -55,32 +62,54 @@ export async function upsertOrders(db: Queryable, rows: readonly OrderRow[], now
             EXCLUDED.partner_id, EXCLUDED.partner_invoice_id, EXCLUDED.partner_shipping_id, EXCLUDED.write_date)
         OR o.deleted_at IS NOT NULL
      RETURNING (xmax = 0) AS inserted, odoo_id`,
-    [
-      rows.map((r) => r.odooId), rows.map((r) => r.name), rows.map((r) => r.channel), rows.map((r) => r.state),
-      rows.map((r) => r.orderDate), rows.map((r) => r.amountTotal), rows.map((r) => r.currency), rows.map((r) => r.partnerId),
-      rows.map((r) => r.partnerInvoiceId), rows.map((r) => r.partnerShippingId), rows.map((r) => r.writeDate), now
-    ]
+    [...orderColumns(rows), now]
   )
   return { ...countUpserts(result.rows), changedIds: result.rows.map((r) => r.odoo_id) }
 }
 
-/** Seals every PII value under the current key before it reaches the database. */
-export async function upsertPartners(db: Queryable, rows: readonly PartnerRow[], cipher: PiiCipher, companyPartnerIds: ReadonlySet<number>, now: Date): Promise<UpsertCounts> {
+const PARTNER_COLUMNS = `odoo_id, parent_id, type, is_company, is_user, is_company_partner, state, country, write_date,
+  ${PARTNER_PII_FIELDS.join(', ')}, email_index, phone_index, mobile_index, fingerprint, holds_pii`
+const PARTNER_ARRAYS = `$1::int[], $2::int[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::text[], $8::text[], $9::timestamptz[],
+  $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::bool[]`
+
+/**
+ * Inserts orders the mirror has never held with their clock and retention, so that each is
+ * written once. Returns the ids inserted; one that appeared meanwhile is left for upsertOrders.
+ */
+export async function insertFirstSightOrders(db: Queryable, rows: readonly FirstSightOrderRow[], now: Date): Promise<Set<number>> {
+  if (rows.length === 0) return new Set()
+  const result = await db.query<{ odoo_id: number }>(
+    `INSERT INTO mirror_orders (odoo_id, name, channel, state, order_date, amount_total, currency, partner_id, partner_invoice_id, partner_shipping_id,
+                                write_date, shipped_at, completed_at, cancelled_at, retention_due_at, retention_basis, synced_at)
+     SELECT r.*, $17::timestamptz
+       FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::numeric[], $7::text[], $8::int[], $9::int[], $10::int[],
+                   $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::jsonb[]) AS r
+     ON CONFLICT (odoo_id) DO NOTHING
+     RETURNING odoo_id`,
+    [
+      ...orderColumns(rows),
+      rows.map((r) => r.clock.shippedAt), rows.map((r) => r.clock.completedAt), rows.map((r) => r.clock.cancelledAt),
+      rows.map((r) => r.retention.dueAt), rows.map((r) => (r.retention.basis ? JSON.stringify(r.retention.basis) : null)),
+      now
+    ]
+  )
+  return new Set(result.rows.map((r) => r.odoo_id))
+}
+
+function orderColumns(rows: readonly OrderRow[]): unknown[] {
+  return [
+    rows.map((r) => r.odooId), rows.map((r) => r.name), rows.map((r) => r.channel), rows.map((r) => r.state),
+    rows.map((r) => r.orderDate), rows.map((r) => r.amountTotal), rows.map((r) => r.currency), rows.map((r) => r.partnerId),
+    rows.map((r) => r.partnerInvoiceId), rows.map((r) => r.partnerShippingId), rows.map((r) => r.writeDate)
+  ]
+}
+
+/** Inserts or updates contacts in one statement. */
+export async function upsertPartners(db: Queryable, rows: readonly SealedPartner[], now: Date): Promise<UpsertCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0 }
-  const sealed = (row: PartnerRow, field: (typeof PARTNER_PII_FIELDS)[number]) => {
-    const value = row.pii[field]
-    return value === undefined ? null : cipher.seal(value, `partner:${row.odooId}:${field}`)
-  }
-  const index = (row: PartnerRow, field: 'email' | 'phone' | 'mobile') => {
-    const value = row.pii[field]
-    return value === undefined ? null : cipher.blindIndex(field === 'email' ? 'email' : 'phone', value)
-  }
   const result = await db.query<{ inserted: boolean }>(
-    `INSERT INTO mirror_partners AS p (odoo_id, parent_id, type, is_company, is_user, is_company_partner, state, country, write_date,
-                                       name, street, street2, zip, city, email, phone, mobile, email_index, phone_index, mobile_index, fingerprint, holds_pii, synced_at)
-     SELECT r.*, $23::timestamptz
-       FROM unnest($1::int[], $2::int[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::text[], $8::text[], $9::timestamptz[],
-                   $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::bool[]) AS r
+    `INSERT INTO mirror_partners AS p (${PARTNER_COLUMNS}, synced_at)
+     SELECT r.*, $23::timestamptz FROM unnest(${PARTNER_ARRAYS}) AS r
      ON CONFLICT (odoo_id) DO UPDATE SET
        parent_id = EXCLUDED.parent_id, type = EXCLUDED.type, is_company = EXCLUDED.is_company, is_user = EXCLUDED.is_user,
        is_company_partner = EXCLUDED.is_company_partner, state = EXCLUDED.state, country = EXCLUDED.country, write_date = EXCLUDED.write_date,
@@ -94,17 +123,35 @@ export async function upsertPartners(db: Queryable, rows: readonly PartnerRow[],
        redacted_fields = CASE WHEN EXCLUDED.holds_pii THEN NULL ELSE p.redacted_fields END
      WHERE p.fingerprint IS DISTINCT FROM EXCLUDED.fingerprint OR p.is_company_partner IS DISTINCT FROM EXCLUDED.is_company_partner OR p.deleted_at IS NOT NULL
      RETURNING (xmax = 0) AS inserted`,
-    [
-      rows.map((r) => r.odooId), rows.map((r) => r.parentId), rows.map((r) => r.type), rows.map((r) => r.isCompany), rows.map((r) => r.isUser),
-      rows.map((r) => companyPartnerIds.has(r.odooId)), rows.map((r) => r.state), rows.map((r) => r.country), rows.map((r) => r.writeDate),
-      ...PARTNER_PII_FIELDS.map((field) => rows.map((r) => sealed(r, field))),
-      rows.map((r) => index(r, 'email')), rows.map((r) => index(r, 'phone')), rows.map((r) => index(r, 'mobile')),
-      rows.map((r) => cipher.fingerprint(JSON.stringify(r))),
-      rows.map(holdsPersonalData),
-      now
-    ]
+    [...partnerColumns(rows), now]
   )
   return countUpserts(result.rows)
+}
+
+/**
+ * Inserts contacts the mirror has never held together with their retention, so that each is
+ * written once. Returns the ids inserted; one that appeared meanwhile is left for upsertPartners.
+ */
+export async function insertFirstSightPartners(db: Queryable, rows: readonly (SealedPartner & { retention: { dueAt: Date | null; fields: readonly string[] } })[], now: Date): Promise<Set<number>> {
+  if (rows.length === 0) return new Set()
+  const result = await db.query<{ odoo_id: number }>(
+    `INSERT INTO mirror_partners (${PARTNER_COLUMNS}, retention_due_at, redaction_fields, synced_at)
+     SELECT ${PARTNER_COLUMNS}, due, string_to_array(fields, ','), $25::timestamptz
+       FROM unnest(${PARTNER_ARRAYS}, $23::timestamptz[], $24::text[]) AS r(${PARTNER_COLUMNS}, due, fields)
+     ON CONFLICT (odoo_id) DO NOTHING
+     RETURNING odoo_id`,
+    [...partnerColumns(rows), rows.map((r) => r.retention.dueAt), rows.map((r) => r.retention.fields.join(',')), now]
+  )
+  return new Set(result.rows.map((r) => r.odoo_id))
+}
+
+function partnerColumns(rows: readonly SealedPartner[]): unknown[] {
+  return [
+    rows.map((r) => r.odooId), rows.map((r) => r.parentId), rows.map((r) => r.type), rows.map((r) => r.isCompany), rows.map((r) => r.isUser),
+    rows.map((r) => r.isCompanyPartner), rows.map((r) => r.state), rows.map((r) => r.country), rows.map((r) => r.writeDate),
+    ...PARTNER_PII_FIELDS.map((field) => rows.map((r) => r.sealed[field])),
+    rows.map((r) => r.emailIndex), rows.map((r) => r.phoneIndex), rows.map((r) => r.mobileIndex), rows.map((r) => r.fingerprint), rows.map((r) => r.holdsPii)
+  ]
 }
 
 /** Returns the orders whose deliveries changed. */
@@ -123,23 +170,21 @@ export async function upsertPickings(db: Queryable, rows: readonly PickingRow[],
   return [...new Set(result.rows.map((r) => r.order_id))]
 }
 
-/**
- * An order shipped when every outgoing delivery that was not cancelled is done: at the latest
- * `date_done`. It is complete when shipped (Odoo records no delivery to the customer).
- */
+/** Recomputes the shipment of these orders from their mirrored deliveries; returns those whose shipment moved. */
 export async function refreshShipment(db: Queryable, orderIds: readonly number[]): Promise<number[]> {
   if (orderIds.length === 0) return []
+  const deliveries = await db.query<{ order_id: number; state: string; date_done: Date | null }>(
+    'SELECT order_id, state, date_done FROM mirror_pickings WHERE order_id = ANY($1::int[])',
+    [orderIds]
+  )
+  const byOrder = Map.groupBy(deliveries.rows, (row) => row.order_id)
+  const shipped = orderIds.map((id) => shippedAt((byOrder.get(id) ?? []).map((row) => ({ state: row.state, dateDone: row.date_done }))))
   const result = await db.query<{ odoo_id: number }>(
     `UPDATE mirror_orders o SET shipped_at = s.shipped_at, completed_at = s.shipped_at
-       FROM (SELECT id AS order_id,
-                    (SELECT CASE WHEN count(*) FILTER (WHERE p.state = 'done') > 0
-                                  AND count(*) FILTER (WHERE p.state NOT IN ('done', 'cancel')) = 0
-                                 THEN max(p.date_done) FILTER (WHERE p.state = 'done') END
-                       FROM mirror_pickings p WHERE p.order_id = id) AS shipped_at
-               FROM unnest($1::int[]) AS id) s
+       FROM unnest($1::int[], $2::timestamptz[]) AS s(order_id, shipped_at)
       WHERE o.odoo_id = s.order_id AND o.shipped_at IS DISTINCT FROM s.shipped_at
       RETURNING o.odoo_id`,
-    [orderIds]
+    [orderIds, shipped]
   )
   return result.rows.map((r) => r.odoo_id)
 }

@@ -8,10 +8,17 @@ import type { OdooRecord } from '../odoo/odoo-types.ts'
 import { nextSecond } from '../odoo/write-date-walk.ts'
 import type { OdooCursor } from '../odoo/write-date-walk.ts'
 import type { ChannelClassifier } from './channels.ts'
-import { knownOrderIds, knownPartnerIds, markOrderDeleted, readCursor, refreshShipment, upsertOrders, upsertPartners, upsertPickings, writeCursor } from './mirror-store.ts'
+import type { FirstSightOrder, FirstSightPlan, OrderRetention, PartnerRetention } from '../retention/retention-planner.ts'
+import {
+  insertFirstSightOrders, insertFirstSightPartners, knownOrderIds, knownPartnerIds, markOrderDeleted, readCursor, refreshShipment,
+  upsertOrders, upsertPartners, upsertPickings, writeCursor
+} from './mirror-store.ts'
 import type { SyncedModel } from './mirror-store.ts'
 import { many2oneId, ORDER_FIELDS, OUTGOING_PICKINGS_DOMAIN, PARTNER_FIELDS, PICKING_FIELDS, toOrderRow, toPartnerRow, toPickingRow } from './odoo-records.ts'
-import type { OrderRow, PartnerRow, PickingRow } from './odoo-records.ts'
+import type { OrderRow, PickingRow } from './odoo-records.ts'
+import { firstSightClock } from './order-clock.ts'
+import { sealPartner } from './sealed-partner.ts'
+import type { SealedPartner } from './sealed-partner.ts'
 
 export interface SyncCounts {
   fetched: number
@@ -28,8 +35,17 @@ export interface OrderSyncDeps {
   clock: Clock
   log: Logger
   pageSize: number
-  /** Called in the transaction that changed these orders (their dates, state or deliveries). */
-  ordersChanged?: (db: PoolClient, orderIds: number[]) => Promise<void>
+  retention: SyncRetention
+}
+
+/** What the sync asks of retention planning, always inside the transaction that writes the rows. */
+export interface SyncRetention {
+  planFirstSight(db: PoolClient, orders: readonly FirstSightOrder[]): Promise<FirstSightPlan>
+  scheduleFirstSight(db: PoolClient, partners: ReadonlyMap<number, PartnerRetention>): Promise<void>
+  /** These orders' dates, state or deliveries changed. */
+  ordersChanged(db: PoolClient, orderIds: readonly number[]): Promise<void>
+  /** These contacts gained an order. */
+  partnersChanged(db: PoolClient, partnerIds: readonly number[]): Promise<void>
 }
 
 export type SyncProgress = (counts: SyncCounts, stage: SyncedModel) => void | Promise<void>
@@ -57,7 +73,8 @@ const SETTLE_MS = 10 * 60_000
  * and memory stays bounded by the page size however many orders Odoo holds.
  */
 export function createOrderSync(deps: OrderSyncDeps): OrderSync {
-  const { pool, odoo, clock, log } = deps
+  const { pool, odoo, clock, log, retention } = deps
+  const seal = (records: readonly OdooRecord[], context: SyncContext) => records.map((record) => sealPartner(toPartnerRow(record), deps.cipher, context.companyPartnerIds))
 
   async function syncAll(onProgress?: SyncProgress): Promise<SyncCounts> {
     const counts: SyncCounts = { fetched: 0, inserted: 0, updated: 0, failed: 0 }
@@ -91,7 +108,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     if (ids.length === 0) return []
     const context = await readSyncContext()
     const records = await odoo.read('res.partner', ids, context.partnerFields, { context: { active_test: false } })
-    await inTransaction(pool, (db) => upsertPartners(db, records.map(toPartnerRow), deps.cipher, context.companyPartnerIds, clock.now()))
+    await inTransaction(pool, (db) => upsertPartners(db, seal(records, context), clock.now()))
     return records.map((r) => r.id)
   }
 
@@ -129,6 +146,9 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
         counts.fetched += item.page.records.length
         try {
           const written = await inTransaction(pool, async (db) => {
+            // Without waiting for the flush to disk: a page lost to a crash takes its cursor with
+            // it, and the next run reads it again from Odoo.
+            await db.query('SET LOCAL synchronous_commit = off')
             const result = await stage.write(item.prepared, db)
             await writeCursor(db, model, item.page.cursor, clock.now())
             return result
@@ -148,31 +168,51 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     }
   }
 
-  /** Orders, with the contacts the mirror does not hold yet and the deliveries of new orders. */
-  function orderStage(context: SyncContext): PageStage<{ rows: OrderRow[]; newOrderIds: number[]; partners: OdooRecord[]; pickings: OdooRecord[] }> {
+  /**
+   * Orders, with the contacts the mirror does not hold yet and the deliveries of new orders. Orders
+   * and contacts seen for the first time are written once, their retention planned beforehand; the
+   * rest (edited orders, repeat customers, and rows another write got to first) are upserted and
+   * planned afresh.
+   */
+  function orderStage(context: SyncContext): PageStage<OrderPage> {
     return {
       async prepare(records) {
         const rows = records.map((record) => toOrderRow(record, deps.classify, (tagId) => context.tagNames.get(tagId)))
         const known = await knownOrderIds(pool, rows.map((r) => r.odooId))
         const newOrderIds = rows.filter((r) => !known.has(r.odooId)).map((r) => r.odooId)
-        const referenced = [...new Set(rows.flatMap((r) => [r.partnerId, r.partnerInvoiceId, r.partnerShippingId]).filter((id): id is number => id !== null))]
+        const referenced = [...new Set(rows.flatMap(partnerIdsOf))]
         const knownPartners = await knownPartnerIds(pool, referenced)
         const [partners, pickings] = await Promise.all([
           odoo.read('res.partner', referenced.filter((id) => !knownPartners.has(id)), context.partnerFields),
           newOrderIds.length === 0 ? [] : odoo.searchRead('stock.picking', [...OUTGOING_PICKINGS_DOMAIN, ['sale_id', 'in', newOrderIds]], { fields: PICKING_FIELDS })
         ])
-        return { rows, newOrderIds, partners, pickings }
+        return { rows, known, partners: seal(partners, context), pickings: pickings.map(toPickingRow).filter((p) => p !== undefined) }
       },
-      async write({ rows, newOrderIds, partners, pickings }, db) {
-        const now = clock.now()
-        await upsertPartners(db, partners.map(toPartnerRow), deps.cipher, context.companyPartnerIds, now)
-        const { changedIds, ...counts } = await upsertOrders(db, rows, now)
-        await upsertPickings(db, pickings.map(toPickingRow).filter((p) => p !== undefined), now)
-        await refreshShipment(db, newOrderIds)
-        await deps.ordersChanged?.(db, changedIds)
-        return counts
-      }
+      write: (page, db) => writeOrderPage(page, db)
     }
+  }
+
+  async function writeOrderPage({ rows, known, partners, pickings }: OrderPage, db: PoolClient) {
+    const now = clock.now()
+    const deliveries = Map.groupBy(pickings, (p) => p.orderId)
+    const firstSight = rows.filter((r) => !known.has(r.odooId)).map((row) => ({ ...row, clock: firstSightClock(row, deliveries.get(row.odooId) ?? []) }))
+    const plan = await retention.planFirstSight(db, firstSight.map((row) => ({ odooId: row.odooId, channel: row.channel, partnerIds: partnerIdsOf(row), ...row.clock })))
+    const insertedOrders = await insertFirstSightOrders(db, firstSight.map((row) => ({ ...row, retention: plan.orders.get(row.odooId) as OrderRetention })), now)
+
+    // A new contact named only by orders just inserted is planned whole; any other goes the general way.
+    const namedElsewhere = new Set(rows.filter((r) => !insertedOrders.has(r.odooId)).flatMap(partnerIdsOf))
+    const planned = partners.filter((p) => !namedElsewhere.has(p.odooId)).map((p) => ({ ...p, retention: plan.partners.get(p.odooId) as PartnerRetention }))
+    const insertedPartners = await insertFirstSightPartners(db, planned, now)
+    await upsertPartners(db, partners.filter((p) => !insertedPartners.has(p.odooId)), now)
+
+    const { changedIds, ...counts } = await upsertOrders(db, rows.filter((r) => !insertedOrders.has(r.odooId)), now)
+    await upsertPickings(db, pickings, now)
+    await refreshShipment(db, firstSight.filter((r) => !insertedOrders.has(r.odooId)).map((r) => r.odooId))
+    await retention.ordersChanged(db, changedIds)
+    const unplanned = [...new Set(firstSight.filter((r) => insertedOrders.has(r.odooId)).flatMap(partnerIdsOf))].filter((id) => !insertedPartners.has(id))
+    await retention.partnersChanged(db, unplanned)
+    await retention.scheduleFirstSight(db, new Map([...insertedPartners].map((id) => [id, plan.partners.get(id) as PartnerRetention])))
+    return { inserted: counts.inserted + insertedOrders.size, updated: counts.updated }
   }
 
   /** Deliveries of mirrored orders; one of an order not mirrored yet arrives with that order's first sync. */
@@ -181,18 +221,18 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     async write(rows, db) {
       const orders = await knownOrderIds(db, rows.map((r) => r.orderId))
       const changedOrders = await upsertPickings(db, rows.filter((r) => orders.has(r.orderId)), clock.now())
-      await deps.ordersChanged?.(db, await refreshShipment(db, changedOrders))
+      await retention.ordersChanged(db, await refreshShipment(db, changedOrders))
       return { inserted: 0, updated: changedOrders.length }
     }
   }
 
   /** Edits of contacts the mirror holds; other contacts in Odoo are none of its business. */
-  function partnerStage(context: SyncContext): PageStage<PartnerRow[]> {
+  function partnerStage(context: SyncContext): PageStage<SealedPartner[]> {
     return {
-      prepare: async (records) => records.map(toPartnerRow),
+      prepare: async (records) => seal(records, context),
       async write(rows, db) {
         const known = await knownPartnerIds(db, rows.map((r) => r.odooId))
-        return upsertPartners(db, rows.filter((r) => known.has(r.odooId)), deps.cipher, context.companyPartnerIds, clock.now())
+        return upsertPartners(db, rows.filter((r) => known.has(r.odooId)), clock.now())
       }
     }
   }
@@ -235,6 +275,20 @@ function odooSecond(date: Date): string {
 interface PageStage<Prepared> {
   prepare(records: OdooRecord[]): Promise<Prepared>
   write(prepared: Prepared, db: PoolClient): Promise<{ inserted: number; updated: number }>
+}
+
+interface OrderPage {
+  rows: OrderRow[]
+  /** Orders the mirror held when the page was read. */
+  known: Set<number>
+  /** Contacts the mirror did not hold, sealed. */
+  partners: SealedPartner[]
+  /** Deliveries of the orders the mirror did not hold. */
+  pickings: PickingRow[]
+}
+
+function partnerIdsOf(order: OrderRow): number[] {
+  return [order.partnerId, order.partnerInvoiceId, order.partnerShippingId].filter((id): id is number => id !== null)
 }
 
 interface SyncContext {

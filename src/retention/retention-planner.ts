@@ -4,15 +4,51 @@ import type { Channel } from '../mirror/channels.ts'
 import type { PartnerPiiField } from '../mirror/odoo-records.ts'
 import { PARTNER_PII_FIELDS } from '../mirror/odoo-records.ts'
 import { computeOrderDueAt, computePartnerDueAt } from './policy.ts'
-import type { Policy } from './policy.ts'
+import type { OrderClock, Policy } from './policy.ts'
 import type { PolicyStore } from './policy-store.ts'
 
 type Db = Pick<PoolClient, 'query'>
 
-/** Puts each contact's redaction job at its due time (one job per contact; a later call moves it). */
-export type ScheduleRedaction = (db: Db, plans: readonly { partnerId: number; dueAt: Date }[]) => Promise<void>
+/**
+ * Puts each contact's redaction job at its due time (one job per contact; a later call moves it,
+ * and a contact no longer due loses its waiting job).
+ * `unscheduled`: the contacts were just written for the first time, so no job of theirs can exist.
+ */
+export type ScheduleRedaction = (db: Db, plans: readonly { partnerId: number; dueAt: Date | null }[], options?: { unscheduled?: boolean }) => Promise<void>
+
+export interface OrderRetention {
+  dueAt: Date | null
+  /** Which rule set the due date, stored with the order; null while no clock has started. */
+  basis: { channel: Channel; policyVersion: number; startedBy: string } | null
+}
+
+export interface PartnerRetention {
+  dueAt: Date | null
+  fields: PartnerPiiField[]
+}
+
+/** An order the mirror has never held, as it is about to be written. */
+export interface FirstSightOrder extends OrderClock {
+  odooId: number
+  channel: Channel
+  partnerIds: readonly (number | null)[]
+}
+
+export interface FirstSightPlan {
+  orders: Map<number, OrderRetention>
+  /** Every contact these orders name, planned from these orders alone. */
+  partners: Map<number, PartnerRetention>
+}
 
 export interface RetentionPlanner {
+  /**
+   * Due dates of orders seen for the first time, and of the contacts they name as if no other
+   * order named them, computed before anything is written so that each row is written once
+   * (a first sync of 100,000 orders would otherwise write every order and contact twice).
+   */
+  planFirstSight(db: Db, orders: readonly FirstSightOrder[]): Promise<FirstSightPlan>
+  /** Queues the redaction jobs of contacts just written with a plan from planFirstSight. */
+  scheduleFirstSight(db: Db, partners: ReadonlyMap<number, PartnerRetention>): Promise<void>
   /** Recomputes the due dates of these orders and of their contacts, and (re)schedules what moved. */
   ordersChanged(db: Db, orderIds: readonly number[]): Promise<void>
   /** Recomputes every order of these channels (after a policy change), in batches. */
@@ -26,6 +62,24 @@ const BATCH = 1000
 export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore; schedule: ScheduleRedaction }): RetentionPlanner {
   const { pool, policies, schedule } = deps
 
+  async function planFirstSight(db: Db, orders: readonly FirstSightOrder[]): Promise<FirstSightPlan> {
+    const byChannel = await policies.all(db)
+    const planned = new Map(orders.map((order) => [order.odooId, orderRetention(order, byChannel)]))
+    const named = new Map<number, PartnerOrder[]>()
+    for (const order of orders) {
+      for (const id of new Set(order.partnerIds)) {
+        if (id === null) continue
+        const due = (planned.get(order.odooId) as OrderRetention).dueAt
+        named.set(id, [...(named.get(id) ?? []), { due, channel: order.channel }])
+      }
+    }
+    return { orders: planned, partners: new Map([...named].map(([id, rows]) => [id, partnerRetention(rows, byChannel)])) }
+  }
+
+  async function scheduleFirstSight(db: Db, partners: ReadonlyMap<number, PartnerRetention>) {
+    await schedule(db, [...partners].map(([partnerId, plan]) => ({ partnerId, dueAt: plan.dueAt })), { unscheduled: true })
+  }
+
   async function ordersChanged(db: Db, orderIds: readonly number[]) {
     if (orderIds.length === 0) return
     const byChannel = await policies.all(db)
@@ -33,11 +87,10 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
       'SELECT odoo_id, channel, order_date, shipped_at, completed_at, cancelled_at, partner_id, partner_invoice_id, partner_shipping_id FROM mirror_orders WHERE odoo_id = ANY($1::int[])',
       [orderIds]
     )
-    const dues = orders.rows.map((order) => {
-      const policy = byChannel.get(order.channel) as Policy
-      const due = computeOrderDueAt({ orderDate: order.order_date, shippedAt: order.shipped_at, completedAt: order.completed_at, cancelledAt: order.cancelled_at }, policy)
-      return { id: order.odoo_id, dueAt: due.dueAt, basis: due.startedBy ? { channel: order.channel, policyVersion: policy.version, startedBy: due.startedBy } : null }
-    })
+    const dues = orders.rows.map((order) => ({
+      id: order.odoo_id,
+      ...orderRetention({ channel: order.channel, orderDate: order.order_date, shippedAt: order.shipped_at, completedAt: order.completed_at, cancelledAt: order.cancelled_at }, byChannel)
+    }))
     await db.query(
       `UPDATE mirror_orders o SET retention_due_at = d.due, retention_basis = d.basis
          FROM unnest($1::int[], $2::timestamptz[], $3::jsonb[]) AS d(id, due, basis)
@@ -52,19 +105,15 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
     if (partnerIds.length === 0) return
     const byChannel = await policies.all(db)
     // Three indexed lookups rather than one join on `IN (three columns)`, which scans every order.
-    const result = await db.query<{ partner_id: number; due: Date | null; channel: Channel }>(
+    const result = await db.query<PartnerOrder & { partner_id: number }>(
       `SELECT partner_id, retention_due_at AS due, channel FROM mirror_orders WHERE partner_id = ANY($1::int[])
        UNION ALL SELECT partner_invoice_id, retention_due_at, channel FROM mirror_orders WHERE partner_invoice_id = ANY($1::int[])
        UNION ALL SELECT partner_shipping_id, retention_due_at, channel FROM mirror_orders WHERE partner_shipping_id = ANY($1::int[])`,
       [partnerIds]
     )
     const orders = Map.groupBy(result.rows, (row) => row.partner_id)
-    const plans = partnerIds.map((id) => {
-      const rows = orders.get(id) ?? []
-      const fields = new Set<PartnerPiiField>(rows.flatMap((row) => (byChannel.get(row.channel) as Policy).fields))
-      return { id, dueAt: computePartnerDueAt(rows.map((row) => row.due)), fields: PARTNER_PII_FIELDS.filter((f) => fields.has(f)) }
-    })
-    const moved = await db.query<{ odoo_id: number; retention_due_at: Date }>(
+    const plans = partnerIds.map((id) => ({ id, ...partnerRetention(orders.get(id) ?? [], byChannel) }))
+    const moved = await db.query<{ odoo_id: number; retention_due_at: Date | null }>(
       `UPDATE mirror_partners p SET retention_due_at = d.due, redaction_fields = string_to_array(d.fields, ',')
          FROM unnest($1::int[], $2::timestamptz[], $3::text[]) AS d(id, due, fields)
         WHERE p.odoo_id = d.id AND p.redacted_at IS NULL
@@ -72,7 +121,7 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
         RETURNING p.odoo_id, p.retention_due_at`,
       [plans.map((p) => p.id), plans.map((p) => p.dueAt), plans.map((p) => p.fields.join(','))]
     )
-    await schedule(db, moved.rows.filter((row) => row.retention_due_at !== null).map((row) => ({ partnerId: row.odoo_id, dueAt: row.retention_due_at })))
+    await schedule(db, moved.rows.map((row) => ({ partnerId: row.odoo_id, dueAt: row.retention_due_at })))
   }
 
   async function channelsChanged(channels: readonly Channel[]) {
@@ -88,7 +137,24 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
     }
   }
 
-  return { ordersChanged, channelsChanged, partnersChanged }
+  return { planFirstSight, scheduleFirstSight, ordersChanged, channelsChanged, partnersChanged }
+}
+
+interface PartnerOrder {
+  due: Date | null
+  channel: Channel
+}
+
+function orderRetention(order: OrderClock & { channel: Channel }, byChannel: ReadonlyMap<Channel, Policy>): OrderRetention {
+  const policy = byChannel.get(order.channel) as Policy
+  const due = computeOrderDueAt(order, policy)
+  return { dueAt: due.dueAt, basis: due.startedBy ? { channel: order.channel, policyVersion: policy.version, startedBy: due.startedBy } : null }
+}
+
+/** Due when the last of its orders is; redacts the union of the fields their channels' policies name. */
+function partnerRetention(orders: readonly PartnerOrder[], byChannel: ReadonlyMap<Channel, Policy>): PartnerRetention {
+  const fields = new Set<PartnerPiiField>(orders.flatMap((order) => (byChannel.get(order.channel) as Policy).fields))
+  return { dueAt: computePartnerDueAt(orders.map((order) => order.due)), fields: PARTNER_PII_FIELDS.filter((f) => fields.has(f)) }
 }
 
 interface OrderClockRow {
