@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import pg from 'pg'
@@ -11,9 +11,12 @@ import type { Config } from '../src/config/env.ts'
 import { cpus, totalmem } from 'node:os'
 
 import { fileURLToPath } from 'node:url'
+import { constants, PerformanceObserver } from 'node:perf_hooks'
+import type { NodeGCPerformanceDetail } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 
 export interface SimulatorProcess {
+  pid: number
   url: string
   db: string
   login: string
@@ -31,7 +34,7 @@ export async function startSimulatorProcess(args: { orders: number; version?: nu
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)))
   })
   const info = JSON.parse(line ?? '{}')
-  return { ...info, stop: () => child.kill('SIGTERM') }
+  return { ...info, pid: child.pid, stop: () => child.kill('SIGTERM') }
 }
 
 export function describeMachine(): string {
@@ -39,17 +42,45 @@ export function describeMachine(): string {
   return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`
 }
 
-/** Samples the heap while `work` runs; returns its result, the elapsed time and the peak heap. */
-export async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakHeapMb: number }> {
+/** CPU seconds used so far by this process, the given one, and every PostgreSQL process of this machine (Linux only). */
+export function cpuSnapshot(otherPid: number): { service: number; other: number; postgres: number } {
+  const ticks = (pid: string) => {
+    try {
+      // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per second on Linux).
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / 100 }
+    } catch {
+      return { comm: '', seconds: 0 }
+    }
+  }
+  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name))
+  const postgres = pids.map(ticks).filter((p) => p.comm === 'postgres').reduce((sum, p) => sum + p.seconds, 0)
+  return { service: ticks(String(process.pid)).seconds, other: ticks(String(otherPid)).seconds, postgres }
+}
+
+/**
+ * Samples the heap while `work` runs; returns its result, the elapsed time, the peak heap (garbage
+ * included, so it depends on when V8 chooses to collect) and the live heap: the largest heap found
+ * right after a full collection, which is what the work keeps.
+ */
+export async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakHeapMb: number; liveHeapMb: number }> {
   globalThis.gc?.()
   let peak = process.memoryUsage().heapUsed
+  let live = peak
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 20)
+  const fullCollections = new PerformanceObserver((list) => {
+    if (list.getEntries().some((entry) => (entry as unknown as { detail?: NodeGCPerformanceDetail }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) live = Math.max(live, process.memoryUsage().heapUsed)
+  })
+  fullCollections.observe({ entryTypes: ['gc'] })
   const started = performance.now()
   try {
     const result = await work()
-    return { result, ms: performance.now() - started, peakHeapMb: Math.round(Math.max(peak, process.memoryUsage().heapUsed) / 2 ** 20) }
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20)
+    return { result, ms: performance.now() - started, peakHeapMb: mb(Math.max(peak, process.memoryUsage().heapUsed)), liveHeapMb: mb(live) }
   } finally {
     clearInterval(sampler)
+    fullCollections.disconnect()
   }
 }
 

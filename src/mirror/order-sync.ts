@@ -59,6 +59,10 @@ export interface OrderSync {
   mirrorContacts(ids: readonly number[]): Promise<number[]>
 }
 
+// Pages fetched and prepared while one is written: enough to keep Odoo, the service and the
+// database busy at once, few enough that memory stays bounded by the page size.
+const READ_AHEAD = 2
+
 const EPOCH: OdooCursor = { writeDateSecond: '1970-01-01 00:00:00', afterId: 0 }
 
 // Odoo stamps write_date with its transaction's start time, so a record can land in a second
@@ -113,10 +117,11 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
   }
 
   /**
-   * Walks one model from its stored cursor. While a page is written, the next one is fetched and
-   * prepared (its Odoo reads), so Odoo's latency and the database's overlap instead of adding up.
-   * Preparing ahead of the previous page's commit can only make a record look new twice, and
-   * every write is an idempotent upsert.
+   * Walks one model from its stored cursor. Pages are written one at a time, in order, each with
+   * the cursor that follows it; meanwhile the next pages are fetched and prepared (their Odoo reads
+   * and sealing), so that Odoo's latency, the service's CPU and the database's overlap instead of
+   * adding up. A page prepared before the previous one committed can only find a record new that is
+   * not, and every write handles that.
    */
   async function walkPages<Prepared>(
     model: SyncedModel,
@@ -127,22 +132,23 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
   ): Promise<void> {
     const after = (await readCursor(pool, model)) ?? EPOCH
     const pages = odoo.walk(model, { domain: query.domain, fields: query.fields, pageSize: deps.pageSize, after, settledBefore: settledBefore() })[Symbol.asyncIterator]()
+    // An async generator queues calls to next(), so pages arrive in order and are prepared in order.
     const fetchAndPrepare = async () => {
       const next = await pages.next()
       return next.done ? undefined : { page: next.value, prepared: await stage.prepare(next.value.records) }
     }
-    // Awaited in turn below; until then a failure of the page ahead must not count as unhandled.
+    // Awaited in turn below; until then a failure of a page ahead must not count as unhandled.
     const ahead = () => {
       const promise = fetchAndPrepare()
       promise.catch(() => undefined)
       return promise
     }
-    let pending = ahead()
+    const pending = Array.from({ length: READ_AHEAD }, ahead)
     try {
       for (;;) {
-        const item = await pending
+        const item = await pending.shift()
         if (!item) return
-        pending = ahead()
+        pending.push(ahead())
         counts.fetched += item.page.records.length
         try {
           const written = await inTransaction(pool, async (db) => {
@@ -159,11 +165,13 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
           counts.failed += item.page.records.length
           await onProgress?.({ ...counts }, model)
           throw error
+        } finally {
+          stage.settled?.(item.prepared)
         }
         await onProgress?.({ ...counts }, model)
       }
     } finally {
-      await pending.catch(() => undefined)
+      await Promise.allSettled(pending)
       await pages.return?.(undefined)
     }
   }
@@ -175,20 +183,24 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
    * planned afresh.
    */
   function orderStage(context: SyncContext): PageStage<OrderPage> {
+    // Contacts that a page read ahead claimed, until it commits: a later page naming them (a repeat
+    // customer) neither reads them from Odoo again nor writes them as new.
+    const claimedPartners = new Set<number>()
     return {
       async prepare(records) {
         const rows = records.map((record) => toOrderRow(record, deps.classify, (tagId) => context.tagNames.get(tagId)))
-        const known = await knownOrderIds(pool, rows.map((r) => r.odooId))
+        const claimed = [...new Set(rows.flatMap(partnerIdsOf))].filter((id) => !claimedPartners.has(id))
+        for (const id of claimed) claimedPartners.add(id)
+        const [known, knownPartners] = await Promise.all([knownOrderIds(pool, rows.map((r) => r.odooId)), knownPartnerIds(pool, claimed)])
         const newOrderIds = rows.filter((r) => !known.has(r.odooId)).map((r) => r.odooId)
-        const referenced = [...new Set(rows.flatMap(partnerIdsOf))]
-        const knownPartners = await knownPartnerIds(pool, referenced)
         const [partners, pickings] = await Promise.all([
-          odoo.read('res.partner', referenced.filter((id) => !knownPartners.has(id)), context.partnerFields),
+          odoo.read('res.partner', claimed.filter((id) => !knownPartners.has(id)), context.partnerFields),
           newOrderIds.length === 0 ? [] : odoo.searchRead('stock.picking', [...OUTGOING_PICKINGS_DOMAIN, ['sale_id', 'in', newOrderIds]], { fields: PICKING_FIELDS })
         ])
-        return { rows, known, partners: seal(partners, context), pickings: pickings.map(toPickingRow).filter((p) => p !== undefined) }
+        return { rows, known, claimed, partners: seal(partners, context), pickings: pickings.map(toPickingRow).filter((p) => p !== undefined) }
       },
-      write: (page, db) => writeOrderPage(page, db)
+      write: (page, db) => writeOrderPage(page, db),
+      settled: (page) => page.claimed.forEach((id) => claimedPartners.delete(id))
     }
   }
 
@@ -275,12 +287,16 @@ function odooSecond(date: Date): string {
 interface PageStage<Prepared> {
   prepare(records: OdooRecord[]): Promise<Prepared>
   write(prepared: Prepared, db: PoolClient): Promise<{ inserted: number; updated: number }>
+  /** After the page's transaction ended, committed or not. */
+  settled?(prepared: Prepared): void
 }
 
 interface OrderPage {
   rows: OrderRow[]
   /** Orders the mirror held when the page was read. */
   known: Set<number>
+  /** Contacts this page claimed from the pages read after it, until it commits. */
+  claimed: number[]
   /** Contacts the mirror did not hold, sealed. */
   partners: SealedPartner[]
   /** Deliveries of the orders the mirror did not hold. */
