@@ -7,7 +7,8 @@ t.test('`demo` runs a simulated Odoo, an embedded database and the service, sync
   const port = await freePort()
   const demo = startCli(['demo', '--port', String(port), '--orders', '60'], {})
   t.teardown(() => void demo.kill('SIGKILL'))
-  for (let i = 0; i < 120 && !demo.output.stdout.includes('Ctrl-C'); i++) await sleep(250)
+  // Up to 90 s: initdb of the embedded PostgreSQL is slow while other suites load the machine.
+  for (let i = 0; i < 360 && !demo.output.stdout.includes('Ctrl-C'); i++) await sleep(250)
   t.match(demo.output.stdout, /First sync: \d+ records read, 60 mirrored/)
   t.match(demo.output.stdout, new RegExp(`Swagger UI +http://127\\.0\\.0\\.1:${port}/docs`))
   const agentKey = /agent key +(pbk_\S+)/.exec(demo.output.stdout)?.[1]
