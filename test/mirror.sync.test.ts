@@ -102,19 +102,13 @@ t.test('orders sharing one write_date across page boundaries are all mirrored on
 t.test('Odoo failing mid-sync fails the run; the next run resumes from the committed page, losing and duplicating nothing', async (t) => {
   const sim = await simulator(t, { orders: 50 })
   const { service } = await startTestService(t, { odoo: sim, env: { SYNC_PAGE_SIZE: '10', ODOO_RETRIES: '0' } })
-  // Two pages of orders commit, then Odoo refuses the next page.
-  let pages = 0
-  const failAfter = 2
+  // Odoo answers the walk's first two queries, then refuses the next.
   t.teardown(() => sim.faults.clear())
-  const run = await service.runSync({
-    ...cli,
-    onProgress: (_counts, stage) => {
-      if (stage === 'sale.order' && ++pages === failAfter) sim.faults.odooFaultNext({ kind: 'AccessError', match: { model: 'sale.order', method: 'search_read' } })
-    }
-  })
+  sim.faults.odooFaultNext({ kind: 'AccessError', after: 2, match: { model: 'sale.order', method: 'search_read' } })
+  const run = await service.runSync(cli)
   t.match(run, { state: 'failed', errors: [{ kind: 'odoo.access' }] })
   const partial = await mirrored(service)
-  t.ok(partial.length >= 10 && partial.length < 50, `committed pages stay (${partial.length} orders)`)
+  t.ok(partial.length >= 10 && partial.length < 50, `the pages read before the failure are committed (${partial.length} orders)`)
   const cursor = (await service.pool.query("SELECT cursor FROM sync_cursors WHERE model = 'sale.order'")).rows[0]?.cursor
   t.ok(cursor, 'the cursor of the last committed page is stored')
   const resumed = await service.runSync(cli)

@@ -10,7 +10,7 @@ import type { OdooCursor } from '../odoo/write-date-walk.ts'
 import type { ChannelClassifier } from './channels.ts'
 import type { FirstSightOrder, FirstSightPlan, OrderRetention, PartnerRetention } from '../retention/retention-planner.ts'
 import {
-  insertFirstSightOrders, insertFirstSightPartners, knownOrderIds, knownPartnerIds, markOrderDeleted, readCursor, refreshShipment,
+  insertFirstSightOrders, insertFirstSightPartners, knownOrderIds, knownPartnerIds, markOrderDeleted, readCursor, refreshPlannerStatistics, refreshShipment,
   upsertOrders, upsertPartners, upsertPickings, writeCursor
 } from './mirror-store.ts'
 import type { SyncedModel } from './mirror-store.ts'
@@ -63,6 +63,9 @@ export interface OrderSync {
 // database busy at once, few enough that memory stays bounded by the page size.
 const READ_AHEAD = 2
 
+// Rows written before the planner statistics are first refreshed; then again each time they double.
+const FIRST_ANALYZE = 5000
+
 const EPOCH: OdooCursor = { writeDateSecond: '1970-01-01 00:00:00', afterId: 0 }
 
 // Odoo stamps write_date with its transaction's start time, so a record can land in a second
@@ -82,15 +85,23 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
 
   async function syncAll(onProgress?: SyncProgress): Promise<SyncCounts> {
     const counts: SyncCounts = { fetched: 0, inserted: 0, updated: 0, failed: 0 }
+    let analyzeAt = FIRST_ANALYZE
+    const progress: SyncProgress = async (latest, stage) => {
+      if (latest.inserted + latest.updated >= analyzeAt) {
+        await refreshPlannerStatistics(pool)
+        analyzeAt *= 2
+      }
+      await onProgress?.(latest, stage)
+    }
     const context = await readSyncContext()
     // Contacts and deliveries read along with new orders are current as of now: their own walks
     // only need to follow what changes from this point on.
     await startCursorAtLatest('res.partner', [])
     await startCursorAtLatest('stock.picking', OUTGOING_PICKINGS_DOMAIN)
 
-    await walkPages('sale.order', { domain: [], fields: ORDER_FIELDS }, counts, onProgress, orderStage(context))
-    await walkPages('stock.picking', { domain: OUTGOING_PICKINGS_DOMAIN, fields: PICKING_FIELDS }, counts, onProgress, pickingStage)
-    await walkPages('res.partner', { domain: [['active', 'in', [true, false]]], fields: context.partnerFields }, counts, onProgress, partnerStage(context))
+    await walkPages('sale.order', { domain: [], fields: ORDER_FIELDS }, counts, progress, orderStage(context))
+    await walkPages('stock.picking', { domain: OUTGOING_PICKINGS_DOMAIN, fields: PICKING_FIELDS }, counts, progress, pickingStage)
+    await walkPages('res.partner', { domain: [['active', 'in', [true, false]]], fields: context.partnerFields }, counts, progress, partnerStage(context))
     return counts
   }
 
@@ -133,45 +144,53 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     const after = (await readCursor(pool, model)) ?? EPOCH
     const pages = odoo.walk(model, { domain: query.domain, fields: query.fields, pageSize: deps.pageSize, after, settledBefore: settledBefore() })[Symbol.asyncIterator]()
     // An async generator queues calls to next(), so pages arrive in order and are prepared in order.
-    const fetchAndPrepare = async () => {
+    const fetchAndPrepare = async (): Promise<PreparedPages<Prepared> | undefined> => {
       const next = await pages.next()
-      return next.done ? undefined : { page: next.value, prepared: await stage.prepare(next.value.records) }
+      return next.done ? undefined : { records: next.value.records.length, cursor: next.value.cursor, prepared: await stage.prepare(next.value.records) }
     }
-    // Awaited in turn below; until then a failure of a page ahead must not count as unhandled.
     const ahead = () => {
-      const promise = fetchAndPrepare()
-      promise.catch(() => undefined)
-      return promise
+      const entry: { promise: Promise<PreparedPages<Prepared> | undefined>; ready?: PreparedPages<Prepared> } = { promise: fetchAndPrepare() }
+      // Awaited in turn below; until then a failure of a page ahead must not count as unhandled.
+      entry.promise.then((item) => (entry.ready = item), () => undefined)
+      return entry
     }
     const pending = Array.from({ length: READ_AHEAD }, ahead)
     try {
       for (;;) {
-        const item = await pending.shift()
-        if (!item) return
+        let batch = await (pending.shift() as (typeof pending)[number]).promise
+        if (!batch) return
         pending.push(ahead())
-        counts.fetched += item.page.records.length
+        // Pages prepared while the previous write ran join this one: when the database is the slower
+        // side, one transaction and one set of round trips serve several pages.
+        while (stage.merge && pending[0]?.ready) {
+          const next = (pending.shift() as (typeof pending)[number]).ready as PreparedPages<Prepared>
+          pending.push(ahead())
+          batch = { records: batch.records + next.records, cursor: next.cursor, prepared: stage.merge(batch.prepared, next.prepared) }
+        }
+        const { records, cursor, prepared } = batch
+        counts.fetched += records
         try {
           const written = await inTransaction(pool, async (db) => {
             // Without waiting for the flush to disk: a page lost to a crash takes its cursor with
             // it, and the next run reads it again from Odoo.
             await db.query('SET LOCAL synchronous_commit = off')
-            const result = await stage.write(item.prepared, db)
-            await writeCursor(db, model, item.page.cursor, clock.now())
+            const result = await stage.write(prepared, db)
+            await writeCursor(db, model, cursor, clock.now())
             return result
           })
           counts.inserted += written.inserted
           counts.updated += written.updated
         } catch (error) {
-          counts.failed += item.page.records.length
+          counts.failed += records
           await onProgress?.({ ...counts }, model)
           throw error
         } finally {
-          stage.settled?.(item.prepared)
+          stage.settled?.(prepared)
         }
         await onProgress?.({ ...counts }, model)
       }
     } finally {
-      await Promise.allSettled(pending)
+      await Promise.allSettled(pending.map((entry) => entry.promise))
       await pages.return?.(undefined)
     }
   }
@@ -200,7 +219,14 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
         return { rows, known, claimed, partners: seal(partners, context), pickings: pickings.map(toPickingRow).filter((p) => p !== undefined) }
       },
       write: (page, db) => writeOrderPage(page, db),
-      settled: (page) => page.claimed.forEach((id) => claimedPartners.delete(id))
+      settled: (page) => page.claimed.forEach((id) => claimedPartners.delete(id)),
+      merge: (earlier, later) => ({
+        rows: latestById([...earlier.rows, ...later.rows]),
+        known: new Set([...earlier.known, ...later.known]),
+        claimed: [...earlier.claimed, ...later.claimed],
+        partners: latestById([...earlier.partners, ...later.partners]),
+        pickings: latestById([...earlier.pickings, ...later.pickings])
+      })
     }
   }
 
@@ -230,6 +256,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
   /** Deliveries of mirrored orders; one of an order not mirrored yet arrives with that order's first sync. */
   const pickingStage: PageStage<PickingRow[]> = {
     prepare: async (records) => records.map(toPickingRow).filter((p) => p !== undefined),
+    merge: (earlier, later) => latestById([...earlier, ...later]),
     async write(rows, db) {
       const orders = await knownOrderIds(db, rows.map((r) => r.orderId))
       const changedOrders = await upsertPickings(db, rows.filter((r) => orders.has(r.orderId)), clock.now())
@@ -242,6 +269,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
   function partnerStage(context: SyncContext): PageStage<SealedPartner[]> {
     return {
       prepare: async (records) => seal(records, context),
+      merge: (earlier, later) => latestById([...earlier, ...later]),
       async write(rows, db) {
         const known = await knownPartnerIds(db, rows.map((r) => r.odooId))
         return upsertPartners(db, rows.filter((r) => known.has(r.odooId)), clock.now())
@@ -289,6 +317,20 @@ interface PageStage<Prepared> {
   write(prepared: Prepared, db: PoolClient): Promise<{ inserted: number; updated: number }>
   /** After the page's transaction ended, committed or not. */
   settled?(prepared: Prepared): void
+  /** Joins two pages, the later one read after the earlier, into one to write in one transaction. */
+  merge?(earlier: Prepared, later: Prepared): Prepared
+}
+
+/** One or more pages read and prepared, with the cursor that follows the last of them. */
+interface PreparedPages<Prepared> {
+  records: number
+  cursor: OdooCursor
+  prepared: Prepared
+}
+
+/** A record read twice (edited while the walk ran) is written as last read. */
+function latestById<T extends { odooId: number }>(rows: readonly T[]): T[] {
+  return [...new Map(rows.map((row) => [row.odooId, row])).values()]
 }
 
 interface OrderPage {

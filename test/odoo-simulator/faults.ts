@@ -18,8 +18,11 @@ export interface FaultInjector {
   failNext(options: { status: 502 | 503 | 504; times?: number; match?: FaultMatch }): void
   /** The next matching requests are accepted and never answered (until the client or the simulator closes). */
   hangNext(options?: { times?: number; match?: FaultMatch }): void
-  /** The next matching requests raise this Odoo exception, in the envelope of their protocol. */
-  odooFaultNext(options: { kind: OdooFaultKind; times?: number; match?: FaultMatch; message?: string }): void
+  /**
+   * The next matching requests raise this Odoo exception, in the envelope of their protocol; with
+   * `after`, only once that many matching requests have been answered normally.
+   */
+  odooFaultNext(options: { kind: OdooFaultKind; times?: number; after?: number; match?: FaultMatch; message?: string }): void
   clear(): void
 }
 
@@ -31,6 +34,8 @@ type Action = { kind: 'fail'; status: 502 | 503 | 504 } | { kind: 'hang' } | { k
 interface Rule {
   action: Action
   remaining: number
+  /** Matching requests still to let through before the rule applies. */
+  after: number
   match: FaultMatch
 }
 
@@ -60,7 +65,7 @@ export class FaultRules implements FaultInjector {
     this.#add({ kind: 'hang' }, options)
   }
 
-  odooFaultNext(options: { kind: OdooFaultKind; times?: number; match?: FaultMatch; message?: string }): void {
+  odooFaultNext(options: { kind: OdooFaultKind; times?: number; after?: number; match?: FaultMatch; message?: string }): void {
     this.#add({ kind: 'odoo', fault: options.kind, ...(options.message === undefined ? {} : { message: options.message }) }, options)
   }
 
@@ -74,6 +79,10 @@ export class FaultRules implements FaultInjector {
     // An Odoo exception needs a protocol to travel in; plain HTTP pages (404...) cannot carry one.
     const rule = this.#rules.find((r) => matches(r.match, request) && (r.action.kind !== 'odoo' || request.protocol !== undefined))
     if (!rule) return undefined
+    if (rule.after > 0) {
+      rule.after -= 1
+      return undefined
+    }
     rule.remaining -= 1
     if (rule.remaining <= 0) this.#rules = this.#rules.filter((r) => r !== rule)
     const { action } = rule
@@ -82,8 +91,8 @@ export class FaultRules implements FaultInjector {
     return { kind: 'raise', error: injectedError(action.fault, request.call, action.message) }
   }
 
-  #add(action: Action, options: { times?: number; match?: FaultMatch }): void {
-    this.#rules.push({ action, remaining: options.times ?? 1, match: options.match ?? {} })
+  #add(action: Action, options: { times?: number; after?: number; match?: FaultMatch }): void {
+    this.#rules.push({ action, remaining: options.times ?? 1, after: options.after ?? 0, match: options.match ?? {} })
   }
 }
 
