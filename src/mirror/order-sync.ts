@@ -61,7 +61,7 @@ export interface OrderSync {
 
 // Pages fetched and prepared while one is written: enough to keep Odoo, the service and the
 // database busy at once, few enough that memory stays bounded by the page size.
-const READ_AHEAD = 2
+const READ_AHEAD = 4
 
 // Rows written before the planner statistics are first refreshed; then again each time they double.
 const FIRST_ANALYZE = 5000
