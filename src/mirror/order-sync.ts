@@ -237,9 +237,10 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     const plan = await retention.planFirstSight(db, firstSight.map((row) => ({ odooId: row.odooId, channel: row.channel, partnerIds: partnerIdsOf(row), ...row.clock })))
     const insertedOrders = await insertFirstSightOrders(db, firstSight.map((row) => ({ ...row, retention: plan.orders.get(row.odooId) as OrderRetention })), now)
 
-    // A new contact named only by orders just inserted is planned whole; any other goes the general way.
+    // A new contact named only by orders just inserted is planned whole; any other goes the general
+    // way (one named by an order edited since, whose later version names someone else, included).
     const namedElsewhere = new Set(rows.filter((r) => !insertedOrders.has(r.odooId)).flatMap(partnerIdsOf))
-    const planned = partners.filter((p) => !namedElsewhere.has(p.odooId)).map((p) => ({ ...p, retention: plan.partners.get(p.odooId) as PartnerRetention }))
+    const planned = partners.filter((p) => !namedElsewhere.has(p.odooId) && plan.partners.has(p.odooId)).map((p) => ({ ...p, retention: plan.partners.get(p.odooId) as PartnerRetention }))
     const insertedPartners = await insertFirstSightPartners(db, planned, now)
     await upsertPartners(db, partners.filter((p) => !insertedPartners.has(p.odooId)), now)
 

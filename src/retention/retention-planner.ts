@@ -31,7 +31,7 @@ export interface PartnerRetention {
 export interface FirstSightOrder extends OrderClock {
   odooId: number
   channel: Channel
-  partnerIds: readonly (number | null)[]
+  partnerIds: readonly number[]
 }
 
 export interface FirstSightPlan {
@@ -67,10 +67,11 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
     const planned = new Map(orders.map((order) => [order.odooId, orderRetention(order, byChannel)]))
     const named = new Map<number, PartnerOrder[]>()
     for (const order of orders) {
+      const due = (planned.get(order.odooId) as OrderRetention).dueAt
       for (const id of new Set(order.partnerIds)) {
-        if (id === null) continue
-        const due = (planned.get(order.odooId) as OrderRetention).dueAt
-        named.set(id, [...(named.get(id) ?? []), { due, channel: order.channel }])
+        const namedBy = named.get(id) ?? []
+        namedBy.push({ due, channel: order.channel })
+        named.set(id, namedBy)
       }
     }
     return { orders: planned, partners: new Map([...named].map(([id, rows]) => [id, partnerRetention(rows, byChannel)])) }
