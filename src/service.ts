@@ -5,7 +5,7 @@ import type { Logger } from './log/logger.ts'
 import { createPool, inTransaction, provideDatabaseServer } from './db/database.ts'
 import type { DatabaseServer, Pool } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
-import { startJobRunner, transactionalDb } from './jobs/job-runner.ts'
+import { BOSS_SCHEMA, startJobRunner, transactionalDb } from './jobs/job-runner.ts'
 import type { JobRunner } from './jobs/job-runner.ts'
 import type { JobDefinition } from './jobs/job.ts'
 import { createAuditTrail } from './audit/audit-trail.ts'
@@ -106,7 +106,7 @@ export function redactionScheduler(jobs: JobRunner): ScheduleRedaction {
       return
     }
     const waiting = await db.query<{ id: string; singleton_key: string; start_after: Date }>(
-      `SELECT id, singleton_key, start_after FROM pgboss.job WHERE name = $1 AND singleton_key = ANY($2::text[]) AND state IN ('created', 'retry')`,
+      `SELECT id, singleton_key, start_after FROM ${BOSS_SCHEMA}.job WHERE name = $1 AND singleton_key = ANY($2::text[]) AND state IN ('created', 'retry')`,
       [REDACT_QUEUE, plans.map((plan) => redactionSingletonKey(plan.partnerId))]
     )
     const waitingByKey = new Map(waiting.rows.map((row) => [row.singleton_key, row]))
@@ -131,7 +131,10 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     pool, odoo, cipher, clock, log,
     classify: createChannelClassifier(config.mirror.channelRules),
     pageSize: config.mirror.pageSize,
-    retention: planner
+    retention: planner,
+    // The scheduler above looks jobs up by singleton key; with the statistics of an empty job
+    // table PostgreSQL reads every job of the queue instead.
+    growingTables: [`${BOSS_SCHEMA}.job (name, singleton_key, state)`]
   })
   const syncRuns = createSyncRuns({ pool, clock })
   const redact = (ids: number[]) => redactPartners({ pool, odoo, audit, holds, clock, log, mode: config.retention.mode }, ids)

@@ -221,3 +221,14 @@ t.test('a first sync plans orders and contacts exactly as recomputing them after
   const due = firstSync.partners.filter((p) => p.retention_due_at !== null)
   t.same(firstSync.jobs, due.map((p) => ({ singleton_key: `partner:${p.odoo_id}`, start_after: p.retention_due_at })).sort((a, b) => (a.singleton_key < b.singleton_key ? -1 : 1)), 'one waiting job per due contact, at its due time')
 })
+
+t.test('a first sync refreshes the planner statistics of the tables it grows', async (t) => {
+  // The first refresh comes once 2,000 orders are written.
+  const sim = await simulator(t, { orders: 2100 })
+  const { service } = await startTestService(t, { odoo: sim })
+  t.match(await service.runSync(cli), { state: 'succeeded' })
+  const analyzed = await service.pool.query(
+    `SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname IN ('mirror_orders', 'mirror_partners', 'mirror_pickings', 'job_common') ORDER BY relname`
+  )
+  t.same(analyzed.rows.map((r) => r.relname), ['job_common', 'mirror_orders', 'mirror_partners', 'mirror_pickings'], 'the mirror and the redaction jobs, by this sync rather than autovacuum')
+})

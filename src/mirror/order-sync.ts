@@ -36,6 +36,8 @@ export interface OrderSyncDeps {
   log: Logger
   pageSize: number
   retention: SyncRetention
+  /** Tables outside the mirror that a sync grows (the redaction jobs), analyzed with the mirror's. */
+  growingTables?: readonly string[]
 }
 
 /** What the sync asks of retention planning, always inside the transaction that writes the rows. */
@@ -63,8 +65,9 @@ export interface OrderSync {
 // database busy at once, few enough that memory stays bounded by the page size.
 const READ_AHEAD = 4
 
-// Rows written before the planner statistics are first refreshed; then again each time they double.
-const FIRST_ANALYZE = 5000
+// Records inserted or updated (orders, with their contacts and deliveries alongside) before the
+// planner statistics are first refreshed; then again each time that count doubles.
+const FIRST_ANALYZE = 2000
 
 const EPOCH: OdooCursor = { writeDateSecond: '1970-01-01 00:00:00', afterId: 0 }
 
@@ -88,7 +91,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     let analyzeAt = FIRST_ANALYZE
     const progress: SyncProgress = async (latest, stage) => {
       if (latest.inserted + latest.updated >= analyzeAt) {
-        await refreshPlannerStatistics(pool)
+        await refreshPlannerStatistics(pool, deps.growingTables)
         analyzeAt *= 2
       }
       await onProgress?.(latest, stage)
