@@ -47,6 +47,18 @@ t.test('a signed message opens a classified request, stores the original sealed,
   t.match((await queuedMail(ctx, outcome.requestId))[0], { kind: 'acknowledgement', recipient: sender })
 })
 
+t.test('deadlines run from when ForwardEmail received the mail; a Date header from the future or before 2000 is not believed', async (t) => {
+  const ctx = await setUp(t)
+  const receivedAt = async (over: Record<string, unknown>, n: number) => {
+    const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(message({ messageId: `<arrival-${n}@example.net>`, ...over })) })
+    return (await ctx.app.inject({ url: `/v1/requests/${res.json().requestId}`, headers: ctx.auth.agent })).json().receivedAt
+  }
+  t.equal(await receivedAt({ session: { ...(message().session as object), arrivalTime: Date.parse('2026-11-22T08:00:00Z') } }, 1), '2026-11-22T08:00:00.000Z', 'ForwardEmail\'s arrival time')
+  for (const [n, date] of [[2, '+275760-09-13T00:00:00.000Z'], [3, '2027-01-01T00:00:00Z'], [4, '1970-01-02T00:00:00Z']] as const) {
+    t.equal(await receivedAt({ session: {}, date }, n), '2026-11-23T10:00:00.000Z', `Date ${date}: now instead`)
+  }
+})
+
 t.test('a tampered or unsigned body is refused with 401 and nothing is stored', async (t) => {
   const ctx = await setUp(t)
   const genuine = signed(message())

@@ -60,6 +60,17 @@ t.test('a request is received with its legal deadline and target, and acknowledg
   t.notOk(JSON.stringify((await ctx.pool.query('SELECT * FROM rights_requests')).rows).includes('jane@example.com'), 'the address is sealed at rest')
 })
 
+t.test('a received date outside the years 2000 to 9999 is a 400 and opens nothing', async (t) => {
+  const ctx = await setUp(t)
+  // The last representable JavaScript date: a deadline 30 days later would be no date at all.
+  for (const receivedAt of ['+275760-09-13T00:00:00.000Z', '1999-12-31T23:59:59Z']) {
+    const res = await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: { type: 'access', email: 'edge@example.com', receivedAt } })
+    t.equal(res.statusCode, 400, receivedAt)
+    t.match(res.json(), { errors: [{ path: 'receivedAt', message: /between the years 2000 and 9999/ }] })
+  }
+  t.equal((await ctx.pool.query('SELECT count(*)::int AS n FROM rights_requests')).rows[0].n, 0)
+})
+
 t.test('verification: the right code verifies, a wrong one counts, an expired one and too many attempts are refused', async (t) => {
   const ctx = await setUp(t)
   const { email } = await customer(ctx)

@@ -16,6 +16,9 @@ const AGENTS = ['agent', 'admin'] as const
 const correctedText = z.string().trim().min(1).max(200).refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' })
 const READERS = ['agent', 'admin', 'auditor'] as const
 
+const EARLIEST_RECEIVED = new Date('2000-01-01T00:00:00Z')
+const LATEST_RECEIVED = new Date('9999-12-31T23:59:59Z')
+
 const createRequestSchema = z
   .object({
     type: requestTypeSchema,
@@ -25,7 +28,12 @@ const createRequestSchema = z
     name: z.string().trim().min(1).max(200).optional(),
     orderRefs: z.array(z.string().trim().min(1).max(60)).max(20).optional().describe('Marketplace or Odoo order numbers the requester gave.'),
     language: languageSchema.optional(),
-    receivedAt: z.coerce.date().optional().describe('When the request reached the shop (default: now); deadlines run from it.')
+    receivedAt: z.coerce
+      .date()
+      // Deadlines are computed from it: a date near the end of JavaScript's range has none.
+      .refine((date) => date >= EARLIEST_RECEIVED && date <= LATEST_RECEIVED, { message: 'must be between the years 2000 and 9999' })
+      .optional()
+      .describe('When the request reached the shop (default: now), between the years 2000 and 9999; deadlines run from it.')
   })
   .meta({ id: 'CreateRightsRequest', example: { type: 'erasure', email: 'jane.doe@example.com', orderRefs: ['113-1234567-1234567'], language: 'de' } })
 
