@@ -89,8 +89,9 @@ export interface Service extends ServiceParts {
 
 /**
  * Puts each contact's redaction job at its due time, in the caller's transaction, or removes it
- * when the contact is no longer due (a new open order). A waiting job whose time moved is deleted and inserted anew: two statements for a whole page, where pg-boss's
- * per-job `upsert` would cost one round trip per contact.
+ * when the contact is no longer due (a new open order). A waiting job whose time moved is deleted
+ * and inserted anew: two statements for a whole page, where pg-boss's per-job `upsert` would cost
+ * one round trip per contact.
  */
 export function redactionScheduler(jobs: JobRunner): ScheduleRedaction {
   return async (db, plans, options) => {

@@ -7,6 +7,7 @@ import type { AuditTrail } from '../audit/audit-trail.ts'
 import type { Logger } from '../log/logger.ts'
 import type { RightsService } from '../rights/rights-service.ts'
 import type { Jurisdiction } from '../rights/request-types.ts'
+import { RECEIVED_RANGE } from '../rights/deadlines.ts'
 import { HttpProblem } from '../http/problems.ts'
 import { classifyRequest, detectJurisdiction } from './classify.ts'
 import { isAutomatic, requestIdInSubject, verificationCodeIn } from './mail-signals.ts'
@@ -121,15 +122,14 @@ async function threadOf(db: PoolClient, payload: ForwardEmailPayload): Promise<s
   return null
 }
 
-// The sender writes the Date header: one from before 2000 or from the future (beyond a day of clock
-// skew) would move the legal deadlines, or leave none at all near the end of JavaScript's dates.
-const EARLIEST_ARRIVAL = Date.UTC(2000, 0, 1)
+// The sender writes the Date header: one from before the received range or from the future
+// (beyond a day of clock skew) would move the legal deadlines.
 const ARRIVAL_SKEW_MS = 86_400_000
 
 function arrivalOf(payload: ForwardEmailPayload, clock: Clock): Date {
   const latest = clock.now().getTime() + ARRIVAL_SKEW_MS
   const candidates = [payload.session?.arrivalTime, payload.date].map((value) => (value === undefined || value === null ? NaN : new Date(value as string | number).getTime()))
-  const valid = candidates.find((time) => Number.isFinite(time) && time >= EARLIEST_ARRIVAL && time <= latest)
+  const valid = candidates.find((time) => Number.isFinite(time) && time >= RECEIVED_RANGE.earliest.getTime() && time <= latest)
   return valid === undefined ? clock.now() : new Date(valid)
 }
 

@@ -9,6 +9,9 @@ import type { Jurisdiction, RequestState, RequestType } from './request-types.ts
 
 const DAY_MS = 86_400_000
 
+/** Received dates deadlines can be computed from: near the end of JavaScript's dates there are none. */
+export const RECEIVED_RANGE = { earliest: new Date('2000-01-01T00:00:00Z'), latest: new Date('9999-12-31T23:59:59Z') } as const
+
 export interface DatedRequest {
   type: RequestType
   jurisdiction: Jurisdiction

@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.ts'
 import type { Pool } from '../../db/database.ts'
 import { actorOf } from '../../http/plugins/authentication.ts'
 import { problemSchema } from '../../http/schemas/problem.ts'
+import { RECEIVED_RANGE } from '../deadlines.ts'
 import { languageSchema } from '../message-templates.ts'
 import { denialReasonSchema, jurisdictionSchema, requestStateSchema, requestTypeSchema } from '../request-types.ts'
 import { listRequests, requestHistory } from '../request-store.ts'
@@ -16,9 +17,6 @@ const AGENTS = ['agent', 'admin'] as const
 const correctedText = z.string().trim().min(1).max(200).refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' })
 const READERS = ['agent', 'admin', 'auditor'] as const
 
-const EARLIEST_RECEIVED = new Date('2000-01-01T00:00:00Z')
-const LATEST_RECEIVED = new Date('9999-12-31T23:59:59Z')
-
 const createRequestSchema = z
   .object({
     type: requestTypeSchema,
@@ -30,8 +28,7 @@ const createRequestSchema = z
     language: languageSchema.optional(),
     receivedAt: z.coerce
       .date()
-      // Deadlines are computed from it: a date near the end of JavaScript's range has none.
-      .refine((date) => date >= EARLIEST_RECEIVED && date <= LATEST_RECEIVED, { message: 'must be between the years 2000 and 9999' })
+      .refine((date) => date >= RECEIVED_RANGE.earliest && date <= RECEIVED_RANGE.latest, { message: 'must be between the years 2000 and 9999' })
       .optional()
       .describe('When the request reached the shop (default: now), between the years 2000 and 9999; deadlines run from it.')
   })
