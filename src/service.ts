@@ -31,6 +31,8 @@ import type { PolicyStore } from './retention/policy-store.ts'
 import { createHolds } from './retention/holds.ts'
 import type { Holds } from './retention/holds.ts'
 import { createRetentionPlanner } from './retention/retention-planner.ts'
+import { createRedactionBacklog } from './retention/redaction-backlog.ts'
+import type { RedactionBacklog } from './retention/redaction-backlog.ts'
 import type { RetentionPlanner, ScheduleRedaction } from './retention/retention-planner.ts'
 import { redactPartners } from './retention/redaction.ts'
 import type { RedactionReport } from './retention/redaction.ts'
@@ -72,6 +74,7 @@ export interface ServiceParts {
   policies: PolicyStore
   holds: Holds
   planner: RetentionPlanner
+  backlog: RedactionBacklog
   redact(partnerIds: number[]): Promise<RedactionReport>
   sweep(): Promise<number>
   rights: RightsService
@@ -127,7 +130,8 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
   const policies = createPolicyStore({ pool, clock })
   const holds = createHolds({ pool, clock, cipher })
   const schedule = redactionScheduler(deps.jobs)
-  const planner = createRetentionPlanner({ pool, policies, schedule })
+  const backlog = createRedactionBacklog({ pool, clock, cipher, approval: config.retention.backlogApproval, dryRun: config.retention.mode === 'dry-run' })
+  const planner = createRetentionPlanner({ pool, policies, schedule, backlog })
   const orderSync = createOrderSync({
     pool, odoo, cipher, clock, log,
     classify: createChannelClassifier(config.mirror.channelRules),
@@ -153,6 +157,7 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     policies,
     holds,
     planner,
+    backlog,
     redact,
     sweep: () => sweepDuePartners({ pool, holds, clock, schedule, dryRun: config.retention.mode === 'dry-run' }),
     rights: createRightsService({
@@ -187,7 +192,7 @@ export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRun
     syncRecordJob({ sync: parts.orderSync, log }),
     reconcileJob({ reconcile: () => reconcileDeletedOrders(parts), config: config.mirror, log }),
     redactJob({ redact: parts.redact, batchSize: config.retention.batchSize, log }),
-    sweepJob({ sweep: parts.sweep, cron: config.retention.sweepCron, log })
+    sweepJob({ sweep: parts.sweep, backlog: parts.backlog, cron: config.retention.sweepCron, log })
   ] as JobDefinition<object>[]
 }
 
@@ -250,7 +255,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
             payload
           )
       },
-      retention: { pool, clock, audit: parts.audit, policies: parts.policies, holds: parts.holds, planner: parts.planner, sweep: parts.sweep },
+      retention: { pool, clock, audit: parts.audit, policies: parts.policies, holds: parts.holds, planner: parts.planner, backlog: parts.backlog, sweep: parts.sweep },
       mirror: {
         runs: parts.syncRuns,
         orders: createOrderViews({ pool, cipher: parts.cipher }),

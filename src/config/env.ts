@@ -70,6 +70,9 @@ const envSchema = z
     RETENTION_MODE: z.enum(['enforce', 'dry-run']).default('enforce'),
     REDACTION_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
     RETENTION_SWEEP_CRON: cron.default('*/5 * * * *'),
+    RETENTION_BACKLOG_APPROVAL: z
+      .union([z.enum(['always', 'never']), z.coerce.number().int().min(0).max(1_000_000)], { message: 'must be always, never or a number of contacts' })
+      .default(25),
     RIGHTS_DEFAULT_JURISDICTION: z.enum(['gdpr', 'ccpa', 'other']).default('gdpr'),
     RIGHTS_OTHER_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     RIGHTS_TARGET_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(7),
@@ -120,6 +123,11 @@ export interface RetentionConfig {
   mode: 'enforce' | 'dry-run'
   batchSize: number
   sweepCron: string
+  /**
+   * When contacts already past due at planning wait for an admin: `always`, `never`, or when more
+   * than this many would be redacted at once.
+   */
+  backlogApproval: 'always' | 'never' | number
 }
 
 export interface RightsConfig {
@@ -199,7 +207,7 @@ function toConfig(env: Env): Config {
       channelRules: env.CHANNEL_RULES ?? [],
       webhookToken: env.ODOO_WEBHOOK_TOKEN
     },
-    retention: { mode: env.RETENTION_MODE, batchSize: env.REDACTION_BATCH_SIZE, sweepCron: env.RETENTION_SWEEP_CRON },
+    retention: { mode: env.RETENTION_MODE, batchSize: env.REDACTION_BATCH_SIZE, sweepCron: env.RETENTION_SWEEP_CRON, backlogApproval: env.RETENTION_BACKLOG_APPROVAL },
     rights: {
       defaultJurisdiction: env.RIGHTS_DEFAULT_JURISDICTION,
       otherDays: env.RIGHTS_OTHER_DAYS,

@@ -25,6 +25,7 @@ export async function generateOpenApiDocument(log: Logger): Promise<string> {
       policies: unavailable('policies'),
       holds: unavailable('holds'),
       planner: unavailable('planner'),
+      backlog: unavailable('backlog'),
       sweep: unavailable('sweep')
     },
     mirror: {

@@ -98,6 +98,7 @@ export function registerDatabaseGauges(registry: Registry, deps: Deps): void {
   perChannel('orders_with_pii', 'Mirrored orders whose personal data is not redacted yet, by channel.', (c) => c.ordersWithPii)
   perChannel('contacts_with_pii', 'Contacts on orders of the channel whose personal data is not redacted yet (a contact counts in each of its channels).', (c) => c.contactsWithPii)
   perChannel('redactions_overdue', 'Contacts due for redaction, not redacted and not on hold, by channel: must be 0.', (c) => c.overdue)
+  perChannel('redactions_awaiting_approval', 'Overdue contacts in the backlog that wait for an admin to approve their redaction, by channel (counted in redactions_overdue too).', (c) => c.awaitingApproval)
 
   gauge(registry, 'jobs_failed', 'Jobs of the queue that failed and were not retried.', ['queue'], async (g) => {
     const rows = await jobs()

@@ -8,6 +8,7 @@ import type { OdooGateway } from '../odoo/gateway.ts'
 import { many2oneId, PARTNER_PII_FIELDS, REDACTED_NAME } from '../mirror/odoo-records.ts'
 import type { PartnerPiiField } from '../mirror/odoo-records.ts'
 import type { Holds } from './holds.ts'
+import { IN_BACKLOG } from './redaction-backlog.ts'
 
 /**
  * Tracking off for the write itself: a plain write makes Odoo keep the OLD name, address and phone
@@ -79,10 +80,12 @@ export async function redactPartners(deps: RedactionDeps, partnerIds: readonly n
 
 async function dueCandidates(deps: RedactionDeps, partnerIds: readonly number[]): Promise<Candidate[]> {
   const due = await deps.pool.query<Candidate & { redacted_fields: PartnerPiiField[] | null }>(
-    `SELECT odoo_id, redaction_fields, redacted_fields FROM mirror_partners
+    `SELECT odoo_id, redaction_fields, redacted_fields FROM mirror_partners p
       WHERE odoo_id = ANY($1::int[]) AND retention_due_at <= $2 AND redaction_fields IS NOT NULL
         AND (redacted_at IS NULL OR NOT (redacted_fields @> redaction_fields))
-        AND ($3 = 'enforce' OR dry_run_at IS NULL)`,
+        AND ($3 = 'enforce' OR dry_run_at IS NULL)
+        -- A job queued before the contact joined the backlog must not redact it unapproved.
+        AND NOT ${IN_BACKLOG('p')}`,
     [partnerIds, deps.clock.now(), deps.mode]
   )
   const held = await deps.holds.heldAmong(deps.pool, due.rows.map((r) => r.odoo_id))

@@ -5,6 +5,8 @@ import type { Pool } from '../db/database.ts'
 import type { RedactionReport } from './redaction.ts'
 import type { Holds } from './holds.ts'
 import type { ScheduleRedaction } from './retention-planner.ts'
+import { IN_BACKLOG } from './redaction-backlog.ts'
+import type { RedactionBacklog } from './redaction-backlog.ts'
 
 export const REDACT_QUEUE = 'retention-redact'
 export const SWEEP_QUEUE = 'retention-sweep'
@@ -38,9 +40,9 @@ export function redactJob(deps: { redact: (ids: number[]) => Promise<RedactionRe
 
 /**
  * Catches anything due and not redacted that has no job waiting: after downtime, a policy change,
- * a clock jump, a hold that lapsed. Contacts with a recorded failure wait for an admin.
+ * a clock jump, a hold that lapsed. Contacts with a recorded failure, and the backlog, wait for an admin.
  */
-export function sweepJob(deps: { sweep: () => Promise<number>; cron: string; log: Logger }): JobDefinition<{ v: 1 }> {
+export function sweepJob(deps: { sweep: () => Promise<number>; backlog: Pick<RedactionBacklog, 'waitingByChannel'>; cron: string; log: Logger }): JobDefinition<{ v: 1 }> {
   return {
     queue: SWEEP_QUEUE,
     queueOptions: { policy: 'singleton', retryLimit: 2 },
@@ -48,6 +50,8 @@ export function sweepJob(deps: { sweep: () => Promise<number>; cron: string; log
     async handle() {
       const queued = await deps.sweep()
       if (queued > 0) deps.log.info({ queued }, 'sweeper queued due contacts')
+      const waiting = await deps.backlog.waitingByChannel()
+      if (waiting.size > 0) deps.log.warn({ overdueAwaitingApproval: Object.fromEntries(waiting) }, 'redaction backlog is overdue and waits for an admin: GET /v1/retention/backlog')
     }
   }
 }
@@ -58,6 +62,7 @@ export async function sweepDuePartners(deps: { pool: Pool; holds: Holds; clock: 
     `SELECT p.odoo_id FROM mirror_partners p
       WHERE p.retention_due_at <= $1 AND p.redacted_at IS NULL AND p.redaction_failure IS NULL
         AND (NOT $2 OR p.dry_run_at IS NULL)
+        AND NOT ${IN_BACKLOG('p')}
         -- A job already running or ready to run will do; one waiting for a later time is moved up.
         AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = $3 AND j.singleton_key = 'partner:' || p.odoo_id
                           AND (j.state = 'active' OR (j.state IN ('created', 'retry') AND j.start_after <= $1)))`,

@@ -6,6 +6,7 @@ import { PARTNER_PII_FIELDS } from '../mirror/odoo-records.ts'
 import { computeOrderDueAt, computePartnerDueAt } from './policy.ts'
 import type { OrderClock, Policy } from './policy.ts'
 import type { PolicyStore } from './policy-store.ts'
+import type { DueBasis, RedactionBacklog } from './redaction-backlog.ts'
 
 type Db = Pick<PoolClient, 'query'>
 
@@ -19,12 +20,14 @@ export type ScheduleRedaction = (db: Db, plans: readonly { partnerId: number; du
 export interface OrderRetention {
   dueAt: Date | null
   /** Which rule set the due date, stored with the order; null while no clock has started. */
-  basis: { channel: Channel; policyVersion: number; startedBy: string } | null
+  basis: DueBasis | null
 }
 
 export interface PartnerRetention {
   dueAt: Date | null
   fields: PartnerPiiField[]
+  /** The rule of the order that is due last, which decides the contact's due date. */
+  basis: DueBasis | null
 }
 
 /** An order the mirror has never held, as it is about to be written. */
@@ -59,18 +62,18 @@ export interface RetentionPlanner {
 
 const BATCH = 1000
 
-export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore; schedule: ScheduleRedaction }): RetentionPlanner {
-  const { pool, policies, schedule } = deps
+export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore; schedule: ScheduleRedaction; backlog: RedactionBacklog }): RetentionPlanner {
+  const { pool, policies, schedule, backlog } = deps
 
   async function planFirstSight(db: Db, orders: readonly FirstSightOrder[]): Promise<FirstSightPlan> {
     const byChannel = await policies.all(db)
     const planned = new Map(orders.map((order) => [order.odooId, orderRetention(order, byChannel)]))
     const named = new Map<number, PartnerOrder[]>()
     for (const order of orders) {
-      const due = (planned.get(order.odooId) as OrderRetention).dueAt
+      const { dueAt: due, basis } = planned.get(order.odooId) as OrderRetention
       for (const id of new Set(order.partnerIds)) {
         const namedBy = named.get(id) ?? []
-        namedBy.push({ due, channel: order.channel })
+        namedBy.push({ due, channel: order.channel, basis })
         named.set(id, namedBy)
       }
     }
@@ -78,7 +81,8 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
   }
 
   async function scheduleFirstSight(db: Db, partners: ReadonlyMap<number, PartnerRetention>) {
-    await schedule(db, [...partners].map(([partnerId, plan]) => ({ partnerId, dueAt: plan.dueAt })), { unscheduled: true })
+    const admitted = await backlog.admit(db, [...partners].map(([partnerId, plan]) => ({ partnerId, dueAt: plan.dueAt, basis: plan.basis })))
+    await schedule(db, admitted, { unscheduled: true })
   }
 
   async function ordersChanged(db: Db, orderIds: readonly number[]) {
@@ -107,9 +111,9 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
     const byChannel = await policies.all(db)
     // Three indexed lookups rather than one join on `IN (three columns)`, which scans every order.
     const result = await db.query<PartnerOrder & { partner_id: number }>(
-      `SELECT partner_id, retention_due_at AS due, channel FROM mirror_orders WHERE partner_id = ANY($1::int[])
-       UNION ALL SELECT partner_invoice_id, retention_due_at, channel FROM mirror_orders WHERE partner_invoice_id = ANY($1::int[])
-       UNION ALL SELECT partner_shipping_id, retention_due_at, channel FROM mirror_orders WHERE partner_shipping_id = ANY($1::int[])`,
+      `SELECT partner_id, retention_due_at AS due, channel, retention_basis AS basis FROM mirror_orders WHERE partner_id = ANY($1::int[])
+       UNION ALL SELECT partner_invoice_id, retention_due_at, channel, retention_basis FROM mirror_orders WHERE partner_invoice_id = ANY($1::int[])
+       UNION ALL SELECT partner_shipping_id, retention_due_at, channel, retention_basis FROM mirror_orders WHERE partner_shipping_id = ANY($1::int[])`,
       [partnerIds]
     )
     const orders = Map.groupBy(result.rows, (row) => row.partner_id)
@@ -122,7 +126,9 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
         RETURNING p.odoo_id, p.retention_due_at`,
       [plans.map((p) => p.id), plans.map((p) => p.dueAt), plans.map((p) => p.fields.join(','))]
     )
-    await schedule(db, moved.rows.map((row) => ({ partnerId: row.odoo_id, dueAt: row.retention_due_at })))
+    const bases = new Map(plans.map((plan) => [plan.id, plan.basis]))
+    const admitted = await backlog.admit(db, moved.rows.map((row) => ({ partnerId: row.odoo_id, dueAt: row.retention_due_at, basis: bases.get(row.odoo_id) ?? null })))
+    await schedule(db, admitted)
   }
 
   async function channelsChanged(channels: readonly Channel[]) {
@@ -144,6 +150,7 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
 interface PartnerOrder {
   due: Date | null
   channel: Channel
+  basis: DueBasis | null
 }
 
 function orderRetention(order: OrderClock & { channel: Channel }, byChannel: ReadonlyMap<Channel, Policy>): OrderRetention {
@@ -155,7 +162,9 @@ function orderRetention(order: OrderClock & { channel: Channel }, byChannel: Rea
 /** Due when the last of its orders is; redacts the union of the fields their channels' policies name. */
 function partnerRetention(orders: readonly PartnerOrder[], byChannel: ReadonlyMap<Channel, Policy>): PartnerRetention {
   const fields = new Set<PartnerPiiField>(orders.flatMap((order) => (byChannel.get(order.channel) as Policy).fields))
-  return { dueAt: computePartnerDueAt(orders.map((order) => order.due)), fields: PARTNER_PII_FIELDS.filter((f) => fields.has(f)) }
+  const dueAt = computePartnerDueAt(orders.map((order) => order.due))
+  const decisive = dueAt === null ? undefined : orders.find((order) => order.due?.getTime() === dueAt.getTime())
+  return { dueAt, fields: PARTNER_PII_FIELDS.filter((f) => fields.has(f)), basis: decisive?.basis ?? null }
 }
 
 interface OrderClockRow {

@@ -5,6 +5,7 @@ import { channelSchema } from '../mirror/channels.ts'
 import type { Channel } from '../mirror/channels.ts'
 import { deadLetterQueueOf } from '../jobs/job.ts'
 import { isHeld } from './holds.ts'
+import { IN_BACKLOG } from './redaction-backlog.ts'
 import { REDACT_QUEUE } from './retention-jobs.ts'
 
 const channelFiguresSchema = z.object({
@@ -15,7 +16,8 @@ const channelFiguresSchema = z.object({
   overdue: z.number().int().describe('Due, not redacted and not on hold: must be 0.'),
   redacted: z.number().int(),
   onHold: z.number().int(),
-  failed: z.number().int().describe('Refused by Odoo, missing, or protected (an Odoo user or the company): need an admin.')
+  failed: z.number().int().describe('Refused by Odoo, missing, or protected (an Odoo user or the company): need an admin.'),
+  awaitingApproval: z.number().int().describe('Overdue contacts in the backlog, waiting for an admin to approve their redaction (counted in overdue too).')
 })
 
 export const retentionReportSchema = z
@@ -34,7 +36,7 @@ export async function buildRetentionReport(deps: { pool: Pool; clock: Clock }): 
   const now = deps.clock.now()
   const figures = await deps.pool.query<Record<string, number> & { channel: Channel }>(
     `WITH contact_channels AS (
-       SELECT DISTINCT o.channel, p.odoo_id, p.retention_due_at, p.redacted_at, p.redaction_failure, ${isHeld('p', '$1')} AS held
+       SELECT DISTINCT o.channel, p.odoo_id, p.retention_due_at, p.redacted_at, p.redaction_failure, ${isHeld('p', '$1')} AS held, ${IN_BACKLOG('p')} AS backlog
          FROM mirror_orders o JOIN mirror_partners p ON p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id))
      SELECT c.channel,
             (SELECT count(*) FROM mirror_orders o WHERE o.channel = c.channel AND o.redacted_at IS NULL)::int AS "ordersWithPii",
@@ -43,7 +45,8 @@ export async function buildRetentionReport(deps: { pool: Pool; clock: Clock }): 
             count(*) FILTER (WHERE redacted_at IS NULL AND retention_due_at <= $1 AND NOT held)::int AS overdue,
             count(*) FILTER (WHERE redacted_at IS NOT NULL)::int AS redacted,
             count(*) FILTER (WHERE redacted_at IS NULL AND held)::int AS "onHold",
-            count(*) FILTER (WHERE redacted_at IS NULL AND redaction_failure IS NOT NULL)::int AS failed
+            count(*) FILTER (WHERE redacted_at IS NULL AND redaction_failure IS NOT NULL)::int AS failed,
+            count(*) FILTER (WHERE redacted_at IS NULL AND retention_due_at <= $1 AND NOT held AND backlog)::int AS "awaitingApproval"
        FROM contact_channels c GROUP BY c.channel ORDER BY c.channel`,
     [now, new Date(now.getTime() + WEEK_MS)]
   )
@@ -56,7 +59,7 @@ export async function buildRetentionReport(deps: { pool: Pool; clock: Clock }): 
     asOf: now,
     channels: channelSchema.options.map((channel) => {
       const row = byChannel.get(channel)
-      return { channel, ordersWithPii: row?.ordersWithPii ?? 0, contactsWithPii: row?.contactsWithPii ?? 0, dueNext7Days: row?.dueNext7Days ?? 0, overdue: row?.overdue ?? 0, redacted: row?.redacted ?? 0, onHold: row?.onHold ?? 0, failed: row?.failed ?? 0 }
+      return { channel, ordersWithPii: row?.ordersWithPii ?? 0, contactsWithPii: row?.contactsWithPii ?? 0, dueNext7Days: row?.dueNext7Days ?? 0, overdue: row?.overdue ?? 0, redacted: row?.redacted ?? 0, onHold: row?.onHold ?? 0, failed: row?.failed ?? 0, awaitingApproval: row?.awaitingApproval ?? 0 }
     }),
     deadLettered: deadLettered.rows[0]?.n ?? 0
   }
@@ -69,14 +72,14 @@ export const planEntrySchema = z.object({
   startedBy: z.array(z.string()).describe('The clock events of its orders: order_date, shipped, completed or cancelled.'),
   fields: z.array(z.string()),
   held: z.boolean(),
-  blockedBy: z.string().nullable().describe('A recorded failure or refusal that stops it, if any.')
+  blockedBy: z.string().nullable().describe('A recorded failure or refusal that stops it, or `awaiting_approval` while it waits in the backlog.')
 })
 export type PlanEntry = z.infer<typeof planEntrySchema>
 
 /** What would be redacted by `asOf` and why: ids, policies and dates only, never personal data. */
 export async function planRedactions(deps: { pool: Pool; clock: Clock }, asOf: Date): Promise<PlanEntry[]> {
-  const result = await deps.pool.query<{ odoo_id: number; retention_due_at: Date; channels: Channel[]; started_by: string[]; redaction_fields: string[]; held: boolean; failure: { kind: string } | null }>(
-    `SELECT p.odoo_id, p.retention_due_at, p.redaction_fields, p.redaction_failure AS failure, ${isHeld('p', '$2')} AS held,
+  const result = await deps.pool.query<{ odoo_id: number; retention_due_at: Date; channels: Channel[]; started_by: string[]; redaction_fields: string[]; held: boolean; backlog: boolean; failure: { kind: string } | null }>(
+    `SELECT p.odoo_id, p.retention_due_at, p.redaction_fields, p.redaction_failure AS failure, ${isHeld('p', '$2')} AS held, ${IN_BACKLOG('p')} AS backlog,
             ARRAY(SELECT DISTINCT o.channel FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) ORDER BY 1) AS channels,
             ARRAY(SELECT DISTINCT o.retention_basis ->> 'startedBy' FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) ORDER BY 1) AS started_by
        FROM mirror_partners p
@@ -91,6 +94,6 @@ export async function planRedactions(deps: { pool: Pool; clock: Clock }, asOf: D
     startedBy: row.started_by,
     fields: row.redaction_fields,
     held: row.held,
-    blockedBy: row.failure?.kind ?? null
+    blockedBy: row.failure?.kind ?? (row.backlog ? 'awaiting_approval' : null)
   }))
 }

@@ -297,7 +297,12 @@ export function createRightsService(deps: RightsDeps) {
       else if (contact.openOrders > 0) retained.push({ partnerId: contact.partnerId, reason: 'open_order' })
     }
     const toErase = contacts.map((c) => c.partnerId).filter((id) => !retained.some((r) => r.partnerId === id))
-    await pool.query(`UPDATE mirror_partners SET retention_due_at = $2, redaction_fields = $3 WHERE odoo_id = ANY($1::int[]) AND redacted_at IS NULL`, [toErase, clock.now(), [...PARTNER_PII_FIELDS]])
+    // A granted erasure is a person's decision: it releases the contact from a redaction backlog too.
+    await pool.query(
+      `UPDATE mirror_partners SET retention_due_at = $2, redaction_fields = $3, backlog_approved_at = CASE WHEN backlog_since IS NULL THEN backlog_approved_at ELSE coalesce(backlog_approved_at, $2) END
+        WHERE odoo_id = ANY($1::int[]) AND redacted_at IS NULL`,
+      [toErase, clock.now(), [...PARTNER_PII_FIELDS]]
+    )
     const report = await deps.redact(toErase)
     retained.push(...report.refused.map((partnerId) => ({ partnerId, reason: 'protected' })), ...report.failed.map((f) => ({ partnerId: f.partnerId, reason: 'failed' })))
     const alreadyRedacted = contacts.filter((c) => c.redacted).map((c) => c.partnerId)

@@ -67,7 +67,7 @@ export async function buildTestApp(t: Test, overrides: Partial<AppDeps> & { log?
     rights: { pool, clock, rights: parts.rights },
     outbox: { pool },
     intake: { webhookKey: undefined, bodyLimit: 1_048_576, receive: noJobs },
-    retention: { pool, clock, audit: parts.audit, policies: parts.policies, holds: parts.holds, planner: parts.planner, sweep: parts.sweep },
+    retention: { pool, clock, audit: parts.audit, policies: parts.policies, holds: parts.holds, planner: parts.planner, backlog: parts.backlog, sweep: parts.sweep },
     mirror: { runs: parts.syncRuns, orders: createOrderViews({ pool, cipher: parts.cipher }), requestSync: noJobs, enqueueRecordSync: noJobs, webhookToken: undefined },
     ...overrides
   })

@@ -14,6 +14,8 @@ import type { RetentionPlanner } from '../retention-planner.ts'
 import { createHoldSchema, holdSchema } from '../holds.ts'
 import type { Holds } from '../holds.ts'
 import { buildRetentionReport, retentionReportSchema } from '../retention-report.ts'
+import { backlogSchema } from '../redaction-backlog.ts'
+import type { RedactionBacklog } from '../redaction-backlog.ts'
 
 const policySchema = z
   .object({ channel: channelSchema, version: z.number().int().describe('0: the built-in default, never changed.'), clockEvent: clockEventSchema, periodDays: z.number().int(), fields: z.array(redactableFieldSchema) })
@@ -26,6 +28,7 @@ export interface RetentionRouteDeps {
   policies: PolicyStore
   holds: Holds
   planner: RetentionPlanner
+  backlog: RedactionBacklog
   /** Queues every due contact that has no job: after a hold is released. */
   sweep(): Promise<number>
 }
@@ -108,5 +111,41 @@ export const retentionRoutes: FastifyPluginAsyncZod<RetentionRouteDeps> = async 
     '/v1/retention/report',
     { config: { roles: ['admin', 'auditor'] }, schema: { tags: ['retention'], summary: 'Per channel: PII held, due soon, overdue (must be 0), redacted, on hold, failed', response: { 200: retentionReportSchema } } },
     async () => buildRetentionReport(deps)
+  )
+
+  app.get(
+    '/v1/retention/backlog',
+    {
+      config: { roles: ['admin', 'auditor'] },
+      schema: {
+        tags: ['retention'],
+        summary: 'Contacts already past due when planned, waiting for approval before they are redacted',
+        description: 'Per channel: how many, since when, which policy version and clock event made them due, and a masked sample. They count as overdue in the report and the metrics until approved and redacted.',
+        response: { 200: backlogSchema }
+      }
+    },
+    async () => deps.backlog.describe()
+  )
+
+  app.post(
+    '/v1/retention/backlog/approve',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        tags: ['retention'],
+        summary: "Approve the backlog's redaction, for all channels or some",
+        description: 'The approved contacts are queued at once; redaction in Odoo cannot be undone. Audited.',
+        body: z.object({ channels: z.array(channelSchema).min(1).optional().describe('Only these channels; all when omitted.') }),
+        response: { 200: z.object({ approved: z.record(z.string(), z.number().int()).describe('Contacts approved, per channel.'), queued: z.number().int() }) }
+      }
+    },
+    async (request) => {
+      const approved = await inTransaction(deps.pool, async (db) => {
+        const counts = await deps.backlog.approve(db, request.body.channels, actorOf(request))
+        await deps.audit.record({ actor: actorOf(request), action: 'retention.backlog_approved', subject: { type: 'backlog', id: (request.body.channels ?? ['all']).join(',') }, requestId: request.id, details: { approved: counts } }, db)
+        return counts
+      })
+      return { approved, queued: await deps.sweep() }
+    }
   )
 }
