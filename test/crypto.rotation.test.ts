@@ -150,7 +150,8 @@ t.test('`keys rotate-data --check` lists what is under an old key; `keys rotate-
 async function opensUnderNewKeyAlone(t: Test, ctx: TestService, cipher: PiiCipher): Promise<void> {
   const outbox = (await ctx.pool.query('SELECT id, recipient, subject, body_text, body_html FROM outbox')).rows
   t.ok(outbox.length > 5)
-  for (const row of outbox) for (const [column, field] of [['recipient', 'recipient'], ['subject', 'subject'], ['body_text', 'text'], ['body_html', 'html']]) cipher.open(row[column], `outbox:${row.id}:${field}`)
+  const columns = [['recipient', 'recipient'], ['subject', 'subject'], ['body_text', 'text'], ['body_html', 'html']] as const
+  for (const row of outbox) for (const [column, field] of columns) cipher.open(row[column], `outbox:${row.id}:${field}`)
   t.pass('every message of the outbox opens: no mail is stuck')
   for (const row of (await ctx.pool.query('SELECT id, email, phone, name, order_refs, email_index, verification FROM rights_requests')).rows) {
     const email = cipher.open(row.email, `request:${row.id}:email`)
