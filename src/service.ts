@@ -28,7 +28,12 @@ import { reconcileJob, SYNC_QUEUE, SYNC_RECORD_QUEUE, syncJob, syncRecordJob } f
 import { createOrderViews } from './mirror/order-views.ts'
 import { createPolicyStore } from './retention/policy-store.ts'
 import type { PolicyStore } from './retention/policy-store.ts'
-import { createHolds } from './retention/holds.ts'
+import { createHolds, holdStore } from './retention/holds.ts'
+import type { SealedStore } from './crypto/data-rotation.ts'
+import { mirrorContactStore } from './mirror/rotate-data-key.ts'
+import { exportStore, requestStore } from './rights/sealed-request-data.ts'
+import { outboxStore } from './mail/outbox.ts'
+import { inboundStore } from './intake/sealed-inbound-data.ts'
 import type { Holds } from './retention/holds.ts'
 import { createRetentionPlanner } from './retention/retention-planner.ts'
 import { createRedactionBacklog } from './retention/redaction-backlog.ts'
@@ -47,6 +52,12 @@ import { buildApp } from './http/app.ts'
 import { createMetrics } from './metrics/metrics.ts'
 import type { App } from './http/app.ts'
 import { SERVICE_VERSION } from './version.ts'
+
+/**
+ * Every place personal data is sealed, in the order a key rotation takes them: holds first, while
+ * the contacts still carry the indexes an old hold knows.
+ */
+export const SEALED_STORES: readonly SealedStore[] = [holdStore, mirrorContactStore, requestStore, exportStore, outboxStore, inboundStore]
 
 /** `api` serves HTTP and enqueues; `worker` runs jobs and schedules (and only health routes); `all` both. */
 export type ProcessRole = 'api' | 'worker' | 'all'

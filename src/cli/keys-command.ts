@@ -6,7 +6,10 @@ import { roleSchema } from '../auth/roles.ts'
 import { createAuditTrail } from '../audit/audit-trail.ts'
 import { systemClock } from '../clock.ts'
 import { createPiiCipher } from '../crypto/pii-cipher.ts'
-import { resealPartners } from '../mirror/rotate-data-key.ts'
+import cliProgress from 'cli-progress'
+import { findStaleData, rotateSealedData } from '../crypto/data-rotation.ts'
+import type { StaleReport } from '../crypto/data-rotation.ts'
+import { SEALED_STORES } from '../service.ts'
 import { commandLogger, readConfig, UsageError, withDatabase } from './context.ts'
 
 export function registerKeysCommands(program: Command): void {
@@ -60,15 +63,49 @@ export function registerKeysCommands(program: Command): void {
 
   keys
     .command('rotate-data')
-    .description('re-encrypt mirrored personal data under PII_ENCRYPTION_KEY (older keys listed in PII_PREVIOUS_KEYS)')
-    .action(async () => {
+    .description('re-encrypt every sealed value and rebuild every blind index under PII_ENCRYPTION_KEY (older keys listed in PII_PREVIOUS_KEYS); resumable')
+    .option('--check', 'change nothing: list what is still under an old key; exits 1 unless nothing is')
+    .option('--json', 'print JSON')
+    .action(async (options: { check?: boolean; json?: boolean }) => {
       const config = readConfig()
       const cipher = createPiiCipher({ current: config.crypto.piiKey, previous: config.crypto.previousPiiKeys })
-      const result = await withDatabase(config, commandLogger(config), async (pool) => {
-        const resealed = await resealPartners({ pool, cipher })
-        await createAuditTrail({ pool, clock: systemClock }).record({ actor: 'system', action: 'pii.rekeyed', details: { partners: resealed.partners, keyId: cipher.currentKeyId, via: 'cli' } })
-        return resealed
+      const log = commandLogger(config)
+      if (options.check) {
+        const report = await withDatabase(config, log, (pool) => findStaleData({ pool, cipher }, SEALED_STORES))
+        if (options.json) console.log(JSON.stringify(report))
+        else printStaleReport(report)
+        if (!report.clean) process.exitCode = 1
+        return
+      }
+      const bar = !options.json && process.stdout.isTTY ? new cliProgress.SingleBar({ format: '{store} {bar} {value}/{total}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined
+      let shown: string | undefined
+      const result = await withDatabase(config, log, async (pool) => {
+        const resealed = await rotateSealedData({ pool, cipher }, SEALED_STORES, (progress) => {
+          if (!bar) return
+          if (shown !== progress.store) {
+            if (shown !== undefined) bar.stop()
+            bar.start(progress.total, progress.done, { store: progress.store.padEnd(16) })
+            shown = progress.store
+          } else bar.update(progress.done)
+          bar.setTotal(progress.total)
+        })
+        bar?.stop()
+        await createAuditTrail({ pool, clock: systemClock }).record({ actor: 'system', action: 'pii.rekeyed', details: { resealed, keyId: cipher.currentKeyId, via: 'cli' } })
+        return { resealed, check: await findStaleData({ pool, cipher }, SEALED_STORES) }
       })
-      console.log(`Re-encrypted ${result.partners} contacts under key ${cipher.currentKeyId}. Keys in PII_PREVIOUS_KEYS are no longer needed by the mirror.`)
+      if (options.json) return console.log(JSON.stringify({ keyId: cipher.currentKeyId, ...result }))
+      console.log(`Re-encrypted under key ${cipher.currentKeyId}: ${Object.entries(result.resealed).map(([store, n]) => `${store} ${n}`).join(', ')}.`)
+      if (result.check.clean) console.log('Nothing is left under an older key: the keys in PII_PREVIOUS_KEYS can be removed.')
+      else printStaleReport(result.check)
     })
+}
+
+function printStaleReport(report: StaleReport): void {
+  console.log(`Current key: ${report.currentKeyId}`)
+  for (const store of report.stores) {
+    const stale = Object.entries(store.staleByKey)
+    console.log(`  ${store.name.padEnd(16)} ${stale.length === 0 ? 'all under the current key' : stale.map(([key, n]) => `${n} under key ${key}`).join(', ')}`)
+    if (store.stranded) console.log(`  ${''.padEnd(16)} ${store.stranded.count} ${store.stranded.why}`)
+  }
+  console.log(report.clean ? 'Older keys are no longer needed.' : 'Keep the older keys in PII_PREVIOUS_KEYS until this is clean (run `keys rotate-data`).')
 }

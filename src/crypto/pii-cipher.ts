@@ -20,6 +20,8 @@ export interface PiiCipher {
   blindIndex(kind: BlindIndexKind, value: string): string | null
   /** A keyed hash of a whole record, to tell whether its content changed without storing it in clear. */
   fingerprint(content: string): string
+  /** The keyed hashes of `content` under every known key, current first (to recognise one made before a rotation). */
+  fingerprints(content: string): string[]
 }
 
 export type BlindIndexKind = 'email' | 'phone'
@@ -74,13 +76,16 @@ export function createPiiCipher(keys: { current: Buffer; previous?: readonly Buf
     return normalized ? createHmac('sha256', key.index).update(`${kind}:${normalized}`).digest('hex') : null
   }
 
+  const fingerprintUnder = (key: Key, content: string) => createHmac('sha256', key.index).update(`record:${content}`).digest('hex')
+
   return {
     currentKeyId: current.id,
     seal,
     open,
     isStale: (sealed) => sealed.split('.')[1] !== current.id,
     blindIndex: (kind, value) => blindIndexUnder(current, kind, value),
-    fingerprint: (content) => createHmac('sha256', current.index).update(`record:${content}`).digest('hex'),
+    fingerprint: (content) => fingerprintUnder(current, content),
+    fingerprints: (content) => [...byId.values()].map((key) => fingerprintUnder(key, content)),
     blindIndexes: (kind, value) => [...byId.values()].map((key) => blindIndexUnder(key, kind, value)).filter((h): h is string => h !== null)
   }
 }

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto'
 import type { Clock } from '../clock.ts'
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import type { Queryable } from '../mirror/mirror-store.ts'
+import type { PoolClient } from '../db/database.ts'
+import { countSealedByKey, reseal, sealedElsewhere } from '../crypto/data-rotation.ts'
+import type { SealedStore } from '../crypto/data-rotation.ts'
 
 export interface OutgoingMessage {
   requestId: string | null
@@ -27,4 +30,24 @@ export async function queueMessage(db: Queryable, deps: { cipher: PiiCipher; clo
     [id, message.requestId, message.kind, message.language, seal(message.recipient, 'recipient'), seal(message.subject, 'subject'), seal(message.text, 'text'), seal(message.html, 'html'), deps.clock.now()]
   )
   return id
+}
+
+const SEALED_COLUMNS = [['recipient', 'recipient'], ['subject', 'subject'], ['body_text', 'text'], ['body_html', 'html']] as const
+
+/** Every message of the outbox, sent or not: a queued one must still open when its turn comes. */
+export const outboxStore: SealedStore = {
+  name: 'outbox',
+  countStale: (db, cipher) => countSealedByKey(db, cipher, 'outbox', SEALED_COLUMNS.map(([column]) => column)),
+  async resealBatch(db: PoolClient, cipher: PiiCipher, limit: number) {
+    const stale = SEALED_COLUMNS.map(([column]) => sealedElsewhere(column, '$1')).join(' OR ')
+    const batch = await db.query<Record<(typeof SEALED_COLUMNS)[number][0], string> & { id: string }>(
+      `SELECT id, ${SEALED_COLUMNS.map(([column]) => column).join(', ')} FROM outbox WHERE ${stale} ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+      [cipher.currentKeyId]
+    )
+    for (const row of batch.rows) {
+      const values = SEALED_COLUMNS.map(([column, field]) => reseal(cipher, row[column], `outbox:${row.id}:${field}`))
+      await db.query('UPDATE outbox SET recipient = $2, subject = $3, body_text = $4, body_html = $5 WHERE id = $1', [row.id, ...values])
+    }
+    return batch.rows.length
+  }
 }

@@ -4,6 +4,8 @@ import type { Clock } from '../clock.ts'
 import type { Pool, PoolClient } from '../db/database.ts'
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import { maskEmail } from '../mirror/masking.ts'
+import { countSealedByKey, sealedElsewhere } from '../crypto/data-rotation.ts'
+import type { SealedStore } from '../crypto/data-rotation.ts'
 
 export const createHoldSchema = z
   .discriminatedUnion('subjectType', [
@@ -41,30 +43,31 @@ export interface Holds {
   list(options: { active: boolean }): Promise<Hold[]>
   /** The contacts among `partnerIds` under an active hold: their own, one of their orders', or their e-mail's. */
   heldAmong(db: Pick<PoolClient, 'query'>, partnerIds: readonly number[]): Promise<Set<number>>
-  /** The contacts a hold covers (to re-plan them when it is released). */
-  partnersCovered(db: Pick<PoolClient, 'query'>, hold: Hold & { subjectRef: string }): Promise<number[]>
-  get(db: Pick<PoolClient, 'query'>, id: string): Promise<(Hold & { subjectRef: string }) | undefined>
 }
 
 /**
- * Legal, tax or dispute holds: a held contact is never redacted. An e-mail hold is stored as the
- * address's blind index (and a masked hint), so a hold does not itself keep the address.
+ * Legal, tax or dispute holds: a held contact is never redacted. An e-mail hold matches by the
+ * address's blind indexes under every configured key, so it holds while a key rotation re-indexes
+ * the mirror; it keeps the address sealed (until released) so that a rotation can index it anew.
  */
 export function createHolds(deps: { pool: Pool; clock: Clock; cipher: PiiCipher }): Holds {
   const { pool, clock, cipher } = deps
 
   async function create(db: PoolClient, input: CreateHold, by: string) {
-    const [ref, hint] =
-      input.subjectType === 'order' ? [String(input.orderId), null] : input.subjectType === 'partner' ? [String(input.partnerId), null] : [cipher.blindIndex('email', input.email) ?? '', maskEmail(input.email)]
+    const id = randomUUID()
+    const email = input.subjectType === 'email' ? input.email.trim() : null
+    const ref = input.subjectType === 'order' ? String(input.orderId) : input.subjectType === 'partner' ? String(input.partnerId) : (cipher.blindIndex('email', email as string) ?? '')
     const result = await db.query<HoldRow>(
-      `INSERT INTO holds (id, subject_type, subject_ref, subject_hint, reason, ends_at, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-      [randomUUID(), input.subjectType, ref, hint, input.reason, input.endsAt ?? null, clock.now(), by]
+      `INSERT INTO holds (id, subject_type, subject_ref, subject_hint, subject_indexes, subject_sealed, reason, ends_at, created_at, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+      [id, input.subjectType, ref, email && maskEmail(email), email && cipher.blindIndexes('email', email), email && cipher.seal(email, `hold:${id}:email`), input.reason, input.endsAt ?? null, clock.now(), by]
     )
     return toHold(result.rows[0] as HoldRow)
   }
 
   async function release(db: PoolClient, id: string, by: string) {
-    const result = await db.query<HoldRow>('UPDATE holds SET released_at = COALESCE(released_at, $2), released_by = COALESCE(released_by, $3) WHERE id = $1 RETURNING *', [id, clock.now(), by])
+    // A released hold no longer needs the address it kept for key rotations.
+    const result = await db.query<HoldRow>('UPDATE holds SET released_at = COALESCE(released_at, $2), released_by = COALESCE(released_by, $3), subject_sealed = NULL WHERE id = $1 RETURNING *', [id, clock.now(), by])
     return result.rows[0] ? toHold(result.rows[0]) : undefined
   }
 
@@ -82,24 +85,7 @@ export function createHolds(deps: { pool: Pool; clock: Clock; cipher: PiiCipher 
     return new Set(result.rows.map((r) => r.odoo_id))
   }
 
-  async function partnersCovered(db: Pick<PoolClient, 'query'>, hold: Hold & { subjectRef: string }) {
-    const result = await db.query<{ id: number }>(
-      hold.subjectType === 'partner'
-        ? 'SELECT odoo_id AS id FROM mirror_partners WHERE odoo_id::text = $1'
-        : hold.subjectType === 'email'
-          ? 'SELECT odoo_id AS id FROM mirror_partners WHERE email_index = $1'
-          : `SELECT unnest(ARRAY[partner_id, partner_invoice_id, partner_shipping_id]) AS id FROM mirror_orders WHERE odoo_id::text = $1`,
-      [hold.subjectRef]
-    )
-    return [...new Set(result.rows.map((r) => r.id).filter((id) => id !== null))]
-  }
-
-  async function get(db: Pick<PoolClient, 'query'>, id: string) {
-    const result = await db.query<HoldRow>('SELECT * FROM holds WHERE id = $1', [id])
-    return result.rows[0] ? { ...toHold(result.rows[0]), subjectRef: result.rows[0].subject_ref } : undefined
-  }
-
-  return { create, release, list, heldAmong, partnersCovered, get }
+  return { create, release, list, heldAmong }
 }
 
 /**
@@ -109,7 +95,7 @@ export function createHolds(deps: { pool: Pool; clock: Clock; cipher: PiiCipher 
 export function isHeld(alias: string, now: string): string {
   const active = `h.released_at IS NULL AND (h.ends_at IS NULL OR h.ends_at > ${now})`
   return `(EXISTS (SELECT 1 FROM holds h WHERE ${active} AND h.subject_type = 'partner' AND h.subject_ref = ${alias}.odoo_id::text)
-    OR EXISTS (SELECT 1 FROM holds h WHERE ${active} AND h.subject_type = 'email' AND h.subject_ref = ${alias}.email_index)
+    OR EXISTS (SELECT 1 FROM holds h WHERE ${active} AND h.subject_type = 'email' AND ${alias}.email_index = ANY(h.subject_indexes))
     OR EXISTS (SELECT 1 FROM holds h JOIN mirror_orders ho ON h.subject_type = 'order' AND h.subject_ref = ho.odoo_id::text
                 WHERE ${active} AND ${alias}.odoo_id IN (ho.partner_id, ho.partner_invoice_id, ho.partner_shipping_id)))`
 }
@@ -138,5 +124,37 @@ function toHold(row: HoldRow): Hold {
     createdBy: row.created_by,
     releasedAt: row.released_at,
     releasedBy: row.released_by
+  }
+}
+
+/**
+ * E-mail holds: the sealed address, and its blind indexes under every configured key. A hold from
+ * before holds kept their address gets it back from a mirrored contact it matches; one that matches
+ * none is stranded (it keeps matching under the old key only) and `keys rotate-data --check` says so.
+ * Runs before the mirror's store, while contacts still carry the indexes such a hold knows.
+ */
+export const holdStore: SealedStore = {
+  name: 'e-mail holds',
+  countStale: (db, cipher) => countSealedByKey(db, cipher, 'holds', ['subject_sealed']),
+  async resealBatch(db: PoolClient, cipher: PiiCipher, limit: number) {
+    const batch = await db.query<{ id: string; subject_sealed: string | null; odoo_id: number | null; email: string | null }>(
+      `SELECT h.id, h.subject_sealed, p.odoo_id, p.email FROM holds h
+         LEFT JOIN LATERAL (SELECT odoo_id, email FROM mirror_partners WHERE email_index = ANY(h.subject_indexes) AND email IS NOT NULL LIMIT 1) p ON h.subject_sealed IS NULL
+        WHERE h.subject_type = 'email' AND (${sealedElsewhere('h.subject_sealed', '$1')} OR (h.subject_sealed IS NULL AND h.released_at IS NULL AND p.odoo_id IS NOT NULL))
+        ORDER BY h.id LIMIT ${limit} FOR UPDATE OF h SKIP LOCKED`,
+      [cipher.currentKeyId]
+    )
+    for (const row of batch.rows) {
+      const email = row.subject_sealed !== null ? cipher.open(row.subject_sealed, `hold:${row.id}:email`) : cipher.open(row.email as string, `partner:${row.odoo_id}:email`)
+      await db.query('UPDATE holds SET subject_sealed = $2, subject_ref = $3, subject_indexes = $4 WHERE id = $1', [row.id, cipher.seal(email, `hold:${row.id}:email`), cipher.blindIndex('email', email), cipher.blindIndexes('email', email)])
+    }
+    return batch.rows.length
+  },
+  async stranded(db) {
+    const rows = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM holds h WHERE h.subject_type = 'email' AND h.subject_sealed IS NULL AND h.released_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM mirror_partners p WHERE p.email_index = ANY(h.subject_indexes) AND p.email IS NOT NULL)`
+    )
+    return { count: rows.rows[0]?.n ?? 0, why: 'active e-mail holds from before holds kept their address, matching no mirrored contact: create them again (the address is needed) before dropping the old key' }
   }
 }
