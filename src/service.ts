@@ -23,7 +23,7 @@ import { createSyncRuns } from './mirror/sync-runs.ts'
 import type { SyncRuns } from './mirror/sync-runs.ts'
 import { createSyncCoordinator } from './mirror/sync-coordinator.ts'
 import type { RunSync } from './mirror/sync-coordinator.ts'
-import { reconcileDeletedOrders } from './mirror/reconcile.ts'
+import { reconcileDeletedRecords } from './mirror/reconcile.ts'
 import { reconcileJob, SYNC_QUEUE, SYNC_RECORD_QUEUE, syncJob, syncRecordJob } from './mirror/mirror-jobs.ts'
 import { createOrderViews } from './mirror/order-views.ts'
 import { createPolicyStore } from './retention/policy-store.ts'
@@ -133,6 +133,7 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     classify: createChannelClassifier(config.mirror.channelRules),
     pageSize: config.mirror.pageSize,
     retention: planner,
+    audit,
     // The scheduler above looks jobs up by singleton key; with the statistics of an empty job
     // table PostgreSQL reads every job of the queue instead.
     growingTables: [`${BOSS_SCHEMA}.job (name, singleton_key, state)`]
@@ -185,7 +186,7 @@ export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRun
     verifyAuditChainJob({ audit: parts.audit, log }),
     syncJob({ runSync: parts.runSync, config: config.mirror, log }),
     syncRecordJob({ sync: parts.orderSync, log }),
-    reconcileJob({ reconcile: () => reconcileDeletedOrders(parts), config: config.mirror, log }),
+    reconcileJob({ reconcile: () => reconcileDeletedRecords(parts), config: config.mirror, log }),
     redactJob({ redact: parts.redact, batchSize: config.retention.batchSize, log }),
     sweepJob({ sweep: parts.sweep, cron: config.retention.sweepCron, log })
   ] as JobDefinition<object>[]
