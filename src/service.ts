@@ -37,6 +37,8 @@ import type { RedactionReport } from './retention/redaction.ts'
 import { REDACT_QUEUE, redactionSingletonKey, redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
 import { createRightsService } from './rights/rights-service.ts'
 import type { RightsService } from './rights/rights-service.ts'
+import { destroyExpiredExports, purgeClosedRequestRecords } from './rights/record-retention.ts'
+import { destroyExpiredExportsJob, purgeClosedRecordsJob } from './rights/record-retention-jobs.ts'
 import { receiveMail } from './intake/intake-service.ts'
 import { addressOf, createSmtpSender } from './mail/smtp-sender.ts'
 import { deliverOutboxMessage } from './mail/outbox-delivery.ts'
@@ -188,7 +190,9 @@ export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRun
     syncRecordJob({ sync: parts.orderSync, log }),
     reconcileJob({ reconcile: () => reconcileDeletedRecords(parts), config: config.mirror, log }),
     redactJob({ redact: parts.redact, batchSize: config.retention.batchSize, log }),
-    sweepJob({ sweep: parts.sweep, cron: config.retention.sweepCron, log })
+    sweepJob({ sweep: parts.sweep, cron: config.retention.sweepCron, log }),
+    destroyExpiredExportsJob({ destroy: () => destroyExpiredExports(parts), log }),
+    purgeClosedRecordsJob({ purge: () => purgeClosedRequestRecords({ ...parts, retentionDays: config.rights.recordRetentionDays }), log })
   ] as JobDefinition<object>[]
 }
 
