@@ -23,7 +23,7 @@ import { createSyncRuns } from './mirror/sync-runs.ts'
 import type { SyncRuns } from './mirror/sync-runs.ts'
 import { createSyncCoordinator } from './mirror/sync-coordinator.ts'
 import type { RunSync } from './mirror/sync-coordinator.ts'
-import { reconcileDeletedOrders } from './mirror/reconcile.ts'
+import { reconcileDeletedRecords } from './mirror/reconcile.ts'
 import { reconcileJob, SYNC_QUEUE, SYNC_RECORD_QUEUE, syncJob, syncRecordJob } from './mirror/mirror-jobs.ts'
 import { createOrderViews } from './mirror/order-views.ts'
 import { createPolicyStore } from './retention/policy-store.ts'
@@ -44,6 +44,8 @@ import type { RedactionReport } from './retention/redaction.ts'
 import { REDACT_QUEUE, redactionSingletonKey, redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
 import { createRightsService } from './rights/rights-service.ts'
 import type { RightsService } from './rights/rights-service.ts'
+import { destroyExpiredExports, purgeClosedRequestRecords } from './rights/record-retention.ts'
+import { destroyExpiredExportsJob, purgeClosedRecordsJob } from './rights/record-retention-jobs.ts'
 import { receiveMail } from './intake/intake-service.ts'
 import { addressOf, createSmtpSender } from './mail/smtp-sender.ts'
 import { deliverOutboxMessage } from './mail/outbox-delivery.ts'
@@ -148,6 +150,7 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     classify: createChannelClassifier(config.mirror.channelRules),
     pageSize: config.mirror.pageSize,
     retention: planner,
+    audit,
     // The scheduler above looks jobs up by singleton key; with the statistics of an empty job
     // table PostgreSQL reads every job of the queue instead.
     growingTables: [`${BOSS_SCHEMA}.job (name, singleton_key, state)`]
@@ -201,9 +204,11 @@ export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRun
     verifyAuditChainJob({ audit: parts.audit, log }),
     syncJob({ runSync: parts.runSync, config: config.mirror, log }),
     syncRecordJob({ sync: parts.orderSync, log }),
-    reconcileJob({ reconcile: () => reconcileDeletedOrders(parts), config: config.mirror, log }),
+    reconcileJob({ reconcile: () => reconcileDeletedRecords(parts), config: config.mirror, log }),
     redactJob({ redact: parts.redact, batchSize: config.retention.batchSize, log }),
-    sweepJob({ sweep: parts.sweep, backlog: parts.backlog, cron: config.retention.sweepCron, log })
+    sweepJob({ sweep: parts.sweep, backlog: parts.backlog, cron: config.retention.sweepCron, log }),
+    destroyExpiredExportsJob({ destroy: () => destroyExpiredExports(parts), log }),
+    purgeClosedRecordsJob({ purge: () => purgeClosedRequestRecords({ ...parts, retentionDays: config.rights.recordRetentionDays }), log })
   ] as JobDefinition<object>[]
 }
 

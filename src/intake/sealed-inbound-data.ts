@@ -19,12 +19,17 @@ export const inboundStore: SealedStore = {
   name: 'inbound mail',
   countStale: (db, cipher) => countSealedByKey(db, cipher, 'inbound_messages', ['message', 'attachments']),
   async resealBatch(db: PoolClient, cipher: PiiCipher, limit: number) {
-    const batch = await db.query<{ id: string; message: string; attachments: string | null }>(
+    const batch = await db.query<{ id: string; message: string | null; attachments: string | null }>(
       `SELECT id, message, attachments FROM inbound_messages WHERE ${sealedElsewhere('message', '$1')} OR ${sealedElsewhere('attachments', '$1')} ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
       [cipher.currentKeyId]
     )
     for (const row of batch.rows) {
       const place = `inbound:${row.id}:message`
+      if (row.message === null) {
+        // Purged with its request: only stray attachments can be left.
+        await db.query('UPDATE inbound_messages SET attachments = $2 WHERE id = $1', [row.id, reseal(cipher, row.attachments, `inbound:${row.id}:attachments`)])
+        continue
+      }
       const message = cipher.open(row.message, place)
       const payload = JSON.parse(message) as ForwardEmailPayload
       const sender = senderAddress(payload)

@@ -59,14 +59,14 @@ export function syncRecordJob(deps: { sync: OrderSync; log: Logger }): JobDefini
   }
 }
 
-export function reconcileJob(deps: { reconcile: () => Promise<{ checked: number; deleted: number }>; config: MirrorConfig; log: Logger }): JobDefinition<{ v: 1 }> {
+export function reconcileJob(deps: { reconcile: () => Promise<object>; config: MirrorConfig; log: Logger }): JobDefinition<{ v: 1 }> {
   return {
     queue: RECONCILE_QUEUE,
     queueOptions: { policy: 'singleton', retryLimit: 5, retryDelay: 300, retryBackoff: true, expireInSeconds: 3600 },
     schedule: { cron: deps.config.reconcileCron, data: { v: 1 } },
     async handle() {
       const result = await deps.reconcile()
-      deps.log.info(result, 'reconciled mirrored orders with Odoo')
+      deps.log.info(result, 'reconciled mirrored orders and contacts with Odoo')
     }
   }
 }

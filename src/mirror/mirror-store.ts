@@ -67,6 +67,9 @@ export async function upsertOrders(db: Queryable, rows: readonly OrderRow[], now
   return { ...countUpserts(result.rows), changedIds: result.rows.map((r) => r.odoo_id) }
 }
 
+/** Every column of a contact that holds personal data, sealed or as a blind index. */
+export const SEALED_PARTNER_COLUMNS = [...PARTNER_PII_FIELDS, 'email_index', 'phone_index', 'mobile_index'] as const
+
 const PARTNER_COLUMNS = `odoo_id, parent_id, type, is_company, is_user, is_company_partner, state, country, write_date,
   ${PARTNER_PII_FIELDS.join(', ')}, email_index, phone_index, mobile_index, fingerprint, holds_pii`
 const PARTNER_ARRAYS = `$1::int[], $2::int[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::text[], $8::text[], $9::timestamptz[],
@@ -227,6 +230,21 @@ export async function markOrdersDeleted(db: Queryable, range: { from: number; to
 export async function markOrderDeleted(db: Queryable, odooId: number, now: Date): Promise<boolean> {
   const result = await db.query('UPDATE mirror_orders SET deleted_at = $2 WHERE odoo_id = $1 AND deleted_at IS NULL', [odooId, now])
   return (result.rowCount ?? 0) > 0
+}
+
+/**
+ * Contacts Odoo no longer has: marked deleted, and their sealed values and blind indexes
+ * destroyed, since the mirror must not outlive Odoo's copy. Returns the ids marked now.
+ */
+export async function markPartnersDeleted(db: Queryable, ids: readonly number[], now: Date): Promise<number[]> {
+  if (ids.length === 0) return []
+  const result = await db.query<{ odoo_id: number }>(
+    `UPDATE mirror_partners SET ${SEALED_PARTNER_COLUMNS.map((column) => `${column} = NULL`).join(', ')}, holds_pii = false, deleted_at = $2
+      WHERE odoo_id = ANY($1::int[]) AND deleted_at IS NULL
+      RETURNING odoo_id`,
+    [ids, now]
+  )
+  return result.rows.map((r) => r.odoo_id)
 }
 
 function countUpserts(rows: readonly { inserted: boolean }[]): UpsertCounts {

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.ts'
 import type { Pool, PoolClient } from '../db/database.ts'
 import { inTransaction } from '../db/database.ts'
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
+import type { AuditTrail } from '../audit/audit-trail.ts'
 import type { Logger } from '../log/logger.ts'
 import type { OdooGateway } from '../odoo/gateway.ts'
 import type { OdooRecord } from '../odoo/odoo-types.ts'
@@ -18,6 +19,7 @@ import { many2oneId, ORDER_FIELDS, OUTGOING_PICKINGS_DOMAIN, PARTNER_FIELDS, PIC
 import type { OrderRow, PickingRow } from './odoo-records.ts'
 import { firstSightClock } from './order-clock.ts'
 import { sealPartner } from './sealed-partner.ts'
+import { forgetDeletedContacts } from './reconcile.ts'
 import type { SealedPartner } from './sealed-partner.ts'
 
 export interface SyncCounts {
@@ -36,6 +38,8 @@ export interface OrderSyncDeps {
   log: Logger
   pageSize: number
   retention: SyncRetention
+  /** Records the contacts forgotten because Odoo deleted them. */
+  audit: AuditTrail
   /** Tables outside the mirror that a sync grows (the redaction jobs), analyzed with the mirror's. */
   growingTables?: readonly string[]
 }
@@ -113,8 +117,9 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     const fields = model === 'sale.order' ? ORDER_FIELDS : model === 'stock.picking' ? PICKING_FIELDS : context.partnerFields
     const records = await odoo.read(model, [id], fields)
     if (records.length === 0) {
-      if (model !== 'sale.order') return 'ignored'
-      return (await markOrderDeleted(pool, id, clock.now())) ? 'deleted' : 'ignored'
+      if (model === 'sale.order') return (await markOrderDeleted(pool, id, clock.now())) ? 'deleted' : 'ignored'
+      if (model === 'res.partner') return (await forgetDeletedContacts(deps, [id])).length > 0 ? 'deleted' : 'ignored'
+      return 'ignored'
     }
     const stage: PageStage<unknown> = model === 'sale.order' ? orderStage(context) : model === 'stock.picking' ? pickingStage : partnerStage(context)
     const prepared = await stage.prepare(records)

@@ -1,5 +1,5 @@
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
-import { holdsPersonalData, PARTNER_PII_FIELDS } from './odoo-records.ts'
+import { holdsPersonalData, PARTNER_PII_FIELDS, REDACTED_NAME } from './odoo-records.ts'
 import type { PartnerPiiField, PartnerRow } from './odoo-records.ts'
 
 /** A contact as the mirror stores it: PII sealed under the current key, blind indexes and fingerprint computed. */
@@ -29,9 +29,10 @@ export interface SealedPartner {
  */
 export function sealPartner(row: PartnerRow, cipher: PiiCipher, companyPartnerIds: ReadonlySet<number>): SealedPartner {
   const index = (kind: 'email' | 'phone', value: string | undefined) => (value === undefined ? null : cipher.blindIndex(kind, value))
+  // A redacted contact's placeholder name is nobody's: nothing is sealed for it.
   const sealed = Object.fromEntries(PARTNER_PII_FIELDS.map((field) => {
     const value = row.pii[field]
-    return [field, value === undefined ? null : cipher.seal(value, `partner:${row.odooId}:${field}`)]
+    return [field, value === undefined || (field === 'name' && value === REDACTED_NAME) ? null : cipher.seal(value, `partner:${row.odooId}:${field}`)]
   })) as Record<PartnerPiiField, string | null>
   return {
     odooId: row.odooId,

@@ -7,6 +7,7 @@ import { OdooError } from '../odoo/errors.ts'
 import type { OdooGateway } from '../odoo/gateway.ts'
 import { many2oneId, PARTNER_PII_FIELDS, REDACTED_NAME } from '../mirror/odoo-records.ts'
 import type { PartnerPiiField } from '../mirror/odoo-records.ts'
+import { SEALED_PARTNER_COLUMNS } from '../mirror/mirror-store.ts'
 import type { Holds } from './holds.ts'
 import { IN_BACKLOG } from './redaction-backlog.ts'
 
@@ -164,7 +165,8 @@ async function removeChatterCopies(deps: RedactionDeps, ids: number[], report: R
 /** Destroys the sealed PII in the mirror (country, state, amounts and dates stay) and audits once per contact. */
 async function recordRedaction(deps: RedactionDeps, ids: number[], fields: PartnerPiiField[]): Promise<number[]> {
   if (ids.length === 0) return []
-  const cleared = fields.map((field) => `${field} = NULL`).concat(['email', 'phone', 'mobile'].filter((f) => fields.includes(f as PartnerPiiField)).map((f) => `${f}_index = NULL`))
+  // Every sealed value and blind index goes, not only the policy's fields: the mirror keeps no personal data of a redacted contact.
+  const cleared = SEALED_PARTNER_COLUMNS.map((column) => `${column} = NULL`)
   return inTransaction(deps.pool, async (db) => {
     const updated = await db.query<{ odoo_id: number }>(
       `UPDATE mirror_partners SET ${cleared.join(', ')}, holds_pii = false, redacted_at = $2,

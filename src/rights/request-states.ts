@@ -17,6 +17,9 @@ export function isOpen(state: RequestState): boolean {
   return (OPEN_STATES as readonly RequestState[]).includes(state)
 }
 
+/** A request in one of these states takes no action any more. */
+export const CLOSED_STATES = ['completed', 'denied', 'withdrawn'] as const satisfies readonly RequestState[]
+
 /**
  * Identity is verified before anything is disclosed or erased (GDPR Art. 12(6); CCPA regulations
  * §7060), except for a CCPA opt-out of sale or sharing, which may not be made to wait for a

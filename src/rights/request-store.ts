@@ -16,8 +16,9 @@ export interface StoredRequest {
   dueAt: Date
   targetAt: Date
   acknowledgeBy: Date | null
-  sealed: { email: string; phone: string | null; name: string | null; orderRefs: string | null }
-  emailIndex: string
+  /** All null once the identifiers were destroyed, RIGHTS_RECORD_RETENTION_DAYS after closure. */
+  sealed: { email: string | null; phone: string | null; name: string | null; orderRefs: string | null }
+  emailIndex: string | null
   extension: { until: string; reason: string; noticeAt: string } | null
   verification: { method: 'code' | 'manual'; at: string; by: string; evidence?: string } | null
   denial: { reason: DenialReason; detail?: string } | null
@@ -26,12 +27,13 @@ export interface StoredRequest {
   createdBy: string
   updatedAt: Date
   completedAt: Date | null
+  identifiersPurgedAt: Date | null
 }
 
 export interface RequestEvent {
   at: Date
   actor: string
-  action: RequestAction | 'created' | 'extended' | 'discovered' | 'reclassified' | 'mail_received'
+  action: RequestAction | 'created' | 'extended' | 'discovered' | 'reclassified' | 'mail_received' | 'identifiers_purged'
   fromState: RequestState | null
   toState: RequestState
   details: Record<string, unknown>
@@ -130,8 +132,8 @@ interface RequestRow {
   due_at: Date
   target_at: Date
   acknowledge_by: Date | null
-  email: string
-  email_index: string
+  email: string | null
+  email_index: string | null
   phone: string | null
   name: string | null
   order_refs: string | null
@@ -143,6 +145,7 @@ interface RequestRow {
   created_by: string
   updated_at: Date
   completed_at: Date | null
+  identifiers_purged_at: Date | null
 }
 
 function toStored(row: RequestRow): StoredRequest {
@@ -166,6 +169,7 @@ function toStored(row: RequestRow): StoredRequest {
     outcome: row.outcome,
     createdBy: row.created_by,
     updatedAt: row.updated_at,
-    completedAt: row.completed_at
+    completedAt: row.completed_at,
+    identifiersPurgedAt: row.identifiers_purged_at
   }
 }

@@ -18,7 +18,15 @@ export const requestViewSchema = z
     targetAt: z.date().describe("The shop's own target, in business days."),
     acknowledgeBy: z.date().nullable().describe('CCPA: acknowledge within 10 business days.'),
     overdue: z.boolean(),
-    requester: z.object({ email: z.string(), phone: z.string().nullable(), name: z.string().nullable(), orderRefs: z.array(z.string()) }).describe('Masked, as agents see it.'),
+    requester: z
+      .object({
+        email: z.string().nullable().describe('Null once purged.'),
+        phone: z.string().nullable(),
+        name: z.string().nullable(),
+        orderRefs: z.array(z.string()),
+        purgedAt: z.date().nullable().describe('When the identifiers were destroyed, `RIGHTS_RECORD_RETENTION_DAYS` after the request closed; every field above is then empty.')
+      })
+      .describe('Masked, as agents see it.'),
     extension: z.object({ until: z.string(), reason: z.string(), noticeAt: z.string() }).nullable(),
     verification: z.object({ method: z.enum(['code', 'manual']), at: z.string(), by: z.string() }).nullable(),
     denial: z.object({ reason: denialReasonSchema, detail: z.string().optional() }).nullable(),
@@ -33,7 +41,15 @@ export const requestViewSchema = z
   .meta({ id: 'RightsRequest' })
 export type RequestView = z.infer<typeof requestViewSchema>
 
-export function toRequestView(request: StoredRequest, who: { email: string; phone: string | null; name: string | null; orderRefs: string[] }, now: Date, history?: RequestEvent[]): RequestView {
+export interface RequesterIdentifiers {
+  email: string
+  phone: string | null
+  name: string | null
+  orderRefs: string[]
+}
+
+/** `who`: the opened identifiers, or null once they were purged. */
+export function toRequestView(request: StoredRequest, who: RequesterIdentifiers | null, now: Date, history?: RequestEvent[]): RequestView {
   return {
     id: request.id,
     type: request.type,
@@ -46,7 +62,9 @@ export function toRequestView(request: StoredRequest, who: { email: string; phon
     targetAt: request.targetAt,
     acknowledgeBy: request.acknowledgeBy,
     overdue: isOverdue(request.dueAt, request.state, now),
-    requester: { email: maskEmail(who.email), phone: who.phone ? maskPhone(who.phone) : null, name: who.name ? maskName(who.name) : null, orderRefs: who.orderRefs },
+    requester: who
+      ? { email: maskEmail(who.email), phone: who.phone ? maskPhone(who.phone) : null, name: who.name ? maskName(who.name) : null, orderRefs: who.orderRefs, purgedAt: null }
+      : { email: null, phone: null, name: null, orderRefs: [], purgedAt: request.identifiersPurgedAt },
     extension: request.extension,
     verification: request.verification ? { method: request.verification.method, at: request.verification.at, by: request.verification.by } : null,
     denial: request.denial,

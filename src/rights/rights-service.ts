@@ -27,6 +27,7 @@ import { describeContacts, discoverSubject, heldEmails } from './subject-discove
 import type { SubjectContact } from './subject-discovery.ts'
 import { buildExportBundle } from './export-bundle.ts'
 import type { ExportBundle } from './export-bundle.ts'
+import { identifiersPurged } from './record-retention.ts'
 import { renderMessage } from './message-templates.ts'
 import type { Language, MessageTemplate } from './message-templates.ts'
 
@@ -112,7 +113,8 @@ export function createRightsService(deps: RightsDeps) {
       outcome: null,
       createdBy: actor,
       updatedAt: clock.now(),
-      completedAt: null
+      completedAt: null,
+      identifiersPurgedAt: null
     }
     const record = async (db: PoolClient) => {
       await insertRequest(db, request)
@@ -132,6 +134,7 @@ export function createRightsService(deps: RightsDeps) {
 
   /** The requester's identifiers, opened: for sending mail and searching Odoo, never for display. */
   function identifiers(request: StoredRequest) {
+    if (request.identifiersPurgedAt) throw identifiersPurged(request.id)
     const open = (value: string | null, field: string) => (value === null ? null : cipher.open(value, `request:${request.id}:${field}`))
     return {
       email: open(request.sealed.email, 'email') as string,

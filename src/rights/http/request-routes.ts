@@ -44,7 +44,8 @@ export interface RequestRouteDeps {
 }
 
 export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps> = async (app, { pool, clock, rights }) => {
-  const view = (request: Awaited<ReturnType<RightsService['get']>>, history?: Awaited<ReturnType<typeof requestHistory>>) => toRequestView(request, rights.identifiers(request), clock.now(), history)
+  const view = (request: Awaited<ReturnType<RightsService['get']>>, history?: Awaited<ReturnType<typeof requestHistory>>) =>
+    toRequestView(request, request.identifiersPurgedAt ? null : rights.identifiers(request), clock.now(), history)
 
   app.post(
     '/v1/requests',
@@ -141,7 +142,12 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps> = async (app
     '/v1/requests/:id/subject',
     {
       config: { roles: AGENTS },
-      schema: { tags: ['requests'], summary: 'What is held for the subject, masked: found in the mirror and live in Odoo', params: requestParams, response: { 200: z.object({ contacts: z.array(subjectContactSchema) }), 404: problemSchema } }
+      schema: {
+        tags: ['requests'],
+        summary: 'What is held for the subject, masked: found in the mirror and live in Odoo',
+        params: requestParams,
+        response: { 200: z.object({ contacts: z.array(subjectContactSchema) }), 404: problemSchema, 410: problemSchema.describe("The requester's identifiers were destroyed after the retention period.") }
+      }
     },
     async (request) => ({ contacts: await rights.discover(request.params.id, actorOf(request)) })
   )

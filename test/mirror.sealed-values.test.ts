@@ -1,0 +1,96 @@
+import t from 'tap'
+import type { Test } from 'tap'
+import { startTestService } from './support/app.ts'
+import type { TestService } from './support/app.ts'
+import { simulator } from './support/simulator.ts'
+import { fixedClock } from './support/clock.ts'
+import type { OdooSimulator } from './odoo-simulator/index.ts'
+import { SEALED_PARTNER_COLUMNS } from '../src/mirror/mirror-store.ts'
+import { reconcileDeletedRecords } from '../src/mirror/reconcile.ts'
+
+const SECOND = 1000
+
+type Ctx = TestService & { sim: OdooSimulator }
+
+async function setUp(t: Test): Promise<Ctx> {
+  const clock = fixedClock(new Date())
+  const sim = await simulator(t, { orders: 60, now: () => clock.now() })
+  const ctx = await startTestService(t, { odoo: sim, clock })
+  await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  return { ...ctx, sim }
+}
+
+/** The contact's columns that hold personal data (sealed values, blind indexes), with what is still in them. */
+async function heldValues(ctx: Ctx, id: number): Promise<Record<string, unknown>> {
+  const row = (await ctx.pool.query(`SELECT ${SEALED_PARTNER_COLUMNS.join(', ')} FROM mirror_partners WHERE odoo_id = $1`, [id])).rows[0]
+  if (!row) throw new Error(`contact ${id} is not mirrored`)
+  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null))
+}
+
+async function partnerRow(ctx: Ctx, id: number) {
+  return (await ctx.pool.query('SELECT * FROM mirror_partners WHERE odoo_id = $1', [id])).rows[0]
+}
+
+/** A new customer in Odoo, mirrored as a rights request's discovery mirrors contacts. */
+async function mirroredContact(ctx: Ctx, name: string): Promise<number> {
+  const slug = name.toLowerCase().replace(/\W+/g, '.')
+  const id = ctx.sim.store.create('res.partner', { name, email: `${slug}@example.org`, phone: '+49 30 1234567', street: 'Hauptstraße 7', city: 'Berlin', zip: '10115' })
+  await ctx.service.orderSync.mirrorContacts([id])
+  return id
+}
+
+t.test('a redacted contact keeps no sealed value or blind index, also after Odoo is read again', async (t) => {
+  const ctx = await setUp(t)
+  const due = (await ctx.pool.query("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner AND email IS NOT NULL AND phone IS NOT NULL ORDER BY odoo_id LIMIT 1")).rows[0]
+  if (!due) throw new Error('no due contact with an e-mail and a phone')
+  const before = await partnerRow(ctx, due.odoo_id)
+  ctx.clock.set(new Date(due.retention_due_at.getTime() + SECOND))
+  t.same((await ctx.service.redact([due.odoo_id])).redacted, [due.odoo_id])
+  t.same(await heldValues(ctx, due.odoo_id), {}, 'nothing held after the redaction')
+
+  // The redaction moved the contact's write_date in Odoo: the next sync reads its placeholder name.
+  await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  const after = await partnerRow(ctx, due.odoo_id)
+  t.not(after.fingerprint, before.fingerprint, 'the redacted contact was read from Odoo again')
+  t.ok(after.redacted_at, 'and stays redacted')
+  t.same(await heldValues(ctx, due.odoo_id), {}, 'the placeholder name is not sealed as if it were personal data')
+})
+
+t.test('a policy that redacts some fields still leaves none of the contact\'s sealed values in the mirror', async (t) => {
+  const ctx = await setUp(t)
+  const changed = await ctx.app.inject({ method: 'PUT', url: '/v1/retention/policies/shopify', headers: ctx.auth.admin, payload: { clockEvent: 'order_date', periodDays: 90, fields: ['name', 'street'] } })
+  t.equal(changed.statusCode, 200, changed.body)
+  const due = (await ctx.pool.query("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE redaction_fields = '{name,street}' AND retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner AND email_index IS NOT NULL ORDER BY odoo_id LIMIT 1")).rows[0]
+  if (!due) throw new Error('no due Shopify contact with an e-mail')
+  ctx.clock.set(new Date(due.retention_due_at.getTime() + SECOND))
+  t.same((await ctx.service.redact([due.odoo_id])).redacted, [due.odoo_id])
+  t.ok(ctx.sim.store.get('res.partner', due.odoo_id)?.email, 'Odoo keeps what the policy does not redact')
+  t.same(await heldValues(ctx, due.odoo_id), {}, 'the mirror keeps none of it')
+})
+
+t.test('a contact deleted in Odoo is forgotten by the mirror when its webhook arrives', async (t) => {
+  const ctx = await setUp(t)
+  const id = await mirroredContact(ctx, 'Erika Mustermann')
+  t.match(await heldValues(ctx, id), { name: /^v1\./, email: /^v1\./, email_index: String, phone_index: String }, 'held while Odoo has the contact')
+  ctx.sim.store.remove('res.partner', id)
+  t.equal(await ctx.service.orderSync.syncRecord('res.partner', id), 'deleted')
+  t.same(await heldValues(ctx, id), {})
+  t.match(await partnerRow(ctx, id), { deleted_at: Date, holds_pii: false })
+  t.match(await ctx.service.audit.list({ action: 'partner.deleted_in_odoo', limit: 5 }), [{ subjectType: 'partner', subjectId: String(id) }])
+  t.equal(await ctx.service.orderSync.syncRecord('res.partner', id), 'ignored', 'a second notice changes nothing')
+})
+
+t.test('the nightly reconciliation forgets contacts Odoo deleted, and keeps archived ones', async (t) => {
+  const ctx = await setUp(t)
+  const deleted = await mirroredContact(ctx, 'Max Mustermann')
+  const archived = await mirroredContact(ctx, 'Anna Schmidt')
+  ctx.sim.store.remove('res.partner', deleted)
+  ctx.sim.store.update('res.partner', archived, { active: false })
+  const contacts = Number((await ctx.pool.query('SELECT count(*) FROM mirror_partners')).rows[0].count)
+  t.match(await reconcileDeletedRecords(ctx.service), { orders: { deleted: 0 }, contacts: { checked: contacts, deleted: 1 } })
+  t.same(await heldValues(ctx, deleted), {})
+  t.ok((await partnerRow(ctx, deleted)).deleted_at)
+  t.match(await heldValues(ctx, archived), { email: /^v1\./ }, 'an archived contact still exists in Odoo')
+  t.equal((await partnerRow(ctx, archived)).deleted_at, null)
+  t.equal((await ctx.service.audit.list({ action: 'partner.deleted_in_odoo', limit: 5 })).length, 1)
+})
