@@ -38,6 +38,11 @@ export type IntakeOutcome =
   | { status: 'ignored'; reason: string }
   | { status: 'duplicate'; requestId: string | null }
 
+/** What a message is recognised by when it is delivered again: a keyed hash of its Message-ID. */
+export function messageKey(cipher: PiiCipher, messageId: string): string {
+  return cipher.fingerprint(`message-id:${messageId.trim().toLowerCase()}`)
+}
+
 /**
  * One message ForwardEmail delivered. It is stored (sealed) and acted on in one transaction keyed
  * by its Message-ID, so a delivery repeated by ForwardEmail — it retries until it gets a 200 —
@@ -46,7 +51,7 @@ export type IntakeOutcome =
  */
 export async function receiveMail(deps: IntakeDeps, payload: ForwardEmailPayload): Promise<IntakeOutcome> {
   const { cipher, clock, config } = deps
-  const key = cipher.fingerprint(`message-id:${payload.messageId.trim().toLowerCase()}`)
+  const key = messageKey(cipher, payload.messageId)
   const sender = senderAddress(payload)
   const automatic = isAutomatic(payload, { ownAddresses: config.ownAddresses })
 
