@@ -198,3 +198,49 @@ t.test('with a key, INTAKE_ALLOW_UNSIGNED=true changes nothing: unsigned message
   t.same(await counts(ctx), { messages: 0, requests: 0 })
   t.notMatch(ctx.logs(), /INTAKE_ALLOW_UNSIGNED|refuses every webhook/, 'no warning: the key is set')
 })
+
+t.test("a stranger quoting a request's id and valid code, or answering our mail, opens a request for triage; the request stays unverified and its attempts untouched", async (t) => {
+  const ctx = await setUp(t)
+  const opened = await deliver(ctx, message({ messageId: '<owner@mail.example>' }))
+  await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/verification`, headers: ctx.auth.agent })
+  const code = await sentCode(ctx, opened.requestId)
+  const ourMail = (await ctx.pool.query('SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq DESC LIMIT 1', [opened.requestId])).rows[0]
+  const stranger = (n: number) => ({ from: { value: [{ address: `someone.else${n}@example.org`, name: 'Someone Else' }], text: `someone.else${n}@example.org` } })
+  const quotingCode = message({ messageId: '<stranger-1@example.org>', ...stranger(1), subject: `Re: [${opened.requestId}] Ihre Anfrage`, text: `Code: ${code}` })
+  const answering = message({ messageId: '<stranger-2@example.org>', ...stranger(2), subject: 'Re: Ihre Anfrage', inReplyTo: `<${ourMail.id}@shop.example>`, text: 'Code: 999999' })
+
+  for (const mail of [quotingCode, answering]) {
+    const { res, ...outcome } = await deliver(ctx, mail)
+    t.same(res.json(), { status: 'accepted' })
+    t.match(outcome, { outcome: 'created', reason: 'not-from-requester' }, 'not joined to the request it names')
+    t.not(outcome.requestId, opened.requestId)
+    const triage = (await ctx.app.inject({ url: `/v1/requests/${outcome.requestId}`, headers: ctx.auth.agent })).json()
+    t.match(triage, { type: 'unclassified', source: 'email', state: 'received', requester: { email: 's***@e***.org' } }, 'an agent finds it among the unclassified')
+    t.match(triage.history, [{ action: 'created' }, { action: 'mail_received', details: { fromOtherAddress: true, refersTo: opened.requestId } }])
+  }
+  const original = (await ctx.app.inject({ url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent })).json()
+  t.match(original, { state: 'awaiting_verification', verification: null })
+  t.same(original.history.filter((e: { action: string }) => e.action === 'mail_received').map((e: { details: object }) => e.details), [
+    { fromOtherAddress: true, openedRequest: (await stored(ctx, '<stranger-1@example.org>')).requestId },
+    { fromOtherAddress: true, openedRequest: (await stored(ctx, '<stranger-2@example.org>')).requestId }
+  ], "the request's history shows who wrote about it from elsewhere")
+  t.same((await ctx.pool.query('SELECT attempts FROM verification_codes WHERE request_id = $1', [opened.requestId])).rows, [{ attempts: 0 }], 'no code was tried')
+  const list = (await ctx.app.inject({ url: '/v1/requests?type=unclassified', headers: ctx.auth.agent })).json()
+  t.equal(list.items.length, 2, 'both in the triage list')
+
+  // The same code from the requester's own address (written differently) still verifies.
+  const own = message({ messageId: '<owner-reply@mail.example>', from: { value: [{ address: 'Juergen.Mueller@EXAMPLE.net', name: 'Jürgen Müller' }], text: 'Juergen.Mueller@EXAMPLE.net' }, subject: `Re: [${opened.requestId}] Ihre Anfrage`, text: `Code: ${code}` })
+  t.match(await deliver(ctx, own), { outcome: 'verified', requestId: opened.requestId })
+  t.match((await ctx.app.inject({ url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent })).json(), { state: 'verified' })
+})
+
+t.test("a reply that answers our mail to its sender joins the sender's request, even when its subject names someone else's", async (t) => {
+  const ctx = await setUp(t)
+  const theirs = await deliver(ctx, message({ messageId: '<theirs@mail.example>' }))
+  const other = { from: { value: [{ address: 'anna@example.org', name: 'Anna' }], text: 'anna@example.org' } }
+  const own = await deliver(ctx, message({ messageId: '<anna-1@example.org>', ...other }))
+  const ourMail = (await ctx.pool.query('SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq LIMIT 1', [own.requestId])).rows[0]
+  const reply = message({ messageId: '<anna-2@example.org>', ...other, subject: `Re: [${theirs.requestId}] Anfrage`, inReplyTo: `<${ourMail.id}@shop.example>`, text: 'Danke!' })
+  t.match(await deliver(ctx, reply), { outcome: 'attached', requestId: own.requestId })
+  t.equal((await counts(ctx)).requests, 2, 'no request for triage')
+})
