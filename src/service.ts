@@ -218,6 +218,13 @@ function ownAddresses(from: string | undefined): string[] {
   return address ? [address] : []
 }
 
+/** Where the intake is served without a key, it either refuses all mail or takes anyone's: say which. */
+function warnOfUnsignedIntake(config: Config, log: Logger): void {
+  if (config.mail.webhookKey !== undefined) return
+  if (config.mail.allowUnsigned) log.warn('INTAKE_ALLOW_UNSIGNED is set and FORWARDEMAIL_WEBHOOK_KEY is not: the e-mail intake takes unsigned webhooks, so anyone can open requests (for local trials only)')
+  else log.warn('FORWARDEMAIL_WEBHOOK_KEY is not set: the e-mail intake refuses every webhook (503) until it is')
+}
+
 /**
  * Brings the whole service up in dependency order and, if any step fails, takes down what was
  * already started. Nothing here listens: src/server.ts does, after this resolves.
@@ -246,6 +253,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const parts = createServiceParts({ config, pool, odoo, jobs, clock, log })
     await jobs.register([...jobDefinitions(parts, config, jobs), ...(options.extraJobs?.(parts) ?? [])])
     if (!mailIsSent(config)) log.warn('SMTP_URL or MAIL_FROM is not set: mail to requesters waits in the outbox until they are')
+    if (options.role !== 'worker') warnOfUnsignedIntake(config, log)
 
     const app = await buildApp({
       log,
@@ -263,6 +271,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       outbox: { pool },
       intake: {
         webhookKey: config.mail.webhookKey,
+        allowUnsigned: config.mail.allowUnsigned,
         bodyLimit: config.mail.bodyLimit,
         receive: (payload) =>
           receiveMail(

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort } from './support/database.ts'
 import { finished, startCli } from './support/cli.ts'
@@ -16,6 +17,11 @@ t.test('`demo` runs a simulated Odoo, an embedded database and the service, sync
   t.match(demo.output.stdout, /Retention plan for the next 30 days/)
   const orders = await fetch(`http://127.0.0.1:${port}/v1/orders?limit=5`, { headers: { authorization: `Bearer ${agentKey}` } })
   t.equal(orders.status, 200, 'the printed key works against the running service')
+  // The demo has no ForwardEmail key: it sets INTAKE_ALLOW_UNSIGNED itself, and says so.
+  t.match(demo.output.stdout, /INTAKE_ALLOW_UNSIGNED is set and FORWARDEMAIL_WEBHOOK_KEY is not/)
+  const message = readFileSync(new URL('./fixtures/forwardemail-webhook.json', import.meta.url), 'utf8')
+  const webhook = await fetch(`http://127.0.0.1:${port}/v1/intake/forwardemail`, { method: 'POST', body: message, headers: { 'content-type': 'application/json' } })
+  t.same(await webhook.json(), { status: 'accepted' }, 'an unsigned webhook is taken')
   demo.kill('SIGINT')
   const result = await finished(demo)
   t.equal(result.code, 0, 'Ctrl-C stops everything cleanly')

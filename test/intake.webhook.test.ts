@@ -7,6 +7,7 @@ import type { TestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import { queuedMail, sentCode } from './support/rights.ts'
+import { messageKey } from '../src/intake/intake-service.ts'
 
 const KEY = 'fe-webhook-key-0123456789abcdef'
 const WEBHOOK = '/v1/intake/forwardemail'
@@ -27,6 +28,18 @@ function message(over: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...fixture('forwardemail-webhook'), ...over }
 }
 
+/** What the intake made of a message, as it recorded it: the webhook's answer does not say. */
+async function stored(ctx: TestService, messageId: unknown): Promise<{ outcome: string | undefined; requestId: string; reason: string | null }> {
+  const row = (await ctx.pool.query('SELECT outcome, request_id, reason FROM inbound_messages WHERE message_key = $1', [messageKey(ctx.service.cipher, String(messageId))])).rows[0]
+  return { outcome: row?.outcome, requestId: row?.request_id, reason: row?.reason ?? null }
+}
+
+/** Posts a signed message; the answer, and what became of the message. */
+async function deliver(ctx: TestService, body: Record<string, unknown>) {
+  const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(body) })
+  return { res, ...(await stored(ctx, body.messageId)) }
+}
+
 async function counts(ctx: TestService) {
   const row = (await ctx.pool.query('SELECT (SELECT count(*) FROM inbound_messages)::int AS messages, (SELECT count(*) FROM rights_requests)::int AS requests')).rows[0]
   return row as { messages: number; requests: number }
@@ -34,10 +47,10 @@ async function counts(ctx: TestService) {
 
 t.test('a signed message opens a classified request, stores the original sealed, and acknowledges', async (t) => {
   const ctx = await setUp(t)
-  const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(message()) })
+  const { res, ...outcome } = await deliver(ctx, message())
   t.equal(res.statusCode, 200, res.body)
-  const outcome = res.json()
-  t.match(outcome, { status: 'created', requestId: /^RR-/, type: 'erasure' })
+  t.same(res.json(), { status: 'accepted' }, 'the answer names no request, type, confidence or reason')
+  t.match(outcome, { outcome: 'created', requestId: /^RR-/ })
   const request = (await ctx.app.inject({ url: `/v1/requests/${outcome.requestId}`, headers: ctx.auth.agent })).json()
   t.match(request, { source: 'email', type: 'erasure', language: 'de', state: 'received' })
   const stored = JSON.stringify((await ctx.pool.query('SELECT * FROM inbound_messages')).rows)
@@ -50,8 +63,8 @@ t.test('a signed message opens a classified request, stores the original sealed,
 t.test('deadlines run from when ForwardEmail received the mail; a Date header from the future or before 2000 is not believed', async (t) => {
   const ctx = await setUp(t)
   const receivedAt = async (over: Record<string, unknown>, n: number) => {
-    const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(message({ messageId: `<arrival-${n}@example.net>`, ...over })) })
-    return (await ctx.app.inject({ url: `/v1/requests/${res.json().requestId}`, headers: ctx.auth.agent })).json().receivedAt
+    const { requestId } = await deliver(ctx, message({ messageId: `<arrival-${n}@example.net>`, ...over }))
+    return (await ctx.app.inject({ url: `/v1/requests/${requestId}`, headers: ctx.auth.agent })).json().receivedAt
   }
   t.equal(await receivedAt({ session: { ...(message().session as object), arrivalTime: Date.parse('2026-11-22T08:00:00Z') } }, 1), '2026-11-22T08:00:00.000Z', 'ForwardEmail\'s arrival time')
   for (const [n, date] of [[2, '+275760-09-13T00:00:00.000Z'], [3, '2027-01-01T00:00:00Z'], [4, '1970-01-02T00:00:00Z']] as const) {
@@ -75,56 +88,62 @@ t.test('the same message delivered twice, or twenty times at once, opens one req
   const ctx = await setUp(t)
   const body = signed(message({ messageId: '<dup-1@mail.example>' }))
   const first = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...body })
+  const opened = await stored(ctx, '<dup-1@mail.example>')
   const second = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...body })
   t.equal(first.statusCode, 200, 'ForwardEmail takes nothing but 200')
-  t.equal(first.json().status, 'created')
+  t.same(first.json(), { status: 'accepted' })
   t.equal(second.statusCode, 200)
-  t.match(second.json(), { status: 'duplicate', requestId: first.json().requestId })
+  t.same(second.json(), { status: 'duplicate' })
+  t.same(await stored(ctx, '<dup-1@mail.example>'), opened, 'the repeat changed nothing')
   const burst = signed(message({ messageId: '<dup-2@mail.example>' }))
   const answers = await Promise.all(Array.from({ length: 20 }, () => ctx.app.inject({ method: 'POST', url: WEBHOOK, ...burst })))
-  t.equal(answers.filter((a) => a.json().status === 'created').length, 1)
+  t.equal(answers.filter((a) => a.json().status === 'accepted').length, 1)
+  t.equal(answers.filter((a) => a.json().status === 'duplicate').length, 19)
   t.ok(answers.every((a) => a.statusCode === 200))
   t.same(await counts(ctx), { messages: 2, requests: 2 })
 })
 
 t.test('auto-replies, bounces and our own mail are recorded and ignored', async (t) => {
   const ctx = await setUp(t)
-  const auto = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(fixture('forwardemail-autoreply')) })
-  t.equal(auto.statusCode, 200)
-  t.match(auto.json(), { status: 'ignored' })
+  const auto = await deliver(ctx, fixture('forwardemail-autoreply'))
+  t.equal(auto.res.statusCode, 200)
+  t.same(auto.res.json(), { status: 'accepted' })
+  t.equal(auto.outcome, 'ignored')
   const daemon = message({ messageId: '<bounce-1@mx.example>', from: { value: [{ address: 'MAILER-DAEMON@mx.example', name: 'Mail Delivery System' }], text: 'MAILER-DAEMON@mx.example' } })
-  t.match((await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(daemon) })).json(), { status: 'ignored' })
+  t.match(await deliver(ctx, daemon), { res: { statusCode: 200 }, outcome: 'ignored' })
   const loop = message({ messageId: '<loop-1@shop.example>', from: { value: [{ address: 'privacy@shop.example', name: 'Privacy' }], text: 'privacy@shop.example' } })
-  t.match((await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(loop) })).json(), { status: 'ignored', reason: 'own-address' })
+  t.match(await deliver(ctx, loop), { res: { statusCode: 200 }, outcome: 'ignored', reason: 'own-address' })
   t.same(await counts(ctx), { messages: 3, requests: 0 })
 })
 
 t.test('a reply joins its request, and the code in it verifies the requester', async (t) => {
   const ctx = await setUp(t)
-  const opened = (await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(message({ messageId: '<first@mail.example>' })) })).json()
+  const opened = await deliver(ctx, message({ messageId: '<first@mail.example>' }))
   await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/verification`, headers: ctx.auth.agent })
   const code = await sentCode(ctx, opened.requestId)
   const reply = message({ messageId: '<reply@mail.example>', subject: `Re: [${opened.requestId}] Ihre Anfrage`, inReplyTo: '<unknown@shop.example>', text: `Hier ist der Code: ${code}\n\n> Ihr Code lautet ...` })
-  const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(reply) })
+  const { res, ...outcome } = await deliver(ctx, reply)
   t.equal(res.statusCode, 200)
-  t.match(res.json(), { status: 'verified', requestId: opened.requestId })
+  t.same(res.json(), { status: 'accepted' })
+  t.match(outcome, { outcome: 'verified', requestId: opened.requestId })
   t.match((await ctx.app.inject({ url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent })).json(), { state: 'verified', verification: { method: 'code', by: 'system' } })
   t.equal((await counts(ctx)).requests, 1)
 })
 
 t.test('a reply to one of our messages (In-Reply-To) joins its request even without the id in the subject', async (t) => {
   const ctx = await setUp(t)
-  const opened = (await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(message({ messageId: '<first-2@mail.example>' })) })).json()
+  const opened = await deliver(ctx, message({ messageId: '<first-2@mail.example>' }))
   const acknowledgement = (await ctx.pool.query('SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq LIMIT 1', [opened.requestId])).rows[0]
   const reply = message({ messageId: '<reply-2@mail.example>', subject: 'Re: Ihre Anfrage', inReplyTo: `<${acknowledgement.id}@shop.example>`, text: 'Danke!' })
-  t.match((await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(reply) })).json(), { status: 'attached', requestId: opened.requestId })
+  t.match(await deliver(ctx, reply), { res: { statusCode: 200 }, outcome: 'attached', requestId: opened.requestId })
 })
 
 t.test('mail the classifier cannot place lands as unclassified, for an agent to set its type', async (t) => {
   const ctx = await setUp(t)
   const vague = message({ messageId: '<vague@mail.example>', subject: 'Frage', text: 'Hallo, ich habe eine Frage zu meiner Bestellung. Viele Grüße' })
-  const opened = (await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(vague) })).json()
-  t.match(opened, { status: 'created', type: 'unclassified' })
+  const opened = await deliver(ctx, vague)
+  t.match(opened, { outcome: 'created' })
+  t.match((await ctx.app.inject({ url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent })).json(), { type: 'unclassified' })
   const fulfil = await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/fulfilment`, headers: ctx.auth.agent, payload: {} })
   t.equal(fulfil.statusCode, 409)
   const set = await ctx.app.inject({ method: 'PATCH', url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent, payload: { type: 'access' } })
@@ -141,10 +160,87 @@ t.test('an oversize body is refused with 413 and nothing is stored', async (t) =
   t.same(await counts(ctx), { messages: 0, requests: 0 })
 })
 
-t.test('without a configured key the webhook takes unsigned messages; a body that is not a message is 400', async (t) => {
+
+t.test('without a configured key every webhook is refused with 503 naming FORWARDEMAIL_WEBHOOK_KEY, signed or not, and nothing is stored', async (t) => {
   const ctx = await setUp(t, { FORWARDEMAIL_WEBHOOK_KEY: '' })
+  const unsigned = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: JSON.stringify(message({ messageId: '<unsigned@mail.example>' })), headers: { 'content-type': 'application/json' } })
+  const signedAnyway = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(message({ messageId: '<signed@mail.example>' })) })
+  const notJson = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: 'hello', headers: { 'content-type': 'text/plain' } })
+  for (const res of [unsigned, signedAnyway, notJson]) {
+    t.equal(res.statusCode, 503)
+    t.match(res.headers['content-type'], /^application\/problem\+json/)
+    t.match(res.json(), { type: 'urn:problem:intake-disabled', status: 503, detail: /FORWARDEMAIL_WEBHOOK_KEY/ })
+  }
+  t.same(await counts(ctx), { messages: 0, requests: 0 })
+  t.equal(ctx.logs().match(/the e-mail intake refuses every webhook/g)?.length, 1, 'start-up says so, once')
+})
+
+t.test('INTAKE_ALLOW_UNSIGNED=true without a key takes unsigned messages and warns once at start-up; a body that is not a message is 400 and stores nothing', async (t) => {
+  const ctx = await setUp(t, { FORWARDEMAIL_WEBHOOK_KEY: '', INTAKE_ALLOW_UNSIGNED: 'true' })
+  const warnings = ctx.logs().split('\n').filter((line) => line.includes('INTAKE_ALLOW_UNSIGNED'))
+  t.equal(warnings.length, 1, 'one warning')
+  t.match(JSON.parse(warnings[0] ?? '{}'), { level: 40, msg: /anyone can open requests/ })
+  t.notMatch(warnings[0], /PII_ENCRYPTION_KEY|ODOO_API_KEY|fe-webhook-key/, 'no secrets in it')
   const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: JSON.stringify(message({ messageId: '<unsigned@mail.example>' })), headers: { 'content-type': 'application/json' } })
-  t.match(res.json(), { status: 'created' })
+  t.equal(res.statusCode, 200, res.body)
+  t.same(res.json(), { status: 'accepted' })
+  t.equal((await stored(ctx, '<unsigned@mail.example>')).outcome, 'created')
   const bad = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: JSON.stringify({ subject: 'no message id' }), headers: { 'content-type': 'application/json' } })
   t.equal(bad.statusCode, 400)
+  t.match(bad.json(), { type: 'urn:problem:validation', errors: [{ path: /messageId|from/ }] })
+  t.same(await counts(ctx), { messages: 1, requests: 1 })
+})
+
+t.test('with a key, INTAKE_ALLOW_UNSIGNED=true changes nothing: unsigned messages are still 401', async (t) => {
+  const ctx = await setUp(t, { INTAKE_ALLOW_UNSIGNED: 'true' })
+  const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: JSON.stringify(message()), headers: { 'content-type': 'application/json' } })
+  t.equal(res.statusCode, 401)
+  t.same(await counts(ctx), { messages: 0, requests: 0 })
+  t.notMatch(ctx.logs(), /INTAKE_ALLOW_UNSIGNED|refuses every webhook/, 'no warning: the key is set')
+})
+
+t.test("a stranger quoting a request's id and valid code, or answering our mail, opens a request for triage; the request stays unverified and its attempts untouched", async (t) => {
+  const ctx = await setUp(t)
+  const opened = await deliver(ctx, message({ messageId: '<owner@mail.example>' }))
+  await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/verification`, headers: ctx.auth.agent })
+  const code = await sentCode(ctx, opened.requestId)
+  const ourMail = (await ctx.pool.query('SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq DESC LIMIT 1', [opened.requestId])).rows[0]
+  const stranger = (n: number) => ({ from: { value: [{ address: `someone.else${n}@example.org`, name: 'Someone Else' }], text: `someone.else${n}@example.org` } })
+  const quotingCode = message({ messageId: '<stranger-1@example.org>', ...stranger(1), subject: `Re: [${opened.requestId}] Ihre Anfrage`, text: `Code: ${code}` })
+  const answering = message({ messageId: '<stranger-2@example.org>', ...stranger(2), subject: 'Re: Ihre Anfrage', inReplyTo: `<${ourMail.id}@shop.example>`, text: 'Code: 999999' })
+
+  for (const mail of [quotingCode, answering]) {
+    const { res, ...outcome } = await deliver(ctx, mail)
+    t.same(res.json(), { status: 'accepted' })
+    t.match(outcome, { outcome: 'created', reason: 'not-from-requester' }, 'not joined to the request it names')
+    t.not(outcome.requestId, opened.requestId)
+    const triage = (await ctx.app.inject({ url: `/v1/requests/${outcome.requestId}`, headers: ctx.auth.agent })).json()
+    t.match(triage, { type: 'unclassified', source: 'email', state: 'received', requester: { email: 's***@e***.org' } }, 'an agent finds it among the unclassified')
+    t.match(triage.history, [{ action: 'created' }, { action: 'mail_received', details: { fromOtherAddress: true, refersTo: opened.requestId } }])
+  }
+  const original = (await ctx.app.inject({ url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent })).json()
+  t.match(original, { state: 'awaiting_verification', verification: null })
+  t.same(original.history.filter((e: { action: string }) => e.action === 'mail_received').map((e: { details: object }) => e.details), [
+    { fromOtherAddress: true, openedRequest: (await stored(ctx, '<stranger-1@example.org>')).requestId },
+    { fromOtherAddress: true, openedRequest: (await stored(ctx, '<stranger-2@example.org>')).requestId }
+  ], "the request's history shows who wrote about it from elsewhere")
+  t.same((await ctx.pool.query('SELECT attempts FROM verification_codes WHERE request_id = $1', [opened.requestId])).rows, [{ attempts: 0 }], 'no code was tried')
+  const list = (await ctx.app.inject({ url: '/v1/requests?type=unclassified', headers: ctx.auth.agent })).json()
+  t.equal(list.items.length, 2, 'both in the triage list')
+
+  // The same code from the requester's own address (written differently) still verifies.
+  const own = message({ messageId: '<owner-reply@mail.example>', from: { value: [{ address: 'Juergen.Mueller@EXAMPLE.net', name: 'Jürgen Müller' }], text: 'Juergen.Mueller@EXAMPLE.net' }, subject: `Re: [${opened.requestId}] Ihre Anfrage`, text: `Code: ${code}` })
+  t.match(await deliver(ctx, own), { outcome: 'verified', requestId: opened.requestId })
+  t.match((await ctx.app.inject({ url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent })).json(), { state: 'verified' })
+})
+
+t.test("a reply that answers our mail to its sender joins the sender's request, even when its subject names someone else's", async (t) => {
+  const ctx = await setUp(t)
+  const theirs = await deliver(ctx, message({ messageId: '<theirs@mail.example>' }))
+  const other = { from: { value: [{ address: 'anna@example.org', name: 'Anna' }], text: 'anna@example.org' } }
+  const own = await deliver(ctx, message({ messageId: '<anna-1@example.org>', ...other }))
+  const ourMail = (await ctx.pool.query('SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq LIMIT 1', [own.requestId])).rows[0]
+  const reply = message({ messageId: '<anna-2@example.org>', ...other, subject: `Re: [${theirs.requestId}] Anfrage`, inReplyTo: `<${ourMail.id}@shop.example>`, text: 'Danke!' })
+  t.match(await deliver(ctx, reply), { outcome: 'attached', requestId: own.requestId })
+  t.equal((await counts(ctx)).requests, 2, 'no request for triage')
 })

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { startTestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { smtpServer } from './support/smtp.ts'
+import { messageKey } from '../src/intake/intake-service.ts'
 
 const KEY = 'fe-webhook-key-0123456789abcdef'
 
@@ -16,7 +17,9 @@ t.test('a request mailed to the privacy address is acknowledged by mail, threade
   const payload = JSON.stringify(message)
   const res = await ctx.app.inject({ method: 'POST', url: '/v1/intake/forwardemail', payload, headers: { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', KEY).update(payload).digest('hex') } })
   t.equal(res.statusCode, 200)
-  const { requestId } = res.json()
+  // The webhook's answer names no request: the message's row does.
+  const { request_id: requestId } = (await ctx.pool.query('SELECT request_id FROM inbound_messages WHERE message_key = $1', [messageKey(ctx.service.cipher, message.messageId)])).rows[0]
+  t.match(requestId, /^RR-/)
   for (let i = 0; i < 150 && smtp.received.length === 0; i++) await sleep(100)
   const [mail] = smtp.received
   t.ok(mail, 'the acknowledgement went out')

@@ -45,6 +45,8 @@ export function registerDemoCommand(program: Command): void {
         ODOO_USERNAME: sim.login,
         ODOO_API_KEY: sim.apiKey,
         RETENTION_MODE: 'dry-run',
+        // No ForwardEmail account in a demo: its intake takes unsigned webhooks, and says so at start-up.
+        INTAKE_ALLOW_UNSIGNED: 'true',
         LOG_LEVEL: 'warn'
       })
       const log = createLogger({ level: 'warn' })

@@ -82,6 +82,7 @@ const envSchema = z
     RIGHTS_ODOO_TAGS: flag.default(true),
     RIGHTS_RECORD_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(1095),
     FORWARDEMAIL_WEBHOOK_KEY: z.string().min(16, { message: 'must be the webhook key from ForwardEmail (at least 16 characters)' }).optional(),
+    INTAKE_ALLOW_UNSIGNED: flag.default(false),
     INTAKE_BODY_LIMIT_BYTES: z.coerce.number().int().min(65_536).max(209_715_200).default(26_214_400),
     INTAKE_KEEP_ATTACHMENTS: flag.default(false),
     INTAKE_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(52_428_800).default(5_242_880),
@@ -146,6 +147,8 @@ export interface RightsConfig {
 
 export interface MailConfig {
   webhookKey: string | undefined
+  /** Without a webhook key the intake refuses every webhook, unless this is set (the demo, a local trial). */
+  allowUnsigned: boolean
   bodyLimit: number
   keepAttachments: boolean
   attachmentMaxBytes: number
@@ -223,6 +226,7 @@ function toConfig(env: Env): Config {
     },
     mail: {
       webhookKey: env.FORWARDEMAIL_WEBHOOK_KEY,
+      allowUnsigned: env.INTAKE_ALLOW_UNSIGNED,
       bodyLimit: env.INTAKE_BODY_LIMIT_BYTES,
       keepAttachments: env.INTAKE_KEEP_ATTACHMENTS,
       attachmentMaxBytes: env.INTAKE_ATTACHMENT_MAX_BYTES,

@@ -17,7 +17,7 @@ export async function generateOpenApiDocument(log: Logger): Promise<string> {
     health: { database: unavailable('health'), odoo: unavailable('health') },
     rights: { pool: unavailable('database'), clock: unavailable('clock'), rights: unavailable('rights') },
     outbox: { pool: unavailable('database') },
-    intake: { webhookKey: undefined, bodyLimit: 1_048_576, receive: unavailable('intake') },
+    intake: { webhookKey: undefined, allowUnsigned: false, bodyLimit: 1_048_576, receive: unavailable('intake') },
     retention: {
       pool: unavailable('database'),
       clock: unavailable('clock'),

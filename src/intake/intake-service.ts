@@ -8,6 +8,8 @@ import type { Logger } from '../log/logger.ts'
 import type { RightsService } from '../rights/rights-service.ts'
 import type { Jurisdiction } from '../rights/request-types.ts'
 import { RECEIVED_RANGE } from '../rights/deadlines.ts'
+import { findRequest, recordEvent } from '../rights/request-store.ts'
+import type { StoredRequest } from '../rights/request-store.ts'
 import { HttpProblem } from '../http/problems.ts'
 import { classifyRequest, detectJurisdiction } from './classify.ts'
 import { isAutomatic, requestIdInSubject, verificationCodeIn } from './mail-signals.ts'
@@ -33,20 +35,26 @@ export interface IntakeDeps {
 }
 
 export type IntakeOutcome =
-  | { status: 'created'; requestId: string; type: string; confidence: number }
+  /** `refersTo`: the request the message named, whose requester did not send it. */
+  | { status: 'created'; requestId: string; type: string; confidence: number; refersTo?: string }
   | { status: 'attached' | 'verified'; requestId: string }
   | { status: 'ignored'; reason: string }
   | { status: 'duplicate'; requestId: string | null }
 
+/** What a message is recognised by when it is delivered again: a keyed hash of its Message-ID. */
+export function messageKey(cipher: PiiCipher, messageId: string): string {
+  return cipher.fingerprint(`message-id:${messageId.trim().toLowerCase()}`)
+}
+
 /**
  * One message ForwardEmail delivered. It is stored (sealed) and acted on in one transaction keyed
  * by its Message-ID, so a delivery repeated by ForwardEmail — it retries until it gets a 200 —
- * creates nothing twice. Automatic mail is recorded and ignored; a reply joins its request (and a
- * code in it verifies the requester); anything else opens a request.
+ * creates nothing twice. Automatic mail is recorded and ignored; a reply from the requester joins
+ * its request (and a code in it verifies them); anything else opens a request.
  */
 export async function receiveMail(deps: IntakeDeps, payload: ForwardEmailPayload): Promise<IntakeOutcome> {
   const { cipher, clock, config } = deps
-  const key = cipher.fingerprint(`message-id:${payload.messageId.trim().toLowerCase()}`)
+  const key = messageKey(cipher, payload.messageId)
   const sender = senderAddress(payload)
   const automatic = isAutomatic(payload, { ownAddresses: config.ownAddresses })
 
@@ -64,18 +72,27 @@ export async function receiveMail(deps: IntakeDeps, payload: ForwardEmailPayload
     if (automatic.automatic) return settle(db, id, { status: 'ignored', reason: automatic.reason ?? 'automatic' })
     if (!sender) return settle(db, id, { status: 'ignored', reason: 'no sender address' })
 
-    const thread = await threadOf(db, payload)
-    if (thread) return settle(db, id, { status: 'attached', requestId: thread })
+    const named = await requestsNamedIn(db, payload)
+    const thread = named.find((request) => sentByRequester(cipher, request, sender))
+    if (thread) return settle(db, id, { status: 'attached', requestId: thread.id })
+    const mentioned = named[0]
 
     const classification = classifyRequest({ subject: payload.subject ?? '', text: payload.text ?? '' })
     const jurisdiction = detectJurisdiction({ subject: payload.subject ?? '', text: payload.text ?? '', defaultJurisdiction: config.defaultJurisdiction })
+    // A message that names a request but comes from another address — the requester writing from
+    // elsewhere, someone on their behalf, or someone trying that request's code — is not the
+    // requester's: it opens a request of its own, unclassified so that an agent looks at it before
+    // anything is done, and both requests' histories point at each other.
+    const type = mentioned ? 'unclassified' : classification.type
     const request = await deps.rights.create(
-      { type: classification.type, jurisdiction, email: sender, name: payload.from?.value[0]?.name || undefined, language: classification.language, receivedAt: arrivalOf(payload, clock), source: 'email' },
+      { type, jurisdiction, email: sender, name: payload.from?.value[0]?.name || undefined, language: classification.language, receivedAt: arrivalOf(payload, clock), source: 'email' },
       'system',
       db
     )
     await db.query('UPDATE inbound_messages SET classification = $2 WHERE id = $1', [id, JSON.stringify({ type: classification.type, confidence: classification.confidence, language: classification.language })])
-    return settle(db, id, { status: 'created', requestId: request.id, type: classification.type, confidence: classification.confidence })
+    if (!mentioned) return settle(db, id, { status: 'created', requestId: request.id, type, confidence: classification.confidence })
+    await linkForTriage(db, clock, mentioned, request)
+    return settle(db, id, { status: 'created', requestId: request.id, type, confidence: classification.confidence, refersTo: mentioned.id })
   })
 
   // A code in a reply confirms the requester's identity; it is checked after the message is
@@ -99,27 +116,44 @@ export async function receiveMail(deps: IntakeDeps, payload: ForwardEmailPayload
 
 async function settle(db: PoolClient, inboundId: string, outcome: IntakeOutcome): Promise<IntakeOutcome> {
   const requestId = 'requestId' in outcome ? outcome.requestId : null
-  const reason = outcome.status === 'ignored' ? outcome.reason : null
+  const reason = outcome.status === 'ignored' ? outcome.reason : outcome.status === 'created' && outcome.refersTo ? 'not-from-requester' : null
   await db.query('UPDATE inbound_messages SET outcome = $2, request_id = $3, reason = $4 WHERE id = $1', [inboundId, outcome.status, requestId, reason])
   return outcome
 }
 
 /**
- * The request a reply belongs to: the id in its subject (`[RR-…]`), or a message it answers — one
- * of ours (Message-ID `<outbox id@…>`) or an earlier message of the same thread.
+ * The requests a message names, in this order: the id in its subject (`[RR-…]`), then the request
+ * of one of ours it answers (Message-ID `<outbox id@…>` in In-Reply-To or References). Naming one
+ * proves nothing about the sender: see `sentByRequester`.
  */
-async function threadOf(db: PoolClient, payload: ForwardEmailPayload): Promise<string | null> {
+async function requestsNamedIn(db: PoolClient, payload: ForwardEmailPayload): Promise<StoredRequest[]> {
   const fromSubject = requestIdInSubject(payload.subject ?? '')
-  if (fromSubject) {
-    const found = await db.query('SELECT 1 FROM rights_requests WHERE id = $1', [fromSubject])
-    if (found.rowCount) return fromSubject
+  const outboxIds = referencedMessageIds(payload).map((ref) => /^<([0-9a-f-]{36})@/i.exec(ref)?.[1]).filter((id): id is string => id !== undefined)
+  const answered = outboxIds.length === 0 ? [] : (await db.query<{ request_id: string }>('SELECT request_id FROM outbox WHERE id = ANY($1::uuid[]) AND request_id IS NOT NULL LIMIT 1', [outboxIds])).rows
+  const ids = [...new Set([fromSubject, answered[0]?.request_id].filter((id): id is string => id !== null && id !== undefined))]
+  const named: StoredRequest[] = []
+  for (const id of ids) {
+    const request = await findRequest(db, id)
+    if (request) named.push(request)
   }
-  const references = referencedMessageIds(payload)
-  if (references.length === 0) return null
-  const outboxIds = references.map((ref) => /^<([0-9a-f-]{36})@/i.exec(ref)?.[1]).filter((id): id is string => id !== undefined)
-  const ours = await db.query<{ request_id: string }>('SELECT request_id FROM outbox WHERE id = ANY($1::uuid[]) AND request_id IS NOT NULL LIMIT 1', [outboxIds])
-  if (ours.rows[0]) return ours.rows[0].request_id
-  return null
+  return named
+}
+
+/**
+ * A request's id, code and our Message-IDs travel in mail anyone may have seen (forwarded, quoted,
+ * guessed from a subject): only a message from the request's own address speaks for its requester.
+ * Compared by blind index under every known key, so a request indexed before a key rotation still
+ * recognises its requester.
+ */
+function sentByRequester(cipher: PiiCipher, request: StoredRequest, sender: string): boolean {
+  return cipher.blindIndexes('email', sender).includes(request.emailIndex)
+}
+
+/** Each request's history names the other, so the agent triaging the new one sees what it refers to. */
+async function linkForTriage(db: PoolClient, clock: Clock, named: StoredRequest, opened: StoredRequest): Promise<void> {
+  const at = clock.now()
+  await recordEvent(db, named.id, { at, actor: 'system', action: 'mail_received', fromState: named.state, toState: named.state, details: { fromOtherAddress: true, openedRequest: opened.id } })
+  await recordEvent(db, opened.id, { at, actor: 'system', action: 'mail_received', fromState: opened.state, toState: opened.state, details: { fromOtherAddress: true, refersTo: named.id } })
 }
 
 // The sender writes the Date header: one from before the received range or from the future

@@ -100,6 +100,11 @@ export async function updateRequest(db: PoolClient, id: string, changes: Partial
     `UPDATE rights_requests SET ${set.map(([column], i) => `${column} = $${i + 3}`).join(', ')}${set.length ? ', ' : ''}updated_at = $2 WHERE id = $1`,
     [id, event.at, ...set.map(([, value]) => value)]
   )
+  await recordEvent(db, id, event)
+}
+
+/** Adds an event to a request's history without changing the request (a message about it, for instance). */
+export async function recordEvent(db: Queryable, id: string, event: RequestEvent): Promise<void> {
   await db.query(
     'INSERT INTO rights_request_events (request_id, at, actor, action, from_state, to_state, details) VALUES ($1, $2, $3, $4, $5, $6, $7)',
     [id, event.at, event.actor, event.action, event.fromState, event.toState, JSON.stringify(event.details)]

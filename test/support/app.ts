@@ -66,7 +66,7 @@ export async function buildTestApp(t: Test, overrides: Partial<AppDeps> & { log?
     health: { database: async () => void (await pool.query('SELECT 1')), odoo: async () => undefined },
     rights: { pool, clock, rights: parts.rights },
     outbox: { pool },
-    intake: { webhookKey: undefined, bodyLimit: 1_048_576, receive: noJobs },
+    intake: { webhookKey: undefined, allowUnsigned: false, bodyLimit: 1_048_576, receive: noJobs },
     retention: { pool, clock, audit: parts.audit, policies: parts.policies, holds: parts.holds, planner: parts.planner, backlog: parts.backlog, sweep: parts.sweep },
     mirror: { runs: parts.syncRuns, orders: createOrderViews({ pool, cipher: parts.cipher }), requestSync: noJobs, enqueueRecordSync: noJobs, webhookToken: undefined },
     ...overrides

@@ -8,21 +8,19 @@ import type { ForwardEmailPayload } from '../forwardemail-payload.ts'
 import type { IntakeOutcome } from '../intake-service.ts'
 
 export interface IntakeRouteDeps {
-  /** ForwardEmail's "Webhook Signature Payload Verification Key"; without it, signatures are not checked. */
+  /** ForwardEmail's "Webhook Signature Payload Verification Key"; every webhook must be signed with it. */
   webhookKey: string | undefined
+  /** Without a key: take unsigned webhooks (`INTAKE_ALLOW_UNSIGNED`, the demo) instead of refusing them all. */
+  allowUnsigned: boolean
   bodyLimit: number
   receive(payload: ForwardEmailPayload): Promise<IntakeOutcome>
 }
 
-const outcomeSchema = z
-  .object({
-    status: z.enum(['created', 'attached', 'verified', 'ignored', 'duplicate']),
-    requestId: z.string().nullable().optional(),
-    type: z.string().optional(),
-    confidence: z.number().optional(),
-    reason: z.string().optional()
-  })
-  .meta({ id: 'IntakeOutcome' })
+// The sender learns only that its message was taken: which request it opened or joined, how it
+// was classified or why it was ignored stays with the agents (the answer goes to whoever posts).
+const answerSchema = z
+  .object({ status: z.enum(['accepted', 'duplicate']).describe('`accepted`: stored and acted on; `duplicate`: delivered before, nothing changed.') })
+  .meta({ id: 'IntakeAnswer' })
 
 /**
  * ForwardEmail's webhook for the privacy address. The signature (hex HMAC-SHA256 of the raw body
@@ -33,6 +31,7 @@ const outcomeSchema = z
  */
 export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps> = async (app, deps) => {
   const key = deps.webhookKey
+  const disabled = key === undefined && !deps.allowUnsigned
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (request, raw, done) => {
     if (key !== undefined && !signatureMatches(key, raw as Buffer, request.headers['x-webhook-signature'])) {
       done(new HttpProblem(401, 'unauthorized', 'Unauthorized', 'The X-Webhook-Signature header is missing or does not match the body.'), undefined)
@@ -49,17 +48,31 @@ export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps> = async (
     '/v1/intake/forwardemail',
     {
       bodyLimit: deps.bodyLimit,
+      // Without a key anyone could open requests that carry legal deadlines and make the service
+      // mail any address. 503 rather than 401: no signature the sender could add would be accepted,
+      // the fault is the service's configuration, and ForwardEmail keeps the mail and retries it
+      // for days, so what arrives before the key is set is delivered once it is. Refused before
+      // the body is read.
+      onRequest: async () => {
+        if (disabled) throw new HttpProblem(503, 'intake-disabled', 'Service Unavailable', 'The e-mail intake is disabled: FORWARDEMAIL_WEBHOOK_KEY is not set.')
+      },
       schema: {
         tags: ['intake'],
         summary: "ForwardEmail's webhook: a message to the privacy address",
         description:
-          'Point a ForwardEmail alias (e.g. privacy@shop.example) at this URL. Always 200 once the message is stored (ForwardEmail takes any other status as a failed delivery); `status` says whether a request was opened, the message joined one, verified its requester, was ignored (auto-reply, bounce, loop) or had been delivered before.',
+          'Point a ForwardEmail alias (e.g. privacy@shop.example) at this URL, with the domain\'s webhook key in `FORWARDEMAIL_WEBHOOK_KEY`. Always 200 once the message is stored (ForwardEmail takes any other status as a failed delivery); `status` says only whether it was taken or had been delivered before; what became of it is for agents, who find the requests it opened (including messages left for triage, type `unclassified`) in `GET /v1/requests`.',
         headers: z.object({ 'x-webhook-signature': z.string().optional().describe('Hex HMAC-SHA256 of the raw body under the webhook key.') }),
         body: forwardEmailPayloadSchema,
-        response: { 200: outcomeSchema, 401: problemSchema, 400: problemSchema, 413: problemSchema }
+        response: {
+          200: answerSchema,
+          400: problemSchema,
+          401: problemSchema,
+          413: problemSchema,
+          503: problemSchema.describe('No webhook key is configured: every webhook is refused (ForwardEmail retries).')
+        }
       }
     },
-    async (request) => deps.receive(request.body)
+    async (request) => ({ status: (await deps.receive(request.body)).status === 'duplicate' ? ('duplicate' as const) : ('accepted' as const) })
   )
 }
 
