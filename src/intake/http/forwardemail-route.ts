@@ -2,8 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { HttpProblem } from '../../http/problems.ts'
-import { problemSchema } from '../../http/schemas/problem.ts'
-import { forwardEmailPayloadSchema } from '../forwardemail-payload.ts'
+import { problemSchema, rateLimitedResponse } from '../../http/schemas/problem.ts'
+import type { RateLimits } from '../../http/rate-limit/rate-limits.ts'
+import { forwardEmailPayloadSchema, senderAddress } from '../forwardemail-payload.ts'
 import type { ForwardEmailPayload } from '../forwardemail-payload.ts'
 import type { IntakeOutcome } from '../intake-service.ts'
 
@@ -31,7 +32,7 @@ const outcomeSchema = z
  * any other status as a failure and retries for days), comes as soon as the message is stored, and
  * a repeated delivery changes nothing.
  */
-export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps> = async (app, deps) => {
+export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps & { rateLimits: Pick<RateLimits, 'countIntakeMessage'> }> = async (app, deps) => {
   const key = deps.webhookKey
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (request, raw, done) => {
     if (key !== undefined && !signatureMatches(key, raw as Buffer, request.headers['x-webhook-signature'])) {
@@ -56,8 +57,9 @@ export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps> = async (
           'Point a ForwardEmail alias (e.g. privacy@shop.example) at this URL. Always 200 once the message is stored (ForwardEmail takes any other status as a failed delivery); `status` says whether a request was opened, the message joined one, verified its requester, was ignored (auto-reply, bounce, loop) or had been delivered before.',
         headers: z.object({ 'x-webhook-signature': z.string().optional().describe('Hex HMAC-SHA256 of the raw body under the webhook key.') }),
         body: forwardEmailPayloadSchema,
-        response: { 200: outcomeSchema, 401: problemSchema, 400: problemSchema, 413: problemSchema }
-      }
+        response: { 200: outcomeSchema, 401: problemSchema, 400: problemSchema, 413: problemSchema, 429: rateLimitedResponse('Too many messages from this sender (`urn:problem:rate-limited`); ForwardEmail has the sending server try again later.') }
+      },
+      preHandler: async (request, reply) => deps.rateLimits.countIntakeMessage(request, reply, senderAddress(request.body))
     },
     async (request) => deps.receive(request.body)
   )
