@@ -51,6 +51,8 @@ import { addressOf, createSmtpSender } from './mail/smtp-sender.ts'
 import { deliverOutboxMessage } from './mail/outbox-delivery.ts'
 import { enqueueMailDelivery, mailSendJob, mailSweepJob, sweepQueuedMail } from './mail/outbox-jobs.ts'
 import { buildApp } from './http/app.ts'
+import { createRateLimits } from './http/rate-limit/rate-limits.ts'
+import type { RateLimits } from './http/rate-limit/rate-limits.ts'
 import { createMetrics } from './metrics/metrics.ts'
 import type { App } from './http/app.ts'
 import { SERVICE_VERSION } from './version.ts'
@@ -91,6 +93,7 @@ export interface ServiceParts {
   redact(partnerIds: number[]): Promise<RedactionReport>
   sweep(): Promise<number>
   rights: RightsService
+  rateLimits: RateLimits
   clock: Clock
   log: Logger
 }
@@ -177,7 +180,8 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     rights: createRightsService({
       pool, cipher, clock, audit, odoo, sync: orderSync, holds, redact, log, config: config.rights,
       ...(mailIsSent(config) ? { enqueueMail: (db, outboxId) => enqueueMailDelivery(deps.jobs.boss, db, outboxId) } : {})
-    })
+    }),
+    rateLimits: createRateLimits({ pool, clock, cipher, config: config.rateLimits })
   }
 }
 
@@ -261,6 +265,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       swaggerUi: config.http.swaggerUi,
       apiKeys: parts.apiKeys,
       audit: parts.audit,
+      rateLimits: parts.rateLimits,
       surface: options.role === 'worker' ? 'health' : 'full',
       metrics: createMetrics({ pool, clock }),
       health: {

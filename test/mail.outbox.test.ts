@@ -251,7 +251,7 @@ async function outboxApp(t: Test, ctx: TestService) {
     const problem = toProblem(error, request.id)
     return reply.code(problem.status).type('application/problem+json').send(problem)
   })
-  await app.register(authentication, { apiKeys: ctx.service.apiKeys })
+  await app.register(authentication, { apiKeys: ctx.service.apiKeys, rateLimits: ctx.service.rateLimits })
   await app.register(outboxRoutes, { pool: ctx.pool })
   t.teardown(() => app.close())
   return app

@@ -88,7 +88,10 @@ const envSchema = z
     INTAKE_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(52_428_800).default(5_242_880),
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
     MAIL_SWEEP_CRON: cron.default('* * * * *'),
-    MAIL_FROM: z.string().regex(/^(.*<)?[^\s@<>]+@[^\s@<>]+>?$/, { message: 'must be an address, e.g. "Privacy <privacy@shop.example>"' }).optional()
+    MAIL_FROM: z.string().regex(/^(.*<)?[^\s@<>]+@[^\s@<>]+>?$/, { message: 'must be an address, e.g. "Privacy <privacy@shop.example>"' }).optional(),
+    RATE_LIMIT_AUTH_FAILURES: nonNegativeInt.default(20),
+    RATE_LIMIT_CODE_CONFIRMATIONS: nonNegativeInt.default(10),
+    RATE_LIMIT_INTAKE_PER_SENDER: nonNegativeInt.default(30)
   })
   .refine((env) => env.ODOO_API_KEY !== undefined || env.ODOO_PASSWORD !== undefined, {
     path: ['ODOO_API_KEY'],
@@ -107,6 +110,7 @@ export interface Config {
   retention: RetentionConfig
   rights: RightsConfig
   mail: MailConfig
+  rateLimits: RateLimitConfig
   shutdownTimeoutMs: number
   odoo: OdooConfig
 }
@@ -156,6 +160,16 @@ export interface MailConfig {
   smtpUrl: string | undefined
   from: string | undefined
   sweepCron: string
+}
+
+/** How many events each limit allows per window (0: the limit is off); the windows are fixed. */
+export interface RateLimitConfig {
+  /** Failed authentications per client address per 15 minutes. */
+  authFailures: number
+  /** Code confirmations per request, and per client address, per 15 minutes. */
+  codeConfirmations: number
+  /** ForwardEmail webhooks per sender per hour. */
+  intakePerSender: number
 }
 
 export interface OdooConfig {
@@ -234,6 +248,7 @@ function toConfig(env: Env): Config {
       from: env.MAIL_FROM,
       sweepCron: env.MAIL_SWEEP_CRON
     },
+    rateLimits: { authFailures: env.RATE_LIMIT_AUTH_FAILURES, codeConfirmations: env.RATE_LIMIT_CODE_CONFIRMATIONS, intakePerSender: env.RATE_LIMIT_INTAKE_PER_SENDER },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     odoo: {
       url: env.ODOO_URL,

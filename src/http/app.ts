@@ -29,6 +29,7 @@ import type { RequestRouteDeps } from '../rights/http/request-routes.ts'
 import type { RetentionRouteDeps } from '../retention/http/retention-routes.ts'
 import { metricsPlugin } from '../metrics/metrics-plugin.ts'
 import type { Metrics } from '../metrics/metrics.ts'
+import type { RateLimits } from './rate-limit/rate-limits.ts'
 
 export interface AppDeps {
   log: Logger
@@ -36,6 +37,8 @@ export interface AppDeps {
   swaggerUi: boolean
   apiKeys: ApiKeys
   audit: AuditTrail
+  /** Counted in PostgreSQL: failed authentications, code confirmations, intake per sender. */
+  rateLimits: RateLimits
   health: { database: HealthCheck; odoo: HealthCheck }
   retention: RetentionRouteDeps
   rights: RequestRouteDeps
@@ -83,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   )
 
   if (deps.metrics && deps.surface !== 'health') await app.register(metricsPlugin, { metrics: deps.metrics })
-  await app.register(authentication, { apiKeys: deps.apiKeys })
+  await app.register(authentication, { apiKeys: deps.apiKeys, rateLimits: deps.rateLimits })
   await app.register(openapi, { version: deps.version, swaggerUi: deps.swaggerUi && deps.surface !== 'health' })
   await app.register(healthRoutes, deps.health)
   if (deps.surface !== 'health') {
@@ -93,8 +96,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await app.register(webhookRoute, { token: deps.mirror.webhookToken, enqueueRecordSync: deps.mirror.enqueueRecordSync })
     await app.register(orderRoutes, { orders: deps.mirror.orders, audit: deps.audit })
     await app.register(retentionRoutes, deps.retention)
-    await app.register(requestRoutes, deps.rights)
-    await app.register(forwardEmailRoute, deps.intake)
+    await app.register(requestRoutes, { ...deps.rights, rateLimits: deps.rateLimits })
+    await app.register(forwardEmailRoute, { ...deps.intake, rateLimits: deps.rateLimits })
     await app.register(outboxRoutes, deps.outbox)
   }
   return app

@@ -14,6 +14,7 @@ export async function generateOpenApiDocument(log: Logger): Promise<string> {
     swaggerUi: false,
     apiKeys: unavailable('apiKeys'),
     audit: unavailable('audit'),
+    rateLimits: unavailable('rate limits'),
     health: { database: unavailable('health'), odoo: unavailable('health') },
     rights: { pool: unavailable('database'), clock: unavailable('clock'), rights: unavailable('rights') },
     outbox: { pool: unavailable('database') },

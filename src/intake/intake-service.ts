@@ -146,7 +146,8 @@ async function requestsNamedIn(db: PoolClient, payload: ForwardEmailPayload): Pr
  * recognises its requester.
  */
 function sentByRequester(cipher: PiiCipher, request: StoredRequest, sender: string): boolean {
-  return cipher.blindIndexes('email', sender).includes(request.emailIndex)
+  // A purged request (identifiers destroyed after closure) has no requester left to recognise.
+  return request.emailIndex !== null && cipher.blindIndexes('email', sender).includes(request.emailIndex)
 }
 
 /** Each request's history names the other, so the agent triaging the new one sees what it refers to. */

@@ -184,25 +184,40 @@ export function createRightsService(deps: RightsDeps) {
     })
   }
 
-  /** A wrong code counts against the limit even though the request fails; too many invalidate the code. */
+  /**
+   * Every check of a code first takes one of its attempts, in one statement committed with the
+   * failure's audit entry: concurrent guesses (over the API or in mail replies) never share an
+   * attempt, and no guess is compared without one. A wrong code stays counted even though the
+   * call fails; too many invalidate the code until a new one is sent.
+   */
   async function confirmCode(id: string, code: string, actor: Actor): Promise<StoredRequest> {
-    const row = (await pool.query<{ code_hash: string; expires_at: Date; attempts: number }>('SELECT code_hash, expires_at, attempts FROM verification_codes WHERE request_id = $1', [id])).rows[0]
+    const attempt = await inTransaction(pool, async (db) => {
+      const taken = (await db.query<{ code_hash: string; attempts: number }>(
+        'UPDATE verification_codes SET attempts = attempts + 1 WHERE request_id = $1 AND attempts < $2 AND expires_at > $3 RETURNING code_hash, attempts',
+        [id, config.maxCodeAttempts, clock.now()]
+      )).rows[0]
+      if (!taken) return null
+      const matches = taken.code_hash === codeHash(id, code)
+      if (!matches) await audit.record({ actor: actor, action: 'request.verification_failed', outcome: 'failure', subject: { type: 'request', id }, details: { attempts: taken.attempts } }, db)
+      return { matches, attempts: taken.attempts }
+    })
+    if (!attempt) return refuseCodeCheck(id)
+    if (!attempt.matches) throw new HttpProblem(422, 'verification-code-wrong', 'Wrong code', `The code does not match (${config.maxCodeAttempts - attempt.attempts} attempts left).`)
+    return transition(id, 'verify_code', actor, async (_request, db) => {
+      await db.query('DELETE FROM verification_codes WHERE request_id = $1', [id])
+      return { changes: { verification: { method: 'code', at: clock.now().toISOString(), by: actor } } }
+    })
+  }
+
+  /** Why a code could not be checked: none was sent, its attempts are used up, or it has expired. */
+  async function refuseCodeCheck(id: string): Promise<never> {
+    const row = (await pool.query<{ attempts: number }>('SELECT attempts FROM verification_codes WHERE request_id = $1', [id])).rows[0]
     if (!row) {
       await get(id)
       throw conflict('No verification code has been sent for this request.', ['send_verification'])
     }
     if (row.attempts >= config.maxCodeAttempts) throw new HttpProblem(429, 'verification-attempts-exhausted', 'Too many attempts', 'Too many wrong codes: send a new one.')
-    if (row.expires_at <= clock.now()) throw new HttpProblem(410, 'verification-code-expired', 'Code expired', 'The code has expired: send a new one.')
-    if (row.code_hash !== codeHash(id, code)) {
-      const attempts = row.attempts + 1
-      await pool.query('UPDATE verification_codes SET attempts = $2 WHERE request_id = $1', [id, attempts])
-      await audit.record({ actor: actor, action: 'request.verification_failed', outcome: 'failure', subject: { type: 'request', id }, details: { attempts } })
-      throw new HttpProblem(422, 'verification-code-wrong', 'Wrong code', `The code does not match (${config.maxCodeAttempts - attempts} attempts left).`)
-    }
-    return transition(id, 'verify_code', actor, async (_request, db) => {
-      await db.query('DELETE FROM verification_codes WHERE request_id = $1', [id])
-      return { changes: { verification: { method: 'code', at: clock.now().toISOString(), by: actor } } }
-    })
+    throw new HttpProblem(410, 'verification-code-expired', 'Code expired', 'The code has expired: send a new one.')
   }
 
   async function verifyManually(id: string, evidence: string, actor: Actor): Promise<StoredRequest> {

@@ -63,6 +63,7 @@ export async function buildTestApp(t: Test, overrides: Partial<AppDeps> & { log?
     swaggerUi: true,
     apiKeys: parts.apiKeys,
     audit: parts.audit,
+    rateLimits: parts.rateLimits,
     health: { database: async () => void (await pool.query('SELECT 1')), odoo: async () => undefined },
     rights: { pool, clock, rights: parts.rights },
     outbox: { pool },
@@ -86,11 +87,12 @@ export interface TestService {
 }
 
 /**
- * The whole service as production composes it, on a fresh database and pointed at a simulator
- * (or at nothing). Schedules are set far in the future so no cron fires during a test.
+ * The whole service as production composes it, on a fresh database (or on another service's, as a
+ * second process would be) and pointed at a simulator (or at nothing). Schedules are set far in
+ * the future so no cron fires during a test.
  */
-export async function startTestService(t: Test, options: { odoo?: OdooSimulator; role?: ProcessRole; env?: Record<string, string>; clock?: ControlledClock } = {}): Promise<TestService> {
-  const databaseUrl = await createTestDatabase(t)
+export async function startTestService(t: Test, options: { odoo?: OdooSimulator; role?: ProcessRole; env?: Record<string, string>; clock?: ControlledClock; databaseUrl?: string } = {}): Promise<TestService> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase(t))
   const captured = capturedLogger()
   const clock = options.clock ?? fixedClock('2026-11-23T10:00:00Z')
   const sim = options.odoo

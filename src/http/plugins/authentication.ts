@@ -4,7 +4,8 @@ import type { ApiKey, ApiKeys } from '../../auth/api-keys.ts'
 import type { Actor } from '../../audit/audit-trail.ts'
 import type { Role } from '../../auth/roles.ts'
 import { forbidden, unauthorized } from '../problems.ts'
-import { problemResponses } from '../schemas/problem.ts'
+import { problemResponses, rateLimitedResponse } from '../schemas/problem.ts'
+import type { RateLimits } from '../rate-limit/rate-limits.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -25,11 +26,12 @@ export function actorOf(request: FastifyRequest): Actor {
 
 /**
  * Routes declare `config.roles`; this plugin adds the check (401 before anything else is parsed,
- * 403 for a role that may not) and the matching security requirement and error responses to
- * the route's OpenAPI description, so the two cannot drift apart.
+ * 403 for a role that may not, 429 for an address that failed too often) and the matching
+ * security requirement and error responses to the route's OpenAPI description, so the two cannot
+ * drift apart.
  */
-export const authentication = fp<{ apiKeys: ApiKeys }>(
-  async (app, { apiKeys }) => {
+export const authentication = fp<{ apiKeys: ApiKeys; rateLimits: RateLimits }>(
+  async (app, { apiKeys, rateLimits }) => {
     app.decorateRequest('apiKey', null)
 
     app.addHook('onRoute', (route) => {
@@ -38,22 +40,25 @@ export const authentication = fp<{ apiKeys: ApiKeys }>(
       route.schema = {
         ...route.schema,
         security: [{ [SECURITY_SCHEME]: [] }],
-        response: { ...problemResponses, ...(route.schema?.response as object | undefined) },
+        response: { ...problemResponses, 429: rateLimitedResponse('Too many failed authentications from this address (`urn:problem:rate-limited`).'), ...(route.schema?.response as object | undefined) },
         description: [route.schema?.description, `Roles: ${roles.join(', ')}.`].filter(Boolean).join('\n\n')
       }
-      const check = requireRole(apiKeys, roles)
+      const check = requireRole(apiKeys, rateLimits, roles)
       route.onRequest = [check, ...[route.onRequest ?? []].flat()]
     })
   },
   { name: 'authentication' }
 )
 
-function requireRole(apiKeys: ApiKeys, roles: readonly Role[]): onRequestHookHandler {
-  return async (request) => {
+function requireRole(apiKeys: ApiKeys, rateLimits: RateLimits, roles: readonly Role[]): onRequestHookHandler {
+  return async (request, reply) => {
     const presented = bearerToken(request.headers.authorization)
-    if (!presented) throw unauthorized('Send an API key as `Authorization: Bearer <key>`.')
-    const key = await apiKeys.authenticate(presented)
-    if (!key) throw unauthorized('The API key is unknown or revoked.')
+    const key = presented ? await apiKeys.authenticate(presented) : undefined
+    if (!key) {
+      await rateLimits.countAuthFailure(request, reply)
+      throw unauthorized(presented ? 'The API key is unknown or revoked.' : 'Send an API key as `Authorization: Bearer <key>`.')
+    }
+    await rateLimits.refuseFailingAddress(request, reply)
     request.apiKey = key
     if (!roles.includes(key.role)) throw forbidden(`This needs one of the roles: ${roles.join(', ')}; the key's role is ${key.role}.`)
   }

@@ -24,3 +24,8 @@ export const problemResponses = {
   401: problemSchema.describe('No API key, or an unknown or revoked one.'),
   403: problemSchema.describe("The key's role may not do this.")
 } as const
+
+/** A 429 of a rate limit: the problem, and when to try again. */
+export function rateLimitedResponse(description: string) {
+  return problemSchema.meta({ description, headers: { 'Retry-After': { type: 'integer', minimum: 1, description: 'With `urn:problem:rate-limited`: seconds until the limit lets a call through again.' } } })
+}

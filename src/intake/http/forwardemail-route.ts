@@ -2,8 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { HttpProblem } from '../../http/problems.ts'
-import { problemSchema } from '../../http/schemas/problem.ts'
-import { forwardEmailPayloadSchema } from '../forwardemail-payload.ts'
+import { problemSchema, rateLimitedResponse } from '../../http/schemas/problem.ts'
+import type { RateLimits } from '../../http/rate-limit/rate-limits.ts'
+import { forwardEmailPayloadSchema, senderAddress } from '../forwardemail-payload.ts'
 import type { ForwardEmailPayload } from '../forwardemail-payload.ts'
 import type { IntakeOutcome } from '../intake-service.ts'
 
@@ -29,7 +30,7 @@ const answerSchema = z
  * any other status as a failure and retries for days), comes as soon as the message is stored, and
  * a repeated delivery changes nothing.
  */
-export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps> = async (app, deps) => {
+export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps & { rateLimits: Pick<RateLimits, 'countIntakeMessage'> }> = async (app, deps) => {
   const key = deps.webhookKey
   const disabled = key === undefined && !deps.allowUnsigned
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (request, raw, done) => {
@@ -68,9 +69,11 @@ export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps> = async (
           400: problemSchema,
           401: problemSchema,
           413: problemSchema,
+          429: rateLimitedResponse('Too many messages from this sender (`urn:problem:rate-limited`); ForwardEmail has the sending server try again later.'),
           503: problemSchema.describe('No webhook key is configured: every webhook is refused (ForwardEmail retries).')
         }
-      }
+      },
+      preHandler: async (request, reply) => deps.rateLimits.countIntakeMessage(request, reply, senderAddress(request.body))
     },
     async (request) => ({ status: (await deps.receive(request.body)).status === 'duplicate' ? ('duplicate' as const) : ('accepted' as const) })
   )

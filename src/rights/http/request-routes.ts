@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { Clock } from '../../clock.ts'
 import type { Pool } from '../../db/database.ts'
 import { actorOf } from '../../http/plugins/authentication.ts'
-import { problemSchema } from '../../http/schemas/problem.ts'
+import { problemSchema, rateLimitedResponse } from '../../http/schemas/problem.ts'
+import type { RateLimits } from '../../http/rate-limit/rate-limits.ts'
 import { RECEIVED_RANGE } from '../deadlines.ts'
 import { languageSchema } from '../message-templates.ts'
 import { denialReasonSchema, jurisdictionSchema, requestStateSchema, requestTypeSchema } from '../request-types.ts'
@@ -43,7 +44,7 @@ export interface RequestRouteDeps {
   rights: RightsService
 }
 
-export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps> = async (app, { pool, clock, rights }) => {
+export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps & { rateLimits: Pick<RateLimits, 'countCodeConfirmation'> }> = async (app, { pool, clock, rights, rateLimits }) => {
   const view = (request: Awaited<ReturnType<RightsService['get']>>, history?: Awaited<ReturnType<typeof requestHistory>>) =>
     toRequestView(request, request.identifiersPurgedAt ? null : rights.identifiers(request), clock.now(), history)
 
@@ -117,8 +118,15 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps> = async (app
         summary: 'Check the code the requester received',
         params: requestParams,
         body: z.object({ code: z.string().regex(/^\d{6}$/, { message: 'must be the 6-digit code' }) }).meta({ example: { code: '042917' } }),
-        response: { 200: requestViewSchema, ...conflictResponses, 410: problemSchema.describe('The code expired.'), 422: problemSchema.describe('Wrong code.'), 429: problemSchema.describe('Too many wrong codes.') }
-      }
+        response: {
+          200: requestViewSchema,
+          ...conflictResponses,
+          410: problemSchema.describe('The code expired.'),
+          422: problemSchema.describe('Wrong code.'),
+          429: rateLimitedResponse('Too many wrong codes (`urn:problem:verification-attempts-exhausted`: send a new code), or too many confirmations for this request or from this address (`urn:problem:rate-limited`).')
+        }
+      },
+      preHandler: async (request, reply) => rateLimits.countCodeConfirmation(request, reply, request.params.id)
     },
     async (request) => view(await rights.confirmCode(request.params.id, request.body.code, actorOf(request)))
   )
