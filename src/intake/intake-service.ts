@@ -13,6 +13,7 @@ import type { StoredRequest } from '../rights/request-store.ts'
 import { HttpProblem } from '../http/problems.ts'
 import { classifyRequest, detectJurisdiction } from './classify.ts'
 import { isAutomatic, requestIdInSubject, verificationCodeIn } from './mail-signals.ts'
+import { messageKeys } from './sealed-inbound-data.ts'
 import { referencedMessageIds, senderAddress } from './forwardemail-payload.ts'
 import type { ForwardEmailPayload } from './forwardemail-payload.ts'
 
@@ -43,7 +44,7 @@ export type IntakeOutcome =
 
 /** What a message is recognised by when it is delivered again: a keyed hash of its Message-ID. */
 export function messageKey(cipher: PiiCipher, messageId: string): string {
-  return cipher.fingerprint(`message-id:${messageId.trim().toLowerCase()}`)
+  return messageKeys(cipher, messageId)[0] as string
 }
 
 /**
@@ -54,20 +55,24 @@ export function messageKey(cipher: PiiCipher, messageId: string): string {
  */
 export async function receiveMail(deps: IntakeDeps, payload: ForwardEmailPayload): Promise<IntakeOutcome> {
   const { cipher, clock, config } = deps
-  const key = messageKey(cipher, payload.messageId)
+  const keys = messageKeys(cipher, payload.messageId)
+  const key = keys[0] as string
   const sender = senderAddress(payload)
   const automatic = isAutomatic(payload, { ownAddresses: config.ownAddresses })
 
   const outcome = await inTransaction(deps.pool, async (db): Promise<IntakeOutcome & { inboundId?: string }> => {
     const id = randomUUID()
+    // Under every configured key: a delivery repeated after a key rotation is still a repeat.
+    const earlier = await db.query<{ request_id: string | null }>('SELECT request_id FROM inbound_messages WHERE message_key = ANY($1::text[])', [keys])
+    if (earlier.rows[0]) return { status: 'duplicate', requestId: earlier.rows[0].request_id }
     const claimed = await db.query(
       `INSERT INTO inbound_messages (id, message_key, received_at, sender_index, outcome, message, attachments)
        VALUES ($1, $2, $3, $4, 'ignored', $5, $6) ON CONFLICT (message_key) DO NOTHING RETURNING id`,
       [id, key, clock.now(), sender ? cipher.blindIndex('email', sender) : null, cipher.seal(JSON.stringify(withoutAttachments(payload)), `inbound:${id}:message`), sealAttachments(deps, id, payload)]
     )
     if (claimed.rowCount === 0) {
-      const earlier = await db.query<{ request_id: string | null }>('SELECT request_id FROM inbound_messages WHERE message_key = $1', [key])
-      return { status: 'duplicate', requestId: earlier.rows[0]?.request_id ?? null }
+      const concurrent = await db.query<{ request_id: string | null }>('SELECT request_id FROM inbound_messages WHERE message_key = $1', [key])
+      return { status: 'duplicate', requestId: concurrent.rows[0]?.request_id ?? null }
     }
     if (automatic.automatic) return settle(db, id, { status: 'ignored', reason: automatic.reason ?? 'automatic' })
     if (!sender) return settle(db, id, { status: 'ignored', reason: 'no sender address' })
