@@ -123,6 +123,22 @@ t.test('while the rotation is half-way, holds and lookups match under every conf
   }
 })
 
+t.test('a process under the new key recognises a repeated delivery and a code sent before the rotation', async (t) => {
+  const ctx = await populated(t)
+  const { sentCode } = await import('./support/rights.ts')
+  const pending = (await ctx.pool.query("SELECT id FROM rights_requests WHERE state = 'awaiting_verification' LIMIT 1")).rows[0].id as string
+  const code = await sentCode(ctx, pending)
+  const next = await startTestService(t, { odoo: ctx.sim, databaseUrl: ctx.databaseUrl, env: { FORWARDEMAIL_WEBHOOK_KEY: WEBHOOK_KEY, PII_ENCRYPTION_KEY: NEW_KEY.toString('base64'), PII_PREVIOUS_KEYS: TEST_PII_KEY } })
+  const before = (await ctx.pool.query('SELECT count(*)::int AS n FROM rights_requests')).rows[0].n
+  const body = readFileSync(new URL('./fixtures/forwardemail-webhook.json', import.meta.url), 'utf8')
+  const again = await next.app.inject({ method: 'POST', url: '/v1/intake/forwardemail', payload: body, headers: { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', WEBHOOK_KEY).update(body).digest('hex') } })
+  t.same(again.json(), { status: 'duplicate' })
+  t.equal((await ctx.pool.query('SELECT count(*)::int AS n FROM rights_requests')).rows[0].n, before, 'no second request')
+  const confirmed = await next.app.inject({ method: 'POST', url: `/v1/requests/${pending}/verification/confirm`, headers: next.auth.agent, payload: { code } })
+  t.equal(confirmed.statusCode, 200, confirmed.body)
+  t.equal(confirmed.json().state, 'verified')
+})
+
 t.test('a legacy hold that matches no contact is reported as stranded, not silently dropped', async (t) => {
   const ctx = await populated(t)
   await ctx.pool.query("INSERT INTO holds (id, subject_type, subject_ref, subject_indexes, reason, created_at, created_by) VALUES (gen_random_uuid(), 'email', 'x', ARRAY['x'], 'legacy', now(), 'test')")
