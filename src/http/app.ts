@@ -8,6 +8,7 @@ import type { AuditTrail } from '../audit/audit-trail.ts'
 import type { Logger } from '../log/logger.ts'
 import { authentication } from './plugins/authentication.ts'
 import { openapi } from './plugins/openapi.ts'
+import { securityHeaders } from './plugins/security-headers.ts'
 import { toProblem } from './problems.ts'
 import { healthRoutes } from './routes/health.ts'
 import type { HealthCheck } from './routes/health.ts'
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     reply.code(404).type('application/problem+json').send({ type: 'urn:problem:not-found', title: 'Not Found', status: 404, detail: `No route ${request.method} ${new URL(request.url, 'http://x').pathname}.`, requestId: request.id })
   )
 
+  await app.register(securityHeaders)
   if (deps.metrics && deps.surface !== 'health') await app.register(metricsPlugin, { metrics: deps.metrics })
   await app.register(authentication, { apiKeys: deps.apiKeys })
   await app.register(openapi, { version: deps.version, swaggerUi: deps.swaggerUi && deps.surface !== 'health' })
