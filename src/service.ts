@@ -234,6 +234,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       audit: parts.audit,
       surface: options.role === 'worker' ? 'health' : 'full',
       metrics: createMetrics({ pool, clock }),
+      trustProxy: config.http.trustProxy,
       health: {
         database: async () => void (await pool.query('SELECT 1')),
         odoo: (signal) => odoo.ping(signal)

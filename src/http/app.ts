@@ -47,6 +47,8 @@ export interface AppDeps {
   surface?: 'full' | 'health'
   /** This app's registry, served at `/metrics` (full surface only); without it there is no `/metrics`. */
   metrics?: Metrics
+  /** Fastify's `trustProxy`: which peers' X-Forwarded-For gives `request.ip` (`TRUST_PROXY`); default none. */
+  trustProxy?: boolean | string[]
 }
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>
@@ -60,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: 1_048_576,
+    trustProxy: deps.trustProxy ?? false,
     // Errors fastify raises before routing (a path too long, a bad URL) get problem details too.
     frameworkErrors: (error, request, reply) => {
       const problem = toProblem(error, request.id)
