@@ -48,6 +48,7 @@ export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps> = async (
   app.post(
     '/v1/intake/forwardemail',
     {
+      config: { access: 'a valid `X-Webhook-Signature`: HMAC-SHA256 of the body under `FORWARDEMAIL_WEBHOOK_KEY`' },
       bodyLimit: deps.bodyLimit,
       schema: {
         tags: ['intake'],
