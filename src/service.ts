@@ -268,6 +268,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       rateLimits: parts.rateLimits,
       surface: options.role === 'worker' ? 'health' : 'full',
       metrics: createMetrics({ pool, clock }),
+      trustProxy: config.http.trustProxy,
       health: {
         database: async () => void (await pool.query('SELECT 1')),
         odoo: (signal) => odoo.ping(signal)

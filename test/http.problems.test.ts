@@ -42,24 +42,6 @@ t.test('every response carries a request id; a sane incoming one is kept', async
   t.match(replaced.headers['x-request-id'], /^[0-9a-f-]{36}$/)
 })
 
-t.test('readiness reports the database and Odoo separately', async (t) => {
-  const down = async () => {
-    throw new Error('connect ECONNREFUSED 127.0.0.1:8069')
-  }
-  const { app } = await buildTestApp(t, { health: { database: async () => undefined, odoo: down } })
-  const degraded = await app.inject({ method: 'GET', url: '/health/ready' })
-  t.equal(degraded.statusCode, 200, 'the API still serves while Odoo is down')
-  t.match(degraded.json(), { status: 'degraded', checks: { database: { status: 'up' }, odoo: { status: 'down', error: /ECONNREFUSED/ } } })
-})
-
-t.test('readiness is 503 when the database does not answer', async (t) => {
-  const never = () => new Promise<void>(() => undefined)
-  const { app } = await buildTestApp(t, { health: { database: never, odoo: async () => undefined } })
-  const res = await app.inject({ method: 'GET', url: '/health/ready' })
-  t.equal(res.statusCode, 503)
-  t.match(res.json(), { status: 'not_ready', checks: { database: { status: 'down', error: /no answer/ }, odoo: { status: 'up' } } })
-})
-
 t.test('Swagger UI and the OpenAPI document are served', async (t) => {
   const { app } = await buildTestApp(t)
   const doc = await app.inject({ method: 'GET', url: '/openapi.json' })

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { z } from 'zod'
 import { channelRuleSchema } from '../mirror/channels.ts'
 import type { ChannelRule } from '../mirror/channels.ts'
@@ -39,6 +40,25 @@ const flag = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1')
 
+// Which peers may tell the client's address in X-Forwarded-For (Fastify's `trustProxy`): addresses
+// and ranges, proxy-addr's names among them; rate limits count per client address. No hop count:
+// Fastify 5 trusts no peer for one, since a count cannot tell the proxy from a client.
+const PROXY_ADDRESS_NAMES = ['loopback', 'linklocal', 'uniquelocal']
+const trustProxy = z.string().transform((value, ctx): boolean | string[] => {
+  if (value === 'true' || value === 'false') return value === 'true'
+  const entries = value.split(',').map((entry) => entry.trim())
+  if (entries.every((entry) => PROXY_ADDRESS_NAMES.includes(entry) || isAddressOrRange(entry))) return entries
+  ctx.addIssue({ code: 'custom', message: 'must be false, true, or comma-separated addresses and CIDR ranges of the proxies (or loopback, linklocal, uniquelocal)' })
+  return z.NEVER
+})
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const version = isIP(address)
+  if (version === 0 || rest.length > 0) return false
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128))
+}
+
 const envSchema = z
   .object({
     HOST: z.string().min(1).default('0.0.0.0'),
@@ -62,6 +82,7 @@ const envSchema = z
     ODOO_RETRIES: nonNegativeInt.default(4),
     ODOO_RETRY_BASE_MS: positiveInt.default(500),
     SWAGGER_UI: flag.default(true),
+    TRUST_PROXY: trustProxy.default(false),
     ODOO_WEBHOOK_TOKEN: z.string().min(24, { message: 'must be at least 24 characters (e.g. `openssl rand -hex 24`)' }).optional(),
     SYNC_CRON: cron.default('*/10 * * * *'),
     SYNC_PAGE_SIZE: z.coerce.number().int().min(10).max(5000).default(500),
@@ -102,7 +123,7 @@ const envSchema = z
 export type Env = z.infer<typeof envSchema>
 
 export interface Config {
-  http: { host: string; port: number; swaggerUi: boolean }
+  http: { host: string; port: number; swaggerUi: boolean; trustProxy: Env['TRUST_PROXY'] }
   log: { level: Env['LOG_LEVEL'] }
   database: { url: string | undefined; poolMax: number; dataDir: string; embeddedPort: number }
   crypto: { piiKey: Buffer; previousPiiKeys: Buffer[] }
@@ -216,7 +237,7 @@ function describeIssues(error: z.ZodError, present: Record<string, string>): str
 
 function toConfig(env: Env): Config {
   return {
-    http: { host: env.HOST, port: env.PORT, swaggerUi: env.SWAGGER_UI },
+    http: { host: env.HOST, port: env.PORT, swaggerUi: env.SWAGGER_UI, trustProxy: env.TRUST_PROXY },
     log: { level: env.LOG_LEVEL },
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, dataDir: env.DATA_DIR, embeddedPort: env.EMBEDDED_PG_PORT },
     crypto: { piiKey: Buffer.from(env.PII_ENCRYPTION_KEY, 'base64'), previousPiiKeys: (env.PII_PREVIOUS_KEYS ?? []).map((k) => Buffer.from(k, 'base64')) },

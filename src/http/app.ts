@@ -8,6 +8,7 @@ import type { AuditTrail } from '../audit/audit-trail.ts'
 import type { Logger } from '../log/logger.ts'
 import { authentication } from './plugins/authentication.ts'
 import { openapi } from './plugins/openapi.ts'
+import { securityHeaders } from './plugins/security-headers.ts'
 import { toProblem } from './problems.ts'
 import { healthRoutes } from './routes/health.ts'
 import type { HealthCheck } from './routes/health.ts'
@@ -49,6 +50,8 @@ export interface AppDeps {
   surface?: 'full' | 'health'
   /** This app's registry, served at `/metrics` (full surface only); without it there is no `/metrics`. */
   metrics?: Metrics
+  /** Fastify's `trustProxy`: which peers' X-Forwarded-For gives `request.ip` (`TRUST_PROXY`); default none. */
+  trustProxy?: boolean | string[]
 }
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>
@@ -62,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: 1_048_576,
+    trustProxy: deps.trustProxy ?? false,
     // Errors fastify raises before routing (a path too long, a bad URL) get problem details too.
     frameworkErrors: (error, request, reply) => {
       const problem = toProblem(error, request.id)
@@ -85,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     reply.code(404).type('application/problem+json').send({ type: 'urn:problem:not-found', title: 'Not Found', status: 404, detail: `No route ${request.method} ${new URL(request.url, 'http://x').pathname}.`, requestId: request.id })
   )
 
+  await app.register(securityHeaders)
   if (deps.metrics && deps.surface !== 'health') await app.register(metricsPlugin, { metrics: deps.metrics })
   await app.register(authentication, { apiKeys: deps.apiKeys, rateLimits: deps.rateLimits })
   await app.register(openapi, { version: deps.version, swaggerUi: deps.swaggerUi && deps.surface !== 'health' })

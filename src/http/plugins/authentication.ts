@@ -11,9 +11,16 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The roles that may call the route; a route without `roles` is public. */
     roles?: readonly Role[]
+    /** For a route without `roles`: what protects it instead (a token, a signature), in words; unset, anyone may call it. */
+    access?: string
   }
   interface FastifyRequest {
     apiKey: ApiKey | null
+  }
+  /** OpenAPI extensions this plugin writes from the route's `config`. */
+  interface FastifySchema {
+    'x-roles'?: readonly Role[]
+    'x-access'?: string
   }
 }
 
@@ -36,9 +43,15 @@ export const authentication = fp<{ apiKeys: ApiKeys; rateLimits: RateLimits }>(
 
     app.addHook('onRoute', (route) => {
       const roles = route.config?.roles
-      if (!roles) return
+      // `x-roles` and `x-access` put the same facts in the OpenAPI document, where the README's role table is generated from.
+      if (!roles) {
+        const access = route.config?.access
+        if (access) route.schema = { ...route.schema, 'x-access': access }
+        return
+      }
       route.schema = {
         ...route.schema,
+        'x-roles': roles,
         security: [{ [SECURITY_SCHEME]: [] }],
         response: { ...problemResponses, 429: rateLimitedResponse('Too many failed authentications from this address (`urn:problem:rate-limited`).'), ...(route.schema?.response as object | undefined) },
         description: [route.schema?.description, `Roles: ${roles.join(', ')}.`].filter(Boolean).join('\n\n')

@@ -48,6 +48,7 @@ export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps & { rateLi
   app.post(
     '/v1/intake/forwardemail',
     {
+      config: { access: 'a valid `X-Webhook-Signature`: HMAC-SHA256 of the body under `FORWARDEMAIL_WEBHOOK_KEY`' },
       bodyLimit: deps.bodyLimit,
       // Without a key anyone could open requests that carry legal deadlines and make the service
       // mail any address. 503 rather than 401: no signature the sender could add would be accepted,

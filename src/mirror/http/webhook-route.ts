@@ -29,6 +29,7 @@ export const webhookRoute: FastifyPluginAsyncZod<WebhookRouteDeps> = async (app,
   app.post(
     '/v1/odoo/webhook/:token',
     {
+      config: { access: 'whoever knows `ODOO_WEBHOOK_TOKEN` (in the path; 404 while it is unset)' },
       // A bad token must not cost a body parse or a database query.
       onRequest: async (request) => {
         if (expected === undefined) throw notFound('The Odoo webhook is not enabled: set ODOO_WEBHOOK_TOKEN.')
