@@ -126,7 +126,7 @@ t.test('code confirmations are limited per request and per client address across
 })
 
 t.test('intake webhooks are limited per sender, counted under its blind index, and per client address when the sender is unreadable', async (t) => {
-  const { a, b, clock } = await twoInstances(t, { RATE_LIMIT_INTAKE_PER_SENDER: '2' })
+  const { a, b, clock } = await twoInstances(t, { RATE_LIMIT_INTAKE_PER_SENDER: '2', INTAKE_ALLOW_UNSIGNED: 'true' })
   const sender = 'juergen.mueller@example.net'
   let n = 0
   const deliver = (instance: TestService, address: string, from = '198.51.100.1') =>

@@ -11,6 +11,7 @@ import { testConfig } from './support/config.ts'
 import { destroyExpiredExports, purgeClosedRequestRecords, purgeCutoff } from '../src/rights/record-retention.ts'
 import type { PurgeReport } from '../src/rights/record-retention.ts'
 import { DESTROY_EXPIRED_EXPORTS_QUEUE } from '../src/rights/record-retention-jobs.ts'
+import { messageKey } from '../src/intake/intake-service.ts'
 
 const SECOND = 1000
 const HOUR = 3_600_000
@@ -47,7 +48,9 @@ async function post(ctx: TestService, message: Record<string, unknown>) {
   const payload = JSON.stringify(message)
   const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload, headers: { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', KEY).update(payload).digest('hex') } })
   if (res.statusCode !== 200) throw new Error(`webhook: ${res.statusCode} ${res.body}`)
-  return res.json()
+  // The webhook answers only accepted or duplicate: what became of the message is in the database.
+  const stored = await ctx.pool.query<{ outcome: string; request_id: string | null }>('SELECT outcome, request_id FROM inbound_messages WHERE message_key = $1', [messageKey(ctx.service.cipher, String(message.messageId))])
+  return { status: stored.rows[0]?.outcome, requestId: stored.rows[0]?.request_id ?? null }
 }
 
 const EVIDENCE = 'Called back +49 170 1234567 from order 113-1234567-1234567; Jane Doe confirmed the delivery address.'

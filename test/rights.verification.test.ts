@@ -17,7 +17,7 @@ async function setUp(t: Test): Promise<TestService> {
   const ctx = await startTestService(t, {
     odoo: sim,
     clock,
-    env: { RIGHTS_CODE_MAX_ATTEMPTS: String(MAX_ATTEMPTS), RATE_LIMIT_CODE_CONFIRMATIONS: '0', RATE_LIMIT_INTAKE_PER_SENDER: '0' }
+    env: { RIGHTS_CODE_MAX_ATTEMPTS: String(MAX_ATTEMPTS), RATE_LIMIT_CODE_CONFIRMATIONS: '0', RATE_LIMIT_INTAKE_PER_SENDER: '0', INTAKE_ALLOW_UNSIGNED: 'true' }
   })
   await ctx.app.listen({ port: 0, host: '127.0.0.1' })
   return ctx
