@@ -1,6 +1,9 @@
 import t from 'tap'
+import pg from 'pg'
 import { startOdooSimulator } from './odoo-simulator/index.ts'
+import { sqlLike } from './odoo-simulator/orm/sql-like.ts'
 import { executeKw, executeKwError } from './support/odoo-simulator-rpc.ts'
+import { createTestDatabase } from './support/database.ts'
 
 const sim = await startOdooSimulator({ version: 18, orders: 60 })
 t.teardown(() => sim.close())
@@ -169,4 +172,30 @@ t.test('LIKE operators: PostgreSQL wildcards and its escape character, as real O
     t.same(await idsOf('res.partner', [['email', '=ilike', 'nobody@nowhere.test\\']]), [], 'no row gets that far: no error')
     t.same(await idsOf('res.partner', [['email', '=ilike', 'eva.miller0@likes.test\\']]), [], 'a row that ends where the escape begins does not reach it either')
   })
+})
+
+t.test("the simulator's LIKE and ILIKE answer as PostgreSQL's do, escape errors included", async (t) => {
+  const client = new pg.Client({ connectionString: await createTestDatabase(t) })
+  await client.connect()
+  t.teardown(() => client.end())
+  await client.query(`CREATE FUNCTION pg_temp.like_result(t text, p text, ci boolean) RETURNS text LANGUAGE plpgsql AS $$
+    BEGIN RETURN (CASE WHEN ci THEN t ILIKE p ELSE t LIKE p END)::text;
+    EXCEPTION WHEN invalid_escape_sequence THEN RETURN 'error'; END $$`)
+  // Every pattern and text of up to three characters over an alphabet of letters, wildcards and the escape.
+  const words = ['']
+  for (let length = 1; length <= 3; length++) for (const word of words.filter((w) => w.length === length - 1)) for (const c of ['a', 'A', '_', '%', '\\']) words.push(word + c)
+  const { rows } = await client.query<{ p: string; t: string; ci: boolean; result: string }>(
+    'SELECT p, t, ci, pg_temp.like_result(t, p, ci) AS result FROM unnest($1::text[]) p, unnest($1::text[]) t, unnest(ARRAY[false, true]) ci',
+    [words]
+  )
+  const simulated = (row: { p: string; t: string; ci: boolean }): string => {
+    try {
+      return String(sqlLike(row.p, { caseInsensitive: row.ci })(row.t))
+    } catch {
+      return 'error'
+    }
+  }
+  t.equal(rows.length, words.length ** 2 * 2)
+  t.same(rows.filter((row) => simulated(row) !== row.result).slice(0, 5), [], `${rows.length} comparisons`)
+  t.ok(rows.some((row) => row.result === 'error') && rows.some((row) => row.result === 'true'), 'the set covers matches and errors')
 })

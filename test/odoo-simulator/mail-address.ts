@@ -130,7 +130,7 @@ class AddressParser {
       this.pos += 1
       while (!this.atEnd) {
         this.skipSpace()
-        if (!this.atEnd && this.char === ';') {
+        if (!this.atEnd && this.field[this.pos] === ';') {
           this.pos += 1
           break
         }

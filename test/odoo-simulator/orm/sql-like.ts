@@ -8,12 +8,10 @@ import { invalidEscapeSequence } from '../errors.ts'
  */
 export type LikeMatcher = (text: string) => boolean
 
-type Token = { kind: 'any' } | { kind: 'one' } | { kind: 'char'; char: string } | { kind: 'dangling-escape' }
-
 export function sqlLike(pattern: string, options: { caseInsensitive: boolean }): LikeMatcher {
   const fold = options.caseInsensitive ? (s: string) => s.toLowerCase() : (s: string) => s
-  const tokens = tokenize(fold(pattern))
-  return (text) => matches(tokens, [...fold(text)])
+  const p = [...fold(pattern)]
+  return (text) => matchText([...fold(text)], 0, p, 0) === TRUE
 }
 
 /**
@@ -24,51 +22,61 @@ export function odooLikePattern(value: string, operator: string): string {
   return operator.startsWith('=') ? value : `%${value}%`
 }
 
-function tokenize(pattern: string): Token[] {
-  const tokens: Token[] = []
-  const chars = [...pattern]
-  for (let i = 0; i < chars.length; i++) {
-    const char = chars[i] as string
-    if (char === '\\') {
-      i += 1
-      tokens.push(i < chars.length ? { kind: 'char', char: chars[i] as string } : { kind: 'dangling-escape' })
-    } else if (char === '%') {
-      if (tokens.at(-1)?.kind !== 'any') tokens.push({ kind: 'any' })
-    } else {
-      tokens.push(char === '_' ? { kind: 'one' } : { kind: 'char', char })
-    }
-  }
-  return tokens
-}
+const TRUE = 1
+const FALSE = 0
+// No match here, nor at any later text position: the caller stops searching.
+const ABORT = -1
 
 /**
- * Wildcard matching with one backtrack point (the last `%` seen): never exponential. PostgreSQL
- * raises its error only when matching reaches a pattern's trailing escape character with text
- * left, so a row that fails earlier does not raise it; the same here.
+ * PostgreSQL's MatchText (src/backend/utils/adt/like_match.c), over code points: the same walk,
+ * so the same answers, including when "LIKE pattern must not end with escape character" is raised
+ * (only once matching reaches that escape, so a row that fails earlier does not raise it).
  */
-function matches(tokens: readonly Token[], text: readonly string[]): boolean {
-  let t = 0
-  let s = 0
-  let star = -1
-  let starText = 0
-  while (s < text.length) {
-    const token = tokens[t]
-    if (token?.kind === 'dangling-escape') throw invalidEscapeSequence()
-    if (token?.kind === 'any') {
-      star = t
-      starText = s
-      t += 1
-    } else if (token && (token.kind === 'one' || token.char === text[s])) {
-      t += 1
-      s += 1
-    } else if (star >= 0) {
-      t = star + 1
-      starText += 1
-      s = starText
-    } else {
-      return false
+function matchText(t: readonly string[], ti: number, p: readonly string[], pi: number): number {
+  if (p.length - pi === 1 && p[pi] === '%') return TRUE
+  while (ti < t.length && pi < p.length) {
+    if (p[pi] === '\\') {
+      pi += 1
+      if (pi >= p.length) throw invalidEscapeSequence()
+      if (p[pi] !== t[ti]) return FALSE
+    } else if (p[pi] === '%') {
+      pi += 1
+      // Any run of % and _ after a % matches at least as many characters as it has _.
+      while (pi < p.length) {
+        if (p[pi] === '%') {
+          pi += 1
+        } else if (p[pi] === '_') {
+          if (ti >= t.length) return ABORT
+          ti += 1
+          pi += 1
+        } else {
+          break
+        }
+      }
+      if (pi >= p.length) return TRUE
+      let first = p[pi]
+      if (first === '\\') {
+        if (pi + 1 >= p.length) throw invalidEscapeSequence()
+        first = p[pi + 1]
+      }
+      for (; ti < t.length; ti++) {
+        if (t[ti] === first) {
+          const matched = matchText(t, ti, p, pi)
+          if (matched !== FALSE) return matched
+        }
+      }
+      return ABORT
+    } else if (p[pi] === '_') {
+      ti += 1
+      pi += 1
+      continue
+    } else if (p[pi] !== t[ti]) {
+      return FALSE
     }
+    ti += 1
+    pi += 1
   }
-  // Out of text: only `%` may be left (PostgreSQL returns false here, even before a trailing escape).
-  return tokens.slice(t).every((token) => token.kind === 'any')
+  if (ti < t.length) return FALSE
+  while (pi < p.length && p[pi] === '%') pi += 1
+  return pi >= p.length ? TRUE : ABORT
 }
