@@ -77,6 +77,7 @@ const envSchema = z
     RIGHTS_CODE_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
     RIGHTS_CODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
     RIGHTS_ODOO_TAGS: flag.default(true),
+    RIGHTS_MAX_SUBJECT_CONTACTS: z.coerce.number().int().min(1).max(1000).default(20),
     FORWARDEMAIL_WEBHOOK_KEY: z.string().min(16, { message: 'must be the webhook key from ForwardEmail (at least 16 characters)' }).optional(),
     INTAKE_BODY_LIMIT_BYTES: z.coerce.number().int().min(65_536).max(209_715_200).default(26_214_400),
     INTAKE_KEEP_ATTACHMENTS: flag.default(false),
@@ -131,6 +132,8 @@ export interface RightsConfig {
   maxCodeAttempts: number
   /** Tag restricted, objecting and opted-out contacts in Odoo, so Odoo users see it too. */
   odooTags: boolean
+  /** More contacts than this found for a requester stop the request until an agent names the subject's. */
+  maxSubjectContacts: number
 }
 
 export interface MailConfig {
@@ -207,7 +210,8 @@ function toConfig(env: Env): Config {
       exportTtlHours: env.RIGHTS_EXPORT_TTL_HOURS,
       codeTtlMinutes: env.RIGHTS_CODE_TTL_MINUTES,
       maxCodeAttempts: env.RIGHTS_CODE_MAX_ATTEMPTS,
-      odooTags: env.RIGHTS_ODOO_TAGS
+      odooTags: env.RIGHTS_ODOO_TAGS,
+      maxSubjectContacts: env.RIGHTS_MAX_SUBJECT_CONTACTS
     },
     mail: {
       webhookKey: env.FORWARDEMAIL_WEBHOOK_KEY,
