@@ -1,5 +1,5 @@
 import t from 'tap'
-import { addressesInField, emailIdentity, emailSpellings, identitiesInField } from '../src/rights/email-identity.ts'
+import { ADDRESS_SEPARATORS, addressesInField, emailIdentity, emailSpellings, identitiesInField } from '../src/rights/email-identity.ts'
 import { likeLiteral } from '../src/odoo/like-literal.ts'
 import { sqlLike } from './odoo-simulator/orm/sql-like.ts'
 
@@ -34,6 +34,17 @@ t.test('a field holds every address-like token in it, display names and lists in
   t.same(addressesInField('no address here'), [])
   t.equal(identitiesInField('Anna@X.de, anna@x.DE').size, 1, 'the same address twice is one')
   t.equal(identitiesInField('anna@x.de, bob@y.de').size, 2)
+})
+
+t.test('addresses are split at the separators discovery asks Odoo about, and only there', async (t) => {
+  // Discovery's Odoo search relies on this: a field that holds an address and is not just that
+  // address contains one of ADDRESS_SEPARATORS.
+  for (let code = 0; code < 0x3100; code++) {
+    const c = String.fromCharCode(code)
+    const split = addressesInField(`a@x.de${c}b@y.de`).length === 2
+    if (split !== (ADDRESS_SEPARATORS as readonly string[]).includes(c)) t.fail(`U+${code.toString(16)} ${split ? 'splits' : 'does not split'}`)
+  }
+  t.pass('checked U+0000 to U+30FF')
 })
 
 t.test('likeLiteral: Odoo LIKE operators then match the value itself and nothing else', async (t) => {

@@ -33,6 +33,10 @@ export function emailSpellings(address: string): string[] {
   return [...new Set(forms)]
 }
 
+/** What separates addresses in an e-mail field: white space, display-name punctuation, list separators. */
+export const ADDRESS_SEPARATORS = [' ', '\t', '\r', '\n', '<', '>', ',', ';', '"', '(', ')'] as const
+const SEPARATOR_RUN = /[\t\n\r "(),;<>]+/
+
 /**
  * The addresses an e-mail field holds. Odoo accepts a display name (`Anna Schmidt <anna@x.de>`) and
  * several addresses (`anna@x.de, bob@y.de`) in one field, and mails all of them. Every token with
@@ -40,7 +44,7 @@ export function emailSpellings(address: string): string[] {
  * one person's.
  */
 export function addressesInField(field: string): string[] {
-  return field.split(/[\s<>,;"()]+/).filter((token) => emailIdentity(token) !== null)
+  return field.split(SEPARATOR_RUN).filter((token) => emailIdentity(token) !== null)
 }
 
 /** The distinct addresses of a field, as identities. */

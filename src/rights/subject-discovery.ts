@@ -5,7 +5,7 @@ import type { OdooGateway } from '../odoo/gateway.ts'
 import { likeLiteral } from '../odoo/like-literal.ts'
 import type { OrderSync } from '../mirror/order-sync.ts'
 import { maskEmail, maskName, maskPhone } from '../mirror/masking.ts'
-import { addressesInField, emailIdentity, emailSpellings, identitiesInField } from './email-identity.ts'
+import { ADDRESS_SEPARATORS, addressesInField, emailIdentity, emailSpellings, identitiesInField } from './email-identity.ts'
 
 export const subjectContactSchema = z
   .object({
@@ -88,18 +88,25 @@ export async function discoverSubject(deps: { pool: Pool; cipher: PiiCipher; odo
 
 /**
  * Odoo's contacts whose e-mail field holds the address. Odoo is asked with the address as a
- * literal (escaped) substring, which also finds it in a field with a display name or several
- * addresses; what it returns are candidates, kept only when one of the field's addresses is the
+ * literal (escaped): fields equal to it, or containing it beside a separator (a display name, a
+ * list). What it returns are candidates, kept only when one of the field's addresses is the
  * requester's, compared here, so the answer never depends on Odoo's pattern semantics.
  * (`email_normalized` would be exact too, but holds only the field's first address.)
  */
 async function searchOdooByEmail(odoo: OdooGateway, email: string, spellings: readonly string[]): Promise<number[]> {
   const wanted = emailIdentity(email)
   if (wanted === null || spellings.length === 0) return []
-  const leaves = spellings.map((spelling) => ['email', 'ilike', likeLiteral(spelling)])
-  const domain = [...leaves.slice(1).map(() => '|'), ...leaves]
+  const contains = spellings.map((spelling) => ['email', 'ilike', likeLiteral(spelling)])
+  const equals = spellings.map((spelling) => ['email', '=ilike', likeLiteral(spelling)])
+  const listed = ADDRESS_SEPARATORS.map((separator) => ['email', 'like', separator])
+  const domain = ['&', ...anyOf(contains), ...anyOf([...equals, ...listed])]
   const candidates = await odoo.searchRead('res.partner', domain, { fields: ['email'], context: { active_test: false } })
   return candidates.filter((record) => typeof record.email === 'string' && identitiesInField(record.email).has(wanted)).map((record) => record.id)
+}
+
+/** Odoo's prefix notation for "any of these leaves". */
+function anyOf(leaves: readonly unknown[][]): unknown[] {
+  return [...leaves.slice(1).map(() => '|'), ...leaves]
 }
 
 /** Why the contacts found cannot simply be attached to the request: none when they can. */
