@@ -1,6 +1,9 @@
 import t from 'tap'
+import pg from 'pg'
 import { startOdooSimulator } from './odoo-simulator/index.ts'
+import { sqlLike } from './odoo-simulator/orm/sql-like.ts'
 import { executeKw, executeKwError } from './support/odoo-simulator-rpc.ts'
+import { createTestDatabase } from './support/database.ts'
 
 const sim = await startOdooSimulator({ version: 18, orders: 60 })
 t.teardown(() => sim.close())
@@ -119,4 +122,80 @@ t.test('search_read without limit returns every match and search_count counts th
   const read = (await executeKw(sim, 'sale.order', 'search_read', [[['state', '=', 'draft']]], { fields: ['name'] })) as unknown[]
   t.equal(read.length, drafts.length)
   t.equal(await executeKw(sim, 'sale.order', 'search_count', [[['state', '=', 'draft']]]), drafts.length)
+})
+
+t.test('LIKE operators: PostgreSQL wildcards and its escape character, as real Odoo passes them on', async (t) => {
+  // A domain of its own, after the tests above that compare against the generated contacts.
+  const emails = ['eva.miller0@likes.test', 'eva_miller0@likes.test', 'eva%miller0@likes.test', 'eva\\miller0@likes.test', 'EVA.MILLER0@LIKES.TEST', 'eva@likes.test']
+  const ids = new Map<string, number>()
+  for (const email of emails) ids.set(email, (await executeKw(sim, 'res.partner', 'create', [{ name: `Like ${email}`, email }])) as number)
+  const found = async (operator: string, value: string) => {
+    const hits = await idsOf('res.partner', [['email', operator, value]])
+    return emails.filter((email) => hits.includes(ids.get(email) as number))
+  }
+
+  t.test('_ and % are wildcards: a look-alike address matches, as on real Odoo 18', async (t) => {
+    t.same(await found('=ilike', 'eva_miller0@likes.test'), ['eva.miller0@likes.test', 'eva_miller0@likes.test', 'eva%miller0@likes.test', 'eva\\miller0@likes.test', 'EVA.MILLER0@LIKES.TEST'])
+    t.same(await found('=ilike', '%@likes.test'), emails, 'a % sender matches every contact of the domain')
+    t.same(await found('=like', 'eva_miller0@likes.test'), ['eva.miller0@likes.test', 'eva_miller0@likes.test', 'eva%miller0@likes.test', 'eva\\miller0@likes.test'], '=like keeps case')
+  })
+
+  t.test('\\_, \\% and \\\\ match the character itself', async (t) => {
+    t.same(await found('=ilike', 'eva\\_miller0@likes.test'), ['eva_miller0@likes.test'])
+    t.same(await found('=ilike', 'eva\\%miller0@likes.test'), ['eva%miller0@likes.test'])
+    t.same(await found('=ilike', 'eva\\\\miller0@likes.test'), ['eva\\miller0@likes.test'])
+    t.same(await found('=ilike', 'eva\\.miller0@likes.test'), ['eva.miller0@likes.test', 'EVA.MILLER0@LIKES.TEST'], 'an escaped ordinary character is that character')
+    t.same(await found('=ilike', 'eva\\miller0@likes.test'), [], 'a lone backslash escapes the next character, so it does not match itself')
+  })
+
+  t.test('like and ilike wrap the value in % without escaping it', async (t) => {
+    t.same(await found('ilike', 'MILLER0@'), ['eva.miller0@likes.test', 'eva_miller0@likes.test', 'eva%miller0@likes.test', 'eva\\miller0@likes.test', 'EVA.MILLER0@LIKES.TEST'])
+    t.same(await found('like', 'a_m'), ['eva.miller0@likes.test', 'eva_miller0@likes.test', 'eva%miller0@likes.test', 'eva\\miller0@likes.test'], 'the value keeps its wildcards')
+    t.same(await found('ilike', 'a\\_m'), ['eva_miller0@likes.test'])
+    // '100\' becomes '%100\%': the escape takes Odoo's closing %, which then matches a literal '%' at the end.
+    const sale = (await executeKw(sim, 'res.partner', 'create', [{ name: 'Likes summer sale 100%' }])) as number
+    await executeKw(sim, 'res.partner', 'create', [{ name: 'Likes 100% sure' }])
+    t.same(await idsOf('res.partner', [['name', 'ilike', '100\\']]), [sale])
+  })
+
+  t.test('_ is one character, even outside the BMP; ilike folds case beyond ASCII', async (t) => {
+    const emoji = (await executeKw(sim, 'res.partner', 'create', [{ name: 'Like emoji', email: 'x😀y@ümlaut.likes.test' }])) as number
+    t.same(await idsOf('res.partner', [['email', '=like', 'x_y@ümlaut.likes.test']]), [emoji])
+    t.same(await idsOf('res.partner', [['email', '=ilike', 'X😀Y@ÜMLAUT.LIKES.TEST']]), [emoji])
+    t.same(await idsOf('res.partner', [['email', '=like', 'X😀Y@ÜMLAUT.LIKES.TEST']]), [])
+  })
+
+  t.test('a pattern ending in the escape character fails as PostgreSQL does, once a row reaches it', async (t) => {
+    const error = await executeKwError(sim, 'res.partner', 'search', [[['email', '=ilike', 'eva.miller0@likes.tes\\']]])
+    t.equal(error.data.name, 'psycopg2.errors.InvalidEscapeSequence')
+    t.equal(error.data.message, 'LIKE pattern must not end with escape character\n')
+    t.same(await idsOf('res.partner', [['email', '=ilike', 'nobody@nowhere.test\\']]), [], 'no row gets that far: no error')
+    t.same(await idsOf('res.partner', [['email', '=ilike', 'eva.miller0@likes.test\\']]), [], 'a row that ends where the escape begins does not reach it either')
+  })
+})
+
+t.test("the simulator's LIKE and ILIKE answer as PostgreSQL's do, escape errors included", async (t) => {
+  const client = new pg.Client({ connectionString: await createTestDatabase(t) })
+  await client.connect()
+  t.teardown(() => client.end())
+  await client.query(`CREATE FUNCTION pg_temp.like_result(t text, p text, ci boolean) RETURNS text LANGUAGE plpgsql AS $$
+    BEGIN RETURN (CASE WHEN ci THEN t ILIKE p ELSE t LIKE p END)::text;
+    EXCEPTION WHEN invalid_escape_sequence THEN RETURN 'error'; END $$`)
+  // Every pattern and text of up to three characters over an alphabet of letters, wildcards and the escape.
+  const words = ['']
+  for (let length = 1; length <= 3; length++) for (const word of words.filter((w) => w.length === length - 1)) for (const c of ['a', 'A', '_', '%', '\\']) words.push(word + c)
+  const { rows } = await client.query<{ p: string; t: string; ci: boolean; result: string }>(
+    'SELECT p, t, ci, pg_temp.like_result(t, p, ci) AS result FROM unnest($1::text[]) p, unnest($1::text[]) t, unnest(ARRAY[false, true]) ci',
+    [words]
+  )
+  const simulated = (row: { p: string; t: string; ci: boolean }): string => {
+    try {
+      return String(sqlLike(row.p, { caseInsensitive: row.ci })(row.t))
+    } catch {
+      return 'error'
+    }
+  }
+  t.equal(rows.length, words.length ** 2 * 2)
+  t.same(rows.filter((row) => simulated(row) !== row.result).slice(0, 5), [], `${rows.length} comparisons`)
+  t.ok(rows.some((row) => row.result === 'error') && rows.some((row) => row.result === 'true'), 'the set covers matches and errors')
 })

@@ -50,7 +50,7 @@ async function post(ctx: TestService, message: Record<string, unknown>) {
   if (res.statusCode !== 200) throw new Error(`webhook: ${res.statusCode} ${res.body}`)
   // The webhook answers only accepted or duplicate: what became of the message is in the database.
   const stored = await ctx.pool.query<{ outcome: string; request_id: string | null }>('SELECT outcome, request_id FROM inbound_messages WHERE message_key = $1', [messageKey(ctx.service.cipher, String(message.messageId))])
-  return { status: stored.rows[0]?.outcome, requestId: stored.rows[0]?.request_id ?? null }
+  return { status: stored.rows[0]?.outcome, requestId: stored.rows[0]?.request_id as string }
 }
 
 const EVIDENCE = 'Called back +49 170 1234567 from order 113-1234567-1234567; Jane Doe confirmed the delivery address.'

@@ -102,6 +102,7 @@ const envSchema = z
     RIGHTS_CODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
     RIGHTS_ODOO_TAGS: flag.default(true),
     RIGHTS_RECORD_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(1095),
+    RIGHTS_MAX_SUBJECT_CONTACTS: z.coerce.number().int().min(1).max(1000).default(20),
     FORWARDEMAIL_WEBHOOK_KEY: z.string().min(16, { message: 'must be the webhook key from ForwardEmail (at least 16 characters)' }).optional(),
     INTAKE_ALLOW_UNSIGNED: flag.default(false),
     INTAKE_BODY_LIMIT_BYTES: z.coerce.number().int().min(65_536).max(209_715_200).default(26_214_400),
@@ -168,6 +169,8 @@ export interface RightsConfig {
   odooTags: boolean
   /** Days after a request closes until its requester's identifiers, evidence and mail are destroyed. */
   recordRetentionDays: number
+  /** More contacts than this found for a requester stop the request until an agent names the subject's. */
+  maxSubjectContacts: number
 }
 
 export interface MailConfig {
@@ -257,7 +260,8 @@ function toConfig(env: Env): Config {
       codeTtlMinutes: env.RIGHTS_CODE_TTL_MINUTES,
       maxCodeAttempts: env.RIGHTS_CODE_MAX_ATTEMPTS,
       odooTags: env.RIGHTS_ODOO_TAGS,
-      recordRetentionDays: env.RIGHTS_RECORD_RETENTION_DAYS
+      recordRetentionDays: env.RIGHTS_RECORD_RETENTION_DAYS,
+      maxSubjectContacts: env.RIGHTS_MAX_SUBJECT_CONTACTS
     },
     mail: {
       webhookKey: env.FORWARDEMAIL_WEBHOOK_KEY,

@@ -3,6 +3,7 @@ import type { PoolClient } from '../db/database.ts'
 import type { Queryable } from '../mirror/mirror-store.ts'
 import type { RequestAction } from './request-states.ts'
 import type { DenialReason, Jurisdiction, RequestState, RequestType } from './request-types.ts'
+import type { SubjectConfirmation } from './subject-discovery.ts'
 
 /** A request as stored: identifiers sealed, everything else as the API shows it. */
 export interface StoredRequest {
@@ -23,6 +24,8 @@ export interface StoredRequest {
   verification: { method: 'code' | 'manual'; at: string; by: string; evidence?: string } | null
   denial: { reason: DenialReason; detail?: string } | null
   subjectPartnerIds: number[]
+  /** The contacts an agent named as the subject, when discovery alone could not attach them. */
+  subjectConfirmation: SubjectConfirmation | null
   outcome: Record<string, unknown> | null
   createdBy: string
   updatedAt: Date
@@ -33,7 +36,7 @@ export interface StoredRequest {
 export interface RequestEvent {
   at: Date
   actor: string
-  action: RequestAction | 'created' | 'extended' | 'discovered' | 'reclassified' | 'mail_received' | 'identifiers_purged'
+  action: RequestAction | 'created' | 'extended' | 'discovered' | 'reclassified' | 'mail_received' | 'identifiers_purged' | 'subject_needs_confirmation' | 'subject_confirmed'
   fromState: RequestState | null
   toState: RequestState
   details: Record<string, unknown>
@@ -83,7 +86,7 @@ export async function listRequests(db: Queryable, filters: RequestFilters): Prom
 }
 
 /** Writes the fields a use case changed, and the event that explains it, in the caller's transaction. */
-export async function updateRequest(db: PoolClient, id: string, changes: Partial<Pick<StoredRequest, 'state' | 'dueAt' | 'extension' | 'verification' | 'denial' | 'subjectPartnerIds' | 'outcome' | 'completedAt' | 'type'>>, event: RequestEvent): Promise<void> {
+export async function updateRequest(db: PoolClient, id: string, changes: Partial<Pick<StoredRequest, 'state' | 'dueAt' | 'extension' | 'verification' | 'denial' | 'subjectPartnerIds' | 'subjectConfirmation' | 'outcome' | 'completedAt' | 'type'>>, event: RequestEvent): Promise<void> {
   const columns: Record<string, unknown> = {
     state: changes.state,
     type: changes.type,
@@ -92,6 +95,7 @@ export async function updateRequest(db: PoolClient, id: string, changes: Partial
     verification: changes.verification === undefined ? undefined : JSON.stringify(changes.verification),
     denial: changes.denial === undefined ? undefined : JSON.stringify(changes.denial),
     subject_partner_ids: changes.subjectPartnerIds,
+    subject_confirmation: changes.subjectConfirmation === undefined ? undefined : JSON.stringify(changes.subjectConfirmation),
     outcome: changes.outcome === undefined ? undefined : JSON.stringify(changes.outcome),
     completed_at: changes.completedAt
   }
@@ -146,6 +150,7 @@ interface RequestRow {
   verification: StoredRequest['verification']
   denial: StoredRequest['denial']
   subject_partner_ids: number[]
+  subject_confirmation: SubjectConfirmation | null
   outcome: StoredRequest['outcome']
   created_by: string
   updated_at: Date
@@ -171,6 +176,7 @@ function toStored(row: RequestRow): StoredRequest {
     verification: row.verification,
     denial: row.denial,
     subjectPartnerIds: row.subject_partner_ids,
+    subjectConfirmation: row.subject_confirmation,
     outcome: row.outcome,
     createdBy: row.created_by,
     updatedAt: row.updated_at,

@@ -4,6 +4,7 @@ import { isOverdue } from './deadlines.ts'
 import { allowedActions, requestActionSchema } from './request-states.ts'
 import { denialReasonSchema, jurisdictionSchema, requestStateSchema, requestTypeSchema } from './request-types.ts'
 import type { RequestEvent, StoredRequest } from './request-store.ts'
+import { subjectConfirmationSchema } from './subject-discovery.ts'
 
 export const requestViewSchema = z
   .object({
@@ -31,6 +32,7 @@ export const requestViewSchema = z
     verification: z.object({ method: z.enum(['code', 'manual']), at: z.string(), by: z.string() }).nullable(),
     denial: z.object({ reason: denialReasonSchema, detail: z.string().optional() }).nullable(),
     subjectPartnerIds: z.array(z.number().int()),
+    subjectConfirmation: subjectConfirmationSchema.nullable(),
     outcome: z.record(z.string(), z.unknown()).nullable().describe('What fulfilment did: ids, counts and reasons.'),
     allowedActions: z.array(requestActionSchema),
     completedAt: z.date().nullable(),
@@ -69,6 +71,7 @@ export function toRequestView(request: StoredRequest, who: RequesterIdentifiers 
     verification: request.verification ? { method: request.verification.method, at: request.verification.at, by: request.verification.by } : null,
     denial: request.denial,
     subjectPartnerIds: request.subjectPartnerIds,
+    subjectConfirmation: request.subjectConfirmation,
     outcome: request.outcome,
     allowedActions: allowedActions(request.state, request.type),
     completedAt: request.completedAt,

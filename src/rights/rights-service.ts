@@ -9,7 +9,6 @@ import type { Logger } from '../log/logger.ts'
 import type { OdooGateway } from '../odoo/gateway.ts'
 import type { OrderSync } from '../mirror/order-sync.ts'
 import { maskEmail } from '../mirror/masking.ts'
-import { normalizeForIndex } from '../crypto/pii-cipher.ts'
 import { PARTNER_PII_FIELDS } from '../mirror/odoo-records.ts'
 import type { PartnerPiiField } from '../mirror/odoo-records.ts'
 import type { RedactionReport } from '../retention/redaction.ts'
@@ -17,14 +16,14 @@ import type { Holds } from '../retention/holds.ts'
 import { queueMessage } from '../mail/outbox.ts'
 import { conflict, HttpProblem, notFound } from '../http/problems.ts'
 import { computeAcknowledgeBy, computeDueAt, computeExtendedDueAt, computeTargetAt } from './deadlines.ts'
-import { nextState } from './request-states.ts'
+import { isOpen, nextState } from './request-states.ts'
 import type { RequestAction } from './request-states.ts'
 import { jurisdictionOfType } from './request-types.ts'
 import type { DenialReason, Jurisdiction, RequestType } from './request-types.ts'
 import { findRequest, insertRequest, newRequestId, recordCreation, updateRequest } from './request-store.ts'
 import type { StoredRequest } from './request-store.ts'
-import { describeContacts, discoverSubject, heldEmails } from './subject-discovery.ts'
-import type { SubjectContact } from './subject-discovery.ts'
+import { describeContacts, discoverSubject, subjectAmbiguities, verificationRecipient } from './subject-discovery.ts'
+import type { SubjectAmbiguity, SubjectContact, SubjectDiscovery } from './subject-discovery.ts'
 import { buildExportBundle } from './export-bundle.ts'
 import type { ExportBundle } from './export-bundle.ts'
 import { identifiersPurged } from './record-retention.ts'
@@ -110,6 +109,7 @@ export function createRightsService(deps: RightsDeps) {
       verification: null,
       denial: null,
       subjectPartnerIds: [],
+      subjectConfirmation: null,
       outcome: null,
       createdBy: actor,
       updatedAt: clock.now(),
@@ -153,8 +153,7 @@ export function createRightsService(deps: RightsDeps) {
     return inTransaction(pool, async (db) => {
       const request = await findRequest(db, id, { lock: true })
       if (!request) throw notFound(`No request has the id ${id}.`)
-      const next = nextState(request.state, action, request.type)
-      if (!next.ok) throw conflict(`A request in state ${request.state} cannot ${action.replace('_', ' ')}.`, next.allowed)
+      const next = allowedNext(request, action)
       const { changes = {}, details = {} } = await work(request, db)
       const at = clock.now()
       await updateRequest(db, id, { ...changes, state: next.state }, { at, actor, action, fromState: request.state, toState: next.state, details })
@@ -164,14 +163,13 @@ export function createRightsService(deps: RightsDeps) {
   }
 
   async function sendVerification(id: string, actor: Actor): Promise<StoredRequest> {
+    // Odoo is asked before the request's row is locked, and not at all when the state forbids it.
+    const before = await get(id)
+    allowedNext(before, 'send_verification')
+    const partnerIds = await resolveSubject(before, actor)
     return transition(id, 'send_verification', actor, async (request, db) => {
-      const who = identifiers(request)
-      const contacts = await discoverSubject(deps, { email: who.email, phone: who.phone })
-      const partnerIds = contacts.map((c) => c.partnerId)
       // The code goes to an address Odoo holds for the subject: the one given, if Odoo has it.
-      const held = await heldEmails(deps, partnerIds)
-      const given = normalizeForIndex('email', who.email)
-      const recipient = held.find((e) => normalizeForIndex('email', e) === given) ?? held[0] ?? who.email
+      const { recipient, heldByOdoo } = await verificationRecipient(deps, partnerIds, identifiers(request).email)
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
       const expiresAt = new Date(clock.now().getTime() + config.codeTtlMinutes * 60_000)
       await db.query(
@@ -180,7 +178,7 @@ export function createRightsService(deps: RightsDeps) {
         [id, codeHash(id, code), clock.now(), expiresAt]
       )
       await notify(db, request, { kind: 'verification_code', requestId: id, code, expiresAt }, recipient)
-      return { changes: { subjectPartnerIds: partnerIds }, details: { sentTo: maskEmail(recipient), contacts: partnerIds.length, heldByOdoo: held.length > 0 } }
+      return { changes: { subjectPartnerIds: partnerIds }, details: { sentTo: maskEmail(recipient), contacts: partnerIds.length, heldByOdoo } }
     })
   }
 
@@ -228,16 +226,95 @@ export function createRightsService(deps: RightsDeps) {
     }))
   }
 
-  /** What the service holds for the subject, masked; the contacts found are kept on the request. */
-  async function discover(id: string, actor: Actor): Promise<SubjectContact[]> {
+  /**
+   * What the service holds for the subject, masked, and which of it the request works on: the
+   * contacts found, the agent's choice among them, or none yet when found contacts need an agent
+   * (the answer says why). An open request keeps the contacts it works on.
+   */
+  async function discover(id: string, actor: Actor): Promise<SubjectDiscovery> {
     const request = await get(id)
-    const who = identifiers(request)
-    const contacts = await discoverSubject(deps, { email: who.email, phone: who.phone })
+    const contacts = await findContacts(request)
+    const confirmation = request.subjectConfirmation
+    const ambiguities = confirmation ? [] : subjectAmbiguities(contacts, config.maxSubjectContacts)
+    const partnerIds = confirmation ? stillFound(confirmation.partnerIds, contacts) : ambiguities.length > 0 ? [] : contacts.map((c) => c.partnerId)
     await inTransaction(pool, async (db) => {
-      await updateRequest(db, id, { subjectPartnerIds: contacts.map((c) => c.partnerId) }, { at: clock.now(), actor, action: 'discovered', fromState: request.state, toState: request.state, details: { contacts: contacts.length } })
-      await audit.record({ actor: actor, action: 'request.subject_viewed', subject: { type: 'request', id }, details: { partnerIds: contacts.map((c) => c.partnerId) } }, db)
+      const event = ambiguities.length > 0 ? needsConfirmationEvent(request, contacts, ambiguities, actor) : { at: clock.now(), actor, action: 'discovered' as const, fromState: request.state, toState: request.state, details: { contacts: contacts.length } }
+      await updateRequest(db, id, isOpen(request.state) ? { subjectPartnerIds: partnerIds } : {}, event)
+      await audit.record({ actor: actor, action: 'request.subject_viewed', subject: { type: 'request', id }, details: { partnerIds: contacts.map((c) => c.partnerId), ...(ambiguities.length > 0 ? { needsConfirmation: ambiguities } : {}) } }, db)
     })
-    return contacts
+    return {
+      contacts,
+      subjectPartnerIds: isOpen(request.state) ? partnerIds : request.subjectPartnerIds,
+      confirmation,
+      needsConfirmation: ambiguities.length > 0 ? { reasons: ambiguities, maxContacts: config.maxSubjectContacts } : null
+    }
+  }
+
+  /**
+   * The agent names the contacts that are the subject, among those the requester's identifiers
+   * find (never another): an empty list says none of them is. Fulfilment then works on these.
+   */
+  async function confirmSubject(id: string, partnerIds: number[], actor: Actor): Promise<StoredRequest> {
+    const before = await get(id)
+    if (!isOpen(before.state)) throw conflict(`A request in state ${before.state} cannot change its subject.`, [])
+    const found = new Set((await findContacts(before)).map((c) => c.partnerId))
+    const named = [...new Set(partnerIds)].sort((a, b) => a - b)
+    const foreign = named.filter((partnerId) => !found.has(partnerId))
+    if (foreign.length > 0) {
+      throw new HttpProblem(400, 'validation', 'Validation failed', `${listIds('Contact', foreign)} ${foreign.length === 1 ? 'is' : 'are'} not found by the requester's identifiers: only contacts that hold exactly the requester's e-mail address or phone number can be the subject.`)
+    }
+    return inTransaction(pool, async (db) => {
+      const request = await findRequest(db, id, { lock: true })
+      if (!request) throw notFound(`No request has the id ${id}.`)
+      if (!isOpen(request.state)) throw conflict(`A request in state ${request.state} cannot change its subject.`, [])
+      const at = clock.now()
+      const subjectConfirmation = { partnerIds: named, at: at.toISOString(), by: actor }
+      const details = { partnerIds: named, found: found.size }
+      await updateRequest(db, id, { subjectPartnerIds: named, subjectConfirmation }, { at, actor, action: 'subject_confirmed', fromState: request.state, toState: request.state, details })
+      await audit.record({ actor: actor, action: 'request.subject_confirmed', subject: { type: 'request', id }, details }, db)
+      return { ...request, subjectPartnerIds: named, subjectConfirmation }
+    })
+  }
+
+  async function findContacts(request: StoredRequest): Promise<SubjectContact[]> {
+    const who = identifiers(request)
+    return discoverSubject(deps, { email: who.email, phone: who.phone })
+  }
+
+  /**
+   * The contacts a request's code, export, erasure or flag is about, found afresh: those the
+   * agent confirmed (as far as the identifiers still find them), or all those found. When found
+   * contacts need an agent, the request stops here: recorded in its history, and 409.
+   */
+  async function resolveSubject(request: StoredRequest, actor: Actor): Promise<number[]> {
+    const contacts = await findContacts(request)
+    if (request.subjectConfirmation) return stillFound(request.subjectConfirmation.partnerIds, contacts)
+    const ambiguities = subjectAmbiguities(contacts, config.maxSubjectContacts)
+    if (ambiguities.length === 0) return contacts.map((c) => c.partnerId)
+    await inTransaction(pool, async (db) => {
+      await updateRequest(db, request.id, { subjectPartnerIds: [] }, needsConfirmationEvent(request, contacts, ambiguities, actor))
+      await audit.record({ actor: actor, action: 'request.subject_needs_confirmation', subject: { type: 'request', id: request.id }, details: { contacts: contacts.length, reasons: ambiguities } }, db)
+    })
+    throw subjectNeedsConfirmation(request.id, contacts, ambiguities, config.maxSubjectContacts)
+  }
+
+  function needsConfirmationEvent(request: StoredRequest, contacts: SubjectContact[], reasons: SubjectAmbiguity[], actor: Actor) {
+    const shared = contacts.filter((c) => c.sharedEmailField).map((c) => c.partnerId)
+    return {
+      at: clock.now(),
+      actor,
+      action: 'subject_needs_confirmation' as const,
+      fromState: request.state,
+      toState: request.state,
+      details: { reasons, contacts: contacts.length, maxContacts: config.maxSubjectContacts, ...(shared.length > 0 ? { sharedEmailField: shared } : {}) }
+    }
+  }
+
+  /** Refuses an action the request's state does not allow (409 with the allowed ones); else where it leads. */
+  function allowedNext(request: StoredRequest, action: RequestAction) {
+    const next = nextState(request.state, action, request.type)
+    if (!next.ok) throw conflict(`A request in state ${request.state} cannot ${action.replace('_', ' ')}.`, next.allowed)
+    return next
   }
 
   /**
@@ -247,10 +324,12 @@ export function createRightsService(deps: RightsDeps) {
   async function fulfil(id: string, input: Fulfilment, actor: Actor): Promise<StoredRequest> {
     let request = await get(id)
     if (request.type === 'unclassified') throw conflict('The request has no type yet: set it with PATCH /v1/requests/{id} first.', [])
-    // A fulfilment that will be refused for its input must not start: nothing is written first.
-    if (request.type === 'rectification') checkRectification(request.subjectPartnerIds, input)
+    // A fulfilment that will be refused for its input or its subject must not start: nothing is written first.
+    if (request.type === 'rectification') checkRectificationChanges(input)
+    if (request.state !== 'in_progress') allowedNext(request, 'start_fulfilment')
+    const partnerIds = await resolveSubject(request, actor)
+    if (request.type === 'rectification') checkRectification(partnerIds, input)
     if (request.state !== 'in_progress') request = await transition(id, 'start_fulfilment', actor, async () => ({}))
-    const partnerIds = request.subjectPartnerIds.length > 0 ? request.subjectPartnerIds : (await discover(id, actor)).map((c) => c.partnerId)
     const outcome = partnerIds.length === 0 ? { noData: true } : await perform(request, partnerIds, input)
     return transition(id, 'complete', actor, async (current, db) => {
       if (outcome.noData) await notify(db, current, { kind: 'no_data', requestId: id })
@@ -328,9 +407,13 @@ export function createRightsService(deps: RightsDeps) {
     return { erased: [...report.redacted, ...alreadyRedacted.filter((id) => toErase.includes(id))].sort((a, b) => a - b), retained }
   }
 
-  function checkRectification(partnerIds: number[], input: Fulfilment): void {
+  function checkRectificationChanges(input: Fulfilment): void {
     if (Object.keys(input.changes ?? {}).length === 0) throw new HttpProblem(400, 'validation', 'Validation failed', 'A rectification needs `changes`.')
-    const foreign = partnerIds.length === 0 ? [] : (input.partnerIds ?? []).filter((id) => !partnerIds.includes(id))
+  }
+
+  function checkRectification(partnerIds: number[], input: Fulfilment): void {
+    checkRectificationChanges(input)
+    const foreign = (input.partnerIds ?? []).filter((id) => !partnerIds.includes(id))
     if (foreign.length > 0) throw new HttpProblem(400, 'validation', 'Validation failed', `Contacts ${foreign.join(', ')} are not the subject's.`)
   }
 
@@ -422,10 +505,36 @@ export function createRightsService(deps: RightsDeps) {
     return cipher.fingerprint(`otp:${id}:${code}`)
   }
 
-  return { create, get, identifiers, reclassify, sendVerification, confirmCode, verifyManually, discover, fulfil, downloadExport, deny, withdraw, extend }
+  return { create, get, identifiers, reclassify, sendVerification, confirmCode, verifyManually, discover, confirmSubject, fulfil, downloadExport, deny, withdraw, extend }
 }
 
 export type RightsService = ReturnType<typeof createRightsService>
+
+/** The confirmed contacts that the requester's identifiers still find. */
+function stillFound(partnerIds: readonly number[], contacts: readonly SubjectContact[]): number[] {
+  return partnerIds.filter((partnerId) => contacts.some((contact) => contact.partnerId === partnerId))
+}
+
+function subjectNeedsConfirmation(id: string, contacts: readonly SubjectContact[], reasons: readonly SubjectAmbiguity[], maxContacts: number): HttpProblem {
+  const shared = contacts.filter((contact) => contact.sharedEmailField).map((contact) => contact.partnerId)
+  const why = reasons.map((reason) =>
+    reason === 'too_many_contacts'
+      ? `The requester's identifiers find ${contacts.length} contacts, more than RIGHTS_MAX_SUBJECT_CONTACTS (${maxContacts}).`
+      : `${listIds('Contact', shared)} ${shared.length === 1 ? 'holds' : 'hold'} other e-mail addresses besides the requester's, so ${shared.length === 1 ? 'it' : 'they'} may be someone else's too.`
+  )
+  return new HttpProblem(
+    409,
+    'subject-needs-confirmation',
+    'Subject needs confirmation',
+    `${why.join(' ')} Nothing was sent or changed: see the contacts with GET /v1/requests/${id}/subject, then name those that are the subject with PUT /v1/requests/${id}/subject {"partnerIds": [...]}.`
+  )
+}
+
+/** `Contacts 12, 45, 46 and 3 more`: ids only, never more than ten of them. */
+function listIds(noun: string, ids: readonly number[]): string {
+  const shown = ids.slice(0, 10).join(', ')
+  return `${noun}${ids.length === 1 ? '' : 's'} ${shown}${ids.length > 10 ? ` and ${ids.length - 10} more` : ''}`
+}
 
 function summarize(outcome: Record<string, unknown>): Record<string, unknown> {
   const count = (value: unknown) => (Array.isArray(value) ? value.length : value)

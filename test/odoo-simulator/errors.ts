@@ -256,3 +256,12 @@ export function serializationFailure(message = 'could not serialize access due t
     site: [['odoo/sql_db.py', 354, 'execute', 'res = self._obj.execute(query, params)']],
   })
 }
+
+/** A LIKE pattern ending in PostgreSQL's escape character `\` (SQLSTATE 22025), raised while matching a row. */
+export function invalidEscapeSequence(): OdooError {
+  return new OdooError({
+    exception: 'psycopg2.errors.InvalidEscapeSequence',
+    message: 'LIKE pattern must not end with escape character\n',
+    site: [['odoo/sql_db.py', 354, 'execute', 'res = self._obj.execute(query, params)']],
+  })
+}

@@ -10,10 +10,13 @@ import { languageSchema } from '../message-templates.ts'
 import { denialReasonSchema, jurisdictionSchema, requestStateSchema, requestTypeSchema } from '../request-types.ts'
 import { listRequests, requestHistory } from '../request-store.ts'
 import { requestViewSchema, toRequestView } from '../request-view.ts'
-import { subjectContactSchema } from '../subject-discovery.ts'
+import { subjectDiscoverySchema } from '../subject-discovery.ts'
 import type { RightsService } from '../rights-service.ts'
 
 const AGENTS = ['agent', 'admin'] as const
+
+// zod's own address rule, with letters and digits beyond ASCII: an internationalized address is a requester's too.
+const REQUESTER_EMAIL = /^(?:[\p{L}\p{N}_'+-]+\.)*[\p{L}\p{N}_'+-]*[\p{L}\p{N}_+-]@(?:[\p{L}\p{N}][\p{L}\p{N}-]*\.)+\p{L}{2,}$/u
 
 const correctedText = z.string().trim().min(1).max(200).refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' })
 const READERS = ['agent', 'admin', 'auditor'] as const
@@ -22,7 +25,7 @@ const createRequestSchema = z
   .object({
     type: requestTypeSchema,
     jurisdiction: jurisdictionSchema.optional().describe('Default: `ccpa` for the ccpa_* types, else the configured default.'),
-    email: z.email(),
+    email: z.email({ pattern: REQUESTER_EMAIL }).describe('Letters beyond ASCII are taken (`jürgen@bücher.de`); a domain in Unicode or punycode finds the same contacts.'),
     phone: z.string().trim().min(4).max(40).optional(),
     name: z.string().trim().min(1).max(200).optional(),
     orderRefs: z.array(z.string().trim().min(1).max(60)).max(20).optional().describe('Marketplace or Odoo order numbers the requester gave.'),
@@ -37,6 +40,10 @@ const createRequestSchema = z
 
 const requestParams = z.object({ id: z.string().regex(/^RR-[0-9A-Z]{10}$/, { message: 'is not a request id (RR-XXXXXXXXXX)' }) })
 const conflictResponses = { 404: problemSchema, 409: problemSchema.describe('The request is not in a state that allows this; `allowed` lists what is.') }
+const subjectConflictResponses = {
+  404: problemSchema,
+  409: problemSchema.describe('The request is not in a state that allows this (`allowed` lists what is), or `urn:problem:subject-needs-confirmation`: the contacts found wait for an agent to name the subject (`PUT /v1/requests/{id}/subject`).')
+}
 
 export interface RequestRouteDeps {
   pool: Pool
@@ -104,7 +111,7 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps & { rateLimit
     '/v1/requests/:id/verification',
     {
       config: { roles: AGENTS },
-      schema: { tags: ['requests'], summary: 'E-mail a one-time code to an address Odoo holds for the subject (again: a new code)', params: requestParams, response: { 200: requestViewSchema, ...conflictResponses } }
+      schema: { tags: ['requests'], summary: 'E-mail a one-time code to an address Odoo holds for the subject (again: a new code)', params: requestParams, response: { 200: requestViewSchema, ...subjectConflictResponses } }
     },
     async (request) => view(await rights.sendVerification(request.params.id, actorOf(request)))
   )
@@ -152,12 +159,33 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps & { rateLimit
       config: { roles: AGENTS },
       schema: {
         tags: ['requests'],
-        summary: 'What is held for the subject, masked: found in the mirror and live in Odoo',
+        summary: "What is held for the subject, masked: the contacts that hold exactly the requester's e-mail address or phone number, in the mirror and live in Odoo",
+        description:
+          'E-mail addresses are compared whole (trimmed, case-folded, the domain as punycode or Unicode alike), never as a pattern. When more contacts are found than RIGHTS_MAX_SUBJECT_CONTACTS, or a contact\'s e-mail field also holds other addresses, `needsConfirmation` says so and the request waits for `PUT /v1/requests/{id}/subject`.',
         params: requestParams,
-        response: { 200: z.object({ contacts: z.array(subjectContactSchema) }), 404: problemSchema, 410: problemSchema.describe("The requester's identifiers were destroyed after the retention period.") }
+        response: { 200: subjectDiscoverySchema, 404: problemSchema, 410: problemSchema.describe("The requester's identifiers were destroyed after the retention period.") }
       }
     },
-    async (request) => ({ contacts: await rights.discover(request.params.id, actorOf(request)) })
+    async (request) => rights.discover(request.params.id, actorOf(request))
+  )
+
+  app.put(
+    '/v1/requests/:id/subject',
+    {
+      config: { roles: AGENTS },
+      schema: {
+        tags: ['requests'],
+        summary: 'Name the contacts that are the subject, among those the requester\'s identifiers find',
+        description:
+          'For a request whose contacts wait for an agent (too many, or a shared e-mail field), or to narrow down any open request. Verification and fulfilment then work on these contacts, as far as the identifiers still find them; an empty list says none of them is the subject (fulfilment answers "we hold no data"). Recorded in the history and audited.',
+        params: requestParams,
+        body: z
+          .object({ partnerIds: z.array(z.number().int().positive()).max(1000).describe('Odoo ids of contacts listed by `GET /v1/requests/{id}/subject`.') })
+          .meta({ example: { partnerIds: [1042, 1043] } }),
+        response: { 200: requestViewSchema, 400: problemSchema.describe('A contact the requester\'s identifiers do not find.'), 404: problemSchema, 409: problemSchema.describe('The request is closed.') }
+      }
+    },
+    async (request) => view(await rights.confirmSubject(request.params.id, request.body.partnerIds, actorOf(request)))
   )
 
   app.post(
@@ -190,7 +218,7 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps & { rateLimit
           })
           .default({})
           .meta({ example: { changes: { street: 'Hauptstraße 7', city: 'Berlin' } } }),
-        response: { 200: requestViewSchema, ...conflictResponses }
+        response: { 200: requestViewSchema, ...subjectConflictResponses }
       }
     },
     async (request) => view(await rights.fulfil(request.params.id, request.body, actorOf(request)))

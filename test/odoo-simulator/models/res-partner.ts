@@ -1,6 +1,7 @@
 import { recordedFields } from '../catalogue.ts'
 import { modelDef, refineCatalogue } from '../schema.ts'
 import type { ModelDef, RecordSource, Row, TrackedField, Version } from '../schema.ts'
+import { emailNormalize } from '../mail-address.ts'
 import { COUNTRIES, STATES, displayAddress, inlineAddress } from './geography.ts'
 import { messageIdsRefinement } from './mail-thread.ts'
 
@@ -84,7 +85,8 @@ export function resPartner(version: Version): ModelDef {
     commercial_partner_id: { compute: (row, source) => commercialPartner(row, source).id },
     contact_address: { compute: contactAddress },
     contact_address_inline: { compute: (row) => inlineAddress(contactAddress(row)) || false },
-    email_normalized: { compute: (row) => (typeof row.email === 'string' ? row.email.trim().toLowerCase() : false) },
+    // mail.thread.blacklist: tools.email_normalize(email, strict=False), the field's first address
+    email_normalized: { compute: (row) => emailNormalize(typeof row.email === 'string' ? row.email : false, { strict: false }) },
     message_ids: messageIdsRefinement('res.partner'),
     parent_name: { compute: (row, source) => (typeof row.parent_id === 'number' ? source.get('res.partner', row.parent_id)?.name ?? false : false) },
   })

@@ -2,6 +2,7 @@ import { invalidDomain, invalidDomainField, invalidLeaf } from '../errors.ts'
 import type { Json } from '../python.ts'
 import type { FieldDef, ModelDef, Row, StoredValue, Version } from '../schema.ts'
 import type { ModelRegistry } from './fields.ts'
+import { odooLikePattern, sqlLike } from './sql-like.ts'
 
 /**
  * Odoo domains: prefix notation with '&', '|', '!' and an implicit '&' between terms, leaves
@@ -122,9 +123,9 @@ function testFor(field: FieldDef, owner: ModelDef, operator: string, value: Json
     case 'ilike':
     case '=like':
     case '=ilike': {
-      const pattern = likePattern(String(value), operator)
-      if (relational) return nameTest(field, registry, (name) => pattern.test(name))
-      return (stored) => typeof stored === 'string' && pattern.test(stored)
+      const matches = sqlLike(odooLikePattern(String(value), operator), { caseInsensitive: operator.endsWith('ilike') })
+      if (relational) return nameTest(field, registry, matches)
+      return (stored) => typeof stored === 'string' && matches(stored)
     }
     case 'child_of':
     case 'parent_of':
@@ -150,13 +151,6 @@ function compare(stored: StoredValue, value: Json, operator: string): boolean {
   if (operator === '<=') return a <= b
   if (operator === '>') return a > b
   return a >= b
-}
-
-/** SQL LIKE: like/ilike look for the value anywhere, =like/=ilike match it whole; % and _ are wildcards. */
-function likePattern(value: string, operator: string): RegExp {
-  const body = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')
-  const anchored = operator.startsWith('=') ? `^${body}$` : body
-  return new RegExp(anchored, operator.endsWith('ilike') ? 'is' : 's')
 }
 
 /** A name compared against a relational field matches the display names of the related records. */
