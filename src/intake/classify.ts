@@ -47,7 +47,8 @@ function near(verbs: string, objects: string, gap = 40): string {
 // The patterns below write the rest of a word as `\w*` for readability; each becomes `\w{0,24}`.
 // Unbounded, `\w*daten\w*` backtracks over every "daten" in a long run of letters, which is quadratic
 // in the run's length (33 s for 80 kB); bounded, each pattern runs in time linear in the text.
-// No word a request needs has more than 24 letters around its stem.
+// No word a request needs has more than 24 letters around its stem. A stem that may sit anywhere in
+// a word is written bare ('portab'): for a test, `\w*` around it adds nothing but the cost.
 const WORD_REST = '\\w{0,24}'
 
 function signals(type: ClassifiedType, weight: number, ...patterns: string[]): Signal[] {
