@@ -1,6 +1,8 @@
 import t from 'tap'
 import type { Test } from 'tap'
-import { CLASSIFICATION_THRESHOLD, classifyRequest, detectJurisdiction, detectLanguage } from '../src/intake/classify.ts'
+import { Linter } from 'eslint'
+import regexp from 'eslint-plugin-regexp'
+import { CLASSIFICATION_THRESHOLD, CLASSIFIER_PATTERNS, classifyRequest, detectJurisdiction, detectLanguage } from '../src/intake/classify.ts'
 import type { ClassifiedType } from '../src/intake/classify.ts'
 import type { Language } from '../src/rights/message-templates.ts'
 
@@ -180,4 +182,82 @@ t.test('the language is detected from frequent words in each of the six language
 t.test('the language is English when no word is recognised', async (t) => {
   t.equal(detectLanguage(''), 'en')
   t.equal(detectLanguage('12345 !!!'), 'en')
+})
+
+// ---------------------------------------------------------------------------------------------
+// Bounded, linear-time reading (issue #12): anyone can mail the privacy address.
+
+/** What eslint-plugin-regexp's linear-time rules report for a pattern (the linter cannot see patterns built at run time). */
+function superLinearFindings(patterns: readonly RegExp[]): string[] {
+  const code = patterns.map((pattern, index) => `const p${index} = /${pattern.source}/${pattern.flags}`).join('\n')
+  const rules: Linter.RulesRecord = { 'regexp/no-super-linear-backtracking': 'error', 'regexp/no-super-linear-move': ['error', { report: 'potential' }] }
+  return new Linter({ configType: 'flat' }).verify(code, [{ plugins: { regexp }, rules }]).map((message) => `${patterns[message.line - 1]?.source}: ${message.message}`)
+}
+
+t.test('every pattern the classifier builds runs in linear time, by the same rules the linter applies to src/', async (t) => {
+  t.ok(CLASSIFIER_PATTERNS.length > 100)
+  t.same(superLinearFindings(CLASSIFIER_PATTERNS), [])
+  t.equal(superLinearFindings([/\w*inzage\w*/]).length, 1, 'the check finds the kind of pattern that took 33 s on 80 kB')
+})
+
+t.test('100 kB of one letter, in the subject and the text, is unclassified English', async (t) => {
+  const letters = 'a'.repeat(100_000)
+  t.same(classifyRequest({ subject: letters, text: letters }), { type: 'unclassified', confidence: 0, language: 'en' })
+  t.equal(detectJurisdiction({ subject: letters, text: letters, defaultJurisdiction: 'gdpr' }), 'gdpr')
+})
+
+t.test('a request above 100 kB of one letter is still classified', async (t) => {
+  t.match(body(`Bitte löschen Sie alle meine Daten.\n${'a'.repeat(100_000)}`), { type: 'erasure', language: 'de' })
+})
+
+t.test('100 kB of one verb, with nothing to delete, is unclassified; 100 kB of "Datenlöschung" in one word is erasure', async (t) => {
+  t.equal(body('löschen '.repeat(12_500)).type, 'unclassified')
+  t.equal(body('datenloeschung'.repeat(7_200)).type, 'erasure')
+})
+
+t.test('a long mail whose request is in its first lines is classified', async (t) => {
+  const pasted = Array.from({ length: 5_000 }, (_, i) => `2026-11-20 10:${String(i % 60).padStart(2, '0')} parcel ${i}: 0.5 kg, Hamburg hub`).join('\n')
+  t.match(body(`Hello, please delete all my personal data and my account.\n\nThe tracking log you asked for:\n${pasted}`), { type: 'erasure', language: 'en' })
+})
+
+t.test('a request after the first 20,000 characters of own text is not read', async (t) => {
+  const filler = 'The weather was fine and the parcel arrived on time. '.repeat(400)
+  t.ok(filler.length > 20_000)
+  t.equal(body(`${filler}\nPlease delete my data.`).type, 'unclassified')
+})
+
+t.test('quotes nested a thousand deep are ignored, whatever they ask for', async (t) => {
+  const nested = Array.from({ length: 1_000 }, (_, depth) => `${'>'.repeat(depth + 1)} Please delete my data, Art. 17 GDPR.`).join('\n')
+  t.equal(body(`Thanks, that is all!\n${nested}`).type, 'unclassified')
+  t.match(body(`Bitte löschen Sie meine Daten.\n${nested}`), { type: 'erasure', language: 'de' })
+})
+
+t.test('a reply written below a long quoted original is still read', async (t) => {
+  const quoted = Array.from({ length: 2_000 }, (_, i) => `> line ${i} of our earlier answer about your order`).join('\n')
+  t.match(body(`${quoted}\n\nBitte löschen Sie jetzt alle meine Daten.`), { type: 'erasure', language: 'de' })
+})
+
+t.test('1 MB of HTML around a request is classified by the request', async (t) => {
+  const html = `<html><body><p>Sehr geehrte Damen und Herren, bitte löschen Sie alle meine Daten.</p>${'<div><span style="color:#333">&nbsp;</span></div>'.repeat(21_000)}</body></html>`
+  t.ok(html.length > 1_000_000)
+  t.match(body(html), { type: 'erasure', language: 'de' })
+})
+
+t.test('a signature does not drive the classification, nor the jurisdiction', async (t) => {
+  const disclaimer = 'This e-mail is confidential. If you received it in error, please delete it and all data attached.\nACME Inc., 1 Market St, San Francisco, CA 94105'
+  t.equal(body(`Where is my parcel? Order 4711.\n-- \n${disclaimer}`).type, 'unclassified')
+  t.equal(body(`Where is my parcel? Order 4711.\n--\n${disclaimer}`).type, 'unclassified')
+  t.equal(detectJurisdiction({ subject: '', text: `Please delete my data.\n-- \n${disclaimer}`, defaultJurisdiction: 'gdpr' }), 'gdpr')
+  t.equal(body(`Where is my parcel? Order 4711.\n${disclaimer}`).type, 'ccpa_delete', 'without the delimiter it is the sender\'s own text')
+})
+
+t.test('a mobile footer ends the own text, but a sentence that starts like one does not', async (t) => {
+  t.equal(body('Danke für die Info.\n\nVon meinem iPhone gesendet\n\nWir löschen Ihre Daten nach 30 Tagen.').type, 'unclassified')
+  t.equal(body('Thanks!\nSent from my iPhone\nWe delete your data after 30 days.').type, 'unclassified')
+  t.match(body('Von meinem Konto bitte alle Daten löschen.'), { type: 'erasure', language: 'de' })
+})
+
+t.test('a word cut at the 20,000-character bound is not read as a shorter word', async (t) => {
+  // Cut in the middle, "loeschen" would leave "lo", an Italian word.
+  t.equal(body('loeschen '.repeat(12_500)).language, 'en')
 })

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { forwardEmailPayloadSchema, headerValue, referencedMessageIds, senderAddress } from '../src/intake/forwardemail-payload.ts'
+import { forwardEmailPayloadSchema, HEADER_LINES_MAX, HEADER_VALUE_MAX_CHARS, headerValue, REFERENCES_MAX, referencedMessageIds, senderAddress } from '../src/intake/forwardemail-payload.ts'
 import type { ForwardEmailPayload } from '../src/intake/forwardemail-payload.ts'
-import { isAutomatic, ownText, requestIdInSubject, verificationCodeIn } from '../src/intake/mail-signals.ts'
+import { isAutomatic, OWN_TEXT_MAX_CHARS, ownText, requestIdInSubject, SCAN_MAX_CHARS, verificationCodeIn } from '../src/intake/mail-signals.ts'
 import { classifyRequest, detectJurisdiction } from '../src/intake/classify.ts'
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'))
@@ -243,4 +243,83 @@ t.test('two unlabelled six-digit numbers are ambiguous and give no code', async 
 
 t.test('the requester\'s own text keeps a line that only looks like an attribution', async (t) => {
   t.equal(ownText('Am Montag schrieb ich Ihnen:\nBitte löschen.'), 'Am Montag schrieb ich Ihnen:\nBitte löschen.')
+})
+
+// ---------------------------------------------------------------------------------------------
+// Bounded reading (issue #12): headers and text come from anyone who can send mail.
+
+t.test('the own text stops at a signature delimiter, with or without its trailing space', async (t) => {
+  t.equal(ownText('Bitte löschen.\n-- \nMax Muster\nTel. 030 1234'), 'Bitte löschen.')
+  t.equal(ownText('Bitte löschen.\n--\nMax Muster'), 'Bitte löschen.')
+  t.equal(ownText('Bitte löschen.\n---\nMax Muster'), 'Bitte löschen.\n---\nMax Muster', 'a rule of three dashes is not a delimiter')
+})
+
+t.test('a number in the signature is not taken for a second code', async (t) => {
+  t.equal(verificationCodeIn('Hier ist er: 482913\n-- \nMax Muster, Postfach 771204'), '482913')
+})
+
+t.test('the own text is at most 20,000 characters, cut between words', async (t) => {
+  const own = ownText('word '.repeat(10_000))
+  t.ok(own.length <= OWN_TEXT_MAX_CHARS, String(own.length))
+  t.ok(own.length > OWN_TEXT_MAX_CHARS - 10, String(own.length))
+  t.match(own, /^(?:word )*word$/)
+  t.equal(ownText('a'.repeat(100_000)).length, OWN_TEXT_MAX_CHARS, 'one word longer than the bound is cut at the bound')
+  t.match(ownText(`Bitte löschen Sie meine Daten. ${'x'.repeat(100_000)}`), /^Bitte löschen Sie meine Daten\. x+$/, 'and the words before it stay')
+})
+
+t.test('own text below a long quote is found within the first 200,000 characters, not beyond', async (t) => {
+  const quote = (chars: number) => '> quoted line of the earlier message\n'.repeat(Math.ceil(chars / 37))
+  t.equal(ownText(`${quote(100_000)}Bitte löschen.`), 'Bitte löschen.')
+  t.equal(ownText(`${quote(SCAN_MAX_CHARS)}Bitte löschen.`), '')
+})
+
+t.test('a header value is read up to 32 kB, and only among the first 1,000 header lines', async (t) => {
+  t.ok((headerValue({ headerLines: [{ key: 'x-long', line: `X-Long: ${'a'.repeat(1_000_000)}` }] }, 'x-long')?.length ?? 0) <= HEADER_VALUE_MAX_CHARS)
+  const padded = Array.from({ length: HEADER_LINES_MAX }, (_, i) => ({ key: 'received', line: `Received: from relay-${i}.example.net` }))
+  t.equal(headerValue({ headerLines: [...padded, { key: 'auto-submitted', line: 'Auto-Submitted: auto-replied' }] }, 'auto-submitted'), undefined)
+  t.equal(headerValue({ headerLines: [...padded.slice(1), { key: 'auto-submitted', line: 'Auto-Submitted: auto-replied' }] }, 'auto-submitted'), 'auto-replied')
+})
+
+t.test('of thousands of References, In-Reply-To and the newest 100 are considered, newest first', async (t) => {
+  const ids = Array.from({ length: 5_000 }, (_, i) => `<ref-${i}@mail.example>`)
+  const fromArray = referencedMessageIds({ inReplyTo: '<reply@mail.example>', references: ids })
+  t.equal(fromArray.length, 1 + REFERENCES_MAX)
+  t.same(fromArray.slice(0, 3), ['<reply@mail.example>', '<ref-4999@mail.example>', '<ref-4998@mail.example>'])
+  const fromString = referencedMessageIds({ references: ids.join('\r\n ') })
+  t.equal(fromString.length, REFERENCES_MAX)
+  t.equal(fromString[0], '<ref-4999@mail.example>')
+  t.ok(fromString.every((id) => /^<ref-\d+@mail\.example>$/.test(id)), 'no id cut in two')
+})
+
+t.test('a References value of megabytes is read from its newest end without cutting an id', async (t) => {
+  const ids = Array.from({ length: 100_000 }, (_, i) => `<ref-${i}@mail.example>`).join(' ')
+  const newest = referencedMessageIds({ references: [ids] })
+  t.equal(newest[0], '<ref-99999@mail.example>')
+  t.ok(newest.every((id) => /^<ref-\d+@mail\.example>$/.test(id)))
+})
+
+t.test('angle brackets around a Message-ID are stripped however many there are', async (t) => {
+  t.same(referencedMessageIds({ inReplyTo: '<<<abc@x>>>' }), ['<abc@x>'])
+  t.same(referencedMessageIds({ inReplyTo: `<abc@x${'>'.repeat(100_000)}` }), ['<abc@x>'])
+})
+
+t.test('attachment contents are kept as given and refused unless every element is a byte', async (t) => {
+  const data = Array.from({ length: 1_000_000 }, (_, i) => i % 256)
+  const parsed = forwardEmailPayloadSchema.parse({ ...(fixture('forwardemail-webhook.json') as Record<string, unknown>), attachments: [{ filename: 'scan.pdf', content: { type: 'Buffer', data } }] })
+  t.equal(parsed.attachments?.[0]?.content?.data, data, 'the same array, not a copy')
+  for (const bad of [[1.5], ['7'], [null], [-1], [true], 'AAAA'])
+    t.notOk(forwardEmailPayloadSchema.safeParse({ ...(fixture('forwardemail-webhook.json') as Record<string, unknown>), attachments: [{ content: { type: 'Buffer', data: bad } }] }).success, JSON.stringify(bad))
+})
+
+t.test('an address longer than an SMTP path allows is no sender', async (t) => {
+  t.equal(senderAddress({ from: sender(`${'a'.repeat(250)}@example.net`) }), null)
+  t.equal(senderAddress({ from: sender(`${'a'.repeat(200)}@example.net`) }), `${'a'.repeat(200)}@example.net`)
+})
+
+t.test('a subject is read up to the length of one header line', async (t) => {
+  const padding = 'x'.repeat(100_000)
+  t.same(automatic(variant({ subject: `Out of Office: ${padding}` })), { automatic: true, reason: 'auto-reply-subject' })
+  t.same(automatic(variant({ subject: `${padding} Out of Office` })), { automatic: false })
+  t.equal(requestIdInSubject(`Re: [RR-7Q2M9K4XHD] ${padding}`), 'RR-7Q2M9K4XHD')
+  t.equal(requestIdInSubject(`${padding} [RR-7Q2M9K4XHD]`), null)
 })

@@ -24,7 +24,7 @@ export interface ApiKeys {
 }
 
 // `pbk_<id>_<secret>`: the id finds the row, the secret is compared as a hash in constant time.
-const KEY_PATTERN = /^pbk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/
+const KEY_PATTERN = /^pbk_([0-9a-f]{12})_([\w-]{43})$/
 
 export function createApiKeys(deps: { pool: Pool; clock: Clock }): ApiKeys {
   const { pool, clock } = deps

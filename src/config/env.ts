@@ -9,7 +9,7 @@ import type { ChannelRule } from '../mirror/channels.ts'
  */
 const base64Key32 = z
   .string()
-  .refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v), {
+  .refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Z0-9+/]+={0,2}$/i.test(v), {
     message: 'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)'
   })
 

@@ -56,7 +56,7 @@ export interface AppDeps {
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /** Builds the HTTP application from its dependencies; it does not listen (src/server.ts does). */
 export async function buildApp(deps: AppDeps): Promise<App> {

@@ -13,7 +13,7 @@ const SENSITIVE_KEYS = [
 ]
 
 export const REDACT_PATHS = SENSITIVE_KEYS.flatMap((key) => {
-  const k = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : `["${key}"]`
+  const k = /^[A-Z_]\w*$/i.test(key) ? key : `["${key}"]`
   const join = (prefix: string) => (k.startsWith('[') ? `${prefix}${k}` : `${prefix}.${k}`)
   return [k.startsWith('[') ? k.slice(2, -2) : k, join('*'), join('*.*'), join('req.headers')]
 })

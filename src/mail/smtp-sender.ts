@@ -107,7 +107,9 @@ function describe(failure: NodemailerError): string {
 
 /** Servers echo the recipient in their replies (`550 5.1.1 <jane@…>: no such user`). */
 export function maskAddresses(text: string): string {
-  return text.replace(/[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g, '[address]')
+  // A match starts only where a run of address characters starts: tried inside a long run without
+  // an @, it would scan to the run's end from every position (quadratic).
+  return text.replace(/(?<![^\s<>"'(),;:[\]])[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g, '[address]')
 }
 
 /** The bare address of a sender like `Privacy <privacy@shop.example>`, lower-cased; '' when it holds none. */

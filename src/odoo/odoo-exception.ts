@@ -65,7 +65,7 @@ export function exceptionFromTraceback(traceback: string): OdooException {
   const start = traceback.lastIndexOf(TRACEBACK_HEADER)
   const lines = (start === -1 ? traceback : traceback.slice(start + TRACEBACK_HEADER.length)).split('\n')
   const headerIndex = lines.findIndex((line) => line.trim() !== '' && !/^\s/.test(line))
-  const match = /^([A-Za-z_][\w.]*)(?::\s?(.*))?$/.exec(lines[headerIndex] ?? '')
+  const match = /^([A-Z_][\w.]*)(?::\s?(.*))?$/i.exec(lines[headerIndex] ?? '')
   if (!match?.[1]) return { name: 'builtins.Exception', message: traceback.trim() }
   const message = [match[2] ?? '', ...lines.slice(headerIndex + 1)].join('\n').trim()
   const className = match[1]

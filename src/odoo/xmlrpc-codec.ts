@@ -42,7 +42,9 @@ function escapeText(text: string): string {
 
 type Token = { kind: 'open' | 'close' | 'empty'; name: string } | { kind: 'text'; text: string }
 
-const TOKEN = /<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<(\/?)([A-Za-z_][\w.:-]*)[^>]*?(\/?)>|([^<]+)|</g
+// A tag's attributes start after its whole name, so that the name and the attributes cannot trade
+// characters (which backtracks polynomially on a long name).
+const TOKEN = /<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<(\/?)([A-Z_][\w.:-]*)(?:[^\w.:>-][^>]*?)??(\/?)>|([^<]+)|</gi
 
 function tokenize(xml: string): Token[] {
   const tokens: Token[] = []
@@ -55,7 +57,7 @@ function tokenize(xml: string): Token[] {
   return tokens
 }
 
-const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g
+const ENTITY = /&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot|apos);/g
 const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
 
 function decodeText(text: string): string {
