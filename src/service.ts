@@ -233,7 +233,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       apiKeys: parts.apiKeys,
       audit: parts.audit,
       surface: options.role === 'worker' ? 'health' : 'full',
-      metrics: createMetrics({ pool, clock }),
+      metrics: createMetrics({ pool, clock, scrapeToken: config.http.metricsToken }),
       health: {
         database: async () => void (await pool.query('SELECT 1')),
         odoo: (signal) => odoo.ping(signal)

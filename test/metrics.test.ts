@@ -217,6 +217,27 @@ t.test('a scrape that cannot reach the database answers 503 at once or within it
   t.equal((await stuck.app.inject({ url: '/health/live' })).statusCode, 200, 'the app still serves')
 })
 
+t.test('with METRICS_TOKEN set, a scrape needs it as a bearer token; without it, 401 problem details', async (t) => {
+  const token = 'scrape-token-0123456789'
+  const ctx = await startTestService(t, { env: { METRICS_TOKEN: token } })
+  for (const [label, headers] of [
+    ['no header', {}],
+    ['a wrong token', { authorization: 'Bearer scrape-token-0123456780' }],
+    ['a prefix of the token', { authorization: `Bearer ${token.slice(0, 16)}` }],
+    ['an API key', ctx.auth.admin],
+    ['the token in another scheme', { authorization: `Basic ${token}` }]
+  ] as const) {
+    const res = await ctx.app.inject({ url: '/metrics', headers })
+    t.equal(res.statusCode, 401, label)
+    t.match(res.json(), { type: 'urn:problem:unauthorized', status: 401, detail: /METRICS_TOKEN/ }, `${label}: problem details`)
+    t.notOk(res.body.includes(token), `${label}: the token is not echoed`)
+  }
+  const res = await ctx.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } })
+  t.equal(res.statusCode, 200)
+  t.match(res.body, new RegExp(`^# TYPE ${P}sync_runs `, 'm'))
+  t.equal((await ctx.app.inject({ url: '/health/live' })).statusCode, 200, 'the probes stay open')
+})
+
 t.test('a worker process serves no /metrics: only its probes', async (t) => {
   const ctx = await startTestService(t, { role: 'worker' })
   t.equal((await ctx.app.inject({ url: '/metrics' })).statusCode, 404)

@@ -59,7 +59,8 @@ function requireRole(apiKeys: ApiKeys, roles: readonly Role[]): onRequestHookHan
   }
 }
 
-function bearerToken(header: string | undefined): string | undefined {
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
   return match?.[1]
 }
