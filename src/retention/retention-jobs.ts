@@ -1,3 +1,4 @@
+import { HEARTBEAT_SECONDS } from '../jobs/job.ts'
 import type { JobDefinition } from '../jobs/job.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Clock } from '../clock.ts'
@@ -22,12 +23,13 @@ export function redactionSingletonKey(partnerId: number): string {
 /**
  * Redaction in batches: the handler gets up to `batchSize` due contacts at once, so Odoo sees one
  * write per batch. A transient Odoo fault fails the batch, which pg-boss retries with backoff and,
- * once retries are exhausted, moves to `retention-redact-dead-letter`.
+ * once retries are exhausted, moves to `retention-redact-dead-letter`. A batch whose worker died
+ * is retried once its heartbeat is missed (HEARTBEAT_SECONDS), not after its 15-minute expiry.
  */
 export function redactJob(deps: { redact: (ids: number[]) => Promise<RedactionReport>; batchSize: number; log: Logger }): JobDefinition<RedactJobPayload> {
   return {
     queue: REDACT_QUEUE,
-    queueOptions: { policy: 'stately', retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 900 },
+    queueOptions: { policy: 'stately', retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 900, heartbeatSeconds: HEARTBEAT_SECONDS },
     workOptions: { batchSize: deps.batchSize, pollingIntervalSeconds: 2 },
     async handle(jobs) {
       const report = await deps.redact([...new Set(jobs.map((job) => job.data.partnerId))])
