@@ -7,10 +7,10 @@ import type { JobDefinition } from './job.ts'
 
 export const BOSS_SCHEMA = 'pgboss'
 
-// pg-boss's defaults are 60 s for both. Jobs whose heartbeat stopped are failed in a monitor
-// pass; passes are as far apart as the longer of the two intervals, so both are shortened for a
-// dead worker's jobs to be retried within a minute (HEARTBEAT_SECONDS). The monitor also
-// refreshes pg-boss's queue statistics, a cheap aggregate at this rate.
+// pg-boss's defaults are 60 s for both. A job whose heartbeat stopped (HEARTBEAT_SECONDS) is
+// failed into `retry` in a monitor pass, and passes are as far apart as the longer of the two
+// intervals: at 15 s a dead worker's jobs are released within 35 s of its death. The monitor
+// also refreshes pg-boss's queue statistics, a cheap aggregate at this rate.
 const SUPERVISE_INTERVAL_SECONDS = 15
 const MONITOR_INTERVAL_SECONDS = 15
 

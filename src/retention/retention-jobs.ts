@@ -22,9 +22,10 @@ export function redactionSingletonKey(partnerId: number): string {
 
 /**
  * Redaction in batches: the handler gets up to `batchSize` due contacts at once, so Odoo sees one
- * write per batch. After each batch the audit chain's head is published (see publishAuditHead). A transient Odoo fault fails the batch, which pg-boss retries with backoff and,
+ * write per batch. A transient Odoo fault fails the batch, which pg-boss retries with backoff and,
  * once retries are exhausted, moves to `retention-redact-dead-letter`. A batch whose worker died
  * is retried once its heartbeat is missed (HEARTBEAT_SECONDS), not after its 15-minute expiry.
+ * After each batch the audit chain's head is published (see publishAuditHead).
  */
 export function redactJob(deps: { redact: (ids: number[]) => Promise<RedactionReport>; publishAuditHead: () => Promise<unknown>; batchSize: number; log: Logger }): JobDefinition<RedactJobPayload> {
   return {
