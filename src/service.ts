@@ -11,6 +11,7 @@ import type { JobDefinition } from './jobs/job.ts'
 import { createAuditTrail } from './audit/audit-trail.ts'
 import type { AuditTrail } from './audit/audit-trail.ts'
 import { verifyAuditChainJob } from './audit/verify-audit-chain.job.ts'
+import { publishAuditHead, publishAuditHeadJob } from './audit/publish-audit-head.job.ts'
 import { createApiKeys } from './auth/api-keys.ts'
 import type { ApiKeys } from './auth/api-keys.ts'
 import { createPiiCipher } from './crypto/pii-cipher.ts'
@@ -206,10 +207,11 @@ export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRun
   return [
     ...mailJobs(parts, config, jobs),
     verifyAuditChainJob({ audit: parts.audit, log }),
+    publishAuditHeadJob({ audit: parts.audit, log }),
     syncJob({ runSync: parts.runSync, config: config.mirror, log }),
     syncRecordJob({ sync: parts.orderSync, log }),
     reconcileJob({ reconcile: () => reconcileDeletedRecords(parts), config: config.mirror, log }),
-    redactJob({ redact: parts.redact, batchSize: config.retention.batchSize, log }),
+    redactJob({ redact: parts.redact, publishAuditHead: () => publishAuditHead({ audit: parts.audit, log }), batchSize: config.retention.batchSize, log }),
     sweepJob({ sweep: parts.sweep, backlog: parts.backlog, cron: config.retention.sweepCron, log }),
     destroyExpiredExportsJob({ destroy: () => destroyExpiredExports(parts), log }),
     purgeClosedRecordsJob({ purge: () => purgeClosedRequestRecords({ ...parts, retentionDays: config.rights.recordRetentionDays }), log })
@@ -267,7 +269,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       audit: parts.audit,
       rateLimits: parts.rateLimits,
       surface: options.role === 'worker' ? 'health' : 'full',
-      metrics: createMetrics({ pool, clock }),
+      metrics: createMetrics({ pool, clock, scrapeToken: config.http.metricsToken }),
       trustProxy: config.http.trustProxy,
       health: {
         database: async () => void (await pool.query('SELECT 1')),

@@ -1,6 +1,14 @@
 import t from 'tap'
 import pg from 'pg'
 import { buildTestApp } from './support/app.ts'
+import { capturedLogger } from './support/logs.ts'
+import { runCli } from './support/cli.ts'
+import { TEST_PII_KEY } from './support/config.ts'
+import { formatAuditHead, parseAuditHead } from '../src/audit/audit-trail.ts'
+import { GENESIS_HASH } from '../src/audit/hash-chain.ts'
+import { publishAuditHead, publishAuditHeadJob } from '../src/audit/publish-audit-head.job.ts'
+import { redactJob } from '../src/retention/retention-jobs.ts'
+import type { Job } from 'pg-boss'
 
 t.test('entries chain: each links to the one before and the chain verifies', async (t) => {
   const { audit } = await buildTestApp(t)
@@ -64,6 +72,120 @@ t.test('the audit trail pages with a cursor', async (t) => {
   const second = (await app.inject({ method: 'GET', url: `/v1/audit?action=test.page&limit=3&after=${first.nextCursor}`, headers: auth.admin })).json()
   t.equal(second.items.length, 2)
   t.equal(second.nextCursor, null)
+})
+
+t.test('the head is the entry count and the newest hash; an empty chain\'s is the genesis hash', async (t) => {
+  const { audit } = await buildTestApp(t)
+  const before = await audit.head()
+  t.equal(before.hash, before.entries === 0 ? GENESIS_HASH : (await audit.list({ afterId: 0, limit: 1000 })).at(-1)?.hash)
+  const last = await audit.record({ actor: 'system', action: 'test.head' })
+  t.same(await audit.head(), { entries: before.entries + 1, hash: last.hash })
+  t.same(await audit.verifyHead({ entries: 0, hash: GENESIS_HASH }), { ok: true, entries: before.entries + 1 }, 'the empty head is in every chain')
+})
+
+t.test('a head seen earlier is still in the chain as it grows, by its full hash or its first 12 digits', async (t) => {
+  const { audit } = await buildTestApp(t)
+  await audit.record({ actor: 'system', action: 'test.a' })
+  const seen = await audit.head()
+  for (let i = 0; i < 5; i++) await audit.record({ actor: 'system', action: 'test.later' })
+  t.same(await audit.verifyHead(seen, 2), { ok: true, entries: seen.entries + 5 })
+  t.same(await audit.verifyHead({ entries: seen.entries, hash: seen.hash.slice(0, 12) }), { ok: true, entries: seen.entries + 5 })
+})
+
+t.test('deleting the newest entries with the trigger off leaves a valid chain, but not the head seen before: truncation', async (t) => {
+  const { audit, databaseUrl } = await buildTestApp(t)
+  await audit.record({ actor: 'system', action: 'test.a' })
+  const kept = await audit.record({ actor: 'system', action: 'test.b' })
+  await audit.record({ actor: 'system', action: 'test.c' })
+  await audit.record({ actor: 'system', action: 'test.d' })
+  const seen = await audit.head()
+  await tamper(databaseUrl, `DELETE FROM audit_log WHERE id > ${kept.id}`)
+  t.match(await audit.verify(), { ok: true, entries: seen.entries - 2 }, 'the chain alone does not show it')
+  t.same(await audit.verifyHead(seen), { ok: false, problem: 'truncated', entries: seen.entries - 2, missing: 2 })
+
+  // The service goes on writing: the count is reached again, with other entries.
+  await audit.record({ actor: 'system', action: 'test.after' })
+  await audit.record({ actor: 'system', action: 'test.after' })
+  const now = await audit.head()
+  t.equal(now.entries, seen.entries)
+  t.same(await audit.verifyHead(seen), { ok: false, problem: 'rewritten', entries: seen.entries, hash: now.hash })
+})
+
+t.test('`audit verify --head COUNT:HASH`: exit 0 while the head is in the chain, exit 1 naming truncation or a rewrite', async (t) => {
+  const { audit, databaseUrl } = await buildTestApp(t)
+  const env = { DATABASE_URL: databaseUrl, PII_ENCRYPTION_KEY: TEST_PII_KEY, ODOO_URL: 'http://127.0.0.1:9', ODOO_DB: 'shop', ODOO_USERNAME: 'admin', ODOO_API_KEY: 'unused', LOG_LEVEL: 'silent' }
+  await audit.record({ actor: 'system', action: 'test.a' })
+  const kept = await audit.record({ actor: 'system', action: 'test.b' })
+  await audit.record({ actor: 'system', action: 'test.c' })
+  const seen = formatAuditHead(await audit.head())
+
+  const plain = await runCli(['audit', 'verify'], env)
+  t.equal(plain.code, 0, plain.stderr)
+  t.match(plain.stdout, `head ${seen}.`, 'the plain check prints the head to note')
+  const intact = await runCli(['audit', 'verify', '--head', seen], env)
+  t.equal(intact.code, 0, intact.stderr)
+  t.match(intact.stdout, `Head ${seen} is in the chain`)
+  const byPrefix = await runCli(['audit', 'verify', '--head', seen.slice(0, seen.indexOf(':') + 13), '--json'], env)
+  t.equal(byPrefix.code, 0, byPrefix.stderr)
+  t.match(JSON.parse(byPrefix.stdout), { ok: true, head: seen })
+
+  await tamper(databaseUrl, `DELETE FROM audit_log WHERE id > ${kept.id}`)
+  const truncated = await runCli(['audit', 'verify', '--head', seen], env)
+  t.equal(truncated.code, 1)
+  t.match(truncated.stdout, /TRUNCATED: .* the newest 1 were deleted/)
+  await audit.record({ actor: 'system', action: 'test.other' })
+  const rewritten = await runCli(['audit', 'verify', '--head', seen, '--json'], env)
+  t.equal(rewritten.code, 1)
+  t.match(JSON.parse(rewritten.stdout), { ok: false, problem: 'rewritten' })
+
+  const malformed = await runCli(['audit', 'verify', '--head', 'latest'], env)
+  t.equal(malformed.code, 2)
+  t.match(malformed.stderr, /--head must be COUNT:HASH/)
+})
+
+t.test('COUNT:HASH is read with a full hash or a prefix of 12 hex digits or more', async (t) => {
+  const hash = 'ab'.repeat(32)
+  t.same(parseAuditHead(`42:${hash}`), { entries: 42, hash })
+  t.same(parseAuditHead(`42:${hash.slice(0, 12).toUpperCase()}`), { entries: 42, hash: hash.slice(0, 12) })
+  for (const bad of ['42', `42:${hash.slice(0, 11)}`, `-1:${hash}`, `42:${hash}0`, `x:${hash}`, `42:${'g'.repeat(12)}`]) t.equal(parseAuditHead(bad), undefined, bad)
+})
+
+t.test('the head is logged by the hourly job and after each redaction batch', async (t) => {
+  const { audit } = await buildTestApp(t)
+  await audit.record({ actor: 'system', action: 'test.a' })
+  const { log, output } = capturedLogger('info')
+  const hourly = publishAuditHeadJob({ audit, log })
+  t.equal(hourly.schedule?.cron, '0 * * * *', 'every hour')
+  await hourly.handle([])
+  t.match(output(), `"auditHead":"${formatAuditHead(await audit.head())}"`)
+
+  const redaction = redactJob({
+    redact: async () => {
+      await audit.record({ actor: 'system', action: 'partner.redacted', subject: { type: 'partner', id: 7 } })
+      return { redacted: [7], wouldRedact: [], skipped: [], refused: [], failed: [] }
+    },
+    publishAuditHead: () => publishAuditHead({ audit, log }),
+    batchSize: 10,
+    log
+  })
+  await redaction.handle([{ data: { v: 1, partnerId: 7 } } as Job<{ v: 1; partnerId: number }>])
+  const lines = output().trim().split('\n').map((line) => JSON.parse(line) as { msg: string; auditHead?: string })
+  t.same(lines.slice(-2).map((l) => l.msg), ['redaction batch done', 'audit chain head'])
+  t.equal(lines.at(-1)?.auditHead, formatAuditHead(await audit.head()), 'the head after the batch\'s own entries')
+})
+
+t.test('a redaction batch whose head cannot be published still completes, with a warning', async (t) => {
+  const { log, output } = capturedLogger('info')
+  const redaction = redactJob({
+    redact: async () => ({ redacted: [], wouldRedact: [], skipped: [7], refused: [], failed: [] }),
+    publishAuditHead: async () => {
+      throw new Error('database gone')
+    },
+    batchSize: 10,
+    log
+  })
+  await redaction.handle([{ data: { v: 1, partnerId: 7 } } as Job<{ v: 1; partnerId: number }>])
+  t.match(output(), /audit chain head not published/)
 })
 
 // Tampering as a database superuser would: with triggers switched off for the session.

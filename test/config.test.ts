@@ -60,6 +60,12 @@ t.test('an Odoo password is accepted where no API key is set', async (t) => {
   t.match(errorOf(env), /ODOO_API_KEY is required \(or set ODOO_PASSWORD\)/)
 })
 
+t.test('the metrics token is optional, and at least 16 characters when set', async (t) => {
+  t.equal(loadConfig(valid).http.metricsToken, undefined)
+  t.equal(loadConfig({ ...valid, METRICS_TOKEN: 'a'.repeat(16) }).http.metricsToken, 'a'.repeat(16))
+  t.match(errorOf({ ...valid, METRICS_TOKEN: 'short-token' }), /METRICS_TOKEN must be at least 16 characters/)
+})
+
 t.test('error messages never echo secret values', async (t) => {
   const message = errorOf({ ...valid, PII_ENCRYPTION_KEY: 'c2VjcmV0LXZhbHVlLXRoYXQtbXVzdC1ub3QtbGVhaw==' })
   t.notMatch(message, /c2VjcmV0/)

@@ -28,7 +28,7 @@ const schemaVariables: Set<string> = (() => {
 /** Routes of src/http/routes/health.ts, e.g. /health/live. */
 const healthRoutes: Set<string> = new Set([...read('src/http/routes/health.ts').matchAll(/'(\/health\/[a-z]+)'/g)].map((m) => m[1] as string))
 
-const SECRET_VARIABLES = ['PII_ENCRYPTION_KEY', 'ODOO_API_KEY', 'DATABASE_URL', 'FORWARDEMAIL_WEBHOOK_KEY', 'SMTP_URL', 'ODOO_WEBHOOK_TOKEN']
+const SECRET_VARIABLES = ['PII_ENCRYPTION_KEY', 'ODOO_API_KEY', 'DATABASE_URL', 'FORWARDEMAIL_WEBHOOK_KEY', 'SMTP_URL', 'ODOO_WEBHOOK_TOKEN', 'METRICS_TOKEN']
 // Secrets an operator may add to the Secret but the example does not list: a rotation's old keys, a password instead of a key.
 const OTHER_SECRETS = ['PII_PREVIOUS_KEYS', 'ODOO_PASSWORD']
 // Only for the embedded PostgreSQL, which a cluster does not use.
@@ -44,7 +44,8 @@ const workingSecrets: Record<string, string> = {
   DATABASE_URL: 'postgres://bridge:pw@postgres.internal:5432/bridge',
   FORWARDEMAIL_WEBHOOK_KEY: 'k'.repeat(32),
   SMTP_URL: 'smtps://user:pw@smtp.example.com:465',
-  ODOO_WEBHOOK_TOKEN: 't'.repeat(48)
+  ODOO_WEBHOOK_TOKEN: 't'.repeat(48),
+  METRICS_TOKEN: 'm'.repeat(32)
 }
 
 function configErrorOf(env: Record<string, string>): string | undefined {
@@ -601,7 +602,7 @@ t.test('the ConfigMap sets every non-secret variable an operator sets, and no se
   }
 })
 
-t.test('the example Secret holds only placeholders for the six secrets and says never to commit real ones', async (t) => {
+t.test('the example Secret holds only placeholders for the seven secrets and says never to commit real ones', async (t) => {
   t.same(Object.keys(secret?.stringData ?? {}).sort(), [...SECRET_VARIABLES].sort())
   t.equal(secret?.data, undefined, 'no base64 data that could hide a real value')
   for (const [name, value] of Object.entries(secret?.stringData ?? {})) t.match(value, /REPLACE_ME/, `${name} is a placeholder`)

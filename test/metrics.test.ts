@@ -86,7 +86,7 @@ t.test('/metrics answers Prometheus text with every family, unauthenticated and 
   for (const family of [
     'http_request_duration_seconds', 'sync_last_success_timestamp_seconds', 'sync_lag_seconds', 'sync_last_duration_seconds', 'sync_runs',
     'orders_with_pii', 'contacts_with_pii', 'redactions_overdue', 'jobs_failed', 'jobs_dead_lettered',
-    'rights_requests_open', 'rights_requests_overdue', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds'
+    'rights_requests_open', 'rights_requests_overdue', 'audit_chain_entries', 'audit_chain_head_hash_prefix', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds'
   ]) {
     t.match(res.body, new RegExp(`^# TYPE ${P}${family} `, 'm'), `${family} is exposed`)
   }
@@ -215,6 +215,48 @@ t.test('a scrape that cannot reach the database answers 503 at once or within it
   t.ok(performance.now() - started < 2000, 'bounded by the scrape timeout')
   t.match(stuck.logs(), /metrics scrape failed/)
   t.equal((await stuck.app.inject({ url: '/health/live' })).statusCode, 200, 'the app still serves')
+})
+
+t.test('the audit chain\'s head is exposed: its entry count, and its hash\'s first 12 hex digits as a number; a truncation shows', async (t) => {
+  const ctx = await startTestService(t)
+  const audit = ctx.service.audit
+  for (let i = 0; i < 3; i++) await audit.record({ actor: 'system', action: 'test.metrics' })
+  const head = await audit.head()
+  let { samples } = await scrape(t, ctx)
+  t.equal(value(samples, 'audit_chain_entries'), head.entries)
+  const prefix = value(samples, 'audit_chain_head_hash_prefix') as number
+  t.equal(prefix.toString(16).padStart(12, '0'), head.hash.slice(0, 12), 'the value turns back into the hash\'s first digits')
+
+  // Someone able to switch the trigger off deletes the newest two entries.
+  const client = new pg.Client({ connectionString: ctx.databaseUrl })
+  await client.connect()
+  await client.query('SET session_replication_role = replica')
+  await client.query('DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT 2)')
+  await client.end()
+  samples = (await scrape(t, ctx)).samples
+  t.equal(value(samples, 'audit_chain_entries'), head.entries - 2, 'the count goes down')
+  t.not(value(samples, 'audit_chain_head_hash_prefix'), prefix)
+})
+
+t.test('with METRICS_TOKEN set, a scrape needs it as a bearer token; without it, 401 problem details', async (t) => {
+  const token = 'scrape-token-0123456789'
+  const ctx = await startTestService(t, { env: { METRICS_TOKEN: token } })
+  for (const [label, headers] of [
+    ['no header', {}],
+    ['a wrong token', { authorization: 'Bearer scrape-token-0123456780' }],
+    ['a prefix of the token', { authorization: `Bearer ${token.slice(0, 16)}` }],
+    ['an API key', ctx.auth.admin],
+    ['the token in another scheme', { authorization: `Basic ${token}` }]
+  ] as const) {
+    const res = await ctx.app.inject({ url: '/metrics', headers })
+    t.equal(res.statusCode, 401, label)
+    t.match(res.json(), { type: 'urn:problem:unauthorized', status: 401, detail: /METRICS_TOKEN/ }, `${label}: problem details`)
+    t.notOk(res.body.includes(token), `${label}: the token is not echoed`)
+  }
+  const res = await ctx.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } })
+  t.equal(res.statusCode, 200)
+  t.match(res.body, new RegExp(`^# TYPE ${P}sync_runs `, 'm'))
+  t.equal((await ctx.app.inject({ url: '/health/live' })).statusCode, 200, 'the probes stay open')
 })
 
 t.test('a worker process serves no /metrics: only its probes', async (t) => {

@@ -134,6 +134,11 @@ t.test('invalid transitions are 409 with the allowed actions', async (t) => {
 t.test('access: an export of what is held, downloadable once, then destroyed', async (t) => {
   const ctx = await setUp(t)
   const subject = await customer(ctx)
+  // One of the subject's orders named like a formula, another with a refund's negative amount.
+  const [named, refunded] = (await ctx.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_orders WHERE $1 IN (partner_id, partner_invoice_id, partner_shipping_id) ORDER BY order_date, odoo_id', [subject.id])).rows
+  if (!named || !refunded) throw new Error('the generated customer has fewer than two orders')
+  await ctx.pool.query(`UPDATE mirror_orders SET name = '=HYPERLINK("http://evil.example","x")' WHERE odoo_id = $1`, [named.odoo_id])
+  await ctx.pool.query('UPDATE mirror_orders SET amount_total = -12.5 WHERE odoo_id = $1', [refunded.odoo_id])
   const request = await verified(ctx, { type: 'access', email: subject.email })
   const done = await act(ctx, request.id, '/fulfilment', {})
   t.equal(done.statusCode, 200, done.body)
@@ -144,6 +149,11 @@ t.test('access: an export of what is held, downloadable once, then destroyed', a
   t.ok(bundle.contacts.some((c: { email: string }) => c.email === subject.email), 'the contact as Odoo holds it')
   t.ok(bundle.orders.length > 0)
   t.match(bundle.ordersCsv, /^order,channel,state,order_date/)
+  const lines: string[] = bundle.ordersCsv.split('\r\n')
+  t.ok(lines[1]?.startsWith(`"'=HYPERLINK(""http://evil.example"",""x"")",`), 'the formula is neutralized in the CSV')
+  t.equal(bundle.orders[0].order, '=HYPERLINK("http://evil.example","x")', 'and kept as it is in the JSON')
+  t.equal(bundle.orders[1].amount_total, -12.5, 'a negative amount is a number in the JSON')
+  t.match(lines[2], /,-12\.5,/, 'and a plain number in the CSV')
   t.equal((await ctx.app.inject({ url: `/v1/requests/${request.id}/export`, headers: ctx.auth.agent })).statusCode, 410, 'once only')
   t.equal((await ctx.pool.query('SELECT count(*)::int AS n FROM rights_exports WHERE bundle IS NOT NULL')).rows[0].n, 0, 'destroyed')
   t.match((await queuedMail(ctx, request.id)).at(-1), { kind: 'completed' })

@@ -1,3 +1,4 @@
+import type { QueryConfig } from 'pg'
 import type { Clock } from '../clock.ts'
 import type { Pool, PoolClient } from '../db/database.ts'
 import { inTransaction } from '../db/database.ts'
@@ -35,6 +36,23 @@ export interface AuditQuery {
 
 export type ChainVerdict = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string }
 
+/** Where the chain ends: how many entries it has and the newest one's hash (the genesis hash when empty). */
+export interface AuditHead {
+  entries: number
+  /** The full hash, or a prefix of at least HEAD_HASH_PREFIX_LENGTH hex digits (as /metrics shows it). */
+  hash: string
+}
+
+/** Whether a head seen earlier (in the log, in /metrics) is still in the chain, and if not, what differs. */
+export type HeadVerdict =
+  | { ok: true; entries: number }
+  | { ok: false; problem: 'broken'; entries: number; brokenAt: number; reason: string }
+  | { ok: false; problem: 'truncated'; entries: number; missing: number }
+  | { ok: false; problem: 'rewritten'; entries: number; hash: string }
+
+/** 48 bits: the most a metric's value (a float64) holds exactly. */
+export const HEAD_HASH_PREFIX_LENGTH = 12
+
 // One lock id for the chain: appends are serialised so each entry links to the one before it.
 const AUDIT_CHAIN_LOCK = 7_105_312_001
 
@@ -44,6 +62,14 @@ export interface AuditTrail {
   recordMany(entries: readonly AuditRecord[], client?: PoolClient): Promise<AuditEntry[]>
   list(query: AuditQuery): Promise<AuditEntry[]>
   verify(batchSize?: number): Promise<ChainVerdict>
+  /** The chain's current head, to be written where the database cannot reach it. */
+  head(): Promise<AuditHead>
+  /**
+   * Verifies the whole chain and that entry number `seen.entries` still has the hash `seen.hash`.
+   * The chain alone cannot show that its newest entries were deleted (what remains is a valid,
+   * shorter chain); a head noted earlier can.
+   */
+  verifyHead(seen: AuditHead, batchSize?: number): Promise<HeadVerdict>
 }
 
 export function createAuditTrail(deps: { pool: Pool; clock: Clock }): AuditTrail {
@@ -102,8 +128,23 @@ export function createAuditTrail(deps: { pool: Pool; clock: Clock }): AuditTrail
     return result.rows.map(toEntry)
   }
 
-  /** Walks the whole chain in id order, in batches, recomputing every hash. */
   async function verify(batchSize = 1000): Promise<ChainVerdict> {
+    return walk(batchSize)
+  }
+
+  async function verifyHead(seen: AuditHead, batchSize = 1000): Promise<HeadVerdict> {
+    let hashThere = seen.entries === 0 ? GENESIS_HASH : undefined
+    const verdict = await walk(batchSize, (position, entry) => {
+      if (position === seen.entries) hashThere = entry.hash
+    })
+    if (!verdict.ok) return { ...verdict, problem: 'broken' }
+    if (hashThere === undefined) return { ok: false, problem: 'truncated', entries: verdict.entries, missing: seen.entries - verdict.entries }
+    if (!hashThere.startsWith(seen.hash.toLowerCase())) return { ok: false, problem: 'rewritten', entries: verdict.entries, hash: hashThere }
+    return { ok: true, entries: verdict.entries }
+  }
+
+  /** Walks the whole chain in id order, in batches, recomputing every hash; `visit` sees each entry with its position (from 1). */
+  async function walk(batchSize: number, visit?: (position: number, entry: AuditEntry) => void): Promise<ChainVerdict> {
     let prevHash = GENESIS_HASH
     let afterId = 0
     let entries = 0
@@ -116,12 +157,33 @@ export function createAuditTrail(deps: { pool: Pool; clock: Clock }): AuditTrail
         prevHash = entry.hash
         afterId = entry.id
         entries += 1
+        visit?.(entries, entry)
       }
       if (batch.rows.length < batchSize) return { ok: true, entries }
     }
   }
 
-  return { record, recordMany, list, verify }
+  return { record, recordMany, list, verify, head: () => readAuditHead(pool), verifyHead }
+}
+
+/** Count and newest hash in one statement, so both come from the same snapshot. */
+export async function readAuditHead(db: Pick<Pool, 'query'>, queryTimeoutMs?: number): Promise<AuditHead> {
+  const { rows } = await db.query<{ entries: string; hash: string | null }>({
+    text: 'SELECT count(*) AS entries, (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS hash FROM audit_log',
+    // pg's per-query timeout (missing from its types): /metrics gives up on a slow database.
+    ...(queryTimeoutMs === undefined ? {} : { query_timeout: queryTimeoutMs })
+  } as QueryConfig)
+  return { entries: Number(rows[0]?.entries ?? 0), hash: rows[0]?.hash ?? GENESIS_HASH }
+}
+
+/** `COUNT:HASH` as the log shows it, or with the hash's first digits as /metrics shows them; undefined if malformed. */
+export function parseAuditHead(text: string): AuditHead | undefined {
+  const match = new RegExp(`^(\\d{1,15}):([0-9a-f]{${HEAD_HASH_PREFIX_LENGTH},64})$`, 'i').exec(text.trim())
+  return match ? { entries: Number(match[1]), hash: (match[2] as string).toLowerCase() } : undefined
+}
+
+export function formatAuditHead(head: AuditHead): string {
+  return `${head.entries}:${head.hash}`
 }
 
 interface AuditRow {

@@ -63,6 +63,7 @@ const envSchema = z
   .object({
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(8080),
+    METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 16`)' }).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
     DATABASE_POOL_MAX: positiveInt.default(10),
@@ -124,7 +125,8 @@ const envSchema = z
 export type Env = z.infer<typeof envSchema>
 
 export interface Config {
-  http: { host: string; port: number; swaggerUi: boolean; trustProxy: Env['TRUST_PROXY'] }
+  /** `metricsToken`: the bearer token `GET /metrics` asks for; unset, the route is public. */
+  http: { host: string; port: number; swaggerUi: boolean; trustProxy: Env['TRUST_PROXY']; metricsToken: string | undefined }
   log: { level: Env['LOG_LEVEL'] }
   database: { url: string | undefined; poolMax: number; dataDir: string; embeddedPort: number }
   crypto: { piiKey: Buffer; previousPiiKeys: Buffer[] }
@@ -240,7 +242,7 @@ function describeIssues(error: z.ZodError, present: Record<string, string>): str
 
 function toConfig(env: Env): Config {
   return {
-    http: { host: env.HOST, port: env.PORT, swaggerUi: env.SWAGGER_UI, trustProxy: env.TRUST_PROXY },
+    http: { host: env.HOST, port: env.PORT, swaggerUi: env.SWAGGER_UI, trustProxy: env.TRUST_PROXY, metricsToken: env.METRICS_TOKEN },
     log: { level: env.LOG_LEVEL },
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, dataDir: env.DATA_DIR, embeddedPort: env.EMBEDDED_PG_PORT },
     crypto: { piiKey: Buffer.from(env.PII_ENCRYPTION_KEY, 'base64'), previousPiiKeys: (env.PII_PREVIOUS_KEYS ?? []).map((k) => Buffer.from(k, 'base64')) },

@@ -7,6 +7,13 @@ import type { JobDefinition } from './job.ts'
 
 export const BOSS_SCHEMA = 'pgboss'
 
+// pg-boss's defaults are 60 s for both. A job whose heartbeat stopped (HEARTBEAT_SECONDS) is
+// failed into `retry` in a monitor pass, and passes are as far apart as the longer of the two
+// intervals: at 15 s a dead worker's jobs are released within 35 s of its death. The monitor
+// also refreshes pg-boss's queue statistics, a cheap aggregate at this rate.
+const SUPERVISE_INTERVAL_SECONDS = 15
+const MONITOR_INTERVAL_SECONDS = 15
+
 export interface JobRunner {
   boss: PgBoss
   /** Creates the queues (and their dead-letter queues) and, in a worker process, works them. */
@@ -37,6 +44,8 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
     max: options.poolMax ?? 5,
     application_name: 'odoo-privacy-bridge-jobs',
     supervise: options.work,
+    superviseIntervalSeconds: SUPERVISE_INTERVAL_SECONDS,
+    monitorIntervalSeconds: MONITOR_INTERVAL_SECONDS,
     schedule: options.work
   })
   boss.on('error', (error: Error) => log.error({ err: { message: error.message, name: error.name } }, 'pg-boss error'))
@@ -59,16 +68,37 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
   }
 }
 
+/**
+ * A queue that exists already (a deployed database) gets the definition's current options with
+ * `updateQueue`; its policy and partitioning cannot change. A heartbeat the definition no longer
+ * asks for is removed (`null`), so the database follows the code both ways.
+ */
 async function ensureQueue(boss: PgBoss, definition: JobDefinition<object>): Promise<void> {
   const deadLetter = deadLetterQueueOf(definition.queue)
   if (!(await boss.getQueue(deadLetter))) await boss.createQueue(deadLetter)
   const options = { ...definition.queueOptions, deadLetter }
   if (await boss.getQueue(definition.queue)) {
     const { policy: _policy, partition: _partition, ...updatable } = options
-    await boss.updateQueue(definition.queue, updatable)
+    const heartbeatSeconds = definition.queueOptions?.heartbeatSeconds ?? null
+    await boss.updateQueue(definition.queue, { ...updatable, heartbeatSeconds })
+    await applyHeartbeatToQueuedJobs(boss, definition.queue, heartbeatSeconds)
   } else {
     await boss.createQueue(definition.queue, options)
   }
+}
+
+/**
+ * pg-boss copies a queue's heartbeat onto each job when the job is sent, and never reads the
+ * queue's again. Jobs queued before the heartbeat was set (a contact's redaction is queued months
+ * ahead, at its due date) would run without one: they get it here. Our queues are not
+ * partitioned, so their jobs are in the schema's `job` table.
+ */
+async function applyHeartbeatToQueuedJobs(boss: PgBoss, queue: string, heartbeatSeconds: number | null): Promise<void> {
+  await boss.getDb().executeSql(
+    `UPDATE ${BOSS_SCHEMA}.job SET heartbeat_seconds = $2
+      WHERE name = $1 AND state IN ('created', 'retry') AND heartbeat_seconds IS DISTINCT FROM $2::int`,
+    [queue, heartbeatSeconds]
+  )
 }
 
 async function startWorking(boss: PgBoss, definition: JobDefinition<object>, log: Logger): Promise<void> {

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client'
 import type { QueryConfig } from 'pg'
 import type { Clock } from '../clock.ts'
 import type { Pool } from '../db/database.ts'
+import { HEAD_HASH_PREFIX_LENGTH, readAuditHead } from '../audit/audit-trail.ts'
 import { buildRetentionReport } from '../retention/retention-report.ts'
 import type { RetentionReport } from '../retention/retention-report.ts'
 import { OPEN_STATES } from '../rights/request-states.ts'
@@ -109,6 +110,18 @@ export function registerDatabaseGauges(registry: Registry, deps: Deps): void {
     const rows = await jobs()
     g.reset()
     for (const row of rows) g.set({ queue: row.queue }, row.deadLettered)
+  })
+
+  // The audit chain's head, so that Prometheus keeps a record of it outside the database: a
+  // count that goes down, or a hash prefix that changes for the same count, is a truncated or
+  // rewritten trail (check with `privacy-bridge audit verify --head COUNT:HASH`). The hash is a
+  // number, not a label: a label would start a new series with every audit entry.
+  const auditHead = onePerScrape(() => readAuditHead(pool, queryTimeoutMs))
+  gauge(registry, 'audit_chain_entries', 'Entries in the audit trail\'s hash chain: must never go down.', [], async (g) => {
+    g.set((await auditHead()).entries)
+  })
+  gauge(registry, 'audit_chain_head_hash_prefix', `The first ${HEAD_HASH_PREFIX_LENGTH} hex digits of the newest audit entry's hash, as an integer (printf '%0${HEAD_HASH_PREFIX_LENGTH}x' turns it back).`, [], async (g) => {
+    g.set(Number.parseInt((await auditHead()).hash.slice(0, HEAD_HASH_PREFIX_LENGTH), 16))
   })
 
   gauge(registry, 'rights_requests_open', 'Data-subject requests not yet completed, denied or withdrawn, by state.', ['state'], async (g) => {

@@ -1,12 +1,16 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
-import type { FastifyBaseLogger } from 'fastify'
-import { HttpProblem } from '../http/problems.ts'
+import type { FastifyBaseLogger, onRequestHookHandler } from 'fastify'
+import { bearerToken } from '../http/plugins/authentication.ts'
+import { HttpProblem, unauthorized } from '../http/problems.ts'
 import type { Metrics } from './metrics.ts'
 
 /**
  * Times every request into the per-app registry and serves it at `GET /metrics` in Prometheus'
- * text format. The route is public, as scrapers expect: restrict it at the network (it names no
- * person, but it shows volumes). Registered before the routes, so its hook sees all of them.
+ * text format. Without METRICS_TOKEN the route is public, as scrapers expect: restrict it at the
+ * network (it names no person, but it shows volumes); with it, a scrape must send the token as
+ * a bearer token (Prometheus: `authorization: { credentials: … }`). Registered before the
+ * routes, so its hook sees all of them.
  */
 export const metricsPlugin = fp<{ metrics: Metrics }>(
   async (app, { metrics }) => {
@@ -16,13 +20,29 @@ export const metricsPlugin = fp<{ metrics: Metrics }>(
       metrics.httpRequestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
     })
 
-    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    const onRequest = metrics.scrapeToken === undefined ? [] : [requireScrapeToken(metrics.scrapeToken)]
+    app.get('/metrics', { schema: { hide: true }, onRequest }, async (request, reply) => {
       const text = await scrape(metrics, request.log)
       return reply.type(metrics.registry.contentType).send(text)
     })
   },
   { name: 'metrics' }
 )
+
+/** Compared as digests, so the comparison takes the same time whatever the length or content presented. */
+function requireScrapeToken(token: string): onRequestHookHandler {
+  const expected = digest(token)
+  return async (request) => {
+    const presented = bearerToken(request.headers.authorization)
+    if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
+      throw unauthorized('Send the metrics token (METRICS_TOKEN) as `Authorization: Bearer <token>`.')
+    }
+  }
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest()
+}
 
 /** The registry's text, or a 503 when the database fails or does not answer within the scrape timeout. */
 async function scrape(metrics: Metrics, log: FastifyBaseLogger): Promise<string> {

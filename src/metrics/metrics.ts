@@ -13,6 +13,8 @@ export interface Metrics {
   httpRequestDuration: Histogram<HttpLabel>
   /** How long a scrape may wait for the database before it answers 503. */
   scrapeTimeoutMs: number
+  /** The bearer token a scrape must present (METRICS_TOKEN); without one, `/metrics` is public. */
+  scrapeToken: string | undefined
 }
 
 /**
@@ -21,7 +23,7 @@ export interface Metrics {
  * jobs, rights requests) are collected at scrape time; labels are channels, queues, states,
  * methods, route patterns and status codes, never anything about a person.
  */
-export function createMetrics(deps: { pool: Pool; clock: Clock; scrapeTimeoutMs?: number }): Metrics {
+export function createMetrics(deps: { pool: Pool; clock: Clock; scrapeTimeoutMs?: number; scrapeToken?: string | undefined }): Metrics {
   const registry = new Registry()
   const scrapeTimeoutMs = deps.scrapeTimeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS
   collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX })
@@ -32,5 +34,5 @@ export function createMetrics(deps: { pool: Pool; clock: Clock; scrapeTimeoutMs?
     registers: [registry]
   })
   registerDatabaseGauges(registry, { pool: deps.pool, clock: deps.clock, queryTimeoutMs: scrapeTimeoutMs })
-  return { registry, httpRequestDuration, scrapeTimeoutMs }
+  return { registry, httpRequestDuration, scrapeTimeoutMs, scrapeToken: deps.scrapeToken }
 }

@@ -1,3 +1,4 @@
+import { HEARTBEAT_SECONDS } from '../jobs/job.ts'
 import type { JobDefinition } from '../jobs/job.ts'
 import type { Logger } from '../log/logger.ts'
 import type { MirrorConfig } from '../config/env.ts'
@@ -25,7 +26,8 @@ export interface SyncRecordPayload {
 export function syncJob(deps: { runSync: RunSync; config: MirrorConfig; log: Logger }): JobDefinition<SyncJobPayload> {
   return {
     queue: SYNC_QUEUE,
-    queueOptions: { policy: 'singleton', retryLimit: 20, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600 },
+    // A sync runs for minutes: a dead worker's run is picked up again once its heartbeat stops.
+    queueOptions: { policy: 'singleton', retryLimit: 20, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: HEARTBEAT_SECONDS },
     schedule: { cron: deps.config.syncCron, data: { v: 1 } },
     async handle(jobs) {
       for (const job of jobs) {
@@ -62,7 +64,7 @@ export function syncRecordJob(deps: { sync: OrderSync; log: Logger }): JobDefini
 export function reconcileJob(deps: { reconcile: () => Promise<object>; config: MirrorConfig; log: Logger }): JobDefinition<{ v: 1 }> {
   return {
     queue: RECONCILE_QUEUE,
-    queueOptions: { policy: 'singleton', retryLimit: 5, retryDelay: 300, retryBackoff: true, expireInSeconds: 3600 },
+    queueOptions: { policy: 'singleton', retryLimit: 5, retryDelay: 300, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: HEARTBEAT_SECONDS },
     schedule: { cron: deps.config.reconcileCron, data: { v: 1 } },
     async handle() {
       const result = await deps.reconcile()

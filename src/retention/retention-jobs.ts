@@ -1,3 +1,4 @@
+import { HEARTBEAT_SECONDS } from '../jobs/job.ts'
 import type { JobDefinition } from '../jobs/job.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Clock } from '../clock.ts'
@@ -24,16 +25,21 @@ export function redactionSingletonKey(partnerId: number): string {
 /**
  * Redaction in batches: the handler gets up to `batchSize` due contacts at once, so Odoo sees one
  * write per batch. A transient Odoo fault fails the batch, which pg-boss retries with backoff and,
- * once retries are exhausted, moves to `retention-redact-dead-letter`.
+ * once retries are exhausted, moves to `retention-redact-dead-letter`. A batch whose worker died
+ * is retried once its heartbeat is missed (HEARTBEAT_SECONDS), not after its 15-minute expiry.
+ * After each batch the audit chain's head is published (see publishAuditHead).
  */
-export function redactJob(deps: { redact: (ids: number[]) => Promise<RedactionReport>; batchSize: number; log: Logger }): JobDefinition<RedactJobPayload> {
+export function redactJob(deps: { redact: (ids: number[]) => Promise<RedactionReport>; publishAuditHead: () => Promise<unknown>; batchSize: number; log: Logger }): JobDefinition<RedactJobPayload> {
   return {
     queue: REDACT_QUEUE,
-    queueOptions: { policy: 'stately', retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 900 },
+    queueOptions: { policy: 'stately', retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 900, heartbeatSeconds: HEARTBEAT_SECONDS },
     workOptions: { batchSize: deps.batchSize, pollingIntervalSeconds: 2 },
     async handle(jobs) {
       const report = await deps.redact([...new Set(jobs.map((job) => job.data.partnerId))])
       deps.log.info({ redacted: report.redacted.length, wouldRedact: report.wouldRedact.length, skipped: report.skipped.length, refused: report.refused.length, failed: report.failed.length }, 'redaction batch done')
+      // The batch is done and audited: a head that cannot be read now is not worth redoing it
+      // for; the next batch or the hourly job publishes it.
+      await deps.publishAuditHead().catch((error: unknown) => deps.log.warn({ err: { message: (error as Error).message } }, 'audit chain head not published'))
     }
   }
 }

@@ -21,7 +21,9 @@ export async function buildExportBundle(deps: { pool: Pool; odoo: OdooGateway },
   const fields = (await deps.odoo.availableFields('res.partner', PARTNER_FIELDS)).filter((f) => f !== 'user_ids')
   const contacts = await deps.odoo.read('res.partner', partnerIds, fields, { context: { active_test: false } })
   const orders = await deps.pool.query<Record<(typeof ORDER_COLUMNS)[number], unknown>>(
-    `SELECT name AS "order", channel, state, order_date, shipped_at, amount_total, currency,
+    // float8, not numeric (which pg hands over as a string): the amount stays a number in the JSON
+    // and in the CSV. numeric(14, 2) has at most 14 digits, which float8 carries exactly.
+    `SELECT name AS "order", channel, state, order_date, shipped_at, amount_total::float8 AS amount_total, currency,
             partner_id AS customer_id, partner_invoice_id AS invoice_contact_id, partner_shipping_id AS delivery_contact_id
        FROM mirror_orders
       WHERE partner_id = ANY($1::int[]) OR partner_invoice_id = ANY($1::int[]) OR partner_shipping_id = ANY($1::int[])
@@ -38,10 +40,31 @@ export async function buildExportBundle(deps: { pool: Pool; odoo: OdooGateway },
   }
 }
 
-function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  const cell = (value: unknown) => {
-    const text = value === null || value === undefined ? '' : String(value)
-    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-  }
-  return [columns.join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(','))].join('\r\n') + '\r\n'
+/** RFC 4180 text, with every cell a spreadsheet would run as a formula neutralized. */
+export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+  return [columns.map(csvCell).join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\r\n') + '\r\n'
+}
+
+// Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP, "CSV
+// Injection"). Order names and the other texts come from Odoo, where users and marketplace
+// connectors write what they like: `=HYPERLINK(…)` there would run on the machine of whoever
+// opens the export.
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/**
+ * A string that starts like a formula gets a leading `'` and quotes, as OWASP advises: the
+ * spreadsheet then shows the text as it is. Only strings: a value that is a number in the data
+ * (an amount of -12.5) is written as a number, which no spreadsheet runs, so refunds stay
+ * summable. A negative amount that arrived as text would be neutralized like any other text.
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') return String(value)
+  const text = String(value)
+  if (FORMULA_START.test(text)) return quoted(`'${text}`)
+  return /[",\n\r]/.test(text) ? quoted(text) : text
+}
+
+function quoted(text: string): string {
+  return `"${text.replaceAll('"', '""')}"`
 }

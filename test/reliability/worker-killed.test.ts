@@ -7,13 +7,11 @@ import {
 } from '../support/reliability-harness.ts'
 import { REDACTED_NAME } from '../../src/mirror/odoo-records.ts'
 
-// How pg-boss gets a dead worker's jobs back: nothing notices the process is gone (the redaction
-// queue has no heartbeat). Its jobs stay `active` until `started_on + expire_seconds` (900 s for
-// retention-redact) has passed; then the next supervisor pass of any live worker (every 60 s)
-// fails them into `retry`, and they run again after the retry delay (30-60 s), or at once when the
-// sweeper finds the contact due without a ready job. The test does not wait those 15 minutes: once
-// the worker is dead it moves the dead claims' start back by their expiry, i.e. it jumps the clock
-// of those rows to "15 minutes later", and leaves everything else to the new worker.
+// How pg-boss gets a dead worker's jobs back: the redaction queue has a heartbeat (20 s), which a
+// live worker refreshes every 10 s while it runs the batch. The dead worker's stops, and the next
+// monitor pass of a live worker (every 15 s) fails its jobs into `retry`, well before their
+// 15-minute expiry; they run again after the queue's retry delay (30-60 s on the first retry).
+// The sweeper stays off, so the jobs that finish are the dead worker's own, retried.
 
 t.test('a worker killed with SIGKILL in the middle of a redaction batch: after restart every due contact is redacted once, with one audit entry each', async (t) => {
   const sim = await simulator(t, { orders: 60 })
@@ -26,27 +24,41 @@ t.test('a worker killed with SIGKILL in the middle of a redaction batch: after r
   await makeDue(api.pool, due)
   t.equal(await api.service.sweep(), due.length, `${due.length} contacts queued`)
 
-  const env = { DATABASE_URL: api.databaseUrl, REDACTION_BATCH_SIZE: '10', RETENTION_SWEEP_CRON: '*/5 * * * * *' }
+  // As in a database deployed before the queue had a heartbeat: the worker's start-up adds it.
+  await api.pool.query(`UPDATE pgboss.queue SET heartbeat_seconds = NULL WHERE name = 'retention-redact'`)
+  await api.pool.query(`UPDATE pgboss.job SET heartbeat_seconds = NULL WHERE name = 'retention-redact'`)
+
+  const env = { DATABASE_URL: api.databaseUrl, REDACTION_BATCH_SIZE: '10' }
   // Slow enough that the write is still in flight when the worker dies.
   sim.faults.latency(400)
   const first = await startServiceProcess(t, 'worker-1', 'worker', await serviceEnv(sim, env))
   const writesBefore = partnerWrites(sim).length
   await waitFor('the first redaction write to reach Odoo', () => partnerWrites(sim).length > writesBefore, { attempts: 300, intervalMs: 50 })
   first.kill('SIGKILL')
+  const killedAt = performance.now()
   const exit = await finished(first)
   t.equal(exit.code, null, 'killed, not exited')
   sim.faults.latency(0)
 
-  const claimed = (await api.pool.query<{ id: string }>(`SELECT id FROM pgboss.job WHERE name = 'retention-redact' AND state = 'active'`)).rows.map((r) => r.id)
+  const claims = (await api.pool.query<{ id: string; heartbeat_seconds: number | null }>(`SELECT id, heartbeat_seconds FROM pgboss.job WHERE name = 'retention-redact' AND state = 'active'`)).rows
+  const claimed = claims.map((r) => r.id)
   t.ok(claimed.length > 0, `the dead worker left ${claimed.length} jobs claimed`)
+  t.same(claims.filter((r) => r.heartbeat_seconds !== 20), [], 'with a heartbeat, given to the queued jobs at the worker\'s start-up')
   t.ok((await outstanding(api.pool)).length > 0, 'the batch was not finished')
 
   const second = await startServiceProcess(t, 'worker-2', 'worker', await serviceEnv(sim, env))
-  // 15 minutes later, for the dead worker's claims only (see the note above).
-  await api.pool.query(`UPDATE pgboss.job SET started_on = started_on - expire_seconds * interval '1 second' WHERE id = ANY($1::uuid[]) AND state = 'active'`, [claimed])
+  const claimStates = async () =>
+    (await api.pool.query<{ state: string; retry_count: number; output: { value?: { message?: string } } | null }>(`SELECT state, retry_count, output FROM pgboss.job WHERE id = ANY($1::uuid[])`, [claimed])).rows
+  // The retry waits 30 s at least, so the `retry` state is there to be seen.
+  const released = await waitFor('the dead worker\'s claims to be failed by their missed heartbeat', async () => {
+    const rows = await claimStates()
+    return rows.length === claimed.length && rows.every((r) => r.state === 'retry') ? rows : undefined
+  }, { attempts: 480, intervalMs: 250 })
+  t.same(released.filter((r) => r.output?.value?.message !== 'job heartbeat timeout'), [], 'failed as a missed heartbeat, not as an expiry')
+  t.comment(`claims failed into retry ${Math.round((performance.now() - killedAt) / 1000)} s after the kill`)
 
-  // The first supervisor pass of the new worker comes 60 s after it started.
-  await waitFor('every due contact to be redacted', async () => (await outstanding(api.pool)).length === 0, { attempts: 240, intervalMs: 500 })
+  await waitFor('every due contact to be redacted', async () => (await outstanding(api.pool)).length === 0, { attempts: 480, intervalMs: 500 })
+  t.comment(`every contact redacted ${Math.round((performance.now() - killedAt) / 1000)} s after the kill`)
   await waitFor('no redaction job running or ready', async () => (await pendingRedactionJobs(api.pool)) === 0, { attempts: 60, intervalMs: 250 })
 
   const redacted = (await api.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE redacted_at IS NOT NULL ORDER BY odoo_id')).rows.map((r) => r.odoo_id)
@@ -55,8 +67,7 @@ t.test('a worker killed with SIGKILL in the middle of a redaction batch: after r
   const audits = await redactionAuditCounts(api.pool)
   t.same([...audits.keys()].sort((a, b) => a - b), due, 'each has a partner.redacted audit entry')
   t.same([...audits.values()].filter((n) => n !== 1), [], 'exactly one')
-  const retried = await api.pool.query<{ state: string; retry_count: number }>(`SELECT state, retry_count FROM pgboss.job WHERE id = ANY($1::uuid[])`, [claimed])
-  t.ok(retried.rows.length === 0 || retried.rows.every((r) => r.state !== 'active'), 'the dead worker\'s claims were released')
+  t.same((await claimStates()).map((r) => [r.state, r.retry_count]), claimed.map(() => ['completed', 1]), 'the dead worker\'s jobs were retried once and completed by the new worker')
   t.ok((await api.pool.query(`SELECT 1 FROM audit_log WHERE action = 'partner.redaction_failed'`)).rowCount === 0, 'no contact was recorded as failed')
   second.kill('SIGTERM')
   t.equal((await finished(second)).code, 0, 'the new worker shuts down cleanly')

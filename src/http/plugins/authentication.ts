@@ -77,7 +77,8 @@ function requireRole(apiKeys: ApiKeys, rateLimits: RateLimits, roles: readonly R
   }
 }
 
-function bearerToken(header: string | undefined): string | undefined {
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
   return match?.[1]
 }
