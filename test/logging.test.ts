@@ -33,3 +33,14 @@ t.test('secrets and PII in logged objects are redacted by key', async (t) => {
   for (const value of ['s3cret', 'k3y', PII[0], PII[1], PII[3], 'Bearer x']) t.notOk(output.includes(value), value)
   t.match(output, /\[redacted\]/)
 })
+
+t.test('a logged error shows its class, code and stack frames, never its message, which may quote a value', async (t) => {
+  const captured = capturedLogger()
+  const refused = Object.assign(new Error(`invalid input syntax for type integer: "${PII[0]}"`), { code: '22P02', table: 'mirror_partners' })
+  captured.log.error(refused)
+  captured.log.warn({ err: new TypeError(`${PII[2]} is not a function`, { cause: refused }) }, 'step failed')
+  const [first, second] = captured.output().trim().split('\n').map((line) => JSON.parse(line))
+  t.match(first, { msg: /^Error 22P02 on mirror_partners/, err: { type: 'Error', kind: 'internal', code: '22P02', stack: /^ {4}at .*logging\.test\.ts/ } })
+  t.match(second, { msg: 'step failed', err: { exceptionName: 'TypeError', cause: { code: '22P02' } } })
+  for (const value of PII) t.notOk(captured.output().includes(value), `"${value}" is not in the logs`)
+})

@@ -116,6 +116,34 @@ t.test('an injected MissingError names the records of the call by default', asyn
   t.equal(sim.store.get('res.partner', 8)?.street === false, false, 'the write did not happen')
 })
 
+t.test('an echoing fault quotes the name and e-mail of the records the call names, over each protocol', async (t) => {
+  const sim = await startOdooSimulator({ version: 19, orders: 5 })
+  t.teardown(() => sim.close())
+  sim.store.update('res.partner', 8, { name: 'Zelda Echo', email: 'zelda.echo@example.com' })
+  sim.faults.odooFaultNext({ kind: 'ValidationError', echo: true, times: 3, match: { model: 'res.partner', method: 'write' } })
+
+  const answer = await jsonRpc(sim, 'object', 'execute_kw', [sim.db, 2, sim.apiKey, 'res.partner', 'write', [[8], { street: false }]])
+  t.equal(answer.error?.data.name, 'odoo.exceptions.ValidationError')
+  t.match(answer.error?.data.message, /\n\nRecords: Zelda Echo <zelda\.echo@example\.com> \(res\.partner: 8\)$/)
+  const xml = await xmlExecuteKw(sim, 'res.partner', 'write', '<value><array><data><value><int>8</int></value></data></array></value><value><struct></struct></value>')
+  t.equal(faultCode(xml.body), 2)
+  t.match(xml.body, 'Zelda Echo &lt;zelda.echo@example.com&gt;')
+  const reply = await json2(sim, 'res.partner', 'write', { ids: [8], vals: { street: false } })
+  t.equal(reply.status, 422)
+  t.match(reply.body, { name: 'odoo.exceptions.ValidationError', message: /Zelda Echo/ })
+  t.not(sim.store.get('res.partner', 8)?.street, false, 'nothing was written')
+})
+
+t.test('a fault without echo quotes nothing of the records', async (t) => {
+  const sim = await startOdooSimulator({ orders: 5 })
+  t.teardown(() => sim.close())
+  sim.store.update('res.partner', 8, { name: 'Zelda Echo' })
+  sim.faults.odooFaultNext({ kind: 'AccessError', match: { model: 'res.partner' } })
+  const answer = await jsonRpc(sim, 'object', 'execute_kw', [sim.db, 2, sim.apiKey, 'res.partner', 'read', [[8], ['name']]])
+  t.equal(answer.error?.data.name, 'odoo.exceptions.AccessError')
+  t.notMatch(answer.error?.data.message, 'Zelda')
+})
+
 t.test('clear drops pending faults and latency', async (t) => {
   const sim = await startOdooSimulator({ orders: 5 })
   t.teardown(() => sim.close())

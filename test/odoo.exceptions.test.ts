@@ -1,5 +1,8 @@
+import { inspect } from 'node:util'
 import t from 'tap'
-import { exceptionFromTraceback, toOdooError } from '../src/odoo/odoo-exception.ts'
+import { callSiteOf, exceptionFromTraceback, toOdooError } from '../src/odoo/odoo-exception.ts'
+import { describeFailure } from '../src/log/failure-description.ts'
+import { capturedLogger } from './support/logs.ts'
 
 // Exception names and messages as the contract transcripts of Odoo 16, 18 and 19 show them.
 const cases: { name: string; message: string; kind: string; transient?: boolean }[] = [
@@ -25,7 +28,7 @@ const cases: { name: string; message: string; kind: string; transient?: boolean 
 for (const { name, message, kind, transient = false } of cases) {
   t.test(`${name} "${message.split('\n')[0]}" maps to the ${kind} kind${transient ? ', worth retrying' : ''}`, async (t) => {
     const error = toOdooError({ name, message }, { model: 'res.partner', method: 'write' })
-    t.match(error, { kind, transient, odooName: name, model: 'res.partner', method: 'write' })
+    t.match(error, { kind, transient, exceptionName: name, model: 'res.partner', method: 'write' })
   })
 }
 
@@ -41,4 +44,56 @@ t.test('the exception of a traceback is its last unindented line, module-qualifi
 t.test('a multi-line message after the exception name is kept whole', async (t) => {
   const traceback = 'Traceback (most recent call last):\n  File "x.py", line 1, in f\n    g()\npsycopg2.errors.SerializationFailure: could not serialize access\nDETAIL: concurrent update\n'
   t.same(exceptionFromTraceback(traceback), { name: 'psycopg2.errors.SerializationFailure', message: 'could not serialize access\nDETAIL: concurrent update' })
+})
+
+// What Odoo says when a constraint or a record rule refuses a call: values and display names quoted.
+const ECHOING = { name: 'odoo.exceptions.ValidationError', message: "The e-mail address 'jane.doe@example.com' of Jane Doe (res.partner,8) is invalid.\nField: email" }
+const writeOfJane = { model: 'res.partner', method: 'write', ids: [8], params: { vals: { name: 'Jane Doe', email: 'jane.doe@example.com', phone: false } } }
+
+t.test("an error keeps Odoo's exception class, the code and the call's field names Odoo named, never Odoo's text", async (t) => {
+  const error = toOdooError(ECHOING, callSiteOf(writeOfJane, 'XML-RPC fault 2'))
+  t.match(error.describe(), { kind: 'validation', exceptionName: 'odoo.exceptions.ValidationError', code: 'XML-RPC fault 2', model: 'res.partner', method: 'write', fields: ['email'] })
+  t.equal(error.message, 'Odoo refused the operation: odoo.exceptions.ValidationError (XML-RPC fault 2) in res.partner.write, field email')
+})
+
+t.test('no way of printing the error shows what Odoo quoted', async (t) => {
+  const error = toOdooError(ECHOING, callSiteOf(writeOfJane, 'JSON-RPC error 200'))
+  const { log, output } = capturedLogger()
+  log.warn({ err: error }, 'odoo failed')
+  log.error(error)
+  log.error({ err: new Error('wrapped', { cause: error }) })
+  const printed = {
+    json: JSON.stringify(error),
+    jsonInObject: JSON.stringify({ error }),
+    inspect: inspect(error, { depth: 10, showHidden: true }),
+    stack: String(error.stack),
+    string: String(error),
+    log: output()
+  }
+  for (const [how, text] of Object.entries(printed)) {
+    t.notOk(/jane|doe/i.test(text), `${how}: no name or address`)
+    t.match(text, 'odoo.exceptions.ValidationError', `${how}: the exception class`)
+  }
+  t.match(printed.log, 'JSON-RPC error 200', 'the log has the code')
+})
+
+t.test('an exception name that is not a Python class name is not repeated', async (t) => {
+  const error = toOdooError({ name: 'Jane Doe <jane.doe@example.com>', message: 'x' }, callSiteOf(writeOfJane, 'HTTP 500'))
+  t.equal(error.exceptionName, 'unrecognised')
+  t.notOk(/jane/i.test(error.message))
+})
+
+t.test('errors that are not Odoo\'s are described by class and code: their messages may quote values', async (t) => {
+  const parse = (() => {
+    try {
+      JSON.parse('jane.doe@example.com')
+    } catch (error) {
+      return error
+    }
+  })()
+  t.match(describeFailure(parse), { kind: 'internal', exceptionName: 'SyntaxError', message: /^SyntaxError/ })
+  const database = Object.assign(new Error('invalid input syntax for type integer: "jane.doe@example.com"'), { code: '22P02', table: 'mirror_partners' })
+  t.match(describeFailure(database), { kind: 'internal', exceptionName: 'Error', code: '22P02', message: /^Error 22P02 on mirror_partners/ })
+  t.notOk(JSON.stringify([describeFailure(parse), describeFailure(database)]).includes('jane'))
+  t.match(describeFailure(toOdooError(ECHOING)), { kind: 'odoo.validation', exceptionName: 'odoo.exceptions.ValidationError' })
 })

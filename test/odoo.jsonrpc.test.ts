@@ -69,7 +69,7 @@ t.test('errors are told apart by data.name, whatever the envelope code', async (
     .reply(200, odooError('odoo.exceptions.MissingError', 'Record does not exist or has been deleted.\n(Record: res.partner(99999999,), User: 2)', 0), JSON_TYPE)
   const missing = await failureOf(transport.execute(searchRead, 2, signal()))
   t.type(missing, OdooMissingError)
-  t.match(missing, { model: 'sale.order', method: 'search_read', odooName: 'odoo.exceptions.MissingError' })
+  t.match(missing, { model: 'sale.order', method: 'search_read', exceptionName: 'odoo.exceptions.MissingError', code: 'JSON-RPC error 0' })
 
   odoo().post('/erp/jsonrpc').reply(200, odooError('odoo.exceptions.ValidationError', 'The operation cannot be completed: Contacts require a name'), JSON_TYPE)
   await t.rejects(transport.execute(searchRead, 2, signal()), OdooValidationError)

@@ -35,7 +35,7 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
       { level: 20, model: 'res.partner', ids: 2, outcome: 'ok', attempt: 1, ms: Number },
       { level: 40, model: 'res.partner', ids: 1, outcome: 'retry', kind: 'unavailable' },
       { level: 20, model: 'res.partner', ids: 1, outcome: 'ok', attempt: 2 },
-      { level: 40, model: 'res.partner', ids: 1, outcome: 'failed', kind: 'missing', odooName: 'odoo.exceptions.MissingError' }
+      { level: 40, model: 'res.partner', ids: 1, outcome: 'failed', kind: 'missing', exceptionName: 'odoo.exceptions.MissingError' }
     ])
   })
 }

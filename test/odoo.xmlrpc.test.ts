@@ -93,7 +93,8 @@ t.test('fault code 2 "Record does not exist" is an OdooMissingError naming model
     .reply(200, xmlFault(2, 'Record does not exist or has been deleted.\n(Record: res.partner(99999999,), User: 2)'), XML)
   const error = await failureOf(transport.execute(partnerWrite, 2, signal()))
   t.type(error, OdooMissingError)
-  t.match(error, { message: /^Record does not exist or has been deleted/, model: 'res.partner', method: 'write', odooName: 'odoo.exceptions.MissingError', transient: false })
+  t.match(error, { model: 'res.partner', method: 'write', exceptionName: 'odoo.exceptions.MissingError', code: 'XML-RPC fault 2', transient: false })
+  t.equal(error.message, 'A record no longer exists in Odoo: odoo.exceptions.MissingError (XML-RPC fault 2) in res.partner.write', "Odoo's text is not kept")
 })
 
 t.test('fault code 2 with any other message is an OdooValidationError, except an unknown model', async (t) => {
@@ -114,17 +115,17 @@ t.test('fault code 1 is read from the last line of its traceback', async (t) => 
   odoo().post('/erp/xmlrpc/2/object').reply(200, xmlFault(1, traceback("ValueError: Invalid field 'mobile' on 'res.partner'")), XML)
   const invalidField = await failureOf(transport.execute(partnerWrite, 2, signal()))
   t.type(invalidField, OdooUnknownFieldError)
-  t.match(invalidField, { message: "Invalid field 'mobile' on 'res.partner'", odooName: 'builtins.ValueError' })
+  t.match(invalidField, { message: 'Odoo has no such field: builtins.ValueError (XML-RPC fault 1) in res.partner.write', exceptionName: 'builtins.ValueError' })
 
   odoo().post('/erp/xmlrpc/2/object').reply(200, xmlFault(1, traceback("KeyError: 'mobile'")), XML)
-  t.match(await failureOf(transport.execute(partnerWrite, 2, signal())), { name: 'OdooUnknownFieldError', odooName: 'builtins.KeyError' })
+  t.match(await failureOf(transport.execute(partnerWrite, 2, signal())), { name: 'OdooUnknownFieldError', exceptionName: 'builtins.KeyError' })
 
   odoo()
     .post('/erp/xmlrpc/2/object')
     .reply(200, xmlFault(1, traceback('psycopg2.errors.SerializationFailure: could not serialize access due to concurrent update')), XML)
   const conflict = await failureOf(transport.execute(partnerWrite, 2, signal()))
   t.type(conflict, OdooConflictError)
-  t.match(conflict, { message: 'could not serialize access due to concurrent update', transient: true })
+  t.match(conflict, { message: 'Odoo gave up on a concurrent update: psycopg2.errors.SerializationFailure (XML-RPC fault 1) in res.partner.write', transient: true })
 })
 
 t.test("a proxy's 502 HTML page is an OdooUnavailableError that keeps the status", async (t) => {

@@ -1,6 +1,7 @@
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import type { FastifyError } from 'fastify'
 import type { Problem } from './schemas/problem.ts'
+import { OdooError } from '../odoo/errors.ts'
 
 /**
  * The one error catalogue: domain code throws these, the error handler turns them into problem
@@ -46,6 +47,8 @@ export function toProblem(error: unknown, requestId: string): Problem {
       errors
     }
   }
+  const odoo = odooProblem(error, requestId)
+  if (odoo) return odoo
   const database = databaseProblem(error, requestId)
   if (database) return database
   const fastifyError = error as Partial<FastifyError>
@@ -55,6 +58,16 @@ export function toProblem(error: unknown, requestId: string): Problem {
     return { type: `urn:problem:${(fastifyError.code ?? 'bad-request').toLowerCase()}`, title: httpTitle(status), status, detail: fastifyError.message ?? httpTitle(status), requestId }
   }
   return { type: 'urn:problem:internal', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred; it has been logged with this request id.', requestId }
+}
+
+/**
+ * Odoo failing is the gateway's failure, not the service's: 503 when it is worth retrying, else
+ * 502 with the safe description (class, code, model, method, fields), never Odoo's own text.
+ */
+function odooProblem(error: unknown, requestId: string): Problem | undefined {
+  if (!(error instanceof OdooError)) return undefined
+  if (error.transient) return { type: 'urn:problem:odoo-unavailable', title: 'Service Unavailable', status: 503, detail: `${error.message}; try again shortly.`, requestId }
+  return { type: 'urn:problem:odoo', title: 'Bad Gateway', status: 502, detail: error.message, requestId }
 }
 
 /**

@@ -2,6 +2,8 @@ import { PgBoss } from 'pg-boss'
 import type { SendOptions } from 'pg-boss'
 import type { PoolClient } from '../db/database.ts'
 import type { Logger } from '../log/logger.ts'
+import { describeFailure } from '../log/failure-description.ts'
+import type { FailureDescription } from '../log/failure-description.ts'
 import { deadLetterQueueOf } from './job.ts'
 import type { JobDefinition } from './job.ts'
 
@@ -108,13 +110,27 @@ async function startWorking(boss: PgBoss, definition: JobDefinition<object>, log
       await definition.handle(jobs)
       log.debug({ queue: definition.queue, jobs: jobs.length, ms: Math.round(performance.now() - started) }, 'jobs done')
     } catch (error) {
-      log.warn({ queue: definition.queue, jobs: jobs.length, err: { name: (error as Error).name, message: (error as Error).message } }, 'jobs failed')
-      throw error
+      log.warn({ queue: definition.queue, jobs: jobs.length, err: error }, 'jobs failed')
+      throw new JobFailure(describeFailure(error))
     }
   })
   if (definition.schedule) {
     const { cron, data, tz } = definition.schedule
     await boss.schedule(definition.queue, cron, data ?? {}, tz ? { tz } : {})
+  }
+}
+
+/**
+ * What a failed job hands back to pg-boss, which stores a thrown error whole (message, stack, every
+ * property, the cause) as the job's output: a description only, and no cause.
+ */
+export class JobFailure extends Error {
+  override name = 'JobFailure'
+  readonly failure: FailureDescription
+
+  constructor(failure: FailureDescription) {
+    super(failure.message)
+    this.failure = failure
   }
 }
 

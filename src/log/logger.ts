@@ -1,5 +1,6 @@
 import { pino } from 'pino'
 import type { DestinationStream, Logger, LoggerOptions } from 'pino'
+import { describeFailure, serializeErrorForLog } from './failure-description.ts'
 
 export type { Logger }
 
@@ -22,8 +23,22 @@ export function createLogger(options: { level: LoggerOptions['level']; destinati
   const config: LoggerOptions = {
     level: options.level,
     redact: { paths: [...new Set(REDACT_PATHS)], censor: '[redacted]' },
+    // Error messages may quote values (Odoo's, PostgreSQL's): errors are logged as class, code and stack frames.
+    serializers: { err: serializeErrorForLog },
+    hooks: { logMethod: withSafeErrorMessage },
     base: { service: 'odoo-privacy-bridge' },
     timestamp: pino.stdTimeFunctions.isoTime
   }
   return options.destination ? pino(config, options.destination) : pino(config)
+}
+
+/** pino makes an error's own message the log line's `msg` when none is given: give the safe one instead. */
+function withSafeErrorMessage(this: Logger, args: Parameters<Logger['info']>, method: (...args: unknown[]) => void): void {
+  const [first, second] = args as unknown[]
+  const error = first instanceof Error ? first : (first as { err?: unknown } | null)?.err
+  if (error instanceof Error && typeof second !== 'string') {
+    method.apply(this, [first, describeFailure(error).message])
+    return
+  }
+  method.apply(this, args)
 }

@@ -1,6 +1,6 @@
 import type { Pool } from '../db/database.ts'
 import type { Logger } from '../log/logger.ts'
-import { OdooError } from '../odoo/errors.ts'
+import { describeFailure } from '../log/failure-description.ts'
 import type { OrderSync, SyncProgress } from './order-sync.ts'
 import type { SyncRun, SyncRuns, SyncTrigger } from './sync-runs.ts'
 
@@ -65,16 +65,10 @@ export function createSyncCoordinator(deps: { pool: Pool; runs: SyncRuns; sync: 
       await runs.finish(run.id, 'succeeded', counts)
       log.info({ runId: run.id, ...counts }, 'sync succeeded')
     } catch (error) {
-      const described = describe(error)
+      const described = describeFailure(error)
       await runs.finish(run.id, 'failed', counts, [described])
       log.warn({ runId: run.id, ...counts, error: described }, 'sync failed; the next run resumes from the last committed page')
     }
     return runs.get(run.id)
   }
-}
-
-/** Error kinds and Odoo's own messages, which name models and rights, not people. */
-function describe(error: unknown): { kind: string; message: string } {
-  if (error instanceof OdooError) return { kind: `odoo.${error.kind}`, message: error.message }
-  return { kind: 'internal', message: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error' }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock } from '../clock.ts'
 import type { Pool } from '../db/database.ts'
+import type { FailureDescription } from '../log/failure-description.ts'
 import type { Queryable } from './mirror-store.ts'
 import type { SyncCounts } from './order-sync.ts'
 
@@ -15,8 +16,8 @@ export interface SyncRun extends SyncCounts {
   queuedAt: Date
   startedAt: Date | null
   finishedAt: Date | null
-  /** What went wrong, as error kinds and Odoo's messages: never record values. */
-  errors: { kind: string; message: string }[]
+  /** What went wrong: error kinds, exception classes, codes and field names, never values. */
+  errors: FailureDescription[]
 }
 
 export interface SyncRuns {

@@ -75,7 +75,7 @@ export function createCallRunner(options: CallRunnerOptions): CallRunner {
       }
       const willRetry = error instanceof OdooError && error.transient && attemptNumber < maxAttempts
       log.warn(
-        { ...fields, ms: elapsedSince(started), outcome: willRetry ? 'retry' : 'failed', kind: errorKind(error), odooName: error instanceof OdooError ? error.odooName : undefined },
+        { ...fields, ms: elapsedSince(started), outcome: willRetry ? 'retry' : 'failed', kind: errorKind(error), ...(error instanceof OdooError ? { exceptionName: error.exceptionName, code: error.code } : {}) },
         'odoo call failed'
       )
       throw error

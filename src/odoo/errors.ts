@@ -1,7 +1,9 @@
 /**
- * Typed failures of the Odoo gateway. Each keeps Odoo's own message (never record values, the
- * request or the secret) and the Odoo exception it came from, so callers branch on the class and
- * operators read what Odoo said.
+ * Typed failures of the Odoo gateway. Odoo's own text is never kept: its messages and tracebacks
+ * quote the values of the call and the display names of records ("The e-mail 'jane@…' of Jane Doe
+ * is invalid"), and an error travels far (logs, sync runs, redaction failures, job outputs, API
+ * answers). Each error keeps what is safe to tell instead: the Odoo exception class, the code the
+ * protocol gave, the model, method and field names, and a message composed from them.
  */
 export type OdooErrorKind =
   | 'auth'
@@ -16,10 +18,25 @@ export type OdooErrorKind =
 
 export interface OdooErrorDetails {
   /** The Python exception Odoo raised, e.g. `odoo.exceptions.AccessError`. */
-  odooName?: string | undefined
+  exceptionName?: string | undefined
+  /** How the protocol reported it: `XML-RPC fault 2`, `JSON-RPC error 200`, `HTTP 422`. */
+  code?: string | undefined
   model?: string | undefined
   method?: string | undefined
+  /** Field names of the call that Odoo's message named (names only, from the service's own call). */
+  fields?: readonly string[] | undefined
   cause?: unknown
+}
+
+/** What may be stored, logged or answered about an Odoo failure. */
+export interface OdooFailure {
+  kind: OdooErrorKind
+  exceptionName?: string
+  code?: string
+  model?: string
+  method?: string
+  fields?: string[]
+  message: string
 }
 
 export class OdooError extends Error {
@@ -27,18 +44,37 @@ export class OdooError extends Error {
   readonly kind: OdooErrorKind
   /** True when the same call may succeed if repeated later: Odoo unreachable or a concurrent update. */
   readonly transient: boolean
-  readonly odooName: string | undefined
+  readonly exceptionName: string | undefined
+  readonly code: string | undefined
+  readonly fields: readonly string[] | undefined
   model: string | undefined
   method: string | undefined
 
+  /** `message` must be the service's own words, or composed by `toOdooError`: never Odoo's text. */
   constructor(kind: OdooErrorKind, message: string, details: OdooErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
     this.kind = kind
     this.transient = kind === 'unavailable' || kind === 'conflict'
-    this.odooName = details.odooName
+    this.exceptionName = details.exceptionName
+    this.code = details.code
+    this.fields = details.fields
     this.model = details.model
     this.method = details.method
   }
+
+  describe(): OdooFailure {
+    const { kind, exceptionName, code, model, method, fields, message } = this
+    return { kind, ...defined({ exceptionName, code, model, method }), ...(fields?.length ? { fields: [...fields] } : {}), message }
+  }
+
+  /** `JSON.stringify` and serialize-error (pg-boss job outputs) write this, never the cause. */
+  toJSON(): OdooFailure & { name: string } {
+    return { name: this.name, ...this.describe() }
+  }
+}
+
+function defined(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 
 /** Bad login, password or API key (or an unknown database): nothing works until the configuration is fixed. */

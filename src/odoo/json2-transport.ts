@@ -1,5 +1,5 @@
 import { OdooAuthError, OdooUnavailableError, type OdooError } from './errors.ts'
-import { toOdooError } from './odoo-exception.ts'
+import { callSiteOf, toOdooError } from './odoo-exception.ts'
 import { toJson2Body, type OdooCall } from './odoo-call.ts'
 import { toServerVersion, type OdooTransport, type OdooTransportOptions } from './transport.ts'
 import type { HttpResponse } from './http-client.ts'
@@ -48,12 +48,12 @@ function parseResult(response: HttpResponse): unknown {
 }
 
 function toError(response: HttpResponse, call: OdooCall): OdooError {
-  const callSite = { model: call.model, method: call.method }
+  const callSite = callSiteOf(call, `HTTP ${response.status}`)
   const exception = readException(response.body)
   if (response.status === 401) {
     // JSON-2 accepts API keys only: a password that works over XML-RPC/JSON-RPC is refused here.
-    const said = exception?.message ?? 'Unauthorized'
-    return new OdooAuthError(`${said} (JSON-2 needs an API key, not a password)`, { ...callSite, odooName: exception?.name })
+    const details = { model: callSite.model, method: callSite.method, code: callSite.code, exceptionName: exception?.name }
+    return new OdooAuthError('Odoo refused the secret over JSON-2 (it accepts an API key, not a password)', details)
   }
   if (exception === undefined) return unavailable(response)
   return toOdooError(exception, callSite)

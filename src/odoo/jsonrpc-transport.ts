@@ -1,7 +1,7 @@
 import { OdooAuthError, OdooUnavailableError, OdooUnexpectedError } from './errors.ts'
-import { toOdooError } from './odoo-exception.ts'
+import { callSiteOf, toOdooError } from './odoo-exception.ts'
 import { toExecuteKw, type OdooCall } from './odoo-call.ts'
-import { toServerVersion, type OdooTransport, type OdooTransportOptions } from './transport.ts'
+import { refusedLogin, toServerVersion, type OdooTransport, type OdooTransportOptions } from './transport.ts'
 import type { HttpClient } from './http-client.ts'
 
 interface JsonRpcAnswer {
@@ -21,7 +21,7 @@ export function createJsonRpcTransport({ baseUrl, db, username, secret, http }: 
     async authenticate(signal) {
       const uid = await call('common', 'authenticate', [db, username, secret, {}], signal)
       // Odoo answers a wrong login, password or key with `false`, not with an error.
-      if (typeof uid !== 'number') throw new OdooAuthError(`Odoo refused the login "${username}" on database "${db}"`)
+      if (typeof uid !== 'number') throw new OdooAuthError(refusedLogin(db))
       return uid
     },
     async execute(odooCall, uid, signal) {
@@ -47,9 +47,9 @@ function createJsonRpcCaller(http: HttpClient, url: URL): JsonRpcCaller {
     const answer = parseAnswer(response.status, response.contentType, response.body)
     if (answer.error === undefined) return answer.result
     const data = answer.error.data
-    const callSite = { model: odooCall?.model, method: odooCall?.method }
+    const callSite = callSiteOf(odooCall, `JSON-RPC error ${typeof answer.error.code === 'number' ? answer.error.code : 'without a code'}`)
     // `data.name` is the Python exception; the envelope's `code` differs between versions (200, 0).
-    if (data?.name === undefined) throw new OdooUnexpectedError(answer.error.message ?? 'JSON-RPC error without details', callSite)
+    if (data?.name === undefined) throw new OdooUnexpectedError('Odoo answered a JSON-RPC error without an exception name', callSite)
     throw toOdooError({ name: data.name, message: data.message ?? answer.error.message ?? '' }, callSite)
   }
 }

@@ -41,3 +41,26 @@ export function toJson2Body(call: OdooCall): Record<string, unknown> {
   }
   return body
 }
+
+/**
+ * The field names a call carries: keys of its values, the fields it reads, the fields its domain
+ * filters on (and the first step of a dotted path). Names only, never the values.
+ */
+export function fieldNamesOf(call: OdooCall): string[] {
+  const { vals, vals_list: valsList, fields, domain } = call.params
+  const names: string[] = []
+  if (isPlainObject(vals)) names.push(...Object.keys(vals))
+  if (Array.isArray(valsList)) for (const values of valsList) if (isPlainObject(values)) names.push(...Object.keys(values))
+  if (Array.isArray(fields)) names.push(...fields.filter((field): field is string => typeof field === 'string'))
+  if (Array.isArray(domain)) {
+    for (const leaf of domain) {
+      const path: unknown = Array.isArray(leaf) ? leaf[0] : undefined
+      if (typeof path === 'string') names.push(path, path.split('.')[0] as string)
+    }
+  }
+  return [...new Set(names)]
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -35,3 +35,8 @@ export function toServerVersion(result: unknown): OdooServerVersion {
   const major = typeof versionInfo[0] === 'number' ? versionInfo[0] : Number.parseInt(serverVersion, 10)
   return { serverVersion, major }
 }
+
+/** Odoo answers a wrong login, password or key with `false`. The login is not repeated: it is often a person's e-mail address. */
+export function refusedLogin(db: string): string {
+  return `Odoo refused the configured login (ODOO_USERNAME) and secret on database "${db}"`
+}

@@ -1,7 +1,7 @@
 import { OdooAuthError, OdooUnavailableError, type OdooError } from './errors.ts'
-import { exceptionFromTraceback, toOdooError, type OdooException } from './odoo-exception.ts'
+import { callSiteOf, exceptionFromTraceback, toOdooError, type OdooException } from './odoo-exception.ts'
 import { toExecuteKw, type OdooCall } from './odoo-call.ts'
-import { toServerVersion, type OdooTransport, type OdooTransportOptions } from './transport.ts'
+import { refusedLogin, toServerVersion, type OdooTransport, type OdooTransportOptions } from './transport.ts'
 import { decodeMethodResponse, encodeMethodCall, XmlRpcFormatError } from './xmlrpc-codec.ts'
 import type { HttpResponse } from './http-client.ts'
 
@@ -31,7 +31,7 @@ export function createXmlRpcTransport({ baseUrl, db, username, secret, http }: O
     async authenticate(signal) {
       const uid = await methodCall(commonUrl, 'authenticate', [db, username, secret, {}], signal)
       // Odoo answers a wrong login, password or key with `false`, not with a fault.
-      if (typeof uid !== 'number') throw new OdooAuthError(`Odoo refused the login "${username}" on database "${db}"`)
+      if (typeof uid !== 'number') throw new OdooAuthError(refusedLogin(db))
       return uid
     },
     async execute(call, uid, signal) {
@@ -57,7 +57,7 @@ function decodeResponse(response: HttpResponse): ReturnType<typeof decodeMethodR
 // traceback as faultString; 2 UserError and its subclasses (ValidationError, MissingError);
 // 3 AccessDenied; 4 AccessError.
 function faultToError(faultCode: number, faultString: string, call: OdooCall | undefined): OdooError {
-  return toOdooError(faultToException(faultCode, faultString), { model: call?.model, method: call?.method })
+  return toOdooError(faultToException(faultCode, faultString), callSiteOf(call, `XML-RPC fault ${faultCode}`))
 }
 
 function faultToException(faultCode: number, faultString: string): OdooException {

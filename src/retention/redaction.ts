@@ -3,6 +3,7 @@ import type { Pool } from '../db/database.ts'
 import { inTransaction } from '../db/database.ts'
 import type { AuditTrail } from '../audit/audit-trail.ts'
 import type { Logger } from '../log/logger.ts'
+import type { FailureDescription } from '../log/failure-description.ts'
 import { OdooError } from '../odoo/errors.ts'
 import type { OdooGateway } from '../odoo/gateway.ts'
 import { many2oneId, PARTNER_PII_FIELDS, REDACTED_NAME } from '../mirror/odoo-records.ts'
@@ -36,7 +37,8 @@ export interface RedactionReport {
   skipped: number[]
   /** Users' contacts and the seller's own company's: never redacted, whatever their orders say. */
   refused: number[]
-  failed: { partnerId: number; kind: string; message: string }[]
+  /** Odoo's refusals keep their exception class, code and field names, never Odoo's message. */
+  failed: (FailureDescription & { partnerId: number })[]
 }
 
 interface Candidate {
@@ -134,7 +136,7 @@ async function writeIsolating(deps: RedactionDeps, ids: number[], fields: Partne
 
 function failOrThrow(error: unknown, ids: number[], report: RedactionReport): never[] {
   if (!(error instanceof OdooError) || error.transient) throw error
-  for (const id of ids) report.failed.push({ partnerId: id, kind: error.kind, message: error.message })
+  for (const id of ids) report.failed.push({ partnerId: id, ...error.describe() })
   return []
 }
 
@@ -204,7 +206,7 @@ async function recordProblems(deps: RedactionDeps, report: RedactionReport): Pro
   if (problems.length === 0) return
   await inTransaction(deps.pool, async (db) => {
     for (const problem of problems) {
-      const failure = { kind: problem.kind, message: problem.message }
+      const { partnerId: _partnerId, ...failure } = problem
       const changed = await db.query(
         `UPDATE mirror_partners SET redaction_failure = $2 WHERE odoo_id = $1 AND redaction_failure IS DISTINCT FROM $2 RETURNING odoo_id`,
         [problem.partnerId, { ...failure }]

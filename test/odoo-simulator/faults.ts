@@ -1,6 +1,7 @@
 import { missingRecord, OdooError, serializationFailure } from './errors.ts'
 import type { HttpReply, ObjectCall, Protocol } from './protocol/http-reply.ts'
 import { html } from './protocol/http-reply.ts'
+import type { SimulatorStore } from './store.ts'
 
 export interface FaultMatch {
   model?: string
@@ -22,14 +23,28 @@ export interface FaultInjector {
    * The next matching requests raise this Odoo exception, in the envelope of their protocol; with
    * `after`, only once that many matching requests have been answered normally.
    */
-  odooFaultNext(options: { kind: OdooFaultKind; times?: number; after?: number; match?: FaultMatch; message?: string }): void
+  odooFaultNext(options: OdooFaultOptions): void
   clear(): void
+}
+
+export interface OdooFaultOptions {
+  kind: OdooFaultKind
+  times?: number
+  after?: number
+  match?: FaultMatch
+  message?: string
+  /**
+   * Opt-in: the message goes on to quote the name and e-mail of each record the call names, as
+   * Odoo's constraint and record-rule messages quote display names and values. For testing that
+   * the client keeps no text of Odoo's.
+   */
+  echo?: boolean
 }
 
 /** What the server should do instead of answering normally. */
 export type Disruption = { kind: 'reply'; reply: HttpReply } | { kind: 'hang' } | { kind: 'raise'; error: OdooError }
 
-type Action = { kind: 'fail'; status: 502 | 503 | 504 } | { kind: 'hang' } | { kind: 'odoo'; fault: OdooFaultKind; message?: string }
+type Action = { kind: 'fail'; status: 502 | 503 | 504 } | { kind: 'hang' } | { kind: 'odoo'; fault: OdooFaultKind; message?: string; echo: boolean }
 
 interface Rule {
   action: Action
@@ -48,6 +63,11 @@ export interface RequestTraits {
 export class FaultRules implements FaultInjector {
   #latency = 0
   #rules: Rule[] = []
+  readonly #store: Pick<SimulatorStore, 'get'>
+
+  constructor(store: Pick<SimulatorStore, 'get'>) {
+    this.#store = store
+  }
 
   get delay(): number {
     return this.#latency
@@ -65,8 +85,8 @@ export class FaultRules implements FaultInjector {
     this.#add({ kind: 'hang' }, options)
   }
 
-  odooFaultNext(options: { kind: OdooFaultKind; times?: number; after?: number; match?: FaultMatch; message?: string }): void {
-    this.#add({ kind: 'odoo', fault: options.kind, ...(options.message === undefined ? {} : { message: options.message }) }, options)
+  odooFaultNext(options: OdooFaultOptions): void {
+    this.#add({ kind: 'odoo', fault: options.kind, echo: options.echo ?? false, ...(options.message === undefined ? {} : { message: options.message }) }, options)
   }
 
   clear(): void {
@@ -88,7 +108,8 @@ export class FaultRules implements FaultInjector {
     const { action } = rule
     if (action.kind === 'fail') return { kind: 'reply', reply: proxyErrorPage(action.status) }
     if (action.kind === 'hang') return { kind: 'hang' }
-    return { kind: 'raise', error: injectedError(action.fault, request.call, action.message) }
+    const error = injectedError(action.fault, request.call, action.message)
+    return { kind: 'raise', error: action.echo ? withRecordsQuoted(error, this.#store, request.call) : error }
   }
 
   #add(action: Action, options: { times?: number; after?: number; match?: FaultMatch }): void {
@@ -127,4 +148,13 @@ function injectedError(kind: OdooFaultKind, call: ObjectCall | undefined, messag
     case 'UserError':
       return new OdooError({ exception: 'odoo.exceptions.UserError', message: message ?? 'The operation cannot be completed.' })
   }
+}
+
+/** The same exception, its message quoting the records of the call: "Records: Jane Doe <jane@…> (res.partner: 8)". */
+function withRecordsQuoted(error: OdooError, store: Pick<SimulatorStore, 'get'>, call: ObjectCall | undefined): OdooError {
+  if (!call?.ids?.length) return error
+  const quoted = call.ids.map((id) => store.get(call.model, id)).filter((row) => row !== undefined)
+    .map((row) => `${String(row.name)}${typeof row.email === 'string' ? ` <${row.email}>` : ''} (${call.model}: ${row.id})`)
+  if (quoted.length === 0) return error
+  return new OdooError({ exception: error.exception, message: `${error.message.trimEnd()}\n\nRecords: ${quoted.join(', ')}`, stage: error.stage, site: error.site })
 }

@@ -8,7 +8,7 @@ import type { RecordedCall } from './request-pipeline.ts'
 import { createShopDatabase } from './shop-database.ts'
 import type { SimulatorStore } from './store.ts'
 
-export type { FaultInjector, FaultMatch, OdooFaultKind } from './faults.ts'
+export type { FaultInjector, FaultMatch, OdooFaultKind, OdooFaultOptions } from './faults.ts'
 export type { Protocol } from './protocol/http-reply.ts'
 export type { RecordedCall } from './request-pipeline.ts'
 export type { Row, StoredValue } from './schema.ts'
@@ -53,7 +53,7 @@ export async function startOdooSimulator(options: SimulatorOptions = {}): Promis
   const now = options.now ?? (() => new Date())
   const database = createShopDatabase({ version, db: options.db ?? 'shop', seed: options.seed ?? 1, orders: options.orders ?? 60, now })
   const endpoints = { database, services: new RpcServices(database), sessions: new Sessions() }
-  const faults = new FaultRules()
+  const faults = new FaultRules(database.store)
   const calls: RecordedCall[] = []
 
   const server = new RestartableServer(requestPipeline({ endpoints, faults, calls, now }))

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { actorOf } from '../../http/plugins/authentication.ts'
 import { notFound } from '../../http/problems.ts'
 import { problemSchema } from '../../http/schemas/problem.ts'
+import { failureDescriptionSchema } from '../../log/failure-description.ts'
 import type { SyncRun, SyncRuns } from '../sync-runs.ts'
 
 export const syncRunSchema = z
@@ -18,7 +19,7 @@ export const syncRunSchema = z
     inserted: z.number().int(),
     updated: z.number().int(),
     failed: z.number().int(),
-    errors: z.array(z.object({ kind: z.string(), message: z.string() }))
+    errors: z.array(failureDescriptionSchema)
   })
   .meta({ id: 'SyncRun' })
 
