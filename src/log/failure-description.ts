@@ -20,7 +20,7 @@ export const failureDescriptionSchema = z
   .meta({ id: 'FailureDescription' })
 export type FailureDescription = z.infer<typeof failureDescriptionSchema>
 
-const IDENTIFIER = /^[A-Za-z_][\w.-]{0,99}$/
+const IDENTIFIER = /^[A-Z_][\w.-]{0,99}$/i
 // SQLSTATEs (`22P02`), Node's codes (`ECONNREFUSED`, `ERR_INVALID_URL`).
 const CODE = /^\w{1,60}$/
 

@@ -36,7 +36,7 @@ export function callSiteOf(call: OdooCall | undefined, code: string): CallSite {
   return call === undefined ? { code } : { model: call.model, method: call.method, code, fieldsOfCall: fieldNamesOf(call) }
 }
 
-const PYTHON_CLASS_NAME = /^[A-Za-z_][\w.]{0,199}$/
+const PYTHON_CLASS_NAME = /^[A-Z_][\w.]{0,199}$/i
 
 // PostgreSQL concurrency failures Odoo retries itself a few times before giving up and raising them.
 const CONCURRENCY_FAILURE = /SerializationFailure|DeadlockDetected|LockNotAvailable|TransactionRollbackError|ConcurrencyError/
