@@ -7,7 +7,7 @@ import type { TestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import { queuedMail, sentCode } from './support/rights.ts'
-import { messageKey } from '../src/intake/intake-service.ts'
+import { storedMessage } from './support/intake.ts'
 
 const KEY = 'fe-webhook-key-0123456789abcdef'
 const WEBHOOK = '/v1/intake/forwardemail'
@@ -28,11 +28,7 @@ function message(over: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...fixture('forwardemail-webhook'), ...over }
 }
 
-/** What the intake made of a message, as it recorded it: the webhook's answer does not say. */
-async function stored(ctx: TestService, messageId: unknown): Promise<{ outcome: string | undefined; requestId: string; reason: string | null }> {
-  const row = (await ctx.pool.query('SELECT outcome, request_id, reason FROM inbound_messages WHERE message_key = $1', [messageKey(ctx.service.cipher, String(messageId))])).rows[0]
-  return { outcome: row?.outcome, requestId: row?.request_id, reason: row?.reason ?? null }
-}
+const stored = storedMessage
 
 /** Posts a signed message; the answer, and what became of the message. */
 async function deliver(ctx: TestService, body: Record<string, unknown>) {

@@ -11,7 +11,7 @@ import { testConfig } from './support/config.ts'
 import { destroyExpiredExports, purgeClosedRequestRecords, purgeCutoff } from '../src/rights/record-retention.ts'
 import type { PurgeReport } from '../src/rights/record-retention.ts'
 import { DESTROY_EXPIRED_EXPORTS_QUEUE } from '../src/rights/record-retention-jobs.ts'
-import { messageKey } from '../src/intake/intake-service.ts'
+import { storedMessage } from './support/intake.ts'
 
 const SECOND = 1000
 const HOUR = 3_600_000
@@ -48,9 +48,8 @@ async function post(ctx: TestService, message: Record<string, unknown>) {
   const payload = JSON.stringify(message)
   const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload, headers: { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', KEY).update(payload).digest('hex') } })
   if (res.statusCode !== 200) throw new Error(`webhook: ${res.statusCode} ${res.body}`)
-  // The webhook answers only accepted or duplicate: what became of the message is in the database.
-  const stored = await ctx.pool.query<{ outcome: string; request_id: string | null }>('SELECT outcome, request_id FROM inbound_messages WHERE message_key = $1', [messageKey(ctx.service.cipher, String(message.messageId))])
-  return { status: stored.rows[0]?.outcome, requestId: stored.rows[0]?.request_id as string }
+  const stored = await storedMessage(ctx, message.messageId)
+  return { status: stored.outcome, requestId: stored.requestId }
 }
 
 const EVIDENCE = 'Called back +49 170 1234567 from order 113-1234567-1234567; Jane Doe confirmed the delivery address.'
@@ -64,7 +63,8 @@ async function requests(ctx: TestService) {
   const denied = await create(ctx, { type: 'erasure', email: 'jane.doe@example.com', phone: '+49 170 1234567', name: 'Jane Doe', orderRefs: ['113-1234567-1234567'] })
   await act(ctx, denied.id, '/verification/manual', { evidence: EVIDENCE })
   await act(ctx, denied.id, '/deny', { reason: 'manifestly_unfounded', detail: 'Answered the same request last week.' })
-  await mail(ctx, { messageId: '<reply-denied@example.net>', subject: `Re: [${denied.id}] Ihre Anfrage`, text: 'Warum?' })
+  // From the requester's own address: a reply from anyone else would open a request for triage.
+  await mail(ctx, { messageId: '<reply-denied@example.net>', subject: `Re: [${denied.id}] Ihre Anfrage`, text: 'Warum?', from: { value: [{ address: 'jane.doe@example.com', name: 'Jane Doe' }], text: 'jane.doe@example.com' } })
   const withdrawn = await mail(ctx, { messageId: '<opened-by-mail@example.net>' })
   await act(ctx, withdrawn.requestId, '/withdraw')
   t.match(await post(ctx, fixture('forwardemail-autoreply')), { status: 'ignored' })
@@ -173,12 +173,18 @@ t.test('the purge is audited once, with masked hints that keep the handling prov
   t.same((await ctx.service.audit.verify()).ok, true, 'the chain holds')
 })
 
-t.test('mail that arrives for a request whose records were destroyed goes at the next run', async (t) => {
+t.test('mail quoting a request whose records were destroyed opens one of its own; mail still tied to a purged request goes at the next run', async (t) => {
   const ctx = await setUp(t)
   const ids = await requests(ctx)
   ctx.clock.advance(RETENTION_DAYS * DAY + SECOND)
   await purge(ctx)
-  t.match(await mail(ctx, { messageId: '<late@example.net>', subject: `Re: [${ids.denied}] Ihre Anfrage`, text: 'Noch eine Frage.' }), { status: 'attached', requestId: ids.denied })
+  // Nobody is left to recognise as the requester: the mail waits for triage as a request of its own.
+  const late = await mail(ctx, { messageId: '<late@example.net>', subject: `Re: [${ids.denied}] Ihre Anfrage`, text: 'Noch eine Frage.', from: { value: [{ address: 'jane.doe@example.com', name: 'Jane Doe' }], text: 'jane.doe@example.com' } })
+  t.match(late, { status: 'created' })
+  t.not(late.requestId, ids.denied)
+  t.same(await sealedValuesOf(ctx, ids.denied), [], 'the purged request gains nothing sealed')
+  // A message that joined the request just before its purge committed is destroyed by the next run.
+  await ctx.pool.query("UPDATE inbound_messages SET request_id = $1, outcome = 'attached' WHERE request_id = $2", [ids.denied, late.requestId])
   t.match(await purge(ctx), { requests: 0, inboundMessages: 1 })
   t.same(await sealedValuesOf(ctx, ids.denied), [])
   const entries = await ctx.service.audit.list({ action: 'request.records_purged', limit: 5 })

@@ -1,0 +1,16 @@
+import type { TestService } from './app.ts'
+import { messageKey } from '../../src/intake/intake-service.ts'
+
+/**
+ * What the intake made of a message, as it recorded it (the webhook's answer says only accepted or
+ * duplicate): its outcome, the request it opened or joined, why it was ignored, and the request's type.
+ */
+export async function storedMessage(ctx: TestService, messageId: unknown): Promise<{ outcome: string | undefined; requestId: string; reason: string | null; type: string | undefined }> {
+  const row = (
+    await ctx.pool.query(
+      'SELECT m.outcome, m.request_id, m.reason, r.type FROM inbound_messages m LEFT JOIN rights_requests r ON r.id = m.request_id WHERE m.message_key = $1',
+      [messageKey(ctx.service.cipher, String(messageId))]
+    )
+  ).rows[0]
+  return { outcome: row?.outcome, requestId: row?.request_id, reason: row?.reason ?? null, type: row?.type }
+}
