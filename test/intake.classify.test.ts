@@ -4,7 +4,7 @@ import { Linter } from 'eslint'
 import regexp from 'eslint-plugin-regexp'
 import { CLASSIFICATION_THRESHOLD, CLASSIFIER_PATTERNS, classifyRequest, detectJurisdiction, detectLanguage } from '../src/intake/classify.ts'
 import type { ClassifiedType } from '../src/intake/classify.ts'
-import type { Language } from '../src/rights/message-templates.ts'
+import type { Language } from '../src/rights/languages.ts'
 
 const body = (text: string) => classifyRequest({ subject: '', text })
 

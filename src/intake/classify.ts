@@ -1,5 +1,5 @@
 import type { Jurisdiction, RequestType } from '../rights/request-types.ts'
-import type { Language } from '../rights/message-templates.ts'
+import type { Language } from '../rights/languages.ts'
 import { normalizeText, ownText, SUBJECT_MAX_CHARS } from './mail-signals.ts'
 
 /*
