@@ -4,7 +4,11 @@ import { Linter } from 'eslint'
 import regexp from 'eslint-plugin-regexp'
 import { CLASSIFICATION_THRESHOLD, CLASSIFIER_PATTERNS, classifyRequest, detectJurisdiction, detectLanguage } from '../src/intake/classify.ts'
 import type { ClassifiedType } from '../src/intake/classify.ts'
-import type { Language } from '../src/rights/message-templates.ts'
+import { PATTERNS_BY_LANGUAGE } from '../src/intake/patterns/by-language.ts'
+import { MULTILINGUAL_SIGNALS } from '../src/intake/patterns/multilingual.ts'
+import { languageSchema } from '../src/rights/languages.ts'
+import type { Language } from '../src/rights/languages.ts'
+import { requestTypeSchema } from '../src/rights/request-types.ts'
 
 const body = (text: string) => classifyRequest({ subject: '', text })
 
@@ -182,6 +186,34 @@ t.test('the language is detected from frequent words in each of the six language
 t.test('the language is English when no word is recognised', async (t) => {
   t.equal(detectLanguage(''), 'en')
   t.equal(detectLanguage('12345 !!!'), 'en')
+})
+
+// ---------------------------------------------------------------------------------------------
+// The patterns: one module per language, plus those several languages share.
+
+const rightsWordedIn = (language: Language) => new Set(PATTERNS_BY_LANGUAGE[language].signals.map((group) => group.type))
+
+t.test('every language has patterns for every right another language has, except the CCPA rights', async (t) => {
+  // The CCPA's own rights are California's, asked for in English, so only English words them. A request in another
+  // language made under the CCPA is still recognised: its GDPR-worded right becomes the CCPA one (access → ccpa_know, …).
+  const englishOnly = new Set<ClassifiedType>(['ccpa_know', 'ccpa_delete', 'ccpa_opt_out'])
+  const inAnyLanguage = new Set(languageSchema.options.flatMap((language) => [...rightsWordedIn(language)]))
+  for (const language of languageSchema.options) {
+    const expected = [...inAnyLanguage].filter((type) => language === 'en' || !englishOnly.has(type))
+    t.same([...rightsWordedIn(language)].sort(), expected.sort(), language)
+  }
+})
+
+t.test('every right a message can be classified as has patterns; portability has them among the shared ones, its words being alike across the languages', async (t) => {
+  const classified = requestTypeSchema.options.filter((type) => type !== 'unclassified')
+  const groups = [...languageSchema.options.flatMap((language) => PATTERNS_BY_LANGUAGE[language].signals), ...MULTILINGUAL_SIGNALS]
+  t.same([...new Set(groups.map((group) => group.type))].sort(), [...classified].sort())
+  t.ok(MULTILINGUAL_SIGNALS.some((group) => group.type === 'portability'))
+  t.ok(groups.every((group) => group.patterns.length > 0 && group.patterns.every((pattern) => pattern !== '')), 'no empty group or pattern')
+})
+
+t.test('every language has its own stop words for language detection', async (t) => {
+  for (const language of languageSchema.options) t.ok(PATTERNS_BY_LANGUAGE[language].stopWords.split(' ').length >= 20, language)
 })
 
 // ---------------------------------------------------------------------------------------------

@@ -60,6 +60,20 @@ t.test('a request is received with its legal deadline and target, and acknowledg
   t.notOk(JSON.stringify((await ctx.pool.query('SELECT * FROM rights_requests')).rows).includes('jane@example.com'), 'the address is sealed at rest')
 })
 
+t.test('the messages are in the language the request gives, English without one; a language the service does not speak is a 400', async (t) => {
+  const ctx = await setUp(t)
+  const german = await create(ctx, { type: 'access', email: 'jane@example.com', language: 'de' })
+  const unsaid = await create(ctx, { type: 'access', email: 'joe@example.com' })
+  t.match(german, { language: 'de' })
+  t.match(unsaid, { language: 'en' })
+  t.match(await queuedMail(ctx, german.id), [{ kind: 'acknowledgement', subject: 'Wir haben Ihre Anfrage erhalten' }])
+  t.match(await queuedMail(ctx, unsaid.id), [{ kind: 'acknowledgement', subject: 'We have received your request' }])
+  for (const language of ['pt', 'de-DE', 'DE']) {
+    const res = await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: { type: 'access', email: 'ana@example.com', language } })
+    t.equal(res.statusCode, 400, language)
+  }
+})
+
 t.test('a received date outside the years 2000 to 9999 is a 400 and opens nothing', async (t) => {
   const ctx = await setUp(t)
   // The last representable JavaScript date: a deadline 30 days later would be no date at all.

@@ -1,8 +1,11 @@
 import t from 'tap'
-import { escapeHtml, languageSchema, pickLanguage, renderMessage } from '../src/rights/message-templates.ts'
-import type { Language, MessageTemplate } from '../src/rights/message-templates.ts'
+import { languageSchema } from '../src/rights/languages.ts'
+import type { Language } from '../src/rights/languages.ts'
+import { escapeHtml, renderMessage } from '../src/rights/message-templates.ts'
+import type { MessageKind, MessageTemplate, RetentionReasonCode } from '../src/rights/message-templates.ts'
 import type { RequestType } from '../src/rights/request-types.ts'
-import { requestTypeSchema } from '../src/rights/request-types.ts'
+import { denialReasonSchema, jurisdictionSchema, requestTypeSchema } from '../src/rights/request-types.ts'
+import { PHRASES_BY_LANGUAGE } from '../src/rights/templates/by-language.ts'
 
 const id = 'RR-2026-0042'
 const languages = languageSchema.options
@@ -24,6 +27,51 @@ const denied = (jurisdiction: 'gdpr' | 'ccpa' | 'other', language: Language = 'e
   renderMessage({ kind: 'denied', requestId: id, reason: 'identity_not_verified', jurisdiction, ...(detail === undefined ? {} : { detail }) }, language)
 const acknowledgement = (type: RequestType, jurisdiction: 'gdpr' | 'ccpa' | 'other', language: Language = 'en', dueAt = at('2026-04-10T09:15:00Z')) =>
   renderMessage({ kind: 'acknowledgement', requestId: id, type, dueAt, jurisdiction }, language)
+
+// ---------------------------------------------------------------------------------------------
+// The phrases: one module per language, each with every phrase.
+
+const messageKinds = Object.keys({ acknowledgement: true, verification_code: true, completed: true, no_data: true, extension: true, denied: true } satisfies Record<MessageKind, true>)
+const retentionCodes = Object.keys({ legal_hold: true, open_order: true, protected: true, failed: true } satisfies Record<RetentionReasonCode, true>)
+
+/** The path to every phrase in a language's phrases, e.g. `subjects.denied`, `erasure.erasedFrom.one`, `noData`. */
+function phrasePaths(value: unknown, path = ''): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [path]
+  return Object.entries(value).flatMap(([key, inner]) => phrasePaths(inner, path === '' ? key : `${path}.${key}`))
+}
+
+function phraseAt(phrases: object, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], phrases)
+}
+
+t.test('the English phrases have a subject for every message kind and wording for every request type, jurisdiction, denial and retention reason', async (t) => {
+  const { en } = PHRASES_BY_LANGUAGE
+  t.same(Object.keys(en.subjects).sort(), [...messageKinds].sort())
+  t.same(Object.keys(en.requests).sort(), [...requestTypeSchema.options].sort())
+  t.same(Object.keys(en.acknowledgement.deadline).sort(), [...jurisdictionSchema.options].sort())
+  t.same(Object.keys(en.denial.reasons).sort(), [...denialReasonSchema.options].sort())
+  t.same(Object.keys(en.erasure.kept).sort(), [...retentionCodes].sort())
+})
+
+t.test('every language has every phrase English has, and no other', async (t) => {
+  const english = phrasePaths(PHRASES_BY_LANGUAGE.en).sort()
+  for (const language of languages) t.same(phrasePaths(PHRASES_BY_LANGUAGE[language]).sort(), english, language)
+})
+
+t.test('no phrase in any language is empty, and each phrase with an argument places it', async (t) => {
+  for (const language of languages) {
+    const phrases = PHRASES_BY_LANGUAGE[language]
+    for (const path of phrasePaths(phrases)) {
+      const phrase = phraseAt(phrases, path)
+      const texts = typeof phrase === 'function' ? [phrase('«ARG»')] : Array.isArray(phrase) ? phrase : [phrase]
+      t.ok(texts.length > 0 && texts.every((text) => typeof text === 'string' && text.trim() !== ''), `${language}: ${path}`)
+      if (typeof phrase === 'function') t.match(texts[0], '«ARG»', `${language}: ${path} places its argument`)
+    }
+  }
+})
+
+// ---------------------------------------------------------------------------------------------
+// The messages.
 
 t.test('every message renders in every language with a subject, text and HTML that carry the request id', async (t) => {
   for (const template of samples) {
@@ -224,24 +272,6 @@ t.test('the extension notice gives the new date and the reason', async (t) => {
   const text = renderMessage(samples[4] as MessageTemplate, 'en').text
   t.match(text, 'extending the deadline for our reply to June 10, 2026')
   t.match(text, 'The reason: Orders from four marketplaces to collect')
-})
-
-t.test('a language hint picks the supported language with the highest weight', async (t) => {
-  t.equal(pickLanguage('de-DE'), 'de')
-  t.equal(pickLanguage('fr_CH'), 'fr')
-  t.equal(pickLanguage('IT'), 'it')
-  t.equal(pickLanguage('fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5'), 'fr')
-  t.equal(pickLanguage('en;q=0.2, nl;q=0.9'), 'nl')
-  t.equal(pickLanguage('pt-BR, es;q=0.5'), 'es')
-})
-
-t.test('without a usable hint the language is English', async (t) => {
-  t.equal(pickLanguage(), 'en')
-  t.equal(pickLanguage(''), 'en')
-  t.equal(pickLanguage('*'), 'en')
-  t.equal(pickLanguage('pt-BR, ja'), 'en')
-  t.equal(pickLanguage('de;q=0'), 'en')
-  t.equal(pickLanguage('de;q=abc'), 'en')
 })
 
 t.test('every variant of every message renders in every language without a gap or a stray placeholder', async (t) => {

@@ -28,7 +28,8 @@ import { buildExportBundle } from './export-bundle.ts'
 import type { ExportBundle } from './export-bundle.ts'
 import { identifiersPurged } from './record-retention.ts'
 import { renderMessage } from './message-templates.ts'
-import type { Language, MessageTemplate } from './message-templates.ts'
+import type { Language } from './languages.ts'
+import type { MessageTemplate } from './message-templates.ts'
 
 export interface RightsDeps {
   pool: Pool
