@@ -482,17 +482,17 @@ export function createRightsService(deps: RightsDeps) {
       const request = await lockRequest(db, id)
       if (!['received', 'awaiting_verification', 'verified'].includes(request.state)) throw conflict(`A request in state ${request.state} cannot change its type.`, [])
       if (request.approval) throw approvalAlreadyPending(request.approval)
-      const reverify = request.state === 'verified' && type !== request.type
-      if (reverify && options.reverify !== true) throw verificationBoundToType(request, type)
+      const verifiedForAnother = request.state === 'verified' && type !== request.type
+      if (verifiedForAnother && options.reverify !== true) throw verificationBoundToType(request, type)
       const jurisdiction = jurisdictionOfType(type) ?? (request.jurisdiction === 'ccpa' && jurisdictionOfType(request.type) ? config.defaultJurisdiction : request.jurisdiction)
       const dueAt = request.extension ? request.dueAt : computeDueAt({ type, jurisdiction, receivedAt: request.receivedAt }, config.otherDays)
-      const changes: RequestChanges = reverify ? { type, dueAt, verification: null, state: 'received' } : { type, dueAt }
-      const details = { from: request.type, to: type, ...(reverify ? { reverify: true, verificationDropped: request.verification?.method ?? null } : {}) }
+      const changes: RequestChanges = verifiedForAnother ? { type, dueAt, verification: null, state: 'received' } : { type, dueAt }
+      const details = { from: request.type, to: type, ...(verifiedForAnother ? { reverify: true, verificationDropped: request.verification?.method ?? null } : {}) }
       await db.query('UPDATE rights_requests SET jurisdiction = $2 WHERE id = $1', [id, jurisdiction])
-      if (reverify) await db.query('DELETE FROM verification_codes WHERE request_id = $1', [id])
+      if (verifiedForAnother) await db.query('DELETE FROM verification_codes WHERE request_id = $1', [id])
       const toState = changes.state ?? request.state
       await updateRequest(db, id, changes, { at: clock.now(), actor, action: 'reclassified', fromState: request.state, toState, details })
-      await audit.record({ actor: actor, action: 'request.reclassified', subject: { type: 'request', id }, details: { ...details, ...(reverify ? { fromState: request.state, toState } : {}) } }, db)
+      await audit.record({ actor: actor, action: 'request.reclassified', subject: { type: 'request', id }, details: { ...details, ...(verifiedForAnother ? { fromState: request.state, toState } : {}) } }, db)
       return { ...request, ...changes, jurisdiction }
     })
   }
