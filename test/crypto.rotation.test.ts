@@ -29,10 +29,10 @@ interface World extends TestService {
   legacyHeldPartner: number
 }
 
-/** A service with a bit of everything sealed: contacts, holds, requests in every state, exports, flags, outbox, inbound mail. */
+/** A service with a bit of everything sealed: contacts, holds, requests in every state (one awaiting approval), exports, flags, outbox, inbound mail. */
 async function populated(t: Test): Promise<World> {
   const sim = await simulator(t, { orders: 20 })
-  const ctx = await startTestService(t, { odoo: sim, env: { FORWARDEMAIL_WEBHOOK_KEY: WEBHOOK_KEY } })
+  const ctx = await startTestService(t, { odoo: sim, env: { FORWARDEMAIL_WEBHOOK_KEY: WEBHOOK_KEY, RIGHTS_APPROVAL: 'erasure' } })
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
   const withEmail = (await ctx.pool.query("SELECT odoo_id, email FROM mirror_partners WHERE email IS NOT NULL AND type = 'contact' ORDER BY odoo_id")).rows
   const emailOf = (row: { odoo_id: number; email: string }) => ctx.service.cipher.open(row.email, `partner:${row.odoo_id}:email`)
@@ -49,14 +49,21 @@ async function populated(t: Test): Promise<World> {
     const res = await ctx.app.inject({ method: 'POST', url: `/v1/requests/${id}/${path}`, headers: ctx.auth.agent, payload })
     t.ok(res.statusCode < 300, `${path}: ${res.body}`)
   }
+  const approve = async (id: string) => {
+    const res = await ctx.app.inject({ method: 'POST', url: `/v1/requests/${id}/approval`, headers: ctx.auth.admin, payload: { decision: 'approve' } })
+    t.equal(res.statusCode, 200, res.body)
+  }
   await request('access', emailOf(others[0]))
   await act(await request('access', emailOf(others[1])), 'verification')
+  // Left awaiting approval: its evidence is sealed with the pending action.
   await act(await request('erasure', emailOf(others[2])), 'verification/manual', { evidence: 'Confirmed by phone with the order number' })
   const completed = await request('access', emailOf(others[3]))
   await act(completed, 'verification/manual', { evidence: 'Confirmed by phone with the order number' })
+  await approve(completed)
   await act(completed, 'fulfilment')
   const restricted = await request('restriction', emailOf(others[4]))
   await act(restricted, 'verification/manual', { evidence: 'Confirmed by phone with the order number' })
+  await approve(restricted)
   await act(restricted, 'fulfilment')
   await act(await request('access', emailOf(others[5])), 'deny', { reason: 'identity_not_verified' })
   await act(await request('access', emailOf(others[6])), 'withdraw')
@@ -169,12 +176,16 @@ async function opensUnderNewKeyAlone(t: Test, ctx: TestService, cipher: PiiCiphe
   const columns = [['recipient', 'recipient'], ['subject', 'subject'], ['body_text', 'text'], ['body_html', 'html']] as const
   for (const row of outbox) for (const [column, field] of columns) cipher.open(row[column], `outbox:${row.id}:${field}`)
   t.pass('every message of the outbox opens: no mail is stuck')
-  for (const row of (await ctx.pool.query('SELECT id, email, phone, name, order_refs, email_index, verification FROM rights_requests')).rows) {
+  const requests = (await ctx.pool.query('SELECT id, email, phone, name, order_refs, email_index, verification, approval_input FROM rights_requests')).rows
+  for (const row of requests) {
     const email = cipher.open(row.email, `request:${row.id}:email`)
     t.equal(row.email_index, cipher.blindIndex('email', email), `request ${row.id}: its blind index is under the new key`)
     for (const field of ['phone', 'name', 'order_refs']) if (row[field]) cipher.open(row[field], `request:${row.id}:${field}`)
     if (row.verification?.evidence) cipher.open(row.verification.evidence, `request:${row.id}:evidence`)
   }
+  const awaiting = requests.filter((row) => row.approval_input)
+  t.equal(awaiting.length, 1, 'one request awaits approval')
+  for (const row of awaiting) t.match(JSON.parse(cipher.open(row.approval_input, `request:${row.id}:approval_input`)), { action: 'verify_manually', evidence: /order number/ }, 'its pending evidence opens')
   const flags = (await ctx.pool.query('SELECT f.email_index AS flag, r.email_index AS request FROM subject_flags f JOIN rights_requests r ON r.id = f.request_id')).rows
   t.ok(flags.length > 0 && flags.every((f) => f.flag === f.request), 'subject flags follow their request')
   for (const row of (await ctx.pool.query('SELECT id, bundle FROM rights_exports WHERE bundle IS NOT NULL')).rows) cipher.open(row.bundle, `export:${row.id}`)

@@ -104,6 +104,7 @@ const envSchema = z
     RIGHTS_ODOO_TAGS: flag.default(true),
     RIGHTS_RECORD_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(1095),
     RIGHTS_MAX_SUBJECT_CONTACTS: z.coerce.number().int().min(1).max(1000).default(20),
+    RIGHTS_APPROVAL: z.enum(['none', 'erasure', 'all']).default('erasure'),
     FORWARDEMAIL_WEBHOOK_KEY: z.string().min(16, { message: 'must be the webhook key from ForwardEmail (at least 16 characters)' }).optional(),
     INTAKE_ALLOW_UNSIGNED: flag.default(false),
     INTAKE_BODY_LIMIT_BYTES: z.coerce.number().int().min(65_536).max(209_715_200).default(26_214_400),
@@ -173,6 +174,12 @@ export interface RightsConfig {
   recordRetentionDays: number
   /** More contacts than this found for a requester stop the request until an agent names the subject's. */
   maxSubjectContacts: number
+  /**
+   * What takes effect only once a second key approves it: nothing (`none`); every manual
+   * verification and the fulfilment of erasure and CCPA delete (`erasure`); or every manual
+   * verification and every fulfilment (`all`).
+   */
+  approval: 'none' | 'erasure' | 'all'
 }
 
 export interface MailConfig {
@@ -263,7 +270,8 @@ function toConfig(env: Env): Config {
       maxCodeAttempts: env.RIGHTS_CODE_MAX_ATTEMPTS,
       odooTags: env.RIGHTS_ODOO_TAGS,
       recordRetentionDays: env.RIGHTS_RECORD_RETENTION_DAYS,
-      maxSubjectContacts: env.RIGHTS_MAX_SUBJECT_CONTACTS
+      maxSubjectContacts: env.RIGHTS_MAX_SUBJECT_CONTACTS,
+      approval: env.RIGHTS_APPROVAL
     },
     mail: {
       webhookKey: env.FORWARDEMAIL_WEBHOOK_KEY,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { PoolClient } from '../db/database.ts'
 import type { Queryable } from '../mirror/mirror-store.ts'
 import type { RequestAction } from './request-states.ts'
+import type { PendingApproval } from './request-approval.ts'
 import type { DenialReason, Jurisdiction, RequestState, RequestType } from './request-types.ts'
 import type { SubjectConfirmation } from './subject-discovery.ts'
 
@@ -21,12 +22,16 @@ export interface StoredRequest {
   sealed: { email: string | null; phone: string | null; name: string | null; orderRefs: string | null }
   emailIndex: string | null
   extension: { until: string; reason: string; noticeAt: string } | null
-  verification: { method: 'code' | 'manual'; at: string; by: string; evidence?: string } | null
+  /** `approvedBy`: the second key, when RIGHTS_APPROVAL had a manual verification approved. */
+  verification: { method: 'code' | 'manual'; at: string; by: string; approvedBy?: string; evidence?: string } | null
   denial: { reason: DenialReason; detail?: string } | null
   subjectPartnerIds: number[]
   /** The contacts an agent named as the subject, when discovery alone could not attach them. */
   subjectConfirmation: SubjectConfirmation | null
   outcome: Record<string, unknown> | null
+  /** An action waiting for a second key, and its input sealed (`request:<id>:approval_input`). */
+  approval: PendingApproval | null
+  approvalInput: string | null
   createdBy: string
   updatedAt: Date
   completedAt: Date | null
@@ -36,7 +41,19 @@ export interface StoredRequest {
 export interface RequestEvent {
   at: Date
   actor: string
-  action: RequestAction | 'created' | 'extended' | 'discovered' | 'reclassified' | 'mail_received' | 'identifiers_purged' | 'subject_needs_confirmation' | 'subject_confirmed'
+  action:
+    | RequestAction
+    | 'created'
+    | 'extended'
+    | 'discovered'
+    | 'reclassified'
+    | 'mail_received'
+    | 'identifiers_purged'
+    | 'subject_needs_confirmation'
+    | 'subject_confirmed'
+    | 'approval_requested'
+    | 'approved'
+    | 'approval_rejected'
   fromState: RequestState | null
   toState: RequestState
   details: Record<string, unknown>
@@ -47,6 +64,7 @@ export interface RequestFilters {
   type?: RequestType
   dueBefore?: Date
   overdueAt?: Date
+  awaitingApproval?: boolean
   after?: string
   limit: number
 }
@@ -78,26 +96,30 @@ export async function listRequests(db: Queryable, filters: RequestFilters): Prom
     `SELECT * FROM rights_requests
       WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR type = $2) AND ($3::timestamptz IS NULL OR due_at < $3)
         AND ($4::timestamptz IS NULL OR (due_at < $4 AND state IN ('received', 'awaiting_verification', 'verified', 'in_progress')))
-        AND ($5::text IS NULL OR id > $5)
+        AND ($5::text IS NULL OR id > $5) AND ($7::boolean IS NULL OR (approval IS NOT NULL) = $7)
       ORDER BY id LIMIT $6`,
-    [filters.state ?? null, filters.type ?? null, filters.dueBefore ?? null, filters.overdueAt ?? null, filters.after ?? null, filters.limit]
+    [filters.state ?? null, filters.type ?? null, filters.dueBefore ?? null, filters.overdueAt ?? null, filters.after ?? null, filters.limit, filters.awaitingApproval ?? null]
   )
   return result.rows.map(toStored)
 }
 
+export type RequestChanges = Partial<Pick<StoredRequest, 'state' | 'dueAt' | 'extension' | 'verification' | 'denial' | 'subjectPartnerIds' | 'subjectConfirmation' | 'outcome' | 'completedAt' | 'type' | 'approval' | 'approvalInput'>>
+
 /** Writes the fields a use case changed, and the event that explains it, in the caller's transaction. */
-export async function updateRequest(db: PoolClient, id: string, changes: Partial<Pick<StoredRequest, 'state' | 'dueAt' | 'extension' | 'verification' | 'denial' | 'subjectPartnerIds' | 'subjectConfirmation' | 'outcome' | 'completedAt' | 'type'>>, event: RequestEvent): Promise<void> {
+export async function updateRequest(db: PoolClient, id: string, changes: RequestChanges, event: RequestEvent): Promise<void> {
   const columns: Record<string, unknown> = {
     state: changes.state,
     type: changes.type,
     due_at: changes.dueAt,
-    extension: changes.extension === undefined ? undefined : JSON.stringify(changes.extension),
-    verification: changes.verification === undefined ? undefined : JSON.stringify(changes.verification),
-    denial: changes.denial === undefined ? undefined : JSON.stringify(changes.denial),
+    extension: json(changes.extension),
+    verification: json(changes.verification),
+    denial: json(changes.denial),
     subject_partner_ids: changes.subjectPartnerIds,
-    subject_confirmation: changes.subjectConfirmation === undefined ? undefined : JSON.stringify(changes.subjectConfirmation),
-    outcome: changes.outcome === undefined ? undefined : JSON.stringify(changes.outcome),
-    completed_at: changes.completedAt
+    subject_confirmation: json(changes.subjectConfirmation),
+    outcome: json(changes.outcome),
+    completed_at: changes.completedAt,
+    approval: json(changes.approval),
+    approval_input: changes.approvalInput
   }
   const set = Object.entries(columns).filter(([, value]) => value !== undefined)
   await db.query(
@@ -105,6 +127,11 @@ export async function updateRequest(db: PoolClient, id: string, changes: Partial
     [id, event.at, ...set.map(([, value]) => value)]
   )
   await recordEvent(db, id, event)
+}
+
+/** A jsonb column's value: unchanged (undefined), SQL NULL, or the JSON text. */
+function json(value: unknown): string | null | undefined {
+  return value === undefined || value === null ? value : JSON.stringify(value)
 }
 
 /** Adds an event to a request's history without changing the request (a message about it, for instance). */
@@ -152,6 +179,8 @@ interface RequestRow {
   subject_partner_ids: number[]
   subject_confirmation: SubjectConfirmation | null
   outcome: StoredRequest['outcome']
+  approval: PendingApproval | null
+  approval_input: string | null
   created_by: string
   updated_at: Date
   completed_at: Date | null
@@ -178,6 +207,8 @@ function toStored(row: RequestRow): StoredRequest {
     subjectPartnerIds: row.subject_partner_ids,
     subjectConfirmation: row.subject_confirmation,
     outcome: row.outcome,
+    approval: row.approval,
+    approvalInput: row.approval_input,
     createdBy: row.created_by,
     updatedAt: row.updated_at,
     completedAt: row.completed_at,

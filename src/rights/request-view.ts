@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { maskEmail, maskName, maskPhone } from '../mirror/masking.ts'
 import { isOverdue } from './deadlines.ts'
 import { allowedActions, requestActionSchema } from './request-states.ts'
+import { approvalViewSchema, toApprovalView, transitionOf } from './request-approval.ts'
 import { denialReasonSchema, jurisdictionSchema, requestStateSchema, requestTypeSchema } from './request-types.ts'
 import type { RequestEvent, StoredRequest } from './request-store.ts'
 import { subjectConfirmationSchema } from './subject-discovery.ts'
@@ -29,12 +30,15 @@ export const requestViewSchema = z
       })
       .describe('Masked, as agents see it.'),
     extension: z.object({ until: z.string(), reason: z.string(), noticeAt: z.string() }).nullable(),
-    verification: z.object({ method: z.enum(['code', 'manual']), at: z.string(), by: z.string() }).nullable(),
+    verification: z
+      .object({ method: z.enum(['code', 'manual']), at: z.string(), by: z.string(), approvedBy: z.string().optional().describe('The second key that approved a manual verification (RIGHTS_APPROVAL).') })
+      .nullable(),
+    approval: approvalViewSchema.nullable().describe('The action waiting for a second key, and whose; null when none waits.'),
     denial: z.object({ reason: denialReasonSchema, detail: z.string().optional() }).nullable(),
     subjectPartnerIds: z.array(z.number().int()),
     subjectConfirmation: subjectConfirmationSchema.nullable(),
     outcome: z.record(z.string(), z.unknown()).nullable().describe('What fulfilment did: ids, counts and reasons.'),
-    allowedActions: z.array(requestActionSchema),
+    allowedActions: z.array(requestActionSchema).describe('What the state allows, less the action awaiting approval.'),
     completedAt: z.date().nullable(),
     history: z
       .array(z.object({ at: z.date(), actor: z.string(), action: z.string(), fromState: requestStateSchema.nullable(), toState: requestStateSchema, details: z.record(z.string(), z.unknown()) }))
@@ -68,13 +72,19 @@ export function toRequestView(request: StoredRequest, who: RequesterIdentifiers 
       ? { email: maskEmail(who.email), phone: who.phone ? maskPhone(who.phone) : null, name: who.name ? maskName(who.name) : null, orderRefs: who.orderRefs, purgedAt: null }
       : { email: null, phone: null, name: null, orderRefs: [], purgedAt: request.identifiersPurgedAt },
     extension: request.extension,
-    verification: request.verification ? { method: request.verification.method, at: request.verification.at, by: request.verification.by } : null,
+    verification: request.verification ? verificationView(request.verification) : null,
+    approval: request.approval ? toApprovalView(request.approval) : null,
     denial: request.denial,
     subjectPartnerIds: request.subjectPartnerIds,
     subjectConfirmation: request.subjectConfirmation,
     outcome: request.outcome,
-    allowedActions: allowedActions(request.state, request.type),
+    allowedActions: allowedActions(request.state, request.type).filter((action) => !request.approval || action !== transitionOf(request.approval.action)),
     completedAt: request.completedAt,
     ...(history ? { history } : {})
   }
+}
+
+/** The verification as agents see it: never the evidence. */
+function verificationView({ method, at, by, approvedBy }: NonNullable<StoredRequest['verification']>): RequestView['verification'] {
+  return { method, at, by, ...(approvedBy ? { approvedBy } : {}) }
 }

@@ -21,7 +21,9 @@ import type { RequestAction } from './request-states.ts'
 import { jurisdictionOfType } from './request-types.ts'
 import type { DenialReason, Jurisdiction, RequestType } from './request-types.ts'
 import { findRequest, insertRequest, newRequestId, recordCreation, updateRequest } from './request-store.ts'
-import type { StoredRequest } from './request-store.ts'
+import type { RequestChanges, StoredRequest } from './request-store.ts'
+import { approvalAlreadyPending, approvalStillApplies, needsApproval, nothingToApprove, sameKeyRefused } from './request-approval.ts'
+import type { ApprovalDecision, PendingApproval } from './request-approval.ts'
 import { describeContacts, discoverSubject, subjectAmbiguities, verificationRecipient } from './subject-discovery.ts'
 import type { SubjectAmbiguity, SubjectContact, SubjectDiscovery } from './subject-discovery.ts'
 import { buildExportBundle } from './export-bundle.ts'
@@ -65,7 +67,16 @@ export interface Fulfilment {
   partnerIds?: number[]
 }
 
+/** What a call that RIGHTS_APPROVAL may hold back did: took effect, or waits for a second key. */
+export interface Decided {
+  request: StoredRequest
+  awaitingApproval: boolean
+}
 
+/** The input of an action waiting for approval, sealed with the request until it is decided. */
+type ApprovalInput = { action: 'verify_manually'; evidence: string } | { action: 'fulfil'; fulfilment: Fulfilment }
+
+type TransitionWork = (request: StoredRequest, db: PoolClient) => Promise<{ changes?: RequestChanges; details?: Record<string, unknown> }>
 
 const NO_TRACKING = { tracking_disable: true, mail_notrack: true }
 
@@ -112,6 +123,8 @@ export function createRightsService(deps: RightsDeps) {
       subjectPartnerIds: [],
       subjectConfirmation: null,
       outcome: null,
+      approval: null,
+      approvalInput: null,
       createdBy: actor,
       updatedAt: clock.now(),
       completedAt: null,
@@ -145,22 +158,33 @@ export function createRightsService(deps: RightsDeps) {
     }
   }
 
+  /** The request's row, locked for the rest of the transaction. */
+  async function lockRequest(db: PoolClient, id: string): Promise<StoredRequest> {
+    const request = await findRequest(db, id, { lock: true })
+    if (!request) throw notFound(`No request has the id ${id}.`)
+    return request
+  }
+
   /**
    * Applies one action of the state machine: 409 with the allowed actions when the current state
    * does not allow it; otherwise `work` runs in the request's transaction (row locked) and its
    * changes, the history event and the audit entry commit together.
    */
-  async function transition(id: string, action: RequestAction, actor: Actor, work: (request: StoredRequest, db: PoolClient) => Promise<{ changes?: Parameters<typeof updateRequest>[2]; details?: Record<string, unknown> }>) {
-    return inTransaction(pool, async (db) => {
-      const request = await findRequest(db, id, { lock: true })
-      if (!request) throw notFound(`No request has the id ${id}.`)
-      const next = allowedNext(request, action)
-      const { changes = {}, details = {} } = await work(request, db)
-      const at = clock.now()
-      await updateRequest(db, id, { ...changes, state: next.state }, { at, actor, action, fromState: request.state, toState: next.state, details })
-      await audit.record({ actor: actor, action: `request.${action}`, subject: { type: 'request', id }, details: { from: request.state, to: next.state, ...details } }, db)
-      return { ...request, ...changes, state: next.state }
-    })
+  async function transition(id: string, action: RequestAction, actor: Actor, work: TransitionWork): Promise<StoredRequest> {
+    return inTransaction(pool, async (db) => applyTransition(db, await lockRequest(db, id), action, actor, work))
+  }
+
+  /** `transition` on a request already locked in the caller's transaction. */
+  async function applyTransition(db: PoolClient, request: StoredRequest, action: RequestAction, actor: Actor, work: TransitionWork): Promise<StoredRequest> {
+    const next = allowedNext(request, action)
+    const { changes = {}, details = {} } = await work(request, db)
+    // A pending approval the new state makes pointless (a code verified the requester, the request closed) is dropped with it.
+    const dropped = request.approval && !approvalStillApplies(request.approval.action, next.state, request.type) ? request.approval : null
+    const all: RequestChanges = { ...changes, state: next.state, ...(dropped ? { approval: null, approvalInput: null } : {}) }
+    const recorded = { ...details, ...(dropped ? { approvalDropped: dropped.action } : {}) }
+    await updateRequest(db, request.id, all, { at: clock.now(), actor, action, fromState: request.state, toState: next.state, details: recorded })
+    await audit.record({ actor: actor, action: `request.${action}`, subject: { type: 'request', id: request.id }, details: { from: request.state, to: next.state, ...recorded } }, db)
+    return { ...request, ...all }
   }
 
   async function sendVerification(id: string, actor: Actor): Promise<StoredRequest> {
@@ -220,11 +244,79 @@ export function createRightsService(deps: RightsDeps) {
     throw new HttpProblem(410, 'verification-code-expired', 'Code expired', 'The code has expired: send a new one.')
   }
 
-  async function verifyManually(id: string, evidence: string, actor: Actor): Promise<StoredRequest> {
-    return transition(id, 'verify_manually', actor, async () => ({
-      changes: { verification: { method: 'manual', at: clock.now().toISOString(), by: actor, evidence: cipher.seal(evidence, `request:${id}:evidence`) } },
-      details: { method: 'manual' }
+  /** Verifies by other means at once, or, when RIGHTS_APPROVAL asks for it, records the evidence to await a second key. */
+  async function verifyManually(id: string, evidence: string, actor: Actor): Promise<Decided> {
+    return inTransaction(pool, async (db) => {
+      const request = await lockRequest(db, id)
+      if (request.approval) throw approvalAlreadyPending(request.approval)
+      allowedNext(request, 'verify_manually')
+      if (needsApproval(config.approval, 'verify_manually', request.type)) {
+        return { request: await awaitApproval(db, request, { action: 'verify_manually', evidence }, actor), awaitingApproval: true }
+      }
+      return { request: await applyManualVerification(db, request, evidence, actor), awaitingApproval: false }
+    })
+  }
+
+  function applyManualVerification(db: PoolClient, request: StoredRequest, evidence: string, by: Actor, approvedBy?: Actor): Promise<StoredRequest> {
+    return applyTransition(db, request, 'verify_manually', by, async () => ({
+      changes: { verification: { method: 'manual', at: clock.now().toISOString(), by, ...(approvedBy ? { approvedBy } : {}), evidence: cipher.seal(evidence, `request:${request.id}:evidence`) } },
+      details: { method: 'manual', ...(approvedBy ? { approvedBy } : {}) }
     }))
+  }
+
+  /** Holds an action back until another key decides: its input sealed, the request's history and the audit trail told. */
+  async function awaitApproval(db: PoolClient, request: StoredRequest, input: ApprovalInput, actor: Actor): Promise<StoredRequest> {
+    const approval: PendingApproval = { action: input.action, requestedBy: actor, requestedAt: clock.now().toISOString() }
+    const approvalInput = cipher.seal(JSON.stringify(input), `request:${request.id}:approval_input`)
+    const details = { action: input.action }
+    await updateRequest(db, request.id, { approval, approvalInput }, { at: clock.now(), actor, action: 'approval_requested', fromState: request.state, toState: request.state, details })
+    await audit.record({ actor, action: 'request.approval_requested', subject: { type: 'request', id: request.id }, details }, db)
+    return { ...request, approval, approvalInput }
+  }
+
+  /**
+   * A second key's decision on a pending action. Approval carries the action out as the first
+   * key's call would have, naming both; the pending action is cleared under the row lock first,
+   * so of two approvals at once only one carries it out. The key that asked may only reject
+   * (take it back): an approval needs a second person.
+   */
+  async function decideApproval(id: string, decision: ApprovalDecision, decider: Actor): Promise<StoredRequest> {
+    const before = await get(id)
+    const pending = before.approval
+    if (!pending) throw nothingToApprove(id)
+    const { note } = decision
+    if (decision.decision === 'reject') return inTransaction(pool, async (db) => closeApproval(db, await lockPending(db, id, pending), 'approval_rejected', decider, note))
+    if (pending.requestedBy === decider) throw sameKeyRefused(pending)
+    const input = openApprovalInput(before)
+    if (input.action === 'verify_manually') {
+      return inTransaction(pool, async (db) => applyManualVerification(db, await closeApproval(db, await lockPending(db, id, pending), 'approved', decider, note), input.evidence, pending.requestedBy, decider))
+    }
+    // Odoo is asked before the row is locked: a fulfilment its subject or input would refuse stays pending.
+    const partnerIds = await prepareFulfilment(before, input.fulfilment, pending.requestedBy)
+    const approved = await inTransaction(pool, async (db) => closeApproval(db, await lockPending(db, id, pending), 'approved', decider, note))
+    return carryOutFulfilment(approved, partnerIds, input.fulfilment, pending.requestedBy, decider)
+  }
+
+  /** The request locked with the pending action the decider saw; 409 when another decision came first. */
+  async function lockPending(db: PoolClient, id: string, seen: PendingApproval): Promise<StoredRequest & { approval: PendingApproval }> {
+    const request = await lockRequest(db, id)
+    const { approval } = request
+    if (!approval || approval.requestedAt !== seen.requestedAt || approval.requestedBy !== seen.requestedBy) throw nothingToApprove(id)
+    return { ...request, approval }
+  }
+
+  /** Takes the pending action off the locked request, recording the decision with both keys (the note in the history only). */
+  async function closeApproval(db: PoolClient, request: StoredRequest & { approval: PendingApproval }, decision: 'approved' | 'approval_rejected', decider: Actor, note: string | undefined): Promise<StoredRequest> {
+    const { action, requestedBy } = request.approval
+    const details = { action, requestedBy, [decision === 'approved' ? 'approvedBy' : 'rejectedBy']: decider }
+    await updateRequest(db, request.id, { approval: null, approvalInput: null }, { at: clock.now(), actor: decider, action: decision, fromState: request.state, toState: request.state, details: { ...details, ...(note ? { note } : {}) } })
+    await audit.record({ actor: decider, action: `request.${decision}`, subject: { type: 'request', id: request.id }, details }, db)
+    return { ...request, approval: null, approvalInput: null }
+  }
+
+  function openApprovalInput(request: StoredRequest): ApprovalInput {
+    if (!request.approvalInput) throw nothingToApprove(request.id)
+    return JSON.parse(cipher.open(request.approvalInput, `request:${request.id}:approval_input`)) as ApprovalInput
   }
 
   /**
@@ -319,23 +411,43 @@ export function createRightsService(deps: RightsDeps) {
   }
 
   /**
-   * Does what the request asks, then completes it and tells the requester. A failure (Odoo down)
+   * Does what the request asks, then completes it and tells the requester; or, when
+   * RIGHTS_APPROVAL asks for it, records the call to await a second key. A failure (Odoo down)
    * leaves the request in progress, to be fulfilled again.
    */
-  async function fulfil(id: string, input: Fulfilment, actor: Actor): Promise<StoredRequest> {
-    let request = await get(id)
+  async function fulfil(id: string, input: Fulfilment, actor: Actor): Promise<Decided> {
+    const request = await get(id)
+    if (request.approval) throw approvalAlreadyPending(request.approval)
+    const partnerIds = await prepareFulfilment(request, input, actor)
+    if (!needsApproval(config.approval, 'fulfil', request.type)) return { request: await carryOutFulfilment(request, partnerIds, input, actor), awaitingApproval: false }
+    return inTransaction(pool, async (db) => {
+      const current = await lockRequest(db, id)
+      if (current.approval) throw approvalAlreadyPending(current.approval)
+      if (current.state !== 'in_progress') allowedNext(current, 'start_fulfilment')
+      return { request: await awaitApproval(db, current, { action: 'fulfil', fulfilment: input }, actor), awaitingApproval: true }
+    })
+  }
+
+  /** The subject's contacts, once every check passed: a fulfilment refused for its input, state or subject writes nothing. */
+  async function prepareFulfilment(request: StoredRequest, input: Fulfilment, actor: Actor): Promise<number[]> {
     if (request.type === 'unclassified') throw conflict('The request has no type yet: set it with PATCH /v1/requests/{id} first.', [])
-    // A fulfilment that will be refused for its input or its subject must not start: nothing is written first.
     if (request.type === 'rectification') checkRectificationChanges(input)
     if (request.state !== 'in_progress') allowedNext(request, 'start_fulfilment')
     const partnerIds = await resolveSubject(request, actor)
     if (request.type === 'rectification') checkRectification(partnerIds, input)
-    if (request.state !== 'in_progress') request = await transition(id, 'start_fulfilment', actor, async () => ({}))
+    return partnerIds
+  }
+
+  /** `actor` asked for the fulfilment; `approvedBy`, when RIGHTS_APPROVAL held it back, approved it. Both are in its history and audit entries. */
+  async function carryOutFulfilment(prepared: StoredRequest, partnerIds: number[], input: Fulfilment, actor: Actor, approvedBy?: Actor): Promise<StoredRequest> {
+    const id = prepared.id
+    const approval = approvedBy ? { approvedBy } : {}
+    const request = prepared.state === 'in_progress' ? prepared : await transition(id, 'start_fulfilment', actor, async () => ({ details: approval }))
     const outcome = partnerIds.length === 0 ? { noData: true } : await perform(request, partnerIds, input)
     return transition(id, 'complete', actor, async (current, db) => {
       if (outcome.noData) await notify(db, current, { kind: 'no_data', requestId: id })
       else await notify(db, current, { kind: 'completed', requestId: id, type: current.type, outcome: toMessageOutcome(outcome) })
-      return { changes: { outcome, completedAt: clock.now(), subjectPartnerIds: partnerIds }, details: summarize(outcome) }
+      return { changes: { outcome, completedAt: clock.now(), subjectPartnerIds: partnerIds }, details: { ...summarize(outcome), ...approval } }
     })
   }
 
@@ -362,19 +474,27 @@ export function createRightsService(deps: RightsDeps) {
   /**
    * Sets the type of a request (an unclassified e-mail, or a misread one) while it is open. Its
    * deadline still runs from receipt; only the rule for the new type applies, unless extended.
+   * A verification was done for the type the request had (how sure one must be of an identity
+   * depends on what is disclosed or erased), so a verified request changes its type only with
+   * `reverify`: the verification is dropped and the request starts again from `received`.
    */
-  async function reclassify(id: string, type: RequestType, actor: Actor): Promise<StoredRequest> {
+  async function reclassify(id: string, type: RequestType, actor: Actor, options: { reverify?: boolean } = {}): Promise<StoredRequest> {
     return inTransaction(pool, async (db) => {
-      const request = await findRequest(db, id, { lock: true })
-      if (!request) throw notFound(`No request has the id ${id}.`)
+      const request = await lockRequest(db, id)
       if (!['received', 'awaiting_verification', 'verified'].includes(request.state)) throw conflict(`A request in state ${request.state} cannot change its type.`, [])
+      if (request.approval) throw approvalAlreadyPending(request.approval)
+      const verifiedForAnother = request.state === 'verified' && type !== request.type
+      if (verifiedForAnother && options.reverify !== true) throw verificationBoundToType(request, type)
       const jurisdiction = jurisdictionOfType(type) ?? (request.jurisdiction === 'ccpa' && jurisdictionOfType(request.type) ? config.defaultJurisdiction : request.jurisdiction)
       const dueAt = request.extension ? request.dueAt : computeDueAt({ type, jurisdiction, receivedAt: request.receivedAt }, config.otherDays)
-      const at = clock.now()
+      const changes: RequestChanges = verifiedForAnother ? { type, dueAt, verification: null, state: 'received' } : { type, dueAt }
+      const details = { from: request.type, to: type, ...(verifiedForAnother ? { reverify: true, verificationDropped: request.verification?.method ?? null } : {}) }
       await db.query('UPDATE rights_requests SET jurisdiction = $2 WHERE id = $1', [id, jurisdiction])
-      await updateRequest(db, id, { type, dueAt }, { at, actor, action: 'reclassified', fromState: request.state, toState: request.state, details: { from: request.type, to: type } })
-      await audit.record({ actor: actor, action: 'request.reclassified', subject: { type: 'request', id }, details: { from: request.type, to: type } }, db)
-      return { ...request, type, jurisdiction, dueAt }
+      if (verifiedForAnother) await db.query('DELETE FROM verification_codes WHERE request_id = $1', [id])
+      const toState = changes.state ?? request.state
+      await updateRequest(db, id, changes, { at: clock.now(), actor, action: 'reclassified', fromState: request.state, toState, details })
+      await audit.record({ actor: actor, action: 'request.reclassified', subject: { type: 'request', id }, details: { ...details, ...(verifiedForAnother ? { fromState: request.state, toState } : {}) } }, db)
+      return { ...request, ...changes, jurisdiction }
     })
   }
 
@@ -506,7 +626,7 @@ export function createRightsService(deps: RightsDeps) {
     return cipher.fingerprint(`otp:${id}:${code}`)
   }
 
-  return { create, get, identifiers, reclassify, sendVerification, confirmCode, verifyManually, discover, confirmSubject, fulfil, downloadExport, deny, withdraw, extend }
+  return { create, get, identifiers, reclassify, sendVerification, confirmCode, verifyManually, decideApproval, discover, confirmSubject, fulfil, downloadExport, deny, withdraw, extend }
 }
 
 export type RightsService = ReturnType<typeof createRightsService>
@@ -528,6 +648,15 @@ function subjectNeedsConfirmation(id: string, contacts: readonly SubjectContact[
     'subject-needs-confirmation',
     'Subject needs confirmation',
     `${why.join(' ')} Nothing was sent or changed: see the contacts with GET /v1/requests/${id}/subject, then name those that are the subject with PUT /v1/requests/${id}/subject {"partnerIds": [...]}.`
+  )
+}
+
+function verificationBoundToType(request: StoredRequest, type: RequestType): HttpProblem {
+  return new HttpProblem(
+    409,
+    'verification-bound-to-type',
+    'Verification bound to the type',
+    `Request ${request.id} was verified as ${request.type}; a verification does not carry over to ${type}. Send {"type": "${type}", "reverify": true} to change the type and verify the requester again (the request goes back to received).`
   )
 }
 

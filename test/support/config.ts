@@ -17,6 +17,8 @@ export function testConfig(env: Record<string, string>): Config {
     PORT: '0',
     // Most tests redact an old shop's contacts at once; the backlog's own tests set the default.
     RETENTION_BACKLOG_APPROVAL: 'never',
+    // Most tests verify and fulfil with one agent's key; the approval's own tests set RIGHTS_APPROVAL.
+    RIGHTS_APPROVAL: 'none',
     ...env
   })
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { Clock } from '../../clock.ts'
 import type { Pool } from '../../db/database.ts'
@@ -10,8 +11,9 @@ import { languageSchema } from '../languages.ts'
 import { denialReasonSchema, jurisdictionSchema, requestStateSchema, requestTypeSchema } from '../request-types.ts'
 import { listRequests, requestHistory } from '../request-store.ts'
 import { requestViewSchema, toRequestView } from '../request-view.ts'
+import { approvalDecisionSchema } from '../request-approval.ts'
 import { subjectDiscoverySchema } from '../subject-discovery.ts'
-import type { RightsService } from '../rights-service.ts'
+import type { Decided, RightsService } from '../rights-service.ts'
 
 const AGENTS = ['agent', 'admin'] as const
 
@@ -40,6 +42,7 @@ const createRequestSchema = z
 
 const requestParams = z.object({ id: z.string().regex(/^RR-[0-9A-Z]{10}$/, { message: 'is not a request id (RR-XXXXXXXXXX)' }) })
 const conflictResponses = { 404: problemSchema, 409: problemSchema.describe('The request is not in a state that allows this; `allowed` lists what is.') }
+const heldBack = requestViewSchema.describe('Held back for a second key (RIGHTS_APPROVAL): nothing took effect yet; `approval` says what waits and for whom (`POST /v1/requests/{id}/approval`).')
 const subjectConflictResponses = {
   404: problemSchema,
   409: problemSchema.describe('The request is not in a state that allows this (`allowed` lists what is), or `urn:problem:subject-needs-confirmation`: the contacts found wait for an agent to name the subject (`PUT /v1/requests/{id}/subject`).')
@@ -54,6 +57,8 @@ export interface RequestRouteDeps {
 export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps & { rateLimits: Pick<RateLimits, 'countCodeConfirmation'> }> = async (app, { pool, clock, rights, rateLimits }) => {
   const view = (request: Awaited<ReturnType<RightsService['get']>>, history?: Awaited<ReturnType<typeof requestHistory>>) =>
     toRequestView(request, request.identifiersPurgedAt ? null : rights.identifiers(request), clock.now(), history)
+  // 202: the call was recorded, and waits for a second key before it takes effect.
+  const decided = (reply: FastifyReply, result: Decided) => reply.code(result.awaitingApproval ? 202 : 200).send(view(result.request))
 
   app.post(
     '/v1/requests',
@@ -73,6 +78,7 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps & { rateLimit
           type: requestTypeSchema.optional(),
           due_before: z.coerce.date().optional(),
           overdue: z.enum(['true', 'false']).optional(),
+          awaiting_approval: z.enum(['true', 'false']).optional().describe('`true`: requests with an action awaiting a second key (RIGHTS_APPROVAL); `false`: the others.'),
           after: z.string().optional().describe('Cursor: the `nextCursor` of the previous page.'),
           limit: z.coerce.number().int().min(1).max(200).default(50)
         }),
@@ -80,8 +86,9 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps & { rateLimit
       }
     },
     async (request) => {
-      const { state, type, due_before, overdue, after, limit } = request.query
-      const items = await listRequests(pool, { state, type, dueBefore: due_before, overdueAt: overdue === 'true' ? clock.now() : undefined, after, limit })
+      const { state, type, due_before, overdue, awaiting_approval, after, limit } = request.query
+      const awaitingApproval = awaiting_approval === undefined ? undefined : awaiting_approval === 'true'
+      const items = await listRequests(pool, { state, type, dueBefore: due_before, overdueAt: overdue === 'true' ? clock.now() : undefined, awaitingApproval, after, limit })
       return { items: items.map((item) => view(item)), nextCursor: items.length === limit ? (items.at(-1)?.id ?? null) : null }
     }
   )
@@ -99,12 +106,25 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps & { rateLimit
       schema: {
         tags: ['requests'],
         summary: 'Set the type of a request (triage of an unclassified e-mail), while it is open and not in progress',
+        description:
+          'A verification holds for the type it was done for: a verified request changes its type only with `reverify: true`, which drops the verification and puts the request back to `received`, to be verified again. Recorded in the history and audited.',
         params: requestParams,
-        body: z.object({ type: requestTypeSchema.exclude(['unclassified']) }).meta({ example: { type: 'erasure' } }),
-        response: { 200: requestViewSchema, ...conflictResponses }
+        body: z
+          .object({
+            type: requestTypeSchema.exclude(['unclassified']),
+            reverify: z.boolean().optional().describe('Needed to change the type of a verified request: its verification is dropped and it must be verified again.')
+          })
+          .meta({ example: { type: 'erasure' } }),
+        response: {
+          200: requestViewSchema,
+          404: problemSchema,
+          409: problemSchema.describe(
+            'The state does not allow a type change (`urn:problem:conflict`); the request is verified and the body has no `reverify: true` (`urn:problem:verification-bound-to-type`); or an action awaits approval (`urn:problem:approval-pending`).'
+          )
+        }
       }
     },
-    async (request) => view(await rights.reclassify(request.params.id, request.body.type, actorOf(request)))
+    async (request) => view(await rights.reclassify(request.params.id, request.body.type, actorOf(request), { reverify: request.body.reverify }))
   )
 
   app.post(
@@ -145,12 +165,13 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps & { rateLimit
       schema: {
         tags: ['requests'],
         summary: 'Verify the requester by other means, with the evidence noted',
+        description: 'With RIGHTS_APPROVAL `erasure` or `all` (default `erasure`), the verification takes effect only once another agent or admin key approves it (202).',
         params: requestParams,
         body: z.object({ evidence: z.string().trim().min(10).max(2000).describe('How the identity was established (kept sealed, audited).') }).meta({ example: { evidence: 'Called back the phone number on order 113-1234567-1234567; the caller confirmed the delivery address.' } }),
-        response: { 200: requestViewSchema, ...conflictResponses }
+        response: { 200: requestViewSchema, 202: heldBack, 404: problemSchema, 409: problemSchema.describe('The state does not allow it (`allowed` lists what does), or an action awaits approval (`urn:problem:approval-pending`).') }
       }
     },
-    async (request) => view(await rights.verifyManually(request.params.id, request.body.evidence, actorOf(request)))
+    async (request, reply) => decided(reply, await rights.verifyManually(request.params.id, request.body.evidence, actorOf(request)))
   )
 
   app.get(
@@ -196,7 +217,8 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps & { rateLimit
         tags: ['requests'],
         summary: 'Fulfil a verified request and answer the requester',
         description:
-          'access, portability, ccpa_know: an export to download once. erasure, ccpa_delete: redaction at once, holds and open orders kept with their reason. rectification: `changes` written to Odoo and the mirror. restriction, objection, ccpa_opt_out: recorded on the subject.',
+          'access, portability, ccpa_know: an export to download once. erasure, ccpa_delete: redaction at once, holds and open orders kept with their reason. rectification: `changes` written to Odoo and the mirror. restriction, objection, ccpa_opt_out: recorded on the subject. ' +
+          'With RIGHTS_APPROVAL `erasure` (the default; erasure and ccpa_delete) or `all` (every type), nothing is done until another agent or admin key approves (202).',
         params: requestParams,
         body: z
           .object({
@@ -218,10 +240,42 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps & { rateLimit
           })
           .default({})
           .meta({ example: { changes: { street: 'Hauptstraße 7', city: 'Berlin' } } }),
-        response: { 200: requestViewSchema, ...subjectConflictResponses }
+        response: {
+          200: requestViewSchema,
+          202: heldBack,
+          404: problemSchema,
+          409: problemSchema.describe(
+            'The state does not allow it (`allowed` lists what does); `urn:problem:subject-needs-confirmation`: the contacts found wait for an agent to name the subject (`PUT /v1/requests/{id}/subject`); or `urn:problem:approval-pending`: an action awaits approval.'
+          )
+        }
       }
     },
-    async (request) => view(await rights.fulfil(request.params.id, request.body, actorOf(request)))
+    async (request, reply) => decided(reply, await rights.fulfil(request.params.id, request.body, actorOf(request)))
+  )
+
+  app.post(
+    '/v1/requests/:id/approval',
+    {
+      config: { roles: AGENTS },
+      schema: {
+        tags: ['requests'],
+        summary: 'Approve or reject the action awaiting a second key (a manual verification, a fulfilment)',
+        description:
+          'RIGHTS_APPROVAL holds back manual verifications and the fulfilment of erasures (`erasure`, the default) or of every type (`all`) until a key other than the one that asked approves. Approval carries the action out as the first call would have (200 with its result); rejection drops it. Both are in the history and the audit trail, naming both keys. The key that asked may reject (take back) its own action, never approve it.',
+        params: requestParams,
+        body: approvalDecisionSchema,
+        response: {
+          200: requestViewSchema,
+          400: problemSchema.describe('Invalid body, or a rectification the approved fulfilment refuses.'),
+          403: problemSchema.describe("The key's role may not (`urn:problem:forbidden`), or it is the key that asked for the action (`urn:problem:approval-needs-second-person`)."),
+          404: problemSchema,
+          409: problemSchema.describe(
+            '`urn:problem:no-approval-pending`: nothing awaits approval (or another key decided first); or the approved action is refused as it would be when called directly (the state, `urn:problem:subject-needs-confirmation`): it stays pending.'
+          )
+        }
+      }
+    },
+    async (request) => view(await rights.decideApproval(request.params.id, request.body, actorOf(request)))
   )
 
   app.get(
