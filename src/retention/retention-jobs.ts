@@ -32,7 +32,10 @@ export function redactionSingletonKey(partnerId: number): string {
 export function redactJob(deps: { redact: (ids: number[]) => Promise<RedactionReport>; publishAuditHead: () => Promise<unknown>; batchSize: number; log: Logger }): JobDefinition<RedactJobPayload> {
   return {
     queue: REDACT_QUEUE,
-    queueOptions: { policy: 'stately', retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 900, heartbeatSeconds: HEARTBEAT_SECONDS },
+    // A first retry 10-20 s after a failure: a batch whose worker died (missed heartbeat, noticed
+    // within about 30 s) runs again within a minute; ten doubling retries still ride out hours of
+    // Odoo outage before the dead-letter queue.
+    queueOptions: { policy: 'stately', retryLimit: 10, retryDelay: 10, retryBackoff: true, expireInSeconds: 900, heartbeatSeconds: HEARTBEAT_SECONDS },
     workOptions: { batchSize: deps.batchSize, pollingIntervalSeconds: 2 },
     async handle(jobs) {
       const report = await deps.redact([...new Set(jobs.map((job) => job.data.partnerId))])

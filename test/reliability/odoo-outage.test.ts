@@ -10,7 +10,7 @@ import { REDACTED_NAME } from '../../src/mirror/odoo-records.ts'
 
 // Odoo down "for minutes" in production; here for about ten seconds, which is long enough for a
 // sync and every redaction batch to meet the outage, and shorter than the redaction queue's first
-// retry delay (30-60 s), so the retries are what meets Odoo again.
+// retry delay (10-20 s), so the retries are what meets Odoo again.
 const OUTAGE_MS = 10_000
 
 async function requestSync(ctx: TestService): Promise<{ id: string; state: string }> {
@@ -53,7 +53,7 @@ t.test('Odoo unavailable during sync and redaction: the sync fails, redaction re
   t.same(mirrored, odooOrders, 'the mirror holds every Odoo order once, including those created during the outage')
   t.ok(newOrders.every((id) => mirrored.includes(id)), 'the orders created during the outage are mirrored')
 
-  // The redaction retries come 30-60 s after their failure (pg-boss backoff with jitter).
+  // The redaction retries come 10-20 s after their failure (pg-boss backoff with jitter).
   await waitFor('the retried redactions', async () => (await outstanding(ctx.pool)).length === 0, { attempts: 200, intervalMs: 500 })
   await waitFor('no redaction job running or ready', async () => (await pendingRedactionJobs(ctx.pool)) === 0, { attempts: 60, intervalMs: 250 })
   const redacted = (await ctx.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE odoo_id = ANY($1::int[]) AND redacted_at IS NOT NULL ORDER BY odoo_id', [due])).rows.map((r) => r.odoo_id)

@@ -10,7 +10,7 @@ import { REDACTED_NAME } from '../../src/mirror/odoo-records.ts'
 // How pg-boss gets a dead worker's jobs back: the redaction queue has a heartbeat (20 s), which a
 // live worker refreshes every 10 s while it runs the batch. The dead worker's stops, and the next
 // monitor pass of a live worker (every 15 s) fails its jobs into `retry`, well before their
-// 15-minute expiry; they run again after the queue's retry delay (30-60 s on the first retry).
+// 15-minute expiry; they run again after the queue's retry delay (10-20 s on the first retry).
 // The sweeper stays off, so the jobs that finish are the dead worker's own, retried.
 
 t.test('a worker killed with SIGKILL in the middle of a redaction batch: after restart every due contact is redacted once, with one audit entry each', async (t) => {
