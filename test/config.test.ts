@@ -95,3 +95,10 @@ t.test('cron expressions are read as pg-boss reads them: a bad one is named with
   t.match(errorOf({ ...valid, MAIL_SWEEP_CRON: 'every minute' }), /MAIL_SWEEP_CRON must be a cron expression/)
   t.match(errorOf({ ...valid, RECONCILE_CRON: '* * * * * * *' }), /RECONCILE_CRON must be a cron expression, .*too many fields/)
 })
+
+t.test('channel rules are checked when the configuration is read', async (t) => {
+  t.same(loadConfig({ ...valid, CHANNEL_RULES: '[{"channel":"etsy","tag":"Handmade"}]' }).mirror.channelRules, [{ channel: 'etsy', tag: 'Handmade' }])
+  t.match(errorOf({ ...valid, CHANNEL_RULES: '[{"channel":"myspace","team":"x"}]' }), /^Invalid configuration: CHANNEL_RULES\.0\.channel /)
+  t.match(errorOf({ ...valid, CHANNEL_RULES: '[{"channel":"amazon","origin":"("}]' }), /CHANNEL_RULES\.0 origin and clientOrderRef must be valid regular expressions/)
+  t.match(errorOf({ ...valid, CHANNEL_RULES: 'not json' }), /CHANNEL_RULES must be valid JSON/)
+})

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net'
 import { CronExpressionParser } from 'cron-parser'
 import { z } from 'zod'
-import { channelRuleSchema } from '../mirror/channels.ts'
-import type { ChannelRule } from '../mirror/channels.ts'
+import { channelRuleSchema } from './channel-rules.ts'
+import type { ChannelRule } from './channel-rules.ts'
 
 /**
  * The whole environment the service reads, in one schema. Every variable is documented in
