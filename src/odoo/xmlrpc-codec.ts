@@ -1,6 +1,12 @@
 /**
  * The XML-RPC encoding Odoo's `/xmlrpc/2/*` endpoints speak (Python's xmlrpc.client with
  * allow_none): enough of the specification for Odoo's values, nothing more.
+ *
+ * A `Date` goes as `dateTime.iso8601` and a `Buffer` as `base64`, as Python's client sends them;
+ * Odoo decodes both, but its ORM gets a real datetime only where Odoo asks xmlrpc.client for one
+ * (`use_datetime`, in recent releases; older ones pass a `DateTime` wrapper on), and binary
+ * fields take base64 text. So the gateway's callers pass Odoo's own forms, "YYYY-MM-DD HH:MM:SS"
+ * in UTC and base64 strings, which every version and every transport takes.
  */
 
 export type XmlRpcResponse = { fault: false; value: unknown } | { fault: true; faultCode: number; faultString: string }
