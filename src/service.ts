@@ -250,7 +250,7 @@ export function appDependencies(wiring: AppWiring): AppDeps {
     audit: parts.audit,
     rateLimits: parts.rateLimits,
     surface: wiring.role === 'worker' ? 'health' : 'full',
-    ...(wiring.metrics ? { metrics: wiring.metrics } : {}),
+    metrics: wiring.metrics,
     trustProxy: config.http.trustProxy,
     health: {
       database: async () => void (await pool.query('SELECT 1')),
