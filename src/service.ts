@@ -55,7 +55,8 @@ import { buildApp } from './http/app.ts'
 import { createRateLimits } from './http/rate-limit/rate-limits.ts'
 import type { RateLimits } from './http/rate-limit/rate-limits.ts'
 import { createMetrics } from './metrics/metrics.ts'
-import type { App } from './http/app.ts'
+import type { App, AppDeps } from './http/app.ts'
+import type { Metrics } from './metrics/metrics.ts'
 import { SERVICE_VERSION } from './version.ts'
 
 /**
@@ -218,6 +219,81 @@ export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRun
   ] as JobDefinition<object>[]
 }
 
+/** What the HTTP app is built from, besides the service's parts: the configuration and this process's own pieces. */
+export interface AppWiring {
+  config: Config
+  parts: ServiceParts
+  /** A worker serves only the health routes. */
+  role: ProcessRole
+  /**
+   * Where the API enqueues jobs (a requested sync, a webhook's record). Without one (an app that
+   * runs no jobs, as tests of the HTTP shell build) those routes fail instead of enqueuing.
+   */
+  jobs: Pick<JobRunner, 'send'> | undefined
+  /** This process's registry, served at `/metrics`; without one there is no `/metrics`. */
+  metrics?: Metrics
+}
+
+/**
+ * The HTTP app's dependencies, wired one way for the service, the OpenAPI document and the tests:
+ * where they differ (no job runner, an unreachable Odoo), they differ in what they pass in.
+ */
+export function appDependencies(wiring: AppWiring): AppDeps {
+  const { config, parts } = wiring
+  const { pool, clock, log, odoo } = parts
+  const jobs = wiring.jobs ?? withoutJobRunner
+  return {
+    log,
+    version: SERVICE_VERSION,
+    swaggerUi: config.http.swaggerUi,
+    apiKeys: parts.apiKeys,
+    audit: parts.audit,
+    rateLimits: parts.rateLimits,
+    surface: wiring.role === 'worker' ? 'health' : 'full',
+    metrics: wiring.metrics,
+    trustProxy: config.http.trustProxy,
+    health: {
+      database: async () => void (await pool.query('SELECT 1')),
+      odoo: (signal) => odoo.ping(signal)
+    },
+    rights: { pool, clock, rights: parts.rights },
+    outbox: { pool },
+    intake: {
+      webhookKey: config.mail.webhookKey,
+      allowUnsigned: config.mail.allowUnsigned,
+      bodyLimit: config.mail.bodyLimit,
+      receive: (payload) =>
+        receiveMail(
+          { pool, cipher: parts.cipher, clock, audit: parts.audit, rights: parts.rights, log,
+            config: { keepAttachments: config.mail.keepAttachments, attachmentMaxBytes: config.mail.attachmentMaxBytes, ownAddresses: ownAddresses(config.mail.from), defaultJurisdiction: config.rights.defaultJurisdiction } },
+          payload
+        )
+    },
+    retention: { pool, clock, audit: parts.audit, policies: parts.policies, holds: parts.holds, planner: parts.planner, backlog: parts.backlog, sweep: parts.sweep },
+    mirror: {
+      runs: parts.syncRuns,
+      orders: createOrderViews({ pool, cipher: parts.cipher }),
+      webhookToken: config.mirror.webhookToken,
+      // The run and its job commit together: no queued run is ever left without a job.
+      requestSync: (requestedBy) =>
+        inTransaction(pool, async (tx) => {
+          const requested = await parts.syncRuns.request('api', requestedBy, tx)
+          if (requested.created) await jobs.send(SYNC_QUEUE, { v: 1, runId: requested.run.id }, { db: transactionalDb(tx) })
+          return requested
+        }),
+      enqueueRecordSync: async (model, id) => {
+        await jobs.send(SYNC_RECORD_QUEUE, { v: 1, model, id }, { singletonKey: `${model}:${id}` })
+      }
+    }
+  }
+}
+
+const withoutJobRunner: Pick<JobRunner, 'send'> = {
+  send: async () => {
+    throw new Error('this app has no job runner to enqueue with')
+  }
+}
+
 /** The address part of MAIL_FROM (`Privacy <privacy@shop.example>`), for recognising our own mail. */
 function ownAddresses(from: string | undefined): string[] {
   const address = from ? addressOf(from) : ''
@@ -261,50 +337,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     if (!mailIsSent(config)) log.warn('SMTP_URL or MAIL_FROM is not set: mail to requesters waits in the outbox until they are')
     if (options.role !== 'worker') warnOfUnsignedIntake(config, log)
 
-    const app = await buildApp({
-      log,
-      version: SERVICE_VERSION,
-      swaggerUi: config.http.swaggerUi,
-      apiKeys: parts.apiKeys,
-      audit: parts.audit,
-      rateLimits: parts.rateLimits,
-      surface: options.role === 'worker' ? 'health' : 'full',
-      metrics: createMetrics({ pool, clock, scrapeToken: config.http.metricsToken }),
-      trustProxy: config.http.trustProxy,
-      health: {
-        database: async () => void (await pool.query('SELECT 1')),
-        odoo: (signal) => odoo.ping(signal)
-      },
-      rights: { pool, clock, rights: parts.rights },
-      outbox: { pool },
-      intake: {
-        webhookKey: config.mail.webhookKey,
-        allowUnsigned: config.mail.allowUnsigned,
-        bodyLimit: config.mail.bodyLimit,
-        receive: (payload) =>
-          receiveMail(
-            { pool, cipher: parts.cipher, clock, audit: parts.audit, rights: parts.rights, log,
-              config: { keepAttachments: config.mail.keepAttachments, attachmentMaxBytes: config.mail.attachmentMaxBytes, ownAddresses: ownAddresses(config.mail.from), defaultJurisdiction: config.rights.defaultJurisdiction } },
-            payload
-          )
-      },
-      retention: { pool, clock, audit: parts.audit, policies: parts.policies, holds: parts.holds, planner: parts.planner, backlog: parts.backlog, sweep: parts.sweep },
-      mirror: {
-        runs: parts.syncRuns,
-        orders: createOrderViews({ pool, cipher: parts.cipher }),
-        webhookToken: config.mirror.webhookToken,
-        // The run and its job commit together: no queued run is ever left without a job.
-        requestSync: (requestedBy) =>
-          inTransaction(pool, async (tx) => {
-            const requested = await parts.syncRuns.request('api', requestedBy, tx)
-            if (requested.created) await jobs.send(SYNC_QUEUE, { v: 1, runId: requested.run.id }, { db: transactionalDb(tx) })
-            return requested
-          }),
-        enqueueRecordSync: async (model, id) => {
-          await jobs.send(SYNC_RECORD_QUEUE, { v: 1, model, id }, { singletonKey: `${model}:${id}` })
-        }
-      }
-    })
+    const metrics = createMetrics({ pool, clock, scrapeToken: config.http.metricsToken })
+    const app = await buildApp(appDependencies({ config, parts, role: options.role, jobs, metrics }))
     closers.push(() => app.close())
 
     return { ...parts, app, database, jobs, close: closeAll }

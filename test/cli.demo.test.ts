@@ -1,15 +1,15 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort } from './support/database.ts'
 import { finished, startCli } from './support/cli.ts'
+import { until } from './support/until.ts'
 
 t.test('`demo` runs a simulated Odoo, an embedded database and the service, syncs, and prints keys and the plan', async (t) => {
   const port = await freePort()
   const demo = startCli(['demo', '--port', String(port), '--orders', '60'], {})
   t.teardown(() => void demo.kill('SIGKILL'))
   // Up to 90 s: initdb of the embedded PostgreSQL is slow while other suites load the machine.
-  for (let i = 0; i < 360 && !demo.output.stdout.includes('Ctrl-C'); i++) await sleep(250)
+  await until(() => demo.output.stdout.includes('Ctrl-C'), { what: 'the demo to be up (its "Ctrl-C" line)', timeoutMs: 90_000, intervalMs: 250 })
   t.match(demo.output.stdout, /First sync: \d+ records read, 60 mirrored/)
   t.match(demo.output.stdout, new RegExp(`Swagger UI +http://127\\.0\\.0\\.1:${port}/docs`))
   const agentKey = /agent key +(pbk_\S+)/.exec(demo.output.stdout)?.[1]

@@ -3,10 +3,10 @@ import type { Test } from 'tap'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort } from './support/database.ts'
 import { TEST_PII_KEY } from './support/config.ts'
 import { finished, runCli, startCli } from './support/cli.ts'
+import { until } from './support/until.ts'
 
 async function embeddedEnv(t: Test): Promise<Record<string, string>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pb-smoke-'))
@@ -25,13 +25,8 @@ async function embeddedEnv(t: Test): Promise<Record<string, string>> {
   }
 }
 
-async function waitForReady(url: string, attempts = 120): Promise<Response> {
-  for (let i = 0; i < attempts; i++) {
-    const response = await fetch(url).catch(() => undefined)
-    if (response) return response
-    await sleep(250)
-  }
-  throw new Error(`${url} never answered`)
+function waitForReady(url: string): Promise<Response> {
+  return until(() => fetch(url).catch(() => undefined), { what: `${url} to answer`, timeoutMs: 30_000, intervalMs: 250 })
 }
 
 t.test('with no DATABASE_URL the service runs on an embedded PostgreSQL and shuts down cleanly', async (t) => {

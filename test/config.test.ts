@@ -86,3 +86,19 @@ t.test('.env.example is a valid configuration that documents every variable the 
     t.ok(readme.includes(`\`${name}\``), `${name} is in the README`)
   }
 })
+
+t.test('cron expressions are read as pg-boss reads them: a bad one is named with the field at fault', async (t) => {
+  t.equal(loadConfig({ ...valid, SYNC_CRON: '*/15 * * * *' }).mirror.syncCron, '*/15 * * * *')
+  t.equal(loadConfig({ ...valid, RECONCILE_CRON: '30 0 2 * * MON-FRI' }).mirror.reconcileCron, '30 0 2 * * MON-FRI', 'six fields: seconds first')
+  t.equal(errorOf({ ...valid, SYNC_CRON: '61 * * * *' }), 'Invalid configuration: SYNC_CRON must be a cron expression, e.g. "*/10 * * * *" (Constraint error, got value 61 expected range 0-59)')
+  t.match(errorOf({ ...valid, RETENTION_SWEEP_CRON: '0 0 30 2 *' }), /^Invalid configuration: RETENTION_SWEEP_CRON must be a cron expression/, 'the 30th of February never comes')
+  t.match(errorOf({ ...valid, MAIL_SWEEP_CRON: 'every minute' }), /MAIL_SWEEP_CRON must be a cron expression/)
+  t.match(errorOf({ ...valid, RECONCILE_CRON: '* * * * * * *' }), /RECONCILE_CRON must be a cron expression, .*too many fields/)
+})
+
+t.test('channel rules are checked when the configuration is read', async (t) => {
+  t.same(loadConfig({ ...valid, CHANNEL_RULES: '[{"channel":"etsy","tag":"Handmade"}]' }).mirror.channelRules, [{ channel: 'etsy', tag: 'Handmade' }])
+  t.match(errorOf({ ...valid, CHANNEL_RULES: '[{"channel":"myspace","team":"x"}]' }), /^Invalid configuration: CHANNEL_RULES\.0\.channel /)
+  t.match(errorOf({ ...valid, CHANNEL_RULES: '[{"channel":"amazon","origin":"("}]' }), /CHANNEL_RULES\.0 origin and clientOrderRef must be valid regular expressions/)
+  t.match(errorOf({ ...valid, CHANNEL_RULES: 'not json' }), /CHANNEL_RULES must be valid JSON/)
+})

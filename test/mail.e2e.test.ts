@@ -1,10 +1,10 @@
 import t from 'tap'
 import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { startTestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { smtpServer } from './support/smtp.ts'
+import { until } from './support/until.ts'
 import { messageKey } from '../src/intake/intake-service.ts'
 
 const KEY = 'fe-webhook-key-0123456789abcdef'
@@ -20,7 +20,7 @@ t.test('a request mailed to the privacy address is acknowledged by mail, threade
   // The webhook's answer names no request: the message's row does.
   const { request_id: requestId } = (await ctx.pool.query('SELECT request_id FROM inbound_messages WHERE message_key = $1', [messageKey(ctx.service.cipher, message.messageId)])).rows[0]
   t.match(requestId, /^RR-/)
-  for (let i = 0; i < 150 && smtp.received.length === 0; i++) await sleep(100)
+  await until(() => smtp.received.length > 0, { what: 'the acknowledgement at the SMTP server', timeoutMs: 15_000 })
   const [mail] = smtp.received
   t.ok(mail, 'the acknowledgement went out')
   t.same(mail?.to, [message.from.value[0].address])
@@ -29,7 +29,7 @@ t.test('a request mailed to the privacy address is acknowledged by mail, threade
   t.match(mail?.raw, /Auto-Submitted: auto-generated/i)
   // The row is marked sent once the SMTP server has accepted the message, a moment after it arrived.
   const state = async () => (await ctx.pool.query("SELECT state FROM outbox WHERE request_id = $1 AND kind = 'acknowledgement'", [requestId])).rows[0]?.state
-  for (let i = 0; i < 50 && (await state()) !== 'sent'; i++) await sleep(100)
+  await until(async () => (await state()) === 'sent', { what: 'the outbox row to be marked sent', timeoutMs: 5_000 })
   t.equal(await state(), 'sent')
   const outbox = (await ctx.app.inject({ url: '/v1/outbox?state=sent', headers: ctx.auth.admin })).json()
   t.ok(outbox.items.length >= 1)

@@ -7,6 +7,7 @@ import { smtpServer } from './support/smtp.ts'
 import type { Received } from './support/smtp.ts'
 import { startTestService } from './support/app.ts'
 import type { TestService } from './support/app.ts'
+import { until } from './support/until.ts'
 import { inTransaction } from '../src/db/database.ts'
 import { authentication } from '../src/http/plugins/authentication.ts'
 import { toProblem } from '../src/http/problems.ts'
@@ -60,16 +61,6 @@ function header(raw: string, name: string): string | undefined {
 function decoded(raw: string): string {
   const bytes = raw.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => `%${hex}`)
   return decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/g, '%25'))
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
 }
 
 t.test('a queued message is delivered to the requester with its stable Message-ID and both bodies', async (t) => {
@@ -128,18 +119,18 @@ t.test('while SMTP is down the message stays queued and is retried until the ser
   const ack = await queuedAcknowledgement(ctx, requestId)
   await inTransaction(ctx.pool, (db) => enqueueMailDelivery(ctx.service.jobs.boss, db, ack.id))
 
-  const failed = await until('a failed attempt', async () => {
+  const failed = await until(async () => {
     const row = await outboxRow(ctx, ack.id)
     return row.attempts >= 1 && row
-  })
+  }, { what: 'a failed attempt' })
   t.equal(failed.state, 'queued', 'the message waits')
   t.match(failed.last_error, /ECONNREFUSED|ECONNECTION|ESOCKET/)
 
   await smtp.start()
-  const sent = await until('delivery', async () => {
+  const sent = await until(async () => {
     const row = await outboxRow(ctx, ack.id)
     return row.state === 'sent' && row
-  })
+  }, { what: 'delivery' })
   t.ok(sent.attempts >= 2)
   t.equal(sent.last_error, null)
   t.equal(smtp.received.length, 1)
@@ -239,7 +230,7 @@ t.test('mail queued while no worker ran goes out once a worker sweeps it', async
   await ctx.service.jobs.register([mailSendJob({ deliver: (id) => deliverOutboxMessage(deps, id), log: ctx.service.log })])
   t.equal(await sweepQueuedMail({ pool: ctx.pool, boss: ctx.service.jobs.boss }), 1)
 
-  await until('delivery', async () => (await outboxRow(ctx, ack.id)).state === 'sent')
+  await until(async () => (await outboxRow(ctx, ack.id)).state === 'sent', { what: 'delivery' })
   t.equal(smtp.received.length, 1)
 })
 

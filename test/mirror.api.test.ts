@@ -1,19 +1,10 @@
 import t from 'tap'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { startTestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import type { TestService } from './support/app.ts'
+import { until } from './support/until.ts'
 
 const WEBHOOK = '/v1/odoo/webhook/test-webhook-token-0123456789abcdef'
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await probe()
-    if (value !== undefined) return value
-    await sleep(100)
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 async function orderRow(ctx: TestService, id: number) {
   return (await ctx.pool.query('SELECT * FROM mirror_orders WHERE odoo_id = $1', [id])).rows[0]
@@ -29,7 +20,7 @@ t.test('POST /v1/sync queues one run, a second request gets the same run, and a 
   const done = await until(async () => {
     const run = (await ctx.app.inject({ url: `/v1/sync/runs/${first.json().id}`, headers: ctx.auth.auditor })).json()
     return run.state === 'succeeded' || run.state === 'failed' ? run : undefined
-  }, 'the sync run')
+  }, { what: 'the sync run', timeoutMs: 10_000 })
   t.match(done, { state: 'succeeded', trigger: 'api', requestedBy: /^key:/, inserted: Number })
   const list = (await ctx.app.inject({ url: '/v1/sync/runs', headers: ctx.auth.admin })).json()
   t.equal(list.items[0].id, first.json().id)
@@ -55,7 +46,7 @@ t.test("Odoo's webhook re-reads the record from Odoo and ignores the posted valu
   const row = await until(async () => {
     const current = await orderRow(ctx, order.id)
     return current.state === 'cancel' ? current : undefined
-  }, 'the webhook sync')
+  }, { what: 'the webhook sync', timeoutMs: 10_000 })
   t.equal(row.name, order.name, 'the posted name was not used')
 })
 
@@ -70,7 +61,7 @@ t.test('the webhook marks an order that no longer exists in Odoo as deleted', as
   const row = await until(async () => {
     const current = await orderRow(ctx, order.id)
     return current.deleted_at ? current : undefined
-  }, 'the deletion')
+  }, { what: 'the deletion', timeoutMs: 10_000 })
   t.ok(row.deleted_at)
 })
 

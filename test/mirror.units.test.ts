@@ -1,6 +1,7 @@
 import t from 'tap'
 import { maskEmail, maskName, maskPhone, maskText } from '../src/mirror/masking.ts'
-import { createChannelClassifier, channelRuleSchema } from '../src/mirror/channels.ts'
+import { createChannelClassifier } from '../src/mirror/channels.ts'
+import { channelRuleSchema } from '../src/config/channel-rules.ts'
 import { odooDate, toOrderRow, toPartnerRow } from '../src/mirror/odoo-records.ts'
 import { firstSightClock, shippedAt } from '../src/mirror/order-clock.ts'
 

@@ -10,6 +10,7 @@ import {
   OdooUnknownModelError,
   OdooValidationError
 } from '../src/odoo/errors.ts'
+import { encodeMethodCall } from '../src/odoo/xmlrpc-codec.ts'
 import { createXmlRpcTransport } from '../src/odoo/xmlrpc-transport.ts'
 import {
   failureOf,
@@ -152,4 +153,37 @@ t.test('the server version is read from common.version', async (t) => {
       XML
     )
   t.same(await transport.serverVersion(signal()), { serverVersion: '18.0+e-20241005', major: 18 })
+})
+
+t.test('a Date is sent as a dateTime in UTC to the second, and a Buffer as base64, as Python\'s xmlrpc.client reads them', async (t) => {
+  const body = encodeMethodCall('execute_kw', [new Date('2026-11-23T10:05:09.750+01:00'), Buffer.from('hello'), new Uint8Array([255, 0, 1])])
+  t.match(body, '<param><value><dateTime.iso8601>20261123T09:05:09</dateTime.iso8601></value></param>')
+  t.match(body, '<param><value><base64>aGVsbG8=</base64></value></param>')
+  t.match(body, '<param><value><base64>/wAB</base64></value></param>')
+  t.match(encodeMethodCall('m', [new Date('0099-01-02T03:04:05Z')]), '<dateTime.iso8601>00990102T03:04:05</dateTime.iso8601>', 'four-digit years')
+})
+
+t.test('a value XML-RPC cannot carry is refused with its type named, before anything is sent', async (t) => {
+  const refusals: Array<[unknown, RegExp]> = [
+    [new Map([['name', 'Jane']]), /^XML-RPC cannot encode a Map: pass plain objects/],
+    [new Set([1]), /cannot encode a Set/],
+    [10n, /cannot encode a bigint/],
+    [() => 1, /cannot encode a function/],
+    [Symbol('s'), /cannot encode a symbol/],
+    [new URL('http://x.test/jane@example.com'), /cannot encode a URL/],
+    [new Date(Number.NaN), /cannot encode a Date outside the years 1 to 9999 \(or an invalid Date\)/],
+    [new Date('+010000-01-01T00:00:00Z'), /cannot encode a Date outside the years 1 to 9999/]
+  ]
+  for (const [value, message] of refusals) {
+    t.throws(() => encodeMethodCall('execute_kw', [{ vals: { field: value } }]), { name: 'TypeError', message }, String(message))
+  }
+  const error = (() => {
+    try {
+      encodeMethodCall('m', [new URL('http://x.test/jane@example.com')])
+    } catch (caught) {
+      return (caught as Error).message
+    }
+  })()
+  t.notMatch(error, 'jane', 'the value itself is not in the message')
+  await t.rejects(transport.execute({ model: 'res.partner', method: 'write', ids: [8], params: { vals: { tags: new Set([1]) } } }, 2, signal()), { name: 'TypeError', message: /cannot encode a Set/ })
 })

@@ -7,6 +7,7 @@ import type { TestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import { sentCode } from './support/rights.ts'
+import { until } from './support/until.ts'
 import type { OdooSimulator } from './odoo-simulator/index.ts'
 
 // Every contact in Odoo carries it in its name and e-mail; the faults below make Odoo quote them.
@@ -31,14 +32,6 @@ async function columnsHolding(pool: Pool, needle: string): Promise<string[]> {
   return holding
 }
 
-async function until<T>(read: () => Promise<T | undefined>): Promise<T> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    const value = await read()
-    if (value !== undefined) return value
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error('the awaited outcome never came')
-}
 
 function seedContacts(sim: OdooSimulator): void {
   for (const contact of sim.store.records('res.partner')) {
@@ -101,7 +94,7 @@ for (const { version, protocol, validation, access, conflict } of PROTOCOLS) {
     await worker.register([syncRecordJob({ sync: ctx.service.orderSync, log: ctx.service.log })])
     sim.faults.odooFaultNext({ kind: 'SerializationFailure', echo: true, times: 1000, match: { model: 'res.partner', method: 'read' } })
     await ctx.app.inject({ method: 'POST', url: '/v1/odoo/webhook/test-webhook-token-0123456789abcdef', payload: { _model: 'res.partner', _id: subject } })
-    const output = await until(async () => (await ctx.pool.query('SELECT output FROM pgboss.job WHERE name = $1 AND output IS NOT NULL', [SYNC_RECORD_QUEUE])).rows[0]?.output)
+    const output = await until(async () => (await ctx.pool.query('SELECT output FROM pgboss.job WHERE name = $1 AND output IS NOT NULL', [SYNC_RECORD_QUEUE])).rows[0]?.output, { what: 'the record sync job to keep its failure' })
     t.match(output, { name: 'JobFailure', failure: { kind: 'odoo.conflict', exceptionName: 'psycopg2.errors.SerializationFailure', code: conflict, model: 'res.partner', method: 'read' } })
     await worker.stop(1000)
     sim.faults.clear()

@@ -1,10 +1,10 @@
 import t from 'tap'
 import type { Test } from 'tap'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { startTestService } from './support/app.ts'
 import type { TestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
+import { until } from './support/until.ts'
 import type { OdooSimulator } from './odoo-simulator/index.ts'
 import { REDACTED_NAME } from '../src/mirror/odoo-records.ts'
 
@@ -144,7 +144,7 @@ t.test('the worker redacts due contacts in Odoo on its own', async (t) => {
   const due = (await ctx.pool.query("SELECT odoo_id FROM mirror_partners WHERE NOT is_user AND NOT is_company_partner AND type = 'contact' ORDER BY odoo_id LIMIT 3")).rows.map((r) => r.odoo_id)
   await ctx.pool.query("UPDATE mirror_partners SET retention_due_at = now() - interval '1 day', redaction_fields = '{name,street,email,phone}' WHERE odoo_id = ANY($1::int[])", [due])
   t.ok((await ctx.service.sweep()) >= due.length)
-  for (let i = 0; i < 100 && !due.every((id) => ctx.sim.store.get('res.partner', id)?.name === REDACTED_NAME); i++) await sleep(100)
+  await until(() => due.every((id) => ctx.sim.store.get('res.partner', id)?.name === REDACTED_NAME), { what: 'the worker to redact the due contacts in Odoo', timeoutMs: 10_000 })
   t.ok(due.every((id) => ctx.sim.store.get('res.partner', id)?.name === REDACTED_NAME), 'redacted in Odoo')
   t.equal((await ctx.service.sweep()), 0, 'nothing left to queue')
 })

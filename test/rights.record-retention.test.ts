@@ -8,6 +8,7 @@ import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import { loadConfig } from '../src/config/env.ts'
 import { testConfig } from './support/config.ts'
+import { until } from './support/until.ts'
 import { destroyExpiredExports, purgeClosedRequestRecords, purgeCutoff } from '../src/rights/record-retention.ts'
 import type { PurgeReport } from '../src/rights/record-retention.ts'
 import { DESTROY_EXPIRED_EXPORTS_QUEUE } from '../src/rights/record-retention-jobs.ts'
@@ -111,7 +112,7 @@ t.test('an export left undownloaded is destroyed by the scheduled job once it ex
 
   clock.advance(2 * SECOND)
   await ctx.service.jobs.send(DESTROY_EXPIRED_EXPORTS_QUEUE, { v: 1 })
-  for (let i = 0; i < 100 && (await exportRow()).bundle !== null; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  await until(async () => (await exportRow()).bundle === null, { what: 'the job to destroy the expired export', timeoutMs: 10_000 })
   t.match(await exportRow(), { bundle: null, destroyed_at: clock.now() }, 'destroyed by the job')
   t.match(await ctx.service.audit.list({ action: 'request.export_destroyed', limit: 5 }), [{ subjectType: 'request', subjectId: request.id, details: { exportId: outcome.exportId } }])
   t.equal((await ctx.app.inject({ url: `/v1/requests/${request.id}/export`, headers: ctx.auth.agent })).statusCode, 410)

@@ -1,7 +1,8 @@
 import { isIP } from 'node:net'
+import { CronExpressionParser } from 'cron-parser'
 import { z } from 'zod'
-import { channelRuleSchema } from '../mirror/channels.ts'
-import type { ChannelRule } from '../mirror/channels.ts'
+import { channelRuleSchema } from './channel-rules.ts'
+import type { ChannelRule } from './channel-rules.ts'
 
 /**
  * The whole environment the service reads, in one schema. Every variable is documented in
@@ -31,8 +32,15 @@ const jsonArray = <T extends z.ZodType>(item: T) =>
     })
     .pipe(z.array(item))
 
-// Five or six cron fields, as pg-boss (cron-parser) reads them.
-const cron = z.string().regex(/^\S+(\s+\S+){4,5}$/, { message: 'must be a cron expression, e.g. "*/10 * * * *"' })
+// Read as pg-boss's schedule() reads it (cron-parser, UTC, not strict), so that an expression this
+// accepts is one pg-boss can evaluate; the parser's reason names the field at fault.
+const cron = z.string().superRefine((expression, ctx) => {
+  try {
+    CronExpressionParser.parse(expression, { tz: 'UTC', strict: false })
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `must be a cron expression, e.g. "*/10 * * * *" (${(error as Error).message})` })
+  }
+})
 
 const positiveInt = z.coerce.number().int().positive()
 const nonNegativeInt = z.coerce.number().int().nonnegative()

@@ -1,46 +1,45 @@
+import { systemClock } from '../clock.ts'
+import { loadConfig, SAMPLE_PII_KEY } from '../config/env.ts'
+import { createPool } from '../db/database.ts'
+import { createJobRunner } from '../jobs/job-runner.ts'
 import type { Logger } from '../log/logger.ts'
-import { SERVICE_VERSION } from '../version.ts'
+import { createOdooGateway } from '../odoo/gateway.ts'
+import { appDependencies, createServiceParts } from '../service.ts'
 import { buildApp } from './app.ts'
-import type { AppDeps } from './app.ts'
+
+// The routes and their schemas are the same under any configuration: the document is generated
+// under the defaults, with placeholders where the environment has no default.
+const DOCUMENTATION_ENV = {
+  PII_ENCRYPTION_KEY: SAMPLE_PII_KEY,
+  ODOO_URL: 'http://127.0.0.1:9',
+  ODOO_DB: 'documentation',
+  ODOO_USERNAME: 'documentation',
+  ODOO_API_KEY: 'documentation',
+  SWAGGER_UI: 'false'
+}
+const NEVER_CONNECTED_DATABASE = 'postgres://documentation@127.0.0.1:9/documentation'
 
 /**
- * The OpenAPI document as the running service serves it, built without a database: routes only
- * need their dependencies when called, and nothing is called while the document is generated.
+ * The OpenAPI document as the running service serves it, built from the service's own parts
+ * without a database: a pg pool connects on its first query, pg-boss when started, the Odoo
+ * gateway on its first call, and nothing is called while the document is generated.
  */
 export async function generateOpenApiDocument(log: Logger): Promise<string> {
-  const app = await buildApp({
-    log,
-    version: SERVICE_VERSION,
-    swaggerUi: false,
-    apiKeys: unavailable('apiKeys'),
-    audit: unavailable('audit'),
-    rateLimits: unavailable('rate limits'),
-    health: { database: unavailable('health'), odoo: unavailable('health') },
-    rights: { pool: unavailable('database'), clock: unavailable('clock'), rights: unavailable('rights') },
-    outbox: { pool: unavailable('database') },
-    intake: { webhookKey: undefined, allowUnsigned: false, bodyLimit: 1_048_576, receive: unavailable('intake') },
-    retention: {
-      pool: unavailable('database'),
-      clock: unavailable('clock'),
-      audit: unavailable('audit'),
-      policies: unavailable('policies'),
-      holds: unavailable('holds'),
-      planner: unavailable('planner'),
-      backlog: unavailable('backlog'),
-      sweep: unavailable('sweep')
-    },
-    mirror: {
-      runs: unavailable('sync runs'),
-      orders: unavailable('orders'),
-      requestSync: unavailable('sync'),
-      enqueueRecordSync: unavailable('sync'),
-      webhookToken: 'documentation-only-token-000000'
-    }
-  } satisfies AppDeps)
-  await app.ready()
-  const document = app.swagger()
-  await app.close()
-  return `${JSON.stringify(withSortedComponents(document), null, 2)}\n`
+  const config = loadConfig(DOCUMENTATION_ENV)
+  const pool = createPool(NEVER_CONNECTED_DATABASE, 1, log)
+  const odoo = createOdooGateway(config.odoo, { log })
+  const jobs = createJobRunner({ databaseUrl: NEVER_CONNECTED_DATABASE, log, work: false })
+  try {
+    const parts = createServiceParts({ config, pool, odoo, jobs, clock: systemClock, log })
+    const app = await buildApp(appDependencies({ config, parts, role: 'api', jobs }))
+    await app.ready()
+    const document = app.swagger()
+    await app.close()
+    return `${JSON.stringify(withSortedComponents(document), null, 2)}\n`
+  } finally {
+    await odoo.close()
+    await pool.end()
+  }
 }
 
 // Components are listed in the order zod registered them, which follows module import order:
@@ -51,11 +50,4 @@ function withSortedComponents(document: object): object {
   if (!schemas) return document
   const sorted = Object.fromEntries(Object.keys(schemas).sort().map((name) => [name, schemas[name]]))
   return { ...document, components: { ...components, schemas: sorted } }
-}
-
-function unavailable<T extends object>(name: string): T {
-  const fail = () => {
-    throw new Error(`${name} is not available while generating the OpenAPI document`)
-  }
-  return new Proxy(fail, { get: () => fail }) as unknown as T
 }

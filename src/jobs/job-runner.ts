@@ -39,6 +39,16 @@ export interface JobRunnerOptions {
  * process, subscribes the handlers and installs the schedules.
  */
 export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunner> {
+  const runner = createJobRunner(options)
+  await runner.boss.start()
+  return runner
+}
+
+/**
+ * The job runner before `startJobRunner` starts it: pg-boss opens no connection until then, so
+ * parts that only hold the runner can be built where no database is (the OpenAPI document).
+ */
+export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { log } = options
   const boss = new PgBoss({
     connectionString: options.databaseUrl,
@@ -51,7 +61,6 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
     schedule: options.work
   })
   boss.on('error', (error: Error) => log.error({ err: { message: error.message, name: error.name } }, 'pg-boss error'))
-  await boss.start()
 
   return {
     boss,

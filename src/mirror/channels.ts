@@ -1,28 +1,11 @@
 import { z } from 'zod'
+import { CHANNEL_NAMES } from '../config/channel-rules.ts'
+import type { ChannelRule } from '../config/channel-rules.ts'
 
 export const channelSchema = z
-  .enum(['amazon', 'tiktok_shop', 'etsy', 'shopify', 'ebay', 'bol', 'other'])
+  .enum(CHANNEL_NAMES)
   .meta({ id: 'Channel', description: 'The marketplace an order came from; `other` for anything unrecognised (manual, phone, B2B).' })
 export type Channel = z.infer<typeof channelSchema>
-
-/**
- * A rule recognises a channel from what Odoo holds about an order. Any of its matchers suffices:
- * the sales team's or a tag's name (case-insensitive, whole name), or a regular expression over
- * `origin` or `client_order_ref`.
- */
-export const channelRuleSchema = z
-  .object({
-    channel: channelSchema,
-    team: z.string().min(1).optional(),
-    tag: z.string().min(1).optional(),
-    origin: z.string().min(1).optional(),
-    clientOrderRef: z.string().min(1).optional()
-  })
-  .refine((rule) => rule.team ?? rule.tag ?? rule.origin ?? rule.clientOrderRef, { message: 'a rule needs at least one of team, tag, origin, clientOrderRef' })
-  .refine((rule) => [rule.origin, rule.clientOrderRef].every((pattern) => pattern === undefined || isRegExp(pattern)), {
-    message: 'origin and clientOrderRef must be valid regular expressions'
-  })
-export type ChannelRule = z.infer<typeof channelRuleSchema>
 
 /**
  * How the marketplace connectors mark orders in Odoo (see the contract data set): a sales team and
@@ -89,13 +72,4 @@ function byTeamOrTag(rule: CompiledRule, evidence: ChannelEvidence): boolean {
 function byText(rule: CompiledRule, evidence: ChannelEvidence): boolean {
   if (rule.origin && evidence.origin && rule.origin.test(evidence.origin.trim())) return true
   return rule.clientOrderRef !== undefined && evidence.clientOrderRef !== null && rule.clientOrderRef.test(evidence.clientOrderRef.trim())
-}
-
-function isRegExp(pattern: string): boolean {
-  try {
-    new RegExp(pattern)
-    return true
-  } catch {
-    return false
-  }
 }

@@ -1,6 +1,12 @@
 /**
  * The XML-RPC encoding Odoo's `/xmlrpc/2/*` endpoints speak (Python's xmlrpc.client with
  * allow_none): enough of the specification for Odoo's values, nothing more.
+ *
+ * A `Date` goes as `dateTime.iso8601` and a `Buffer` as `base64`, as Python's client sends them;
+ * Odoo decodes both, but its ORM gets a real datetime only where Odoo asks xmlrpc.client for one
+ * (`use_datetime`, in recent releases; older ones pass a `DateTime` wrapper on), and binary
+ * fields take base64 text. So the gateway's callers pass Odoo's own forms, "YYYY-MM-DD HH:MM:SS"
+ * in UTC and base64 strings, which every version and every transport takes.
  */
 
 export type XmlRpcResponse = { fault: false; value: unknown } | { fault: true; faultCode: number; faultString: string }
@@ -27,13 +33,40 @@ function encodeValue(value: unknown): string {
   }
   if (typeof value === 'string') return `<string>${escapeText(value)}</string>`
   if (Array.isArray(value)) return `<array><data>${value.map((item) => `<value>${encodeValue(item)}</value>`).join('')}</data></array>`
-  if (typeof value === 'object') {
+  if (value instanceof Date) return `<dateTime.iso8601>${encodeDateTime(value)}</dateTime.iso8601>`
+  if (value instanceof Uint8Array) return `<base64>${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}</base64>`
+  if (isPlainObject(value)) {
     const members = Object.entries(value)
       .filter(([, member]) => member !== undefined)
       .map(([name, member]) => `<member><name>${escapeText(name)}</name><value>${encodeValue(member)}</value></member>`)
     return `<struct>${members.join('')}</struct>`
   }
-  throw new TypeError(`XML-RPC cannot encode a ${typeof value}`)
+  throw new TypeError(`XML-RPC cannot encode ${describeType(value)}: pass plain objects, arrays, strings, numbers, booleans, null, Dates or Buffers`)
+}
+
+/**
+ * Python's xmlrpc.client, which decodes Odoo's requests, reads a dateTime only as
+ * `YYYYMMDDTHH:MM:SS` (no zone, no fraction): the instant in UTC, as Odoo stores datetimes, and to
+ * the second, as Python's own client sends one.
+ */
+function encodeDateTime(date: Date): string {
+  // Python's datetime holds the years 1 to 9999 only; an invalid Date has no year at all.
+  const year = date.getUTCFullYear()
+  if (!(year >= 1 && year <= 9999)) throw new TypeError('XML-RPC cannot encode a Date outside the years 1 to 9999 (or an invalid Date)')
+  const iso = date.toISOString()
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 19)}`
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false
+  const prototype: unknown = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
+}
+
+// The type only, never the value: parameters carry customers' data.
+function describeType(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return `a ${typeof value}`
+  return `a ${(value as object).constructor?.name ?? 'object'}`
 }
 
 function escapeText(text: string): string {

@@ -4,8 +4,9 @@ import { startTestService } from '../support/app.ts'
 import type { TestService } from '../support/app.ts'
 import { simulator } from '../support/simulator.ts'
 import {
-  customerContacts, makeDue, NEVER, outstanding, partnerWrites, pendingRedactionJobs, realClock, redactionAuditCounts, redactionJobStates, repeated, waitFor
+  customerContacts, makeDue, NEVER, outstanding, partnerWrites, pendingRedactionJobs, realClock, redactionAuditCounts, redactionJobStates, repeated
 } from '../support/reliability-harness.ts'
+import { until } from '../support/until.ts'
 import { REDACTED_NAME } from '../../src/mirror/odoo-records.ts'
 
 // Odoo down "for minutes" in production; here for about ten seconds, which is long enough for a
@@ -17,10 +18,10 @@ async function requestSync(ctx: TestService): Promise<{ id: string; state: strin
   const started = await ctx.app.inject({ method: 'POST', url: '/v1/sync', headers: ctx.auth.admin })
   if (started.statusCode !== 202) throw new Error(`POST /v1/sync answered ${started.statusCode}: ${started.body}`)
   const id = started.json().id as string
-  return waitFor(`sync run ${id} to finish`, async () => {
+  return until(async () => {
     const run = (await ctx.app.inject({ url: `/v1/sync/runs/${id}`, headers: ctx.auth.admin })).json()
     return run.state === 'succeeded' || run.state === 'failed' ? (run as { id: string; state: string }) : undefined
-  }, { attempts: 150, intervalMs: 200 })
+  }, { what: `sync run ${id} to finish`, timeoutMs: 30_000, intervalMs: 200 })
 }
 
 t.test('Odoo unavailable during sync and redaction: the sync fails, redaction retries, and once Odoo is back nothing is lost or done twice', async (t) => {
@@ -28,7 +29,7 @@ t.test('Odoo unavailable during sync and redaction: the sync fails, redaction re
   const ctx = await startTestService(t, { odoo: sim, role: 'all', clock: realClock(), env: { REDACTION_BATCH_SIZE: '8', RETENTION_SWEEP_CRON: NEVER } })
   t.equal((await requestSync(ctx)).state, 'succeeded', 'a first sync while Odoo is up')
   // Contacts due by the shop's own policies are redacted right away; wait for that to settle.
-  await waitFor('the contacts already due to be handled', async () => (await outstanding(ctx.pool)).length === 0 && (await pendingRedactionJobs(ctx.pool)) === 0, { attempts: 150, intervalMs: 200 })
+  await until(async () => (await outstanding(ctx.pool)).length === 0 && (await pendingRedactionJobs(ctx.pool)) === 0, { what: 'the contacts already due to be handled', timeoutMs: 30_000, intervalMs: 200 })
 
   // Odoo goes away: every request gets the reverse proxy's 502.
   sim.faults.failNext({ status: 502, times: 1_000_000 })
@@ -40,7 +41,7 @@ t.test('Odoo unavailable during sync and redaction: the sync fails, redaction re
   t.equal(await ctx.service.sweep(), due.length, `${due.length} contacts queued for redaction`)
 
   t.equal((await requestSync(ctx)).state, 'failed', 'a sync during the outage fails')
-  await waitFor('every redaction batch to fail into retry', async () => (await redactionJobStates(ctx.pool)).retry === due.length, { attempts: 100, intervalMs: 200 })
+  await until(async () => (await redactionJobStates(ctx.pool)).retry === due.length, { what: 'every redaction batch to fail into retry', timeoutMs: 20_000, intervalMs: 200 })
   t.pass('every redaction job failed and waits for its retry')
   t.same(await outstanding(ctx.pool), due, 'nothing redacted while Odoo is down')
   await sleep(Math.max(0, OUTAGE_MS - (Date.now() - outageStarted)))
@@ -54,8 +55,8 @@ t.test('Odoo unavailable during sync and redaction: the sync fails, redaction re
   t.ok(newOrders.every((id) => mirrored.includes(id)), 'the orders created during the outage are mirrored')
 
   // The redaction retries come 10-20 s after their failure (pg-boss backoff with jitter).
-  await waitFor('the retried redactions', async () => (await outstanding(ctx.pool)).length === 0, { attempts: 200, intervalMs: 500 })
-  await waitFor('no redaction job running or ready', async () => (await pendingRedactionJobs(ctx.pool)) === 0, { attempts: 60, intervalMs: 250 })
+  await until(async () => (await outstanding(ctx.pool)).length === 0, { what: 'the retried redactions', timeoutMs: 100_000, intervalMs: 500 })
+  await until(async () => (await pendingRedactionJobs(ctx.pool)) === 0, { what: 'no redaction job running or ready', timeoutMs: 15_000, intervalMs: 250 })
   const redacted = (await ctx.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE odoo_id = ANY($1::int[]) AND redacted_at IS NOT NULL ORDER BY odoo_id', [due])).rows.map((r) => r.odoo_id)
   t.same(redacted, due, 'every due contact is redacted in the mirror')
   t.ok(due.every((id) => sim.store.get('res.partner', id)?.name === REDACTED_NAME), 'and in Odoo')

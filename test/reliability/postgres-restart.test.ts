@@ -13,7 +13,8 @@ import { systemClock } from '../../src/clock.ts'
 import { simulator } from '../support/simulator.ts'
 import { freePort } from '../support/database.ts'
 import { finished } from '../support/cli.ts'
-import { serviceEnv, startServiceProcess, waitFor } from '../support/reliability-harness.ts'
+import { serviceEnv, startServiceProcess } from '../support/reliability-harness.ts'
+import { until } from '../support/until.ts'
 
 interface Outcome {
   kind: 'list' | 'create'
@@ -79,41 +80,41 @@ t.test('PostgreSQL restarted under load: the service reports not-ready, answers 
     }
   })
 
-  await waitFor('some traffic before the outage', () => outcomes.length >= 40, { attempts: 200, intervalMs: 100 })
+  await until(() => outcomes.length >= 40, { what: 'some traffic before the outage', timeoutMs: 20_000, intervalMs: 100 })
   // A sync in progress too (the worker half of the process), slowed down by Odoo's latency.
   sim.faults.latency(150)
   const sync = (await (await fetch(`${base}/v1/sync`, { method: 'POST', headers: { authorization: `Bearer ${admin.secret}` } })).json()) as { id: string }
-  await waitFor('the sync to be running', async () => {
+  await until(async () => {
     const run = (await (await fetch(`${base}/v1/sync/runs/${sync.id}`, { headers: { authorization: `Bearer ${admin.secret}` } })).json()) as { state: string }
     return run.state === 'running'
-  }, { attempts: 100, intervalMs: 100 })
+  }, { what: 'the sync to be running', timeoutMs: 10_000, intervalMs: 100 })
   const stopping = database.stop()
   phase = 'outage'
   await stopping
   database = undefined
-  await waitFor('readiness to report not_ready', async () => {
+  await until(async () => {
     service.assertRunning()
     const response = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(HANG_MS) }).catch(() => undefined)
     if (!response) return false
     const body = (await response.json()) as { status: string; checks: { database: { status: string } } }
     return response.status === 503 && body.status === 'not_ready' && body.checks.database.status === 'down'
-  }, { attempts: 50, intervalMs: 200 })
+  }, { what: 'readiness to report not_ready', timeoutMs: 10_000, intervalMs: 200 })
   t.pass('readiness is 503 not_ready while PostgreSQL is down')
   const outageStart = outcomes.length
-  await waitFor('requests answered during the outage', () => {
+  await until(() => {
     service.assertRunning()
     return outcomes.length >= outageStart + 20
-  }, { attempts: 100, intervalMs: 100 })
+  }, { what: 'requests answered during the outage', timeoutMs: 10_000, intervalMs: 100 })
 
   database = await startEmbeddedPostgres({ dataDir, port: pgPort, log: pgLog })
-  await waitFor('readiness to recover', async () => {
+  await until(async () => {
     service.assertRunning()
     return (await ready()) === 200
-  }, { attempts: 100, intervalMs: 200 })
+  }, { what: 'readiness to recover', timeoutMs: 20_000, intervalMs: 200 })
   t.pass('ready again once PostgreSQL is back')
   phase = 'after'
   const recovered = outcomes.length
-  await waitFor('traffic after the recovery', () => outcomes.length >= recovered + 40, { attempts: 200, intervalMs: 100 })
+  await until(() => outcomes.length >= recovered + 40, { what: 'traffic after the recovery', timeoutMs: 20_000, intervalMs: 100 })
   stop = true
   await Promise.all(clients)
 

@@ -2,8 +2,9 @@ import t from 'tap'
 import { startTestService } from '../support/app.ts'
 import { simulator } from '../support/simulator.ts'
 import {
-  customerContacts, makeDue, outstanding, pendingRedactionJobs, partnerWrites, realClock, redactedByProcess, redactionAuditCounts, redactionJobStates, repeated, serviceEnv, startServiceProcess, waitFor
+  customerContacts, makeDue, outstanding, pendingRedactionJobs, partnerWrites, realClock, redactedByProcess, redactionAuditCounts, redactionJobStates, repeated, serviceEnv, startServiceProcess
 } from '../support/reliability-harness.ts'
+import { until } from '../support/until.ts'
 import { REDACTED_NAME } from '../../src/mirror/odoo-records.ts'
 
 t.test('two worker processes on one PostgreSQL redact every due contact exactly once, and both take part', async (t) => {
@@ -23,8 +24,8 @@ t.test('two worker processes on one PostgreSQL redact every due contact exactly 
   const due = (await api.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE retention_due_at <= now() ORDER BY odoo_id')).rows.map((r) => r.odoo_id)
   t.ok(due.length >= forced.length, `${due.length} contacts due`)
 
-  await waitFor('every due contact to be redacted or refused', async () => (await outstanding(api.pool)).length === 0, { attempts: 300, intervalMs: 200 })
-  await waitFor('no redaction job running or ready', async () => (await pendingRedactionJobs(api.pool)) === 0, { attempts: 100, intervalMs: 200 })
+  await until(async () => (await outstanding(api.pool)).length === 0, { what: 'every due contact to be redacted or refused', timeoutMs: 60_000, intervalMs: 200 })
+  await until(async () => (await pendingRedactionJobs(api.pool)) === 0, { what: 'no redaction job running or ready', timeoutMs: 20_000, intervalMs: 200 })
 
   const redacted = (await api.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE redacted_at IS NOT NULL ORDER BY odoo_id')).rows.map((r) => r.odoo_id)
   t.ok(forced.every((id) => redacted.includes(id)), 'every contact made due is redacted in the mirror')

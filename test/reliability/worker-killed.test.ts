@@ -3,8 +3,9 @@ import { startTestService } from '../support/app.ts'
 import { simulator } from '../support/simulator.ts'
 import { finished } from '../support/cli.ts'
 import {
-  customerContacts, makeDue, outstanding, partnerWrites, pendingRedactionJobs, realClock, redactionAuditCounts, serviceEnv, startServiceProcess, waitFor
+  customerContacts, makeDue, outstanding, partnerWrites, pendingRedactionJobs, realClock, redactionAuditCounts, serviceEnv, startServiceProcess
 } from '../support/reliability-harness.ts'
+import { until } from '../support/until.ts'
 import { REDACTED_NAME } from '../../src/mirror/odoo-records.ts'
 
 // How pg-boss gets a dead worker's jobs back: the redaction queue has a heartbeat (20 s), which a
@@ -33,7 +34,7 @@ t.test('a worker killed with SIGKILL in the middle of a redaction batch: after r
   sim.faults.latency(400)
   const first = await startServiceProcess(t, 'worker-1', 'worker', await serviceEnv(sim, env))
   const writesBefore = partnerWrites(sim).length
-  await waitFor('the first redaction write to reach Odoo', () => partnerWrites(sim).length > writesBefore, { attempts: 300, intervalMs: 50 })
+  await until(() => partnerWrites(sim).length > writesBefore, { what: 'the first redaction write to reach Odoo', timeoutMs: 15_000, intervalMs: 50 })
   first.kill('SIGKILL')
   const killedAt = performance.now()
   const exit = await finished(first)
@@ -50,16 +51,16 @@ t.test('a worker killed with SIGKILL in the middle of a redaction batch: after r
   const claimStates = async () =>
     (await api.pool.query<{ state: string; retry_count: number; output: { value?: { message?: string } } | null }>(`SELECT state, retry_count, output FROM pgboss.job WHERE id = ANY($1::uuid[])`, [claimed])).rows
   // The retry waits 30 s at least, so the `retry` state is there to be seen.
-  const released = await waitFor('the dead worker\'s claims to be failed by their missed heartbeat', async () => {
+  const released = await until(async () => {
     const rows = await claimStates()
     return rows.length === claimed.length && rows.every((r) => r.state === 'retry') ? rows : undefined
-  }, { attempts: 480, intervalMs: 250 })
+  }, { what: 'the dead worker\'s claims to be failed by their missed heartbeat', timeoutMs: 120_000, intervalMs: 250 })
   t.same(released.filter((r) => r.output?.value?.message !== 'job heartbeat timeout'), [], 'failed as a missed heartbeat, not as an expiry')
   t.comment(`claims failed into retry ${Math.round((performance.now() - killedAt) / 1000)} s after the kill`)
 
-  await waitFor('every due contact to be redacted', async () => (await outstanding(api.pool)).length === 0, { attempts: 480, intervalMs: 500 })
+  await until(async () => (await outstanding(api.pool)).length === 0, { what: 'every due contact to be redacted', timeoutMs: 240_000, intervalMs: 500 })
   t.comment(`every contact redacted ${Math.round((performance.now() - killedAt) / 1000)} s after the kill`)
-  await waitFor('no redaction job running or ready', async () => (await pendingRedactionJobs(api.pool)) === 0, { attempts: 60, intervalMs: 250 })
+  await until(async () => (await pendingRedactionJobs(api.pool)) === 0, { what: 'no redaction job running or ready', timeoutMs: 15_000, intervalMs: 250 })
 
   const redacted = (await api.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE redacted_at IS NOT NULL ORDER BY odoo_id')).rows.map((r) => r.odoo_id)
   t.same(redacted, due, 'every due contact is redacted in the mirror, and no other')

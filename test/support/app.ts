@@ -10,8 +10,7 @@ import type { App, AppDeps } from '../../src/http/app.ts'
 import type { Clock } from '../../src/clock.ts'
 import type { Logger } from '../../src/log/logger.ts'
 import { createOdooGateway } from '../../src/odoo/gateway.ts'
-import { createOrderViews } from '../../src/mirror/order-views.ts'
-import { createServiceParts, startService } from '../../src/service.ts'
+import { appDependencies, createServiceParts, startService } from '../../src/service.ts'
 import { startJobRunner } from '../../src/jobs/job-runner.ts'
 import type { ProcessRole, Service } from '../../src/service.ts'
 import type { OdooSimulator } from '../odoo-simulator/index.ts'
@@ -37,8 +36,8 @@ export interface TestApp {
 
 /**
  * The HTTP app alone over a migrated test database, for tests of the HTTP shell (auth, problem
- * details, health, logging). Its Odoo is unreachable and it has no job runner: tests that need
- * those start the whole service with `startTestService`.
+ * details, health, logging). Its Odoo is unreachable and it has no job runner to enqueue with (its
+ * pg-boss only serves the parts): tests that need those start the whole service with `startTestService`.
  */
 export async function buildTestApp(t: Test, overrides: Partial<AppDeps> & { log?: Logger } = {}): Promise<TestApp> {
   const databaseUrl = await createTestDatabase(t)
@@ -54,24 +53,7 @@ export async function buildTestApp(t: Test, overrides: Partial<AppDeps> & { log?
   const jobs = await startJobRunner({ databaseUrl, log, work: false, poolMax: 2 })
   t.teardown(() => jobs.stop(1000))
   const parts = createServiceParts({ config, pool, odoo, jobs, clock, log })
-  const noJobs = async () => {
-    throw new Error('this test app has no job runner: use startTestService')
-  }
-  const app = await buildApp({
-    log,
-    version: '0.0.0-test',
-    swaggerUi: true,
-    apiKeys: parts.apiKeys,
-    audit: parts.audit,
-    rateLimits: parts.rateLimits,
-    health: { database: async () => void (await pool.query('SELECT 1')), odoo: async () => undefined },
-    rights: { pool, clock, rights: parts.rights },
-    outbox: { pool },
-    intake: { webhookKey: undefined, allowUnsigned: false, bodyLimit: 1_048_576, receive: noJobs },
-    retention: { pool, clock, audit: parts.audit, policies: parts.policies, holds: parts.holds, planner: parts.planner, backlog: parts.backlog, sweep: parts.sweep },
-    mirror: { runs: parts.syncRuns, orders: createOrderViews({ pool, cipher: parts.cipher }), requestSync: noJobs, enqueueRecordSync: noJobs, webhookToken: undefined },
-    ...overrides
-  })
+  const app = await buildApp({ ...appDependencies({ config, parts, role: 'api', jobs: undefined }), ...overrides })
   t.teardown(() => app.close())
   return { app, pool, databaseUrl, apiKeys: parts.apiKeys, audit: parts.audit, clock, logs: captured.output, auth: await keysForEveryRole(parts.apiKeys) }
 }

@@ -1,11 +1,11 @@
 import type { Test } from 'tap'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Pool } from '../../src/db/database.ts'
 import type { OdooSimulator } from '../odoo-simulator/index.ts'
 import type { ControlledClock } from './clock.ts'
 import { TEST_PII_KEY } from './config.ts'
 import { startCli } from './cli.ts'
 import { freePort } from './database.ts'
+import { until } from './until.ts'
 
 /** A cron expression that does not fire while a test runs (1 January, midnight). */
 export const NEVER = '0 0 1 1 *'
@@ -13,22 +13,6 @@ export const NEVER = '0 0 1 1 *'
 /** The wall clock, shaped as the tests' controllable clock: services started with it see real time. */
 export function realClock(): ControlledClock {
   return { now: () => new Date(), set: () => undefined, advance: () => undefined }
-}
-
-/**
- * Polls `check` until it returns a truthy value, at most `attempts` times `intervalMs` apart, and
- * fails with `label` (and the last value seen) otherwise. Every wait in the suite goes through here.
- */
-export async function waitFor<T>(label: string, check: () => Promise<T> | T, options: { attempts?: number; intervalMs?: number } = {}): Promise<NonNullable<T>> {
-  const attempts = options.attempts ?? 100
-  const intervalMs = options.intervalMs ?? 200
-  let last: T | undefined
-  for (let i = 0; i < attempts; i++) {
-    last = await check()
-    if (last) return last as NonNullable<T>
-    await sleep(intervalMs)
-  }
-  throw new Error(`gave up waiting ${Math.round((attempts * intervalMs) / 1000)} s for ${label} (last: ${JSON.stringify(last)})`)
 }
 
 /** The environment of a `privacy-bridge` process talking to `sim`, with schedules that stay quiet unless overridden. */
@@ -82,11 +66,11 @@ export async function startServiceProcess(t: Test, name: string, role: 'api' | '
   t.teardown(() => {
     if (!exited) child.kill('SIGKILL')
   })
-  await waitFor(`${name} to answer /health/live`, async () => {
+  await until(async () => {
     child.assertRunning()
     const response = await fetch(`http://127.0.0.1:${child.port}/health/live`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined)
     return response?.ok
-  }, { attempts: 150, intervalMs: 200 })
+  }, { what: `${name} to answer /health/live`, timeoutMs: 30_000, intervalMs: 200 })
   return child
 }
 
