@@ -43,7 +43,7 @@ async function counts(ctx: TestService) {
 
 t.test('a signed message opens a classified request, stores the original sealed, and acknowledges', async (t) => {
   const ctx = await setUp(t)
-  const { res, ...outcome } = await deliver(ctx, message())
+  const { res, ...outcome } = await deliver(ctx, message({ textAsHtml: '<p>Sehr geehrte Damen und Herren</p>', raw: 'Received: from mx.example.net\r\n' }))
   t.equal(res.statusCode, 200, res.body)
   t.same(res.json(), { status: 'accepted' }, 'the answer names no request, type, confidence or reason')
   t.match(outcome, { outcome: 'created', requestId: /^RR-/ })
@@ -53,6 +53,10 @@ t.test('a signed message opens a classified request, stores the original sealed,
   const sender = String((message().from as { value: { address: string }[] }).value[0]?.address)
   t.notOk(stored.includes(sender), 'the sender is not in clear')
   t.notOk(stored.includes(String(message().subject)), 'nor the subject')
+  const row = (await ctx.pool.query('SELECT id, message FROM inbound_messages')).rows[0]
+  const kept = JSON.parse(ctx.service.cipher.open(row.message, `inbound:${row.id}:message`))
+  t.match(kept, { subject: message().subject, text: message().text, html: message().html }, 'the message is kept, sealed')
+  t.notOk('raw' in kept || 'textAsHtml' in kept, 'without the raw source and the HTML mailparser derives from the text')
   t.match((await queuedMail(ctx, outcome.requestId))[0], { kind: 'acknowledgement', recipient: sender })
 })
 

@@ -173,9 +173,15 @@ function arrivalOf(payload: ForwardEmailPayload, clock: Clock): Date {
   return valid === undefined ? clock.now() : new Date(valid)
 }
 
+/**
+ * What is kept of a message: without the raw source and `textAsHtml` (mailparser derives it from
+ * the text, and it would be a third of a large message's size to seal and store again), and with
+ * attachments reduced to their names and sizes (their bytes are kept apart, when at all).
+ */
 function withoutAttachments(payload: ForwardEmailPayload): Record<string, unknown> {
-  const { attachments, ...rest } = payload as ForwardEmailPayload & { raw?: unknown }
-  delete (rest as { raw?: unknown }).raw
+  const { attachments, ...rest } = payload as ForwardEmailPayload & { raw?: unknown; textAsHtml?: unknown }
+  delete rest.raw
+  delete rest.textAsHtml
   return { ...rest, attachments: (attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })) }
 }
 
