@@ -93,7 +93,7 @@ export function accessError(modelDescription: string, model: string, operation: 
 }
 
 export function privateMethod(version: Version, model: string, method: string): OdooError {
-  const name = version === 19 ? `'${model}.${method}'` : method
+  const name = version === 17 || version === 19 ? `'${model}.${method}'` : method
   return new OdooError({
     exception: 'odoo.exceptions.AccessError',
     message: `Private methods (such as ${name}) cannot be called remotely.`,

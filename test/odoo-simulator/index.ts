@@ -7,16 +7,17 @@ import { requestPipeline } from './request-pipeline.ts'
 import type { RecordedCall } from './request-pipeline.ts'
 import { createShopDatabase } from './shop-database.ts'
 import type { SimulatorStore } from './store.ts'
+import type { Version } from './schema.ts'
 
 export type { FaultInjector, FaultMatch, OdooFaultKind, OdooFaultOptions } from './faults.ts'
 export type { Protocol } from './protocol/http-reply.ts'
 export type { RecordedCall } from './request-pipeline.ts'
-export type { Row, StoredValue } from './schema.ts'
+export type { Row, StoredValue, Version } from './schema.ts'
 export type { SimulatorStore, UpdateOptions } from './store.ts'
 export { CHANNELS } from './generate.ts'
 
 export interface SimulatorOptions {
-  version?: 16 | 18 | 19
+  version?: Version
   db?: string
   /** the generated data is a pure function of seed and counts (and of the clock, for dates) */
   seed?: number
@@ -30,7 +31,7 @@ export interface SimulatorOptions {
 
 export interface OdooSimulator {
   readonly url: string
-  readonly version: 16 | 18 | 19
+  readonly version: Version
   readonly db: string
   readonly login: string
   readonly password: string
@@ -47,7 +48,7 @@ export interface OdooSimulator {
   close(): Promise<void>
 }
 
-/** Starts an HTTP server playing Odoo 16, 18 or 19 over XML-RPC, JSON-RPC, the web routes and JSON-2. */
+/** Starts an HTTP server playing Odoo 16, 17, 18 or 19 over XML-RPC, JSON-RPC, the web routes and JSON-2. */
 export async function startOdooSimulator(options: SimulatorOptions = {}): Promise<OdooSimulator> {
   const version = options.version ?? 18
   const now = options.now ?? (() => new Date())

@@ -15,7 +15,7 @@ function groupsFor(version: Version, model: string): string[] {
     case 'sale.order':
       return version === 19
         ? ['Accounting/Invoicing', 'Inventory/User', 'Sales/Administrator', 'Sales/User: Own Documents Only', 'Role / Portal', 'Show Accounting Features - Readonly', 'Show Full Accounting Features']
-        : ['Inventory/User', version === 16 ? 'Invoicing/Billing' : 'Invoicing/Invoicing', 'Sales/Administrator', 'Sales/User: Own Documents Only', 'Technical/Show Accounting Features - Readonly', 'Technical/Show Full Accounting Features', 'User types/Portal']
+        : ['Inventory/User', version <= 17 ? 'Invoicing/Billing' : 'Invoicing/Invoicing', 'Sales/Administrator', 'Sales/User: Own Documents Only', 'Technical/Show Accounting Features - Readonly', 'Technical/Show Full Accounting Features', 'User types/Portal']
     case 'res.partner':
       return [version === 19 ? 'Contact/Creation' : 'Extra Rights/Contact Creation', 'Inventory/Administrator', 'Sales/Administrator']
     case 'stock.picking':

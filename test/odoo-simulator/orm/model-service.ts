@@ -168,7 +168,7 @@ function methodTable(version: Version, orm: RecordOperations): Record<string, Me
     },
     check_access_rights: {
       onRecords: false,
-      versions: [16, 18],
+      versions: [16, 17, 18],
       params: [{ name: 'operation', required: true }, { name: 'raise_exception', fallback: true }],
       run: ({ def, args, env }) => {
         const operation = toOperation(args.operation ?? null)
