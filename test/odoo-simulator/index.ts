@@ -15,6 +15,15 @@ export type { RecordedCall } from './request-pipeline.ts'
 export type { Row, StoredValue, Version } from './schema.ts'
 export type { SimulatorStore, UpdateOptions } from './store.ts'
 export { CHANNELS } from './generate.ts'
+export type { GroupXmlId } from './security-data.ts'
+import type { GroupXmlId } from './security-data.ts'
+
+export interface SimulatedUser {
+  uid: number
+  login: string
+  password: string
+  apiKey: string
+}
 
 export interface SimulatorOptions {
   version?: Version
@@ -38,7 +47,9 @@ export interface OdooSimulator {
   /** an API key of the admin: works wherever the password does, and as JSON-2 bearer on 19 */
   readonly apiKey: string
   /** an internal user without Sales/Inventory rights: AccessError on sale.order, may read but not write res.partner */
-  readonly limitedUser: { login: string; password: string; apiKey: string }
+  readonly limitedUser: SimulatedUser
+  /** Adds an internal user with these groups (by XML id, e.g. `sales_team.group_sale_salesman_all_leads`). */
+  createUser(login: string, groups: readonly GroupXmlId[]): SimulatedUser
   readonly store: SimulatorStore
   readonly faults: FaultInjector
   /** every object call received, in order */
@@ -70,7 +81,11 @@ export async function startOdooSimulator(options: SimulatorOptions = {}): Promis
     login: admin.login,
     password: admin.password,
     apiKey: admin.apiKey,
-    limitedUser: { login: limited.login, password: limited.password, apiKey: limited.apiKey },
+    limitedUser: { uid: limited.uid, login: limited.login, password: limited.password, apiKey: limited.apiKey },
+    createUser: (login, groups) => {
+      const { uid, password, apiKey } = database.addUser({ name: login, login, email: `${login}@example.com` }, groups)
+      return { uid, login, password, apiKey }
+    },
     store: database.store,
     faults,
     calls,
