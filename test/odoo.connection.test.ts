@@ -1,6 +1,7 @@
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
+import { ODOO_ACCESS_NEEDS } from '../src/odoo/access-needs.ts'
 import { checkOdooConnection, formatOdooCheckReport } from '../src/odoo/connection-check.ts'
 import { OdooUnavailableError } from '../src/odoo/errors.ts'
 import { createOdooGateway } from '../src/odoo/gateway.ts'
@@ -78,23 +79,23 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
       user: { uid: 2, login: sim.login, name: String }
     })
     t.same(
-      admin.rights.map((right) => [right.model, right.operation, right.granted]),
-      [
-        ['sale.order', 'read', true],
-        ['stock.picking', 'read', true],
-        ['res.partner', 'read', true],
-        ['res.partner', 'write', true]
-      ]
+      admin.rights.map((right) => `${right.operation} ${right.model}`),
+      ODOO_ACCESS_NEEDS.map((need) => `${need.operation} ${need.model}`),
+      'every right every feature needs is asked'
     )
+    t.ok(admin.rights.every((right) => right.granted))
     t.match(formatOdooCheckReport(admin), /Odoo connection OK$/)
 
     const limited = await checkOdooConnection(gateway(t, sim, protocol, { username: sim.limitedUser.login, secret: sim.limitedUser.apiKey }))
     t.match(limited, { ok: false, user: { login: sim.limitedUser.login } })
     t.same(
       limited.rights.filter((right) => !right.granted).map((right) => `${right.operation} ${right.model}`),
-      ['read sale.order', 'read stock.picking', 'write res.partner']
+      ['read sale.order', 'read stock.picking', 'write res.partner', 'read mail.tracking.value', 'unlink mail.tracking.value', 'create res.partner.category']
     )
-    t.match(formatOdooCheckReport(limited), /MISSING read\s+sale\.order[\s\S]*NOT OK$/)
+    const printed = formatOdooCheckReport(limited)
+    t.match(printed, /MISSING read\s+sale\.order\s+breaks sync: /)
+    t.match(printed, /MISSING unlink mail\.tracking\.value\s+breaks redaction: delete them from the chatter/)
+    t.match(printed, /privacy-bridge odoo setup[\s\S]*NOT OK$/)
 
     const refused = await checkOdooConnection(gateway(t, sim, protocol, { secret: 'not-the-key' }))
     t.match(refused, { ok: false, failure: { kind: 'auth' } })
