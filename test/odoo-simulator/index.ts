@@ -12,6 +12,8 @@ import type { Version } from './schema.ts'
 export type { FaultInjector, FaultMatch, OdooFaultKind, OdooFaultOptions } from './faults.ts'
 export type { Protocol } from './protocol/http-reply.ts'
 export type { RecordedCall } from './request-pipeline.ts'
+export type { WebhookDelivery } from './automation.ts'
+import type { WebhookDelivery } from './automation.ts'
 export type { Row, StoredValue, Version } from './schema.ts'
 export type { SimulatorStore, UpdateOptions } from './store.ts'
 export { CHANNELS } from './generate.ts'
@@ -54,6 +56,8 @@ export interface OdooSimulator {
   readonly faults: FaultInjector
   /** every object call received, in order */
   readonly calls: ReadonlyArray<RecordedCall>
+  /** What automation rules' "Send Webhook Notification" actions (17+) posted, once each was answered or timed out. */
+  webhookDeliveries(): Promise<WebhookDelivery[]>
   /** closes the listener (dropping open connections) and listens again on the same port; data is kept */
   restart(): Promise<void>
   close(): Promise<void>
@@ -89,6 +93,7 @@ export async function startOdooSimulator(options: SimulatorOptions = {}): Promis
     store: database.store,
     faults,
     calls,
+    webhookDeliveries: () => database.automation.deliveries(),
     restart: () => server.restart(),
     close: () => server.close(),
   }

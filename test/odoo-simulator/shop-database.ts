@@ -15,6 +15,7 @@ import { ShopStore } from './store.ts'
 import { Tables } from './tables.ts'
 import { TransactionClock } from './timestamps.ts'
 import { DataWriter } from './writer.ts'
+import { AutomationRules } from './automation.ts'
 
 export interface ShopDatabaseOptions {
   version: Version
@@ -33,6 +34,7 @@ export interface ShopDatabase {
   models: ModelService
   accounts: Accounts
   clock: TransactionClock
+  automation: AutomationRules
   /** Adds an internal user with these groups (after the shop data, so no generated id moves). */
   addUser(person: { name: string; login: string; email: string }, groups: readonly GroupXmlId[]): Account
 }
@@ -45,7 +47,8 @@ export function createShopDatabase(options: ShopDatabaseOptions): ShopDatabase {
   const tables = new Tables(schema)
   const jitter = new Prng(seed ^ 0x2545f491)
   const clock = new TransactionClock(options.now, () => jitter.next())
-  const writer = new DataWriter(schema, tables, clock, version)
+  const automation = new AutomationRules(tables, version)
+  const writer = new DataWriter(schema, tables, clock, version, (model, ids, event) => automation.afterChange(model, ids, event))
 
   // The whole initial data set is written in one transaction, as a database import would.
   const stamp = clock.stamp()
@@ -77,6 +80,7 @@ export function createShopDatabase(options: ShopDatabaseOptions): ShopDatabase {
     models: new ModelService(version, new ModelRegistry(schema, tables), tables, writer, new AccessRules(version, tables)),
     accounts,
     clock,
+    automation,
     addUser,
   }
 }
