@@ -64,7 +64,7 @@ export function formatOdooCheckReport(report: OdooCheckReport): string {
     for (const right of report.rights) {
       const status = right.granted ? 'ok     ' : 'MISSING'
       const effect = right.granted ? right.features.join(', ') : `breaks ${right.features.join(', ')}: ${right.why}`
-      lines.push(`  ${status} ${right.operation.padEnd(6)} ${right.model.padEnd(20)} ${effect}${right.problem ? ` (${right.problem})` : ''}`)
+      lines.push(`  ${status} ${right.operation.padEnd(6)} ${right.model.padEnd(21)} ${effect}${right.problem ? ` (${right.problem})` : ''}`)
     }
   }
   if (report.failure) lines.push(`Failed (${report.failure.kind}): ${report.failure.message}`)
