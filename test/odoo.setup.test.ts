@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import t from 'tap'
 import type { Test } from 'tap'
 import { ODOO_ACCESS_NEEDS } from '../src/odoo/access-needs.ts'
@@ -138,4 +139,15 @@ t.test("a user who is no administrator cannot run setup: Odoo refuses, and nothi
   const notAdmin = gateway(t, sim, 'auto', { username: seller.login, secret: seller.apiKey })
   await t.rejects(setUpOdoo(notAdmin, options(sim)), OdooAccessError)
   t.equal(groupCount(sim), 0)
+})
+
+t.test("the README's table of rights, for admins who set them by hand, is the list setup grants", async (t) => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const table = readme.slice(readme.indexOf('<!-- access-rights:begin'), readme.indexOf('<!-- access-rights:end'))
+  const columns = ['read', 'write', 'create', 'unlink'] as const
+  const documented = [...table.matchAll(/^\| `([a-z_.]+)` \([^)]*\) \|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|/gm)].flatMap((row) =>
+    columns.filter((_, i) => row[i + 2]?.includes('✓')).map((operation) => `${operation} ${row[1]}`)
+  )
+  t.ok(documented.length > 0, 'the table was found')
+  t.same(documented.sort(), ODOO_ACCESS_NEEDS.map((need) => `${need.operation} ${need.model}`).sort())
 })
