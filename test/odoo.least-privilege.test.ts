@@ -14,6 +14,7 @@ import { createOdooGateway } from '../src/odoo/gateway.ts'
 import { setUpOdoo } from '../src/odoo/odoo-setup.ts'
 import { RedactionBlockedError } from '../src/retention/redaction-block.ts'
 import { redactJob } from '../src/retention/retention-jobs.ts'
+import { planRedactions } from '../src/retention/retention-report.ts'
 import type { RedactJobPayload } from '../src/retention/retention-jobs.ts'
 import type { Job } from 'pg-boss'
 
@@ -82,6 +83,7 @@ t.test('without setup, a user with the groups the README once listed syncs, but 
   const report = (await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.admin })).json()
   t.match(report.blockedBy, { reason: 'odoo_rights_missing', missingRights: ['read mail.tracking.value', 'unlink mail.tracking.value'], since: String })
   t.ok(report.channels.some((channel: { overdue: number }) => channel.overdue > 0), 'the contact counts as overdue')
+  t.match(await planRedactions(ctx.service, ctx.clock.now()), [{ partnerId: Number, blockedBy: 'odoo_rights_missing' }], '`retention plan` says why too')
 
   // The job ends instead of burning its retries: the sweeper queues the contact again later.
   const logged: string[] = []
