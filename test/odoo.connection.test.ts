@@ -6,7 +6,7 @@ import { checkOdooConnection, formatOdooCheckReport } from '../src/odoo/connecti
 import { OdooUnavailableError } from '../src/odoo/errors.ts'
 import { createOdooGateway } from '../src/odoo/gateway.ts'
 import { startOdooSimulator } from './odoo-simulator/index.ts'
-import { expectedProtocol, gateway, PROTOCOL_MATRIX, simulator } from './support/odoo-simulated.ts'
+import { callsTo, expectedProtocol, gateway, PROTOCOL_MATRIX, simulator } from './support/odoo-simulated.ts'
 import { recordingLogger } from './support/odoo-gateway.ts'
 
 async function freePort(): Promise<number> {
@@ -101,3 +101,19 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
     t.match(refused, { ok: false, failure: { kind: 'auth' } })
   })
 }
+
+t.test('a granted right is remembered for a minute; a missing one is asked again each time', async (t) => {
+  const sim = await simulator(t, { version: 17, orders: 4 })
+  let now = 0
+  const odoo = gateway(t, sim, 'jsonrpc', { username: sim.limitedUser.login, secret: sim.limitedUser.apiKey }, { now: () => now })
+  const asked = () => callsTo(sim, 'res.partner', 'check_access_rights') + callsTo(sim, 'mail.tracking.value', 'check_access_rights')
+  t.equal(await odoo.hasAccess('res.partner', 'read'), true)
+  t.equal(await odoo.hasAccess('res.partner', 'read'), true)
+  t.equal(asked(), 1, 'granted: asked once')
+  t.equal(await odoo.hasAccess('mail.tracking.value', 'unlink'), false)
+  t.equal(await odoo.hasAccess('mail.tracking.value', 'unlink'), false)
+  t.equal(asked(), 3, 'missing: asked every time, so that granting it counts at once')
+  now += 61_000
+  await odoo.hasAccess('res.partner', 'read')
+  t.equal(asked(), 4, 'a minute later the granted one is asked again')
+})

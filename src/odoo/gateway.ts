@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import type { Logger } from 'pino'
 import type { OdooConfig } from '../config/env.ts'
 import { createCallRunner } from './call-runner.ts'
+import type { RunOptions } from './call-runner.ts'
 import { createConcurrencyLimit } from './concurrency-limit.ts'
 import { createOdooConnection } from './connection.ts'
 import { OdooUnexpectedError } from './errors.ts'
@@ -69,6 +70,7 @@ export interface OdooGatewayDeps {
 
 const PING_TIMEOUT_MS = 5_000
 const GRANTED_RIGHT_TTL_MS = 60_000
+const UNLIMITED: RunOptions = { unlimited: true }
 const FIELD_ATTRIBUTES = ['string', 'type', 'relation', 'required', 'readonly']
 
 /** Builds the gateway without calling Odoo: the protocol is detected on first use. */
@@ -87,12 +89,12 @@ export function createOdooGateway(config: OdooConfig, deps: OdooGatewayDeps): Od
   })
   const connection = createOdooConnection(config, http, run)
 
-  async function execute<T>(call: OdooCall, retryable: boolean): Promise<T> {
+  async function execute<T>(call: OdooCall, retryable: boolean, options?: RunOptions): Promise<T> {
     // Resolved before taking a slot of the concurrency limit, which these calls need themselves.
     const transport = await connection.transport()
     const uid = await connection.uid()
     const description = { model: call.model, method: call.method, ids: call.ids?.length, retryable }
-    return run(description, async (signal) => (await transport.execute(call, uid, signal)) as T)
+    return run(description, async (signal) => (await transport.execute(call, uid, signal)) as T, options)
   }
 
   const now = deps.now ?? Date.now
@@ -102,8 +104,9 @@ export function createOdooGateway(config: OdooConfig, deps: OdooGatewayDeps): Od
     const { major } = await connection.serverVersion()
     // Odoo 18 replaced check_access_rights (deprecated, removed after 19.0) by has_access, which
     // checks the model's access rights when called on no records; 16 and 17 have only the former.
-    if (major >= 18) return execute({ model, method: 'has_access', ids: [], params: { operation } }, true)
-    return execute({ model, method: 'check_access_rights', params: { operation, raise_exception: false } }, true)
+    // Cheap calls the readiness probe makes: they do not queue behind a long sync.
+    if (major >= 18) return execute({ model, method: 'has_access', ids: [], params: { operation } }, true, UNLIMITED)
+    return execute({ model, method: 'check_access_rights', params: { operation, raise_exception: false } }, true, UNLIMITED)
   }
 
   const fieldsOf = oncePerKey((model) =>
