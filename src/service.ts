@@ -17,6 +17,7 @@ import type { ApiKeys } from './auth/api-keys.ts'
 import { createPiiCipher } from './crypto/pii-cipher.ts'
 import type { PiiCipher } from './crypto/pii-cipher.ts'
 import type { OdooGateway } from './odoo/gateway.ts'
+import { odooReadiness } from './odoo/connection-check.ts'
 import { createChannelClassifier } from './mirror/channels.ts'
 import { createOrderSync } from './mirror/order-sync.ts'
 import type { OrderSync } from './mirror/order-sync.ts'
@@ -254,7 +255,7 @@ export function appDependencies(wiring: AppWiring): AppDeps {
     trustProxy: config.http.trustProxy,
     health: {
       database: async () => void (await pool.query('SELECT 1')),
-      odoo: (signal) => odoo.ping(signal)
+      odoo: (signal) => odooReadiness(odoo, signal)
     },
     rights: { pool, clock, rights: parts.rights },
     outbox: { pool },

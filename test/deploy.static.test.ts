@@ -29,8 +29,10 @@ const schemaVariables: Set<string> = (() => {
 const healthRoutes: Set<string> = new Set([...read('src/http/routes/health.ts').matchAll(/'(\/health\/[a-z]+)'/g)].map((m) => m[1] as string))
 
 const SECRET_VARIABLES = ['PII_ENCRYPTION_KEY', 'ODOO_API_KEY', 'DATABASE_URL', 'FORWARDEMAIL_WEBHOOK_KEY', 'SMTP_URL', 'ODOO_WEBHOOK_TOKEN', 'METRICS_TOKEN']
-// Secrets an operator may add to the Secret but the example does not list: a rotation's old keys, a password instead of a key.
-const OTHER_SECRETS = ['PII_PREVIOUS_KEYS', 'ODOO_PASSWORD']
+// Secrets an operator may add to the Secret but the example does not list: a rotation's old keys, a
+// password instead of a key; and one that never belongs in the cluster: the Odoo administrator's key,
+// given to `odoo setup` once (`kubectl exec … odoo setup --admin-key …`).
+const OTHER_SECRETS = ['PII_PREVIOUS_KEYS', 'ODOO_PASSWORD', 'ODOO_ADMIN_API_KEY']
 // Only for the embedded PostgreSQL, which a cluster does not use.
 const EMBEDDED_ONLY = ['DATA_DIR', 'EMBEDDED_PG_PORT']
 const SHUTDOWN_TIMEOUT_MS = 30_000

@@ -30,3 +30,11 @@ t.test('readiness tells a caller only up or down; why a dependency is down goes 
   t.equal(warnings.length, 2, 'each failed check is logged')
   t.match(warnings[0], { level: 40, dependency: 'odoo', reason: 'connect ECONNREFUSED 10.0.0.7:8069' })
 })
+
+t.test('Odoo answering without every right the service needs is degraded, and says nothing more', async (t) => {
+  const { app, logs } = await buildTestApp(t, { health: { database: async () => undefined, odoo: async () => 'degraded' as const } })
+  const res = await app.inject({ method: 'GET', url: '/health/ready' })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { status: 'degraded', checks: { database: { status: 'up' }, odoo: { status: 'degraded' } } })
+  t.match(logs(), /"dependency":"odoo","msg":"readiness check degraded/)
+})

@@ -22,13 +22,9 @@ function gatewayWithoutInventory(overrides: Partial<OdooGateway> = {}): OdooGate
 t.test('a right on a model the server lacks is reported missing, with the reason, and the check goes on', async (t) => {
   const report = await checkOdooConnection(gatewayWithoutInventory())
   t.equal(report.ok, false)
-  t.match(report.rights, [
-    { model: 'sale.order', granted: true },
-    { model: 'stock.picking', granted: false, problem: "Object stock.picking doesn't exist" },
-    { model: 'res.partner', operation: 'read', granted: true },
-    { model: 'res.partner', operation: 'write', granted: true }
-  ])
-  t.match(formatOdooCheckReport(report), "MISSING read   stock.picking (Object stock.picking doesn't exist)")
+  t.same(report.rights.filter((right) => !right.granted).map((right) => [right.model, right.problem]), [['stock.picking', "Object stock.picking doesn't exist"]])
+  t.ok(report.rights.length > 4, 'the check went on after it')
+  t.match(formatOdooCheckReport(report), /MISSING read {3}stock\.picking\s+breaks sync: shipping dates from the deliveries \(Object stock\.picking doesn't exist\)/)
 })
 
 t.test('Odoo going away during the check stops it with the failure reported', async (t) => {

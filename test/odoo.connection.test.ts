@@ -1,11 +1,12 @@
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
+import { ODOO_ACCESS_NEEDS } from '../src/odoo/access-needs.ts'
 import { checkOdooConnection, formatOdooCheckReport } from '../src/odoo/connection-check.ts'
 import { OdooUnavailableError } from '../src/odoo/errors.ts'
 import { createOdooGateway } from '../src/odoo/gateway.ts'
 import { startOdooSimulator } from './odoo-simulator/index.ts'
-import { expectedProtocol, gateway, PROTOCOL_MATRIX, simulator } from './support/odoo-simulated.ts'
+import { callsTo, expectedProtocol, gateway, PROTOCOL_MATRIX, simulator } from './support/odoo-simulated.ts'
 import { recordingLogger } from './support/odoo-gateway.ts'
 
 async function freePort(): Promise<number> {
@@ -78,25 +79,41 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
       user: { uid: 2, login: sim.login, name: String }
     })
     t.same(
-      admin.rights.map((right) => [right.model, right.operation, right.granted]),
-      [
-        ['sale.order', 'read', true],
-        ['stock.picking', 'read', true],
-        ['res.partner', 'read', true],
-        ['res.partner', 'write', true]
-      ]
+      admin.rights.map((right) => `${right.operation} ${right.model}`),
+      ODOO_ACCESS_NEEDS.map((need) => `${need.operation} ${need.model}`),
+      'every right every feature needs is asked'
     )
+    t.ok(admin.rights.every((right) => right.granted))
     t.match(formatOdooCheckReport(admin), /Odoo connection OK$/)
 
     const limited = await checkOdooConnection(gateway(t, sim, protocol, { username: sim.limitedUser.login, secret: sim.limitedUser.apiKey }))
     t.match(limited, { ok: false, user: { login: sim.limitedUser.login } })
     t.same(
       limited.rights.filter((right) => !right.granted).map((right) => `${right.operation} ${right.model}`),
-      ['read sale.order', 'read stock.picking', 'write res.partner']
+      ['read sale.order', 'read stock.picking', 'write res.partner', 'read mail.tracking.value', 'unlink mail.tracking.value', 'create res.partner.category']
     )
-    t.match(formatOdooCheckReport(limited), /MISSING read\s+sale\.order[\s\S]*NOT OK$/)
+    const printed = formatOdooCheckReport(limited)
+    t.match(printed, /MISSING read\s+sale\.order\s+breaks sync: /)
+    t.match(printed, /MISSING unlink mail\.tracking\.value\s+breaks redaction: delete them from the chatter/)
+    t.match(printed, /privacy-bridge odoo setup[\s\S]*NOT OK$/)
 
     const refused = await checkOdooConnection(gateway(t, sim, protocol, { secret: 'not-the-key' }))
     t.match(refused, { ok: false, failure: { kind: 'auth' } })
   })
 }
+
+t.test('a granted right is remembered for a minute; a missing one is asked again each time', async (t) => {
+  const sim = await simulator(t, { version: 17, orders: 4 })
+  let now = 0
+  const odoo = gateway(t, sim, 'jsonrpc', { username: sim.limitedUser.login, secret: sim.limitedUser.apiKey }, { now: () => now })
+  const asked = () => callsTo(sim, 'res.partner', 'check_access_rights') + callsTo(sim, 'mail.tracking.value', 'check_access_rights')
+  t.equal(await odoo.hasAccess('res.partner', 'read'), true)
+  t.equal(await odoo.hasAccess('res.partner', 'read'), true)
+  t.equal(asked(), 1, 'granted: asked once')
+  t.equal(await odoo.hasAccess('mail.tracking.value', 'unlink'), false)
+  t.equal(await odoo.hasAccess('mail.tracking.value', 'unlink'), false)
+  t.equal(asked(), 3, 'missing: asked every time, so that granting it counts at once')
+  now += 61_000
+  await odoo.hasAccess('res.partner', 'read')
+  t.equal(asked(), 4, 'a minute later the granted one is asked again')
+})

@@ -173,7 +173,7 @@ t.test('a crash between the Odoo write and the mirror update is finished by the 
   const { id, dueAt } = await duePartner(ctx)
   ctx.clock.set(new Date(dueAt.getTime() + SECOND))
   // Odoo goes away after the write, before the mirror is updated: as if the worker died there.
-  ctx.sim.faults.failNext({ status: 502, times: 1, match: { model: 'mail.tracking.value' } })
+  ctx.sim.faults.failNext({ status: 502, times: 1, match: { model: 'mail.tracking.value', method: 'search_read' } })
   const crash = await ctx.service.redact([id]).then(() => undefined, (error: unknown) => error)
   t.match(crash, { kind: 'unavailable' })
   t.equal(ctx.sim.store.get('res.partner', id)?.name, REDACTED_NAME, 'Odoo was written')

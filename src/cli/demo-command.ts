@@ -18,7 +18,7 @@ import { UsageError } from './context.ts'
 const SIMULATOR = fileURLToPath(new URL('../../test/odoo-simulator/index.ts', import.meta.url))
 
 /** What the demo uses of test/odoo-simulator (not imported as a type: it is outside the build). */
-type StartSimulator = (options: { version: 16 | 18 | 19; orders: number }) => Promise<{ url: string; db: string; login: string; apiKey: string; close(): Promise<void> }>
+type StartSimulator = (options: { version: 16 | 17 | 18 | 19; orders: number }) => Promise<{ url: string; db: string; login: string; apiKey: string; close(): Promise<void> }>
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -26,11 +26,11 @@ export function registerDemoCommand(program: Command): void {
     .description('try the service with nothing installed: a simulated Odoo with marketplace orders, an embedded PostgreSQL, the service, a first sync')
     .option('--port <port>', 'HTTP port of the service', '8080')
     .option('--orders <count>', 'orders the simulated Odoo holds', '500')
-    .option('--odoo-version <version>', 'Odoo version the simulator plays: 16, 18 or 19', '18')
+    .option('--odoo-version <version>', 'Odoo version the simulator plays: 16, 17, 18 or 19', '18')
     .action(async (options: { port: string; orders: string; odooVersion: string }) => {
       if (!existsSync(SIMULATOR)) throw new UsageError('The demo needs the repository\'s test/odoo-simulator: run it from a clone with `npm run demo`.')
       const version = Number(options.odooVersion)
-      if (version !== 16 && version !== 18 && version !== 19) throw new UsageError('--odoo-version must be 16, 18 or 19')
+      if (version !== 16 && version !== 17 && version !== 18 && version !== 19) throw new UsageError('--odoo-version must be 16, 17, 18 or 19')
       const { startOdooSimulator } = (await import(SIMULATOR)) as { startOdooSimulator: StartSimulator }
       const sim = await startOdooSimulator({ version, orders: Number(options.orders) })
       const dataDir = await mkdtemp(join(tmpdir(), 'privacy-bridge-demo-'))

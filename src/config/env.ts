@@ -93,6 +93,8 @@ const envSchema = z
     SWAGGER_UI: flag.default(true),
     TRUST_PROXY: trustProxy.default(false),
     ODOO_WEBHOOK_TOKEN: z.string().min(24, { message: 'must be at least 24 characters (e.g. `openssl rand -hex 24`)' }).optional(),
+    PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL at which Odoo reaches the service' }).optional(),
+    ODOO_ADMIN_API_KEY: z.string().min(1).optional(),
     SYNC_CRON: cron.default('*/10 * * * *'),
     SYNC_PAGE_SIZE: z.coerce.number().int().min(10).max(5000).default(500),
     RECONCILE_CRON: cron.default('40 2 * * *'),
@@ -146,6 +148,8 @@ export interface Config {
   rateLimits: RateLimitConfig
   shutdownTimeoutMs: number
   odoo: OdooConfig
+  /** `privacy-bridge odoo setup` only: an Odoo administrator's API key, used for that command and never kept. */
+  odooSetup: { adminApiKey: string | undefined }
 }
 
 export interface MirrorConfig {
@@ -155,6 +159,8 @@ export interface MirrorConfig {
   channelRules: ChannelRule[]
   /** Secret path segment of Odoo's webhook; the webhook route refuses every call when unset. */
   webhookToken: string | undefined
+  /** Where Odoo reaches the service (`PUBLIC_URL`): the base of the webhook URL `odoo setup` gives Odoo. */
+  publicUrl: string | undefined
 }
 
 export interface RetentionConfig {
@@ -266,7 +272,8 @@ function toConfig(env: Env): Config {
       reconcileCron: env.RECONCILE_CRON,
       pageSize: env.SYNC_PAGE_SIZE,
       channelRules: env.CHANNEL_RULES ?? [],
-      webhookToken: env.ODOO_WEBHOOK_TOKEN
+      webhookToken: env.ODOO_WEBHOOK_TOKEN,
+      publicUrl: env.PUBLIC_URL
     },
     retention: { mode: env.RETENTION_MODE, batchSize: env.REDACTION_BATCH_SIZE, sweepCron: env.RETENTION_SWEEP_CRON, backlogApproval: env.RETENTION_BACKLOG_APPROVAL },
     rights: {
@@ -303,6 +310,7 @@ function toConfig(env: Env): Config {
       maxConcurrency: env.ODOO_MAX_CONCURRENCY,
       retries: env.ODOO_RETRIES,
       retryBaseMs: env.ODOO_RETRY_BASE_MS
-    }
+    },
+    odooSetup: { adminApiKey: env.ODOO_ADMIN_API_KEY }
   }
 }

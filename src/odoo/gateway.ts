@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import type { Logger } from 'pino'
 import type { OdooConfig } from '../config/env.ts'
 import { createCallRunner } from './call-runner.ts'
+import type { RunOptions } from './call-runner.ts'
 import { createConcurrencyLimit } from './concurrency-limit.ts'
 import { createOdooConnection } from './connection.ts'
 import { OdooUnexpectedError } from './errors.ts'
@@ -46,7 +47,10 @@ export interface OdooGateway {
   fieldsOf(model: string): Promise<Record<string, OdooFieldInfo>>
   /** The wanted fields that exist on this server, in the order given (e.g. no `mobile` on Odoo 19). */
   availableFields(model: string, wanted: readonly string[]): Promise<string[]>
-  /** Whether the configured user has this access right on the model. */
+  /**
+   * Whether the configured user has this access right on the model. A granted right is remembered
+   * for a minute; a missing one is asked again each time, so that granting it takes effect at once.
+   */
   hasAccess(model: string, operation: AccessOperation): Promise<boolean>
   /** Pages of the domain's records in write_date order, resumable from a stored cursor. */
   walk(model: string, options: WalkOptions & CallOptions): AsyncIterable<WalkPage>
@@ -60,9 +64,13 @@ export interface OdooGatewayDeps {
   log: Logger
   sleep?: (ms: number) => Promise<void>
   random?: () => number
+  /** Milliseconds since the epoch, for how long a granted right is remembered. */
+  now?: () => number
 }
 
 const PING_TIMEOUT_MS = 5_000
+const GRANTED_RIGHT_TTL_MS = 60_000
+const UNLIMITED: RunOptions = { unlimited: true }
 const FIELD_ATTRIBUTES = ['string', 'type', 'relation', 'required', 'readonly']
 
 /** Builds the gateway without calling Odoo: the protocol is detected on first use. */
@@ -81,12 +89,24 @@ export function createOdooGateway(config: OdooConfig, deps: OdooGatewayDeps): Od
   })
   const connection = createOdooConnection(config, http, run)
 
-  async function execute<T>(call: OdooCall, retryable: boolean): Promise<T> {
+  async function execute<T>(call: OdooCall, retryable: boolean, options?: RunOptions): Promise<T> {
     // Resolved before taking a slot of the concurrency limit, which these calls need themselves.
     const transport = await connection.transport()
     const uid = await connection.uid()
     const description = { model: call.model, method: call.method, ids: call.ids?.length, retryable }
-    return run(description, async (signal) => (await transport.execute(call, uid, signal)) as T)
+    return run(description, async (signal) => (await transport.execute(call, uid, signal)) as T, options)
+  }
+
+  const now = deps.now ?? Date.now
+  const grantedUntil = new Map<string, number>()
+
+  async function askAccess(model: string, operation: AccessOperation): Promise<boolean> {
+    const { major } = await connection.serverVersion()
+    // Odoo 18 replaced check_access_rights (deprecated, removed after 19.0) by has_access, which
+    // checks the model's access rights when called on no records; 16 and 17 have only the former.
+    // Cheap calls the readiness probe makes: they do not queue behind a long sync.
+    if (major >= 18) return execute({ model, method: 'has_access', ids: [], params: { operation } }, true, UNLIMITED)
+    return execute({ model, method: 'check_access_rights', params: { operation, raise_exception: false } }, true, UNLIMITED)
   }
 
   const fieldsOf = oncePerKey((model) =>
@@ -138,11 +158,12 @@ export function createOdooGateway(config: OdooConfig, deps: OdooGatewayDeps): Od
     },
 
     async hasAccess(model, operation) {
-      const { major } = await connection.serverVersion()
-      // Odoo 18 replaced check_access_rights (deprecated, removed after 19.0) by has_access, which
-      // checks the model's access rights when called on no records.
-      if (major >= 18) return execute({ model, method: 'has_access', ids: [], params: { operation } }, true)
-      return execute({ model, method: 'check_access_rights', params: { operation, raise_exception: false } }, true)
+      const key = `${operation} ${model}`
+      if ((grantedUntil.get(key) ?? 0) > now()) return true
+      const granted = await askAccess(model, operation)
+      if (granted) grantedUntil.set(key, now() + GRANTED_RIGHT_TTL_MS)
+      else grantedUntil.delete(key)
+      return granted
     },
 
     walk(model, { context, ...options }) {

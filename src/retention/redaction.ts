@@ -11,6 +11,7 @@ import type { PartnerPiiField } from '../mirror/odoo-records.ts'
 import { SEALED_PARTNER_COLUMNS } from '../mirror/mirror-store.ts'
 import type { Holds } from './holds.ts'
 import { IN_BACKLOG } from './redaction-backlog.ts'
+import { ensureRedactionRights } from './redaction-block.ts'
 
 /**
  * Tracking off for the write itself: a plain write makes Odoo keep the OLD name, address and phone
@@ -51,13 +52,16 @@ interface Candidate {
  * Redacts the due contacts among `partnerIds` in Odoo, then in the mirror. Contacts sharing the same
  * fields to redact are written in one call; a contact Odoo refuses is isolated and reported while
  * the others proceed; a transient Odoo fault throws, for the job to retry the whole batch. Every
- * step is idempotent, so a crash between Odoo and the mirror is finished by the retry.
+ * step is idempotent, so a crash between Odoo and the mirror is finished by the retry. Nothing is
+ * started while the Odoo user lacks a right redaction needs (RedactionBlockedError): the contacts
+ * stay due, untouched, and the block is recorded for the retention report.
  */
 export async function redactPartners(deps: RedactionDeps, partnerIds: readonly number[]): Promise<RedactionReport> {
   const report: RedactionReport = { redacted: [], wouldRedact: [], skipped: [], refused: [], failed: [] }
   const candidates = await dueCandidates(deps, partnerIds)
   report.skipped = partnerIds.filter((id) => !candidates.some((c) => c.odoo_id === id))
   if (candidates.length === 0) return report
+  if (deps.mode === 'enforce') await ensureRedactionRights(deps)
 
   const { allowed, refused, missing } = await checkInOdoo(deps, candidates.map((c) => c.odoo_id))
   report.refused = refused

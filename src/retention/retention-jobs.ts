@@ -8,6 +8,7 @@ import type { Holds } from './holds.ts'
 import type { ScheduleRedaction } from './retention-planner.ts'
 import { IN_BACKLOG } from './redaction-backlog.ts'
 import type { RedactionBacklog } from './redaction-backlog.ts'
+import { RedactionBlockedError } from './redaction-block.ts'
 
 export const REDACT_QUEUE = 'retention-redact'
 export const SWEEP_QUEUE = 'retention-sweep'
@@ -38,7 +39,16 @@ export function redactJob(deps: { redact: (ids: number[]) => Promise<RedactionRe
     queueOptions: { policy: 'stately', retryLimit: 10, retryDelay: 10, retryBackoff: true, expireInSeconds: 900, heartbeatSeconds: HEARTBEAT_SECONDS },
     workOptions: { batchSize: deps.batchSize, pollingIntervalSeconds: 2 },
     async handle(jobs) {
-      const report = await deps.redact([...new Set(jobs.map((job) => job.data.partnerId))])
+      let report: RedactionReport
+      try {
+        report = await deps.redact([...new Set(jobs.map((job) => job.data.partnerId))])
+      } catch (error) {
+        if (!(error instanceof RedactionBlockedError)) throw error
+        // Retrying cannot help until an admin grants the rights: the jobs end, the contacts stay
+        // due, and the sweeper queues them again, so redaction resumes by itself once granted.
+        deps.log.warn({ missingRights: error.missingRights, contacts: jobs.length }, 'redaction blocked: the Odoo user lacks rights redaction needs (GET /v1/retention/report, privacy-bridge odoo check)')
+        return
+      }
       deps.log.info({ redacted: report.redacted.length, wouldRedact: report.wouldRedact.length, skipped: report.skipped.length, refused: report.refused.length, failed: report.failed.length }, 'redaction batch done')
       // The batch is done and audited: a head that cannot be read now is not worth redoing it
       // for; the next batch or the hourly job publishes it.

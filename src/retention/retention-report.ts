@@ -7,6 +7,7 @@ import { deadLetterQueueOf } from '../jobs/job.ts'
 import { isHeld } from './holds.ts'
 import { IN_BACKLOG } from './redaction-backlog.ts'
 import { REDACT_QUEUE } from './retention-jobs.ts'
+import { currentRedactionBlock, redactionBlockSchema } from './redaction-block.ts'
 
 const channelFiguresSchema = z.object({
   channel: channelSchema,
@@ -24,7 +25,10 @@ export const retentionReportSchema = z
   .object({
     asOf: z.date(),
     channels: z.array(channelFiguresSchema),
-    deadLettered: z.number().int().describe('Redaction jobs that exhausted their retries.')
+    deadLettered: z.number().int().describe('Redaction jobs that exhausted their retries.'),
+    blockedBy: redactionBlockSchema
+      .nullable()
+      .describe('Set while redaction refuses to start because the Odoo user lacks rights it needs: due contacts stay due (and overdue) until they are granted.')
   })
   .meta({ id: 'RetentionReport' })
 export type RetentionReport = z.infer<typeof retentionReportSchema>
@@ -61,7 +65,8 @@ export async function buildRetentionReport(deps: { pool: Pool; clock: Clock }): 
       const row = byChannel.get(channel)
       return { channel, ordersWithPii: row?.ordersWithPii ?? 0, contactsWithPii: row?.contactsWithPii ?? 0, dueNext7Days: row?.dueNext7Days ?? 0, overdue: row?.overdue ?? 0, redacted: row?.redacted ?? 0, onHold: row?.onHold ?? 0, failed: row?.failed ?? 0, awaitingApproval: row?.awaitingApproval ?? 0 }
     }),
-    deadLettered: deadLettered.rows[0]?.n ?? 0
+    deadLettered: deadLettered.rows[0]?.n ?? 0,
+    blockedBy: await currentRedactionBlock(deps.pool)
   }
 }
 
@@ -72,7 +77,10 @@ export const planEntrySchema = z.object({
   startedBy: z.array(z.string()).describe('The clock events of its orders: order_date, shipped, completed or cancelled.'),
   fields: z.array(z.string()),
   held: z.boolean(),
-  blockedBy: z.string().nullable().describe('A recorded failure or refusal that stops it, or `awaiting_approval` while it waits in the backlog.')
+  blockedBy: z
+    .string()
+    .nullable()
+    .describe('A recorded failure or refusal that stops it, `awaiting_approval` while it waits in the backlog, or `odoo_rights_missing` while redaction is blocked (see the report).')
 })
 export type PlanEntry = z.infer<typeof planEntrySchema>
 
@@ -87,6 +95,7 @@ export async function planRedactions(deps: { pool: Pool; clock: Clock }, asOf: D
       ORDER BY p.retention_due_at, p.odoo_id`,
     [asOf, deps.clock.now()]
   )
+  const block = await currentRedactionBlock(deps.pool)
   return result.rows.map((row) => ({
     partnerId: row.odoo_id,
     dueAt: row.retention_due_at,
@@ -94,6 +103,6 @@ export async function planRedactions(deps: { pool: Pool; clock: Clock }, asOf: D
     startedBy: row.started_by,
     fields: row.redaction_fields,
     held: row.held,
-    blockedBy: row.failure?.kind ?? (row.backlog ? 'awaiting_approval' : null)
+    blockedBy: row.failure?.kind ?? (row.backlog ? 'awaiting_approval' : block ? block.reason : null)
   }))
 }

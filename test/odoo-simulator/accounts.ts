@@ -1,9 +1,10 @@
 /**
- * Who may log in: the admin and an internal user without Sales or Inventory rights. Each has a
- * password and an API key; Odoo accepts the key wherever the password goes (and only the key as a
- * JSON-2 bearer token).
+ * Who may log in: the admin, and internal users (the clerk of the recorded servers, and those a
+ * test adds). Each has a password and an API key; Odoo accepts the key wherever the password goes
+ * (and only the key as a JSON-2 bearer token). What each may do is decided by its groups
+ * (orm/access.ts); the role only says whether the web client treats it as an administrator.
  */
-export type Role = 'admin' | 'limited'
+export type Role = 'admin' | 'user'
 
 export interface Account {
   uid: number
@@ -17,7 +18,12 @@ export class Accounts {
   readonly #accounts: Account[]
 
   constructor(accounts: Account[]) {
-    this.#accounts = accounts
+    this.#accounts = [...accounts]
+  }
+
+  add(account: Account): void {
+    if (this.byLogin(account.login)) throw new Error(`a user with login ${account.login} exists already`)
+    this.#accounts.push(account)
   }
 
   /** common.authenticate: the uid, or False for an unknown login or a wrong secret. */

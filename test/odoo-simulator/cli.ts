@@ -22,8 +22,8 @@ const { values } = parseArgs({
 })
 
 const version = Number(values.version)
-if (version !== 16 && version !== 18 && version !== 19) {
-  process.stderr.write(`--version must be 16, 18 or 19, not ${values.version}\n`)
+if (version !== 16 && version !== 17 && version !== 18 && version !== 19) {
+  process.stderr.write(`--version must be 16, 17, 18 or 19, not ${values.version}\n`)
   process.exit(2)
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Replays the recorded Odoo exchanges (../shared/odoo-contract) against the simulator playing Odoo
-# 16, 18 and 19, each on a free port, and fails if any version answers differently in shape.
+# 16, 17, 18 and 19, each on a free port, and fails if any version answers differently in shape.
 # The checker can be pointed elsewhere with ODOO_CONTRACT_CHECK (relative to the repository root).
 set -euo pipefail
 
@@ -16,7 +16,7 @@ fi
 field() { "$node" -e 'process.stdout.write(String(JSON.parse(process.argv[1])[process.argv[2]]))' "$1" "$2"; }
 
 failed=()
-for version in 16 18 19; do
+for version in 16 17 18 19; do
   # the database names of the recorded servers, so the replayed requests need no rewriting
   db=$([[ $version == 18 ]] && echo shop || echo "shop$version")
   coproc SIMULATOR { exec "$node" test/odoo-simulator/cli.ts --version "$version" --port 0 --orders 300 --db "$db"; }
@@ -36,4 +36,4 @@ if (( ${#failed[@]} )); then
   echo "the simulator differs from the recorded Odoo ${failed[*]}" >&2
   exit 1
 fi
-echo "the simulator matches the recorded Odoo 16, 18 and 19"
+echo "the simulator matches the recorded Odoo 16, 17, 18 and 19"

@@ -1,5 +1,7 @@
 import type { StoredValue, Version } from './schema.ts'
 import type { Tables } from './tables.ts'
+import { userGroupsField } from './models/security.ts'
+import { groupId } from './security-data.ts'
 import { formatDatetime } from './timestamps.ts'
 
 export const COMPANY_ID = 1
@@ -38,8 +40,17 @@ export function defaultValues(model: string, values: Values, env: DefaultsEnv): 
     case 'crm.team':
       return { active: true, sequence: 10, company_id: COMPANY_ID }
     case 'res.users':
-      return { active: true, share: false, company_id: COMPANY_ID, company_ids: [COMPANY_ID], lang: 'en_US' }
+      // A new user is an internal user (res.users._default_groups).
+      return { active: true, share: false, company_id: COMPANY_ID, company_ids: [COMPANY_ID], lang: 'en_US', [userGroupsField(env.version)]: [groupId('base.group_user')] }
     case 'res.currency':
+      return { active: true }
+    case 'res.groups':
+      return { share: false, implied_ids: [] }
+    case 'ir.model.access':
+      return { active: true, perm_read: false, perm_write: false, perm_create: false, perm_unlink: false }
+    case 'ir.actions.server':
+      return { sequence: 5, usage: 'ir_actions_server', state: 'object_write' }
+    case 'base.automation':
       return { active: true }
     case 'mail.message':
       return { message_type: 'comment', body: '', date: formatDatetime(env.now) }

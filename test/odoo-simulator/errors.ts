@@ -83,8 +83,8 @@ export const accessDenied = (): OdooError =>
 const OPERATION_VERBS: Record<string, string> = { read: 'access', write: 'modify', create: 'create', unlink: 'delete' }
 
 export function accessError(modelDescription: string, model: string, operation: string, groups: readonly string[]): OdooError {
-  const allowed = groups.length ? `\n\nThis operation is allowed for the following groups:\n${groups.map((g) => `\t- ${g}`).join('\n')}` : ''
-  const message = `You are not allowed to ${OPERATION_VERBS[operation] ?? operation} '${modelDescription}' (${model}) records.${allowed}\n\nContact your administrator to request access if necessary.`
+  const allowed = groups.length ? `This operation is allowed for the following groups:\n${groups.map((g) => `\t- ${g}`).join('\n')}` : 'No group currently allows this operation.'
+  const message = `You are not allowed to ${OPERATION_VERBS[operation] ?? operation} '${modelDescription}' (${model}) records.\n\n${allowed}\n\nContact your administrator to request access if necessary.`
   return new OdooError({
     exception: 'odoo.exceptions.AccessError',
     message,
@@ -93,7 +93,7 @@ export function accessError(modelDescription: string, model: string, operation: 
 }
 
 export function privateMethod(version: Version, model: string, method: string): OdooError {
-  const name = version === 19 ? `'${model}.${method}'` : method
+  const name = version === 17 || version === 19 ? `'${model}.${method}'` : method
   return new OdooError({
     exception: 'odoo.exceptions.AccessError',
     message: `Private methods (such as ${name}) cannot be called remotely.`,

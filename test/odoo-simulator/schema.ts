@@ -3,7 +3,7 @@
  * them (display name, default order, computed fields, chatter tracking). Field catalogues of
  * res.partner and sale.order are the ones real Odoo servers answered to fields_get.
  */
-export type Version = 16 | 18 | 19
+export type Version = 16 | 17 | 18 | 19
 
 /** A stored value: Odoo's False for "empty", ids for many2one, id lists for many2many. */
 export type StoredValue = string | number | boolean | number[]

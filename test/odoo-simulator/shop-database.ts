@@ -5,12 +5,17 @@ import { buildSchema } from './models/index.ts'
 import { ModelRegistry } from './orm/fields.ts'
 import { ModelService } from './orm/model-service.ts'
 import { Prng } from './prng.ts'
-import { limitedUserData, referenceData } from './reference-data.ts'
+import { referenceData, userData } from './reference-data.ts'
+import { AccessRules } from './orm/access.ts'
+import { INTERNAL_USER_GROUPS } from './security-data.ts'
+import type { GroupXmlId } from './security-data.ts'
+import type { Account } from './accounts.ts'
 import type { Schema, StoredValue, Version } from './schema.ts'
 import { ShopStore } from './store.ts'
 import { Tables } from './tables.ts'
 import { TransactionClock } from './timestamps.ts'
 import { DataWriter } from './writer.ts'
+import { AutomationRules } from './automation.ts'
 
 export interface ShopDatabaseOptions {
   version: Version
@@ -29,6 +34,9 @@ export interface ShopDatabase {
   models: ModelService
   accounts: Accounts
   clock: TransactionClock
+  automation: AutomationRules
+  /** Adds an internal user with these groups (after the shop data, so no generated id moves). */
+  addUser(person: { name: string; login: string; email: string }, groups: readonly GroupXmlId[]): Account
 }
 
 const SYSTEM_UID = 1
@@ -39,7 +47,8 @@ export function createShopDatabase(options: ShopDatabaseOptions): ShopDatabase {
   const tables = new Tables(schema)
   const jitter = new Prng(seed ^ 0x2545f491)
   const clock = new TransactionClock(options.now, () => jitter.next())
-  const writer = new DataWriter(schema, tables, clock, version)
+  const automation = new AutomationRules(tables, version)
+  const writer = new DataWriter(schema, tables, clock, version, (model, ids, event) => automation.afterChange(model, ids, event))
 
   // The whole initial data set is written in one transaction, as a database import would.
   const stamp = clock.stamp()
@@ -50,21 +59,28 @@ export function createShopDatabase(options: ShopDatabaseOptions): ShopDatabase {
   for (const record of generateShop({ version, seed, orders: options.orders, now: options.now(), firstId: (model) => tables.nextId(model) })) {
     insert(record.model, record.values, ADMIN_UID)
   }
-  const limitedUid = tables.nextId('res.users')
-  for (const record of limitedUserData(tables.nextId('res.partner'), limitedUid)) insert(record.model, record.values, ADMIN_UID)
 
   const keys = new Prng(seed ^ 0x6b657973)
-  const accounts = new Accounts([
-    { uid: ADMIN_UID, login: 'admin', password: 'admin', apiKey: keys.hex(40).toLowerCase(), role: 'admin' },
-    { uid: limitedUid, login: 'clerk', password: 'clerk', apiKey: keys.hex(40).toLowerCase(), role: 'limited' },
-  ])
+  const accounts = new Accounts([{ uid: ADMIN_UID, login: 'admin', password: 'admin', apiKey: keys.hex(40).toLowerCase(), role: 'admin' }])
+  const addUser = (person: { name: string; login: string; email: string }, groups: readonly GroupXmlId[]): Account => {
+    const uid = tables.nextId('res.users')
+    for (const record of userData(version, tables.nextId('res.partner'), uid, person, groups)) insert(record.model, record.values, ADMIN_UID)
+    const account: Account = { uid, login: person.login, password: person.login, apiKey: keys.hex(40).toLowerCase(), role: 'user' }
+    accounts.add(account)
+    return account
+  }
+  // The internal user without Sales or Inventory rights of the recorded servers (transcripts 400-430).
+  addUser({ name: 'Chris Clerk', login: 'clerk', email: 'clerk@example.com' }, INTERNAL_USER_GROUPS)
+
   return {
     version,
     name: options.db,
     schema,
     store: new ShopStore(tables, writer, clock),
-    models: new ModelService(version, new ModelRegistry(schema, tables), tables, writer),
+    models: new ModelService(version, new ModelRegistry(schema, tables), tables, writer, new AccessRules(version, tables)),
     accounts,
     clock,
+    automation,
+    addUser,
   }
 }

@@ -19,6 +19,14 @@ const HTTP: Record<Version, Frame[]> = {
     ['odoo/addons/base/models/ir_http.py', 154, '_dispatch', 'result = endpoint(**request.params)'],
     ['odoo/http.py', 716, 'route_wrapper', 'result = endpoint(self, *args, **params_ok)'],
   ],
+  17: [
+    ['odoo/http.py', 1950, '_serve_db', 'return service_model.retrying(self._serve_ir_http, self.env)'],
+    ['odoo/service/model.py', 152, 'retrying', 'result = func()'],
+    ['odoo/http.py', 1978, '_serve_ir_http', 'response = self.dispatcher.dispatch(rule.endpoint, args)'],
+    ['odoo/http.py', 2182, 'dispatch', "result = self.request.registry['ir.http']._dispatch(endpoint)"],
+    ['odoo/addons/base/models/ir_http.py', 221, '_dispatch', 'result = endpoint(**request.params)'],
+    ['odoo/http.py', 786, 'route_wrapper', 'result = endpoint(self, *args, **params_ok)'],
+  ],
   18: [
     ['odoo/http.py', 1954, '_transactioning', 'return service_model.retrying(func, env=self.env)'],
     ['odoo/service/model.py', 137, 'retrying', 'result = func()'],
@@ -42,6 +50,10 @@ const XMLRPC: Record<Version, Frame[]> = {
     ['odoo/addons/base/controllers/rpc.py', 147, 'xmlrpc_2', 'response = self._xmlrpc(service)'],
     ['odoo/addons/base/controllers/rpc.py', 127, '_xmlrpc', 'result = dispatch_rpc(service, method, params)'],
   ],
+  17: [
+    ['odoo/addons/base/controllers/rpc.py', 151, 'xmlrpc_2', 'response = self._xmlrpc(service)'],
+    ['odoo/addons/base/controllers/rpc.py', 127, '_xmlrpc', 'result = dispatch_rpc(service, method, params)'],
+  ],
   18: [
     ['odoo/addons/base/controllers/rpc.py', 161, 'xmlrpc_2', 'response = self._xmlrpc(service)'],
     ['odoo/addons/base/controllers/rpc.py', 139, '_xmlrpc', 'result = dispatch_rpc(service, method, params)'],
@@ -54,12 +66,14 @@ const XMLRPC: Record<Version, Frame[]> = {
 
 const JSONRPC: Record<Version, Frame> = {
   16: ['odoo/addons/base/controllers/rpc.py', 155, 'jsonrpc', 'return dispatch_rpc(service, method, args)'],
+  17: ['odoo/addons/base/controllers/rpc.py', 163, 'jsonrpc', 'return dispatch_rpc(service, method, args)'],
   18: ['odoo/addons/base/controllers/rpc.py', 170, 'jsonrpc', 'return dispatch_rpc(service, method, args)'],
   19: ['addons/rpc/controllers/jsonrpc.py', 16, 'jsonrpc', 'return dispatch_rpc(service, method, args)'],
 }
 
 const DISPATCH_RPC: Record<Version, Frame> = {
   16: ['odoo/http.py', 369, 'dispatch_rpc', 'return dispatch(method, params)'],
+  17: ['odoo/http.py', 405, 'dispatch_rpc', 'return dispatch(method, params)'],
   18: ['odoo/http.py', 399, 'dispatch_rpc', 'return dispatch(method, params)'],
   19: ['odoo/http.py', 439, 'dispatch_rpc', 'return dispatch(method, params)'],
 }
@@ -71,6 +85,13 @@ const OBJECT_SERVICE: Record<Version, Frame[]> = {
     ['odoo/service/model.py', 65, 'execute', 'res = execute_cr(cr, uid, obj, method, *args, **kw)'],
     ['odoo/service/model.py', 50, 'execute_cr', 'result = retrying(partial(odoo.api.call_kw, recs, method, args, kw), env)'],
     ['odoo/service/model.py', 133, 'retrying', 'result = func()'],
+  ],
+  17: [
+    ['odoo/service/model.py', 56, 'dispatch', 'res = execute_kw(db, uid, *params[3:])'],
+    ['odoo/service/model.py', 79, 'execute_kw', 'return execute(db, uid, obj, method, *args, **kw or {})'],
+    ['odoo/service/model.py', 84, 'execute', 'res = execute_cr(cr, uid, obj, method, *args, **kw)'],
+    ['odoo/service/model.py', 70, 'execute_cr', 'result = retrying(partial(odoo.api.call_kw, recs, method, args, kw), env)'],
+    ['odoo/service/model.py', 152, 'retrying', 'result = func()'],
   ],
   18: [
     ['odoo/service/model.py', 39, 'dispatch', 'res = execute_kw(db, uid, *params[3:])'],
@@ -90,12 +111,14 @@ const COMMON_SERVICE: Frame = ['odoo/service/common.py', 58, 'dispatch', 'return
 
 const WEB_CALL_KW: Record<Version, Frame> = {
   16: ['odoo/addons/web/controllers/dataset.py', 33, '_call_kw', 'return call_kw(request.env[model], method, args, kwargs)'],
+  17: ['odoo/addons/web/controllers/dataset.py', 21, '_call_kw', 'return call_kw(Model, method, args, kwargs)'],
   18: ['odoo/addons/web/controllers/dataset.py', 35, 'call_kw', 'return call_kw(request.env[model], method, args, kwargs)'],
   19: ['addons/web/controllers/dataset.py', 40, 'call_kw', 'return call_kw(request.env[model], method, args, kwargs)'],
 }
 
 const CALL_KW: Record<Version, Frame> = {
   16: ['odoo/api.py', 464, 'call_kw', 'result = _call_kw_model(method, model, args, kwargs)'],
+  17: ['odoo/api.py', 480, 'call_kw', 'result = _call_kw_model(method, model, args, kwargs)'],
   18: ['odoo/api.py', 517, 'call_kw', 'result = getattr(recs, name)(*args, **kwargs)'],
   19: ['odoo/service/model.py', 93, 'call_kw', 'result = method(recs, *args, **kwargs)'],
 }

@@ -8,6 +8,9 @@ import { ChatterTracking } from './tracking.ts'
 
 type Values = Record<string, StoredValue>
 
+/** Told of every record created or written, after the change (automation rules listen). */
+export type ChangeListener = (model: string, ids: readonly number[], event: 'create' | 'write') => void
+
 export interface WriteOptions {
   uid: number
   /** Post chatter tracking for tracked fields, as mail.thread does unless the context disables it. */
@@ -25,13 +28,15 @@ export class DataWriter {
   readonly #clock: TransactionClock
   readonly #version: Version
   readonly #tracking: ChatterTracking
+  readonly #onChange: ChangeListener
 
-  constructor(schema: Schema, tables: Tables, clock: TransactionClock, version: Version) {
+  constructor(schema: Schema, tables: Tables, clock: TransactionClock, version: Version, onChange: ChangeListener = () => undefined) {
     this.#schema = schema
     this.#tables = tables
     this.#clock = clock
     this.#version = version
     this.#tracking = new ChatterTracking(tables, version)
+    this.#onChange = onChange
   }
 
   create(model: string, values: Values, uid: number): Row {
@@ -46,7 +51,9 @@ export class DataWriter {
   /** Inserts prepared values in a transaction of its own. */
   insert(model: string, values: Values, uid: number): Row {
     const stamp = this.#clock.stamp()
-    return this.#tables.insert(model, { ...values, create_date: stamp, write_date: stamp, create_uid: uid, write_uid: uid })
+    const row = this.#tables.insert(model, { ...values, create_date: stamp, write_date: stamp, create_uid: uid, write_uid: uid })
+    this.#onChange(model, [row.id], 'create')
+    return row
   }
 
   /** One transaction writing every record: the values may depend on the record (many2many commands). */
@@ -61,6 +68,7 @@ export class DataWriter {
       this.#tables.patch(model, id, { ...valuesFor(current), write_date: stamp, write_uid: options.uid })
       if (before) this.#tracking.post(def, id, before, at)
     }
+    this.#onChange(model, ids, 'write')
   }
 
   /** Sets write_date by hand (or to a fresh transaction stamp). */

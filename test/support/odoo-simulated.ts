@@ -2,15 +2,18 @@ import type { Logger } from 'pino'
 import { pino } from 'pino'
 import type { OdooConfig } from '../../src/config/env.ts'
 import { createOdooGateway, type OdooGateway, type OdooGatewayDeps } from '../../src/odoo/gateway.ts'
-import { startOdooSimulator, type OdooSimulator, type SimulatorOptions } from '../odoo-simulator/index.ts'
+import { startOdooSimulator, type OdooSimulator, type SimulatorOptions, type Version } from '../odoo-simulator/index.ts'
 
 export type ConfiguredProtocol = OdooConfig['protocol']
 
 /** Every protocol each version serves (JSON-2 only on 19), and `auto`, which picks one. */
-export const PROTOCOL_MATRIX: readonly { version: 16 | 18 | 19; protocol: ConfiguredProtocol }[] = [
+export const PROTOCOL_MATRIX: readonly { version: Version; protocol: ConfiguredProtocol }[] = [
   { version: 16, protocol: 'xmlrpc' },
   { version: 16, protocol: 'jsonrpc' },
   { version: 16, protocol: 'auto' },
+  { version: 17, protocol: 'xmlrpc' },
+  { version: 17, protocol: 'jsonrpc' },
+  { version: 17, protocol: 'auto' },
   { version: 18, protocol: 'xmlrpc' },
   { version: 18, protocol: 'jsonrpc' },
   { version: 18, protocol: 'auto' },
@@ -21,7 +24,7 @@ export const PROTOCOL_MATRIX: readonly { version: 16 | 18 | 19; protocol: Config
 ]
 
 /** What `auto` must choose: JSON-2 from 19 on, JSON-RPC below. */
-export const expectedProtocol = (version: 16 | 18 | 19, protocol: ConfiguredProtocol) =>
+export const expectedProtocol = (version: Version, protocol: ConfiguredProtocol) =>
   protocol !== 'auto' ? protocol : version >= 19 ? 'json2' : 'jsonrpc'
 
 interface Teardown {

@@ -2,25 +2,32 @@ import { z } from 'zod'
 import type { FastifyBaseLogger } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 
-/** A dependency the service needs; it resolves when the dependency answers and rejects otherwise. */
-export type HealthCheck = (signal: AbortSignal) => Promise<void>
+/**
+ * A dependency the service needs; it resolves when the dependency answers (with `degraded` when it
+ * answers but cannot do all the service needs of it) and rejects otherwise.
+ */
+export type HealthCheck = (signal: AbortSignal) => Promise<void> | Promise<'degraded' | undefined>
 
 const CHECK_TIMEOUT_MS = 2_000
 
-const dependencyStatusSchema = z.object({ status: z.enum(['up', 'down']) })
+const dependencyStatusSchema = z.object({ status: z.enum(['up', 'degraded', 'down']) })
 
 const readinessSchema = z
   .object({
-    status: z.enum(['ready', 'degraded', 'not_ready']).describe('`degraded`: the API serves, but Odoo does not answer (sync and redaction wait).'),
-    checks: z.object({ database: dependencyStatusSchema, odoo: dependencyStatusSchema }).describe('Up or down only; why a dependency is down is in the service log.')
+    status: z
+      .enum(['ready', 'degraded', 'not_ready'])
+      .describe("`degraded`: the API serves, but Odoo does not answer or its user lacks a right the service needs (sync or redaction wait; `privacy-bridge odoo check` names the right)."),
+    checks: z
+      .object({ database: dependencyStatusSchema, odoo: dependencyStatusSchema })
+      .describe('Up, degraded or down only; why is in the service log and in `privacy-bridge odoo check`.')
   })
   .meta({ id: 'Readiness' })
 
 /**
  * Only the database decides readiness: while Odoo is down the API still serves rights requests
  * and the jobs retry, so Odoo's state is reported, not used to take the instance out of service.
- * The route is public (probes carry no key), so it says up or down and nothing more: error texts
- * name hosts, ports and database users, and go to the log instead.
+ * The route is public (probes carry no key), so it says up, degraded or down and nothing more:
+ * error texts name hosts, ports and database users, and go to the log instead.
  */
 export const healthRoutes: FastifyPluginAsyncZod<{ database: HealthCheck; odoo: HealthCheck }> = async (app, checks) => {
   app.get('/health/live', { schema: { tags: ['health'], summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }))
@@ -30,7 +37,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ database: HealthCheck; odoo: 
     { schema: { tags: ['health'], summary: 'The database and Odoo, checked separately', response: { 200: readinessSchema, 503: readinessSchema } } },
     async (request, reply) => {
       const [database, odoo] = await Promise.all([probe('database', checks.database, request.log), probe('odoo', checks.odoo, request.log)])
-      const status = database.status === 'down' ? 'not_ready' : odoo.status === 'down' ? 'degraded' : 'ready'
+      const status = database.status === 'down' ? 'not_ready' : odoo.status === 'up' ? 'ready' : 'degraded'
       return reply.code(status === 'not_ready' ? 503 : 200).send({ status, checks: { database, odoo } })
     }
   )
@@ -40,8 +47,9 @@ async function probe(dependency: string, check: HealthCheck, log: FastifyBaseLog
   const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS)
   const timedOut = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`))))
   try {
-    await Promise.race([check(signal), timedOut])
-    return { status: 'up' }
+    if ((await Promise.race([check(signal), timedOut])) !== 'degraded') return { status: 'up' }
+    log.warn({ dependency }, 'readiness check degraded: it answers but cannot do all the service needs (for Odoo: `privacy-bridge odoo check` says what is missing)')
+    return { status: 'degraded' }
   } catch (error) {
     // The checks reach the database and Odoo's version endpoint only: their errors carry no personal data.
     log.warn({ dependency, reason: error instanceof Error ? error.message : 'no answer' }, 'readiness check failed')

@@ -1,5 +1,6 @@
 import { declareFields, modelDef } from '../schema.ts'
 import type { ModelDef, Row, Version } from '../schema.ts'
+import { userGroupsField } from './security.ts'
 
 const byName = (row: Row): string | false => (typeof row.name === 'string' ? row.name : false)
 const partnerName = (row: Row, source: { get(model: string, id: number): Row | undefined }): string | false => {
@@ -23,7 +24,7 @@ export function resCompany(): ModelDef {
   })
 }
 
-export function resUsers(): ModelDef {
+export function resUsers(version: Version): ModelDef {
   return modelDef({
     name: 'res.users',
     description: 'User',
@@ -38,6 +39,7 @@ export function resUsers(): ModelDef {
       active: { type: 'boolean', string: 'Active' },
       lang: { type: 'selection', string: 'Language' },
       tz: { type: 'selection', string: 'Timezone' },
+      [userGroupsField(version)]: { type: 'many2many', string: 'Groups', relation: 'res.groups' },
     }),
     displayName: partnerName,
   })

@@ -6,6 +6,8 @@ import { saleOrder } from './sale-order.ts'
 import { crmTag, crmTeam } from './sales-team.ts'
 import { stockPicking } from './stock-picking.ts'
 import { resPartnerCategory } from './partner-category.ts'
+import { irModel, irModelAccess, irModuleCategory, resGroups } from './security.ts'
+import { baseAutomation, irActionsServer } from './automation.ts'
 
 /** The models of a database with Sales, Inventory and Contacts installed, as a given Odoo version has them. */
 export function buildSchema(version: Version): Schema {
@@ -23,7 +25,7 @@ export function buildSchema(version: Version): Schema {
     crmTeam(),
     crmTag(),
     resPartnerCategory(),
-    resUsers(),
+    resUsers(version),
     resCompany(),
     resCountry(),
     resCountryState(),
@@ -31,6 +33,12 @@ export function buildSchema(version: Version): Schema {
     irModelFields(version, describe),
     mailMessage(version, describeRecord),
     mailTrackingValue(version),
+    irModuleCategory(),
+    resGroups(version),
+    irModel(),
+    irModelAccess(),
+    irActionsServer(version),
+    ...(version >= 17 ? [baseAutomation()] : []),
   ]) {
     models.set(def.name, def)
   }

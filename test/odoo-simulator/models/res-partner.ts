@@ -19,6 +19,11 @@ const TYPE_LABELS: Record<string, string> = {
  */
 const TRACKED: Record<Version, TrackedField[]> = {
   16: [{ name: 'phone', fieldId: 929 }],
+  17: [
+    { name: 'name', fieldId: 869 },
+    { name: 'contact_address_inline', fieldId: 2511 },
+    { name: 'phone', fieldId: 905 },
+  ],
   18: [
     { name: 'name', fieldId: 902 },
     { name: 'contact_address_inline', fieldId: 2658 },

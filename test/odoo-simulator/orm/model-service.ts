@@ -1,17 +1,15 @@
-import type { Role } from '../accounts.ts'
 import { httpError, OdooError, privateMethod, typeError, unknownMethod, unknownModel } from '../errors.ts'
 import type { Json, PyValue } from '../python.ts'
 import type { ModelDef, Version } from '../schema.ts'
 import type { Tables } from '../tables.ts'
 import type { DataWriter } from '../writer.ts'
-import { checkAccess, hasAccess, OPERATIONS } from './access.ts'
-import type { Operation } from './access.ts'
+import { modelsTraversed, OPERATIONS } from './access.ts'
+import type { AccessRules, Operation } from './access.ts'
 import type { ModelRegistry } from './fields.ts'
 import { RecordOperations } from './operations.ts'
 
 export interface CallEnv {
   uid: number
-  role: Role
   context: { [key: string]: Json }
 }
 
@@ -49,12 +47,14 @@ interface MethodSpec {
 export class ModelService {
   readonly #version: Version
   readonly #registry: ModelRegistry
+  readonly #access: AccessRules
   readonly #methods: Record<string, MethodSpec>
 
-  constructor(version: Version, registry: ModelRegistry, tables: Tables, writer: DataWriter) {
+  constructor(version: Version, registry: ModelRegistry, tables: Tables, writer: DataWriter, access: AccessRules) {
     this.#version = version
     this.#registry = registry
-    this.#methods = methodTable(version, new RecordOperations(version, registry, tables, writer))
+    this.#access = access
+    this.#methods = methodTable(new RecordOperations(version, registry, tables, writer), access)
   }
 
   /** execute_kw / call_kw: positional args (ids first for record methods) and keyword args. */
@@ -97,7 +97,10 @@ export class ModelService {
   }
 
   #run(spec: MethodSpec, call: Call): PyValue {
-    if (spec.needs) checkAccess(this.#version, call.env.role, call.def, spec.needs)
+    if (spec.needs) {
+      this.#access.check(call.env.uid, call.def, spec.needs)
+      for (const reached of modelsTraversed(call.args.domain ?? null, call.def, this.#registry)) this.#access.check(call.env.uid, reached, 'read')
+    }
     return spec.run(call)
   }
 
@@ -118,7 +121,7 @@ export class ModelService {
   }
 }
 
-function methodTable(version: Version, orm: RecordOperations): Record<string, MethodSpec> {
+function methodTable(orm: RecordOperations, access: AccessRules): Record<string, MethodSpec> {
   const paging = [{ name: 'offset', fallback: 0 }, { name: 'limit' }, { name: 'order' }]
   return {
     search: {
@@ -168,12 +171,12 @@ function methodTable(version: Version, orm: RecordOperations): Record<string, Me
     },
     check_access_rights: {
       onRecords: false,
-      versions: [16, 18],
+      versions: [16, 17, 18],
       params: [{ name: 'operation', required: true }, { name: 'raise_exception', fallback: true }],
       run: ({ def, args, env }) => {
         const operation = toOperation(args.operation ?? null)
-        if (hasAccess(env.role, def.name, operation)) return true
-        if (args.raise_exception) checkAccess(version, env.role, def, operation)
+        if (access.allowed(env.uid, def.name, operation)) return true
+        if (args.raise_exception) access.check(env.uid, def, operation)
         return false
       },
     },
@@ -181,14 +184,14 @@ function methodTable(version: Version, orm: RecordOperations): Record<string, Me
       onRecords: true,
       versions: [18, 19],
       params: [{ name: 'operation', required: true }],
-      run: ({ def, args, env }) => hasAccess(env.role, def.name, toOperation(args.operation ?? null)),
+      run: ({ def, args, env }) => access.allowed(env.uid, def.name, toOperation(args.operation ?? null)),
     },
     check_access: {
       onRecords: true,
       versions: [18, 19],
       params: [{ name: 'operation', required: true }],
       run: ({ def, args, env }) => {
-        checkAccess(version, env.role, def, toOperation(args.operation ?? null))
+        access.check(env.uid, def, toOperation(args.operation ?? null))
         return null
       },
     },

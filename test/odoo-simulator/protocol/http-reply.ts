@@ -55,6 +55,8 @@ export function versionInfo(version: Version): { server_version: string; server_
   switch (version) {
     case 16:
       return { server_version: '16.0', server_version_info: [16, 0, 0, 'final', 0, ''], server_serie: '16.0', protocol_version: 1 }
+    case 17:
+      return { server_version: '17.0', server_version_info: [17, 0, 0, 'final', 0, ''], server_serie: '17.0', protocol_version: 1 }
     case 18:
       return { server_version: '18.0+e-20241005', server_version_info: [18, 0, 0, 'final', 0, 'e'], server_serie: '18.0', protocol_version: 1 }
     case 19:

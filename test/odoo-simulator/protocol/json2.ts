@@ -64,7 +64,7 @@ function run(database: ShopDatabase, request: Json2HttpRequest, model: string, m
   if (!database.models.hasMethod(model, method)) throw httpError('NotFound', `The method '${model}.${method}' does not exist`)
   const { ids, context, ...named } = body
   const idList = Array.isArray(ids) ? ids.filter((id): id is number => typeof id === 'number') : []
-  return database.models.callNamed(model, method, idList, named, { uid: account.uid, role: account.role, context: isJsonObject(context) ? context : {} })
+  return database.models.callNamed(model, method, idList, named, { uid: account.uid, context: isJsonObject(context) ? context : {} })
 }
 
 type ParsedBody = Json | SyntaxError

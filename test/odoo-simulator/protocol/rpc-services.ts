@@ -77,7 +77,6 @@ export class RpcServices {
     const { context, ...rest } = kwargs
     return this.#database.models.call(String(model), String(modelMethod), args, rest, {
       uid: account.uid,
-      role: account.role,
       context: isJsonObject(context) ? context : {},
     })
   }

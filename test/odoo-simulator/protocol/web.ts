@@ -74,7 +74,7 @@ export function webRequest(database: ShopDatabase, sessions: Sessions, request: 
           const uid = sessions.uidOf(request.cookie)
           const account = uid === undefined ? undefined : database.accounts.byUid(uid)
           if (!account) throw sessionExpired()
-          const result = database.models.call(model, method, args, rest, { uid: account.uid, role: account.role, context: isJsonObject(context) ? context : {} })
+          const result = database.models.call(model, method, args, rest, { uid: account.uid, context: isJsonObject(context) ? context : {} })
           return json(200, { jsonrpc: '2.0', id, result })
         }),
     }

@@ -1,5 +1,6 @@
 import { PyFloat, floatRepr } from '../python.ts'
 import type { Json, PyValue } from '../python.ts'
+import type { Version } from '../schema.ts'
 
 /**
  * XML-RPC as Odoo speaks it: requests decoded the way Python's xmlrpc.client reads them, responses
@@ -28,15 +29,17 @@ export function parseMethodCall(xml: string): MethodCall {
   return { method, params: params.map((p) => decodeValue(required(child(p, 'value')))) }
 }
 
-export function serializeResponse(value: PyValue): string {
-  return envelope(`<params>\n<param>\n${encodeValue(value)}</param>\n</params>\n`)
+export function serializeResponse(version: Version, value: PyValue): string {
+  return envelope(version, `<params>\n<param>\n${encodeValue(value)}</param>\n</params>\n`)
 }
 
-export function serializeFault(faultCode: number, faultString: string): string {
-  return envelope(`<fault>\n${encodeValue({ faultCode, faultString })}</fault>\n`)
+export function serializeFault(version: Version, faultCode: number, faultString: string): string {
+  return envelope(version, `<fault>\n${encodeValue({ faultCode, faultString })}</fault>\n`)
 }
 
-function envelope(body: string): string {
+// Odoo 16 and 17 answer with Python's xmlrpc.client.dumps (single quotes), 18 on with a template of its own.
+function envelope(version: Version, body: string): string {
+  if (version <= 17) return `<?xml version='1.0'?>\n<methodResponse>\n${body}</methodResponse>\n`
   return `<?xml version="1.0"?>\n<methodResponse>\n${body}\n</methodResponse>\n`
 }
 

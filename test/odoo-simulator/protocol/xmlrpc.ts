@@ -10,7 +10,7 @@ export function xmlRpcRequest(services: RpcServices, version: Version, service: 
   const entry = service === 'object' ? 'xmlrpc-object' : 'xmlrpc-common'
   const fail = (error: OdooError): HttpReply => {
     const code = error.faultCode
-    return xml(serializeFault(code, code === 1 ? error.traceback(version, entry) : error.message))
+    return xml(serializeFault(version, code, code === 1 ? error.traceback(version, entry) : error.message))
   }
   let parsed: ReturnType<typeof parseMethodCall>
   try {
@@ -25,7 +25,7 @@ export function xmlRpcRequest(services: RpcServices, version: Version, service: 
     ...services.describe(service, method, params),
     execute: () => {
       try {
-        return xml(serializeResponse(services.dispatch(service, method, params)))
+        return xml(serializeResponse(version, services.dispatch(service, method, params)))
       } catch (error) {
         return fail(asOdooError(error))
       }
