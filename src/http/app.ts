@@ -9,7 +9,8 @@ import type { Logger } from '../log/logger.ts'
 import { authentication } from './plugins/authentication.ts'
 import { openapi } from './plugins/openapi.ts'
 import { securityHeaders } from './plugins/security-headers.ts'
-import { toProblem } from './problems.ts'
+import { problemOf, toProblem } from './problems.ts'
+import { domainError } from '../errors/catalogue.ts'
 import { healthRoutes } from './routes/health.ts'
 import type { HealthCheck } from './routes/health.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
@@ -28,7 +29,7 @@ import type { OutboxRouteDeps } from '../mail/http/outbox-routes.ts'
 import type { IntakeRouteDeps } from '../intake/http/forwardemail-route.ts'
 import type { RequestRouteDeps } from '../rights/http/request-routes.ts'
 import type { RetentionRouteDeps } from '../retention/http/retention-routes.ts'
-import { metricsPlugin } from '../metrics/metrics-plugin.ts'
+import { metricsPlugin } from '../metrics/http/metrics-plugin.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { RateLimits } from './rate-limit/rate-limits.ts'
 
@@ -86,7 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     return reply.code(problem.status).type('application/problem+json').send(problem)
   })
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).type('application/problem+json').send({ type: 'urn:problem:not-found', title: 'Not Found', status: 404, detail: `No route ${request.method} ${new URL(request.url, 'http://x').pathname}.`, requestId: request.id })
+    reply.code(404).type('application/problem+json').send(problemOf(domainError('not_found', `No route ${request.method} ${new URL(request.url, 'http://x').pathname}.`), request.id))
   )
 
   await app.register(securityHeaders)

@@ -10,7 +10,8 @@ import type { Jurisdiction } from '../rights/request-types.ts'
 import { RECEIVED_RANGE } from '../rights/deadlines.ts'
 import { findRequest, recordEvent } from '../rights/request-store.ts'
 import type { StoredRequest } from '../rights/request-store.ts'
-import { HttpProblem } from '../http/problems.ts'
+import { isDomainError } from '../errors/catalogue.ts'
+import type { ErrorCode } from '../errors/catalogue.ts'
 import { classifyRequest, detectJurisdiction } from './classify.ts'
 import { isAutomatic, requestIdInSubject, verificationCodeIn } from './mail-signals.ts'
 import { messageKeys } from './sealed-inbound-data.ts'
@@ -41,6 +42,10 @@ export type IntakeOutcome =
   | { status: 'attached' | 'verified'; requestId: string }
   | { status: 'ignored'; reason: string }
   | { status: 'duplicate'; requestId: string | null }
+
+// Why a code in a reply may not verify: wrong, expired or used up, or the request no longer waits
+// for one (verified meanwhile, or no code sent). The mail is kept all the same.
+const CODE_NOT_CONFIRMED: readonly ErrorCode[] = ['verification_code_wrong', 'verification_code_expired', 'verification_attempts_exhausted', 'conflict']
 
 /** What a message is recognised by when it is delivered again: a keyed hash of its Message-ID. */
 export function messageKey(cipher: PiiCipher, messageId: string): string {
@@ -111,8 +116,8 @@ export async function receiveMail(deps: IntakeDeps, payload: ForwardEmailPayload
         await deps.pool.query("UPDATE inbound_messages SET outcome = 'verified' WHERE message_key = $1", [key])
         return { status: 'verified', requestId: outcome.requestId }
       } catch (error) {
-        if (!(error instanceof HttpProblem)) throw error
-        deps.log.info({ requestId: outcome.requestId, problem: error.type }, 'code in a reply did not verify')
+        if (!isDomainError(error, ...CODE_NOT_CONFIRMED)) throw error
+        deps.log.info({ requestId: outcome.requestId, code: error.code }, 'code in a reply did not verify')
       }
     }
   }

@@ -3,7 +3,8 @@ import type { Pool, PoolClient } from '../db/database.ts'
 import { inTransaction } from '../db/database.ts'
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import type { AuditTrail } from '../audit/audit-trail.ts'
-import { HttpProblem } from '../http/problems.ts'
+import { domainError } from '../errors/catalogue.ts'
+import type { DomainError } from '../errors/catalogue.ts'
 import { maskEmail, maskName, maskPhone } from '../mirror/masking.ts'
 import { CLOSED_STATES } from './request-states.ts'
 
@@ -45,8 +46,8 @@ export function purgeCutoff(now: Date, retentionDays: number): Date {
 }
 
 /** What asking for a purged request's identifiers (to search Odoo, to send mail) answers. */
-export function identifiersPurged(requestId: string): HttpProblem {
-  return new HttpProblem(410, 'identifiers-purged', 'Identifiers destroyed', `The requester's identifiers of ${requestId} were destroyed after the retention period; the record of the request remains.`)
+export function identifiersPurged(requestId: string): DomainError {
+  return domainError('identifiers_purged', requestId)
 }
 
 /** Destroys every export whose time ran out without a download; audited once per export. */

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { Actor } from '../audit/audit-trail.ts'
 import type { RightsConfig } from '../config/env.ts'
-import { HttpProblem } from '../http/problems.ts'
+import { domainError } from '../errors/catalogue.ts'
+import type { DomainError } from '../errors/catalogue.ts'
 import { nextState } from './request-states.ts'
 import type { RequestAction } from './request-states.ts'
 import type { RequestState, RequestType } from './request-types.ts'
@@ -62,26 +63,16 @@ export function toApprovalView(pending: PendingApproval): z.infer<typeof approva
   return { ...pending, awaiting: `another agent or admin key than ${pending.requestedBy}` }
 }
 
-export function approvalAlreadyPending(pending: PendingApproval): HttpProblem {
-  return new HttpProblem(
-    409,
-    'approval-pending',
-    'Approval pending',
-    `${describe(pending.action)} asked for by ${pending.requestedBy} at ${pending.requestedAt} awaits another key's decision (POST /v1/requests/{id}/approval); nothing else can be verified, fulfilled or reclassified until then.`
-  )
+export function approvalAlreadyPending(pending: PendingApproval): DomainError {
+  return domainError('approval_pending', describe(pending.action), pending.requestedBy, pending.requestedAt)
 }
 
-export function nothingToApprove(id: string): HttpProblem {
-  return new HttpProblem(409, 'no-approval-pending', 'Nothing to approve', `Request ${id} has no action awaiting approval (it may have been decided already).`)
+export function nothingToApprove(id: string): DomainError {
+  return domainError('no_approval_pending', id)
 }
 
-export function sameKeyRefused(pending: PendingApproval): HttpProblem {
-  return new HttpProblem(
-    403,
-    'approval-needs-second-person',
-    'A second person must approve',
-    `${describe(pending.action)} was asked for with this key (${pending.requestedBy}): another agent or admin key must approve it. This key may reject it.`
-  )
+export function sameKeyRefused(pending: PendingApproval): DomainError {
+  return domainError('approval_needs_second_person', describe(pending.action), pending.requestedBy)
 }
 
 function describe(action: ApprovableAction): string {

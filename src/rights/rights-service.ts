@@ -14,8 +14,10 @@ import type { PartnerPiiField } from '../mirror/odoo-records.ts'
 import type { RedactionReport } from '../retention/redaction.ts'
 import type { Holds } from '../retention/holds.ts'
 import { queueMessage } from '../mail/outbox.ts'
-import { conflict, HttpProblem, notFound } from '../http/problems.ts'
+import { domainError } from '../errors/catalogue.ts'
+import type { DomainError } from '../errors/catalogue.ts'
 import { computeAcknowledgeBy, computeDueAt, computeExtendedDueAt, computeTargetAt } from './deadlines.ts'
+import type { ExtensionRefusal } from './deadlines.ts'
 import { isOpen, nextState } from './request-states.ts'
 import type { RequestAction } from './request-states.ts'
 import { jurisdictionOfType } from './request-types.ts'
@@ -98,7 +100,7 @@ export function createRightsService(deps: RightsDeps) {
     const id = newRequestId()
     const dated = { type: input.type, jurisdiction, receivedAt }
     const emailIndex = cipher.blindIndex('email', input.email)
-    if (!emailIndex) throw new HttpProblem(400, 'validation', 'Validation failed', 'The e-mail address is empty.')
+    if (!emailIndex) throw domainError('validation', 'The e-mail address is empty.')
     const request: StoredRequest = {
       id,
       type: input.type,
@@ -142,7 +144,7 @@ export function createRightsService(deps: RightsDeps) {
 
   async function get(id: string): Promise<StoredRequest> {
     const request = await findRequest(pool, id)
-    if (!request) throw notFound(`No request has the id ${id}.`)
+    if (!request) throw domainError('not_found', `No request has the id ${id}.`)
     return request
   }
 
@@ -161,7 +163,7 @@ export function createRightsService(deps: RightsDeps) {
   /** The request's row, locked for the rest of the transaction. */
   async function lockRequest(db: PoolClient, id: string): Promise<StoredRequest> {
     const request = await findRequest(db, id, { lock: true })
-    if (!request) throw notFound(`No request has the id ${id}.`)
+    if (!request) throw domainError('not_found', `No request has the id ${id}.`)
     return request
   }
 
@@ -226,7 +228,7 @@ export function createRightsService(deps: RightsDeps) {
       return { matches, attempts: taken.attempts }
     })
     if (!attempt) return refuseCodeCheck(id)
-    if (!attempt.matches) throw new HttpProblem(422, 'verification-code-wrong', 'Wrong code', `The code does not match (${config.maxCodeAttempts - attempt.attempts} attempts left).`)
+    if (!attempt.matches) throw domainError('verification_code_wrong', config.maxCodeAttempts - attempt.attempts)
     return transition(id, 'verify_code', actor, async (_request, db) => {
       await db.query('DELETE FROM verification_codes WHERE request_id = $1', [id])
       return { changes: { verification: { method: 'code', at: clock.now().toISOString(), by: actor } } }
@@ -238,10 +240,10 @@ export function createRightsService(deps: RightsDeps) {
     const row = (await pool.query<{ attempts: number }>('SELECT attempts FROM verification_codes WHERE request_id = $1', [id])).rows[0]
     if (!row) {
       await get(id)
-      throw conflict('No verification code has been sent for this request.', ['send_verification'])
+      throw domainError('conflict', 'No verification code has been sent for this request.', ['send_verification'])
     }
-    if (row.attempts >= config.maxCodeAttempts) throw new HttpProblem(429, 'verification-attempts-exhausted', 'Too many attempts', 'Too many wrong codes: send a new one.')
-    throw new HttpProblem(410, 'verification-code-expired', 'Code expired', 'The code has expired: send a new one.')
+    if (row.attempts >= config.maxCodeAttempts) throw domainError('verification_attempts_exhausted')
+    throw domainError('verification_code_expired')
   }
 
   /** Verifies by other means at once, or, when RIGHTS_APPROVAL asks for it, records the evidence to await a second key. */
@@ -349,17 +351,17 @@ export function createRightsService(deps: RightsDeps) {
    */
   async function confirmSubject(id: string, partnerIds: number[], actor: Actor): Promise<StoredRequest> {
     const before = await get(id)
-    if (!isOpen(before.state)) throw conflict(`A request in state ${before.state} cannot change its subject.`, [])
+    if (!isOpen(before.state)) throw domainError('conflict', `A request in state ${before.state} cannot change its subject.`, [])
     const found = new Set((await findContacts(before)).map((c) => c.partnerId))
     const named = [...new Set(partnerIds)].sort((a, b) => a - b)
     const foreign = named.filter((partnerId) => !found.has(partnerId))
     if (foreign.length > 0) {
-      throw new HttpProblem(400, 'validation', 'Validation failed', `${listIds('Contact', foreign)} ${foreign.length === 1 ? 'is' : 'are'} not found by the requester's identifiers: only contacts that hold exactly the requester's e-mail address or phone number can be the subject.`)
+      throw domainError('validation', `${listIds('Contact', foreign)} ${foreign.length === 1 ? 'is' : 'are'} not found by the requester's identifiers: only contacts that hold exactly the requester's e-mail address or phone number can be the subject.`)
     }
     return inTransaction(pool, async (db) => {
       const request = await findRequest(db, id, { lock: true })
-      if (!request) throw notFound(`No request has the id ${id}.`)
-      if (!isOpen(request.state)) throw conflict(`A request in state ${request.state} cannot change its subject.`, [])
+      if (!request) throw domainError('not_found', `No request has the id ${id}.`)
+      if (!isOpen(request.state)) throw domainError('conflict', `A request in state ${request.state} cannot change its subject.`, [])
       const at = clock.now()
       const subjectConfirmation = { partnerIds: named, at: at.toISOString(), by: actor }
       const details = { partnerIds: named, found: found.size }
@@ -406,7 +408,7 @@ export function createRightsService(deps: RightsDeps) {
   /** Refuses an action the request's state does not allow (409 with the allowed ones); else where it leads. */
   function allowedNext(request: StoredRequest, action: RequestAction) {
     const next = nextState(request.state, action, request.type)
-    if (!next.ok) throw conflict(`A request in state ${request.state} cannot ${action.replace('_', ' ')}.`, next.allowed)
+    if (!next.ok) throw domainError('conflict', `A request in state ${request.state} cannot ${action.replace('_', ' ')}.`, next.allowed)
     return next
   }
 
@@ -430,7 +432,7 @@ export function createRightsService(deps: RightsDeps) {
 
   /** The subject's contacts, once every check passed: a fulfilment refused for its input, state or subject writes nothing. */
   async function prepareFulfilment(request: StoredRequest, input: Fulfilment, actor: Actor): Promise<number[]> {
-    if (request.type === 'unclassified') throw conflict('The request has no type yet: set it with PATCH /v1/requests/{id} first.', [])
+    if (request.type === 'unclassified') throw domainError('conflict', 'The request has no type yet: set it with PATCH /v1/requests/{id} first.', [])
     if (request.type === 'rectification') checkRectificationChanges(input)
     if (request.state !== 'in_progress') allowedNext(request, 'start_fulfilment')
     const partnerIds = await resolveSubject(request, actor)
@@ -467,7 +469,7 @@ export function createRightsService(deps: RightsDeps) {
       case 'ccpa_opt_out':
         return recordFlag(request, partnerIds)
       case 'unclassified':
-        throw conflict('The request has no type yet.', [])
+        throw domainError('conflict', 'The request has no type yet.', [])
     }
   }
 
@@ -481,7 +483,7 @@ export function createRightsService(deps: RightsDeps) {
   async function reclassify(id: string, type: RequestType, actor: Actor, options: { reverify?: boolean } = {}): Promise<StoredRequest> {
     return inTransaction(pool, async (db) => {
       const request = await lockRequest(db, id)
-      if (!['received', 'awaiting_verification', 'verified'].includes(request.state)) throw conflict(`A request in state ${request.state} cannot change its type.`, [])
+      if (!['received', 'awaiting_verification', 'verified'].includes(request.state)) throw domainError('conflict', `A request in state ${request.state} cannot change its type.`, [])
       if (request.approval) throw approvalAlreadyPending(request.approval)
       const verifiedForAnother = request.state === 'verified' && type !== request.type
       if (verifiedForAnother && options.reverify !== true) throw verificationBoundToType(request, type)
@@ -529,13 +531,13 @@ export function createRightsService(deps: RightsDeps) {
   }
 
   function checkRectificationChanges(input: Fulfilment): void {
-    if (Object.keys(input.changes ?? {}).length === 0) throw new HttpProblem(400, 'validation', 'Validation failed', 'A rectification needs `changes`.')
+    if (Object.keys(input.changes ?? {}).length === 0) throw domainError('validation', 'A rectification needs `changes`.')
   }
 
   function checkRectification(partnerIds: number[], input: Fulfilment): void {
     checkRectificationChanges(input)
     const foreign = (input.partnerIds ?? []).filter((id) => !partnerIds.includes(id))
-    if (foreign.length > 0) throw new HttpProblem(400, 'validation', 'Validation failed', `Contacts ${foreign.join(', ')} are not the subject's.`)
+    if (foreign.length > 0) throw domainError('validation', `Contacts ${foreign.join(', ')} are not the subject's.`)
   }
 
   async function rectify(partnerIds: number[], input: Fulfilment) {
@@ -545,7 +547,7 @@ export function createRightsService(deps: RightsDeps) {
     const targets = input.partnerIds ?? partnerIds
     const available = await deps.odoo.availableFields('res.partner', fields)
     const missing = fields.filter((f) => !available.includes(f))
-    if (missing.length > 0) throw new HttpProblem(400, 'validation', 'Validation failed', `This Odoo has no field ${missing.join(', ')}.`)
+    if (missing.length > 0) throw domainError('validation', `This Odoo has no field ${missing.join(', ')}.`)
     // Tracking off: the chatter would otherwise keep the wrong values that are being corrected.
     await deps.odoo.write('res.partner', targets, changes, { context: NO_TRACKING })
     await deps.sync.mirrorContacts(targets)
@@ -575,12 +577,12 @@ export function createRightsService(deps: RightsDeps) {
       const row = (await db.query<{ id: string; bundle: string | null; expires_at: Date; downloaded_at: Date | null }>('SELECT id, bundle, expires_at, downloaded_at FROM rights_exports WHERE request_id = $1 ORDER BY created_at DESC LIMIT 1 FOR UPDATE', [id])).rows[0]
       if (!row) {
         await get(id)
-        throw notFound('This request has no export.')
+        throw domainError('not_found', 'This request has no export.')
       }
-      if (row.bundle === null || row.downloaded_at) throw new HttpProblem(410, 'export-gone', 'Gone', 'The export was already downloaded, or has expired, and was destroyed.')
+      if (row.bundle === null || row.downloaded_at) throw domainError('export_gone', 'downloaded_or_expired')
       if (row.expires_at <= clock.now()) {
         await db.query('UPDATE rights_exports SET bundle = NULL, destroyed_at = $2 WHERE id = $1', [row.id, clock.now()])
-        throw new HttpProblem(410, 'export-gone', 'Gone', 'The export has expired and was destroyed.')
+        throw domainError('export_gone', 'expired')
       }
       const bundle = JSON.parse(cipher.open(row.bundle, `export:${row.id}`)) as ExportBundle
       await db.query('UPDATE rights_exports SET bundle = NULL, downloaded_at = $2, downloaded_by = $3, destroyed_at = $2 WHERE id = $1', [row.id, clock.now(), actor])
@@ -604,9 +606,9 @@ export function createRightsService(deps: RightsDeps) {
   async function extend(id: string, extension: { until: Date; reason: string }, actor: Actor): Promise<StoredRequest> {
     return inTransaction(pool, async (db) => {
       const request = await findRequest(db, id, { lock: true })
-      if (!request) throw notFound(`No request has the id ${id}.`)
+      if (!request) throw domainError('not_found', `No request has the id ${id}.`)
       const decision = computeExtendedDueAt(request, extension, clock.now())
-      if (!decision.ok) throw new HttpProblem(409, `extension-${decision.refusal.code.replaceAll('_', '-')}`, 'Extension refused', describeRefusal(decision.refusal))
+      if (!decision.ok) throw extensionRefused(decision.refusal)
       const at = clock.now()
       const recorded = { until: decision.dueAt.toISOString(), reason: extension.reason, noticeAt: at.toISOString() }
       await updateRequest(db, id, { dueAt: decision.dueAt, extension: recorded }, { at, actor, action: 'extended', fromState: request.state, toState: request.state, details: { until: recorded.until } })
@@ -636,28 +638,18 @@ function stillFound(partnerIds: readonly number[], contacts: readonly SubjectCon
   return partnerIds.filter((partnerId) => contacts.some((contact) => contact.partnerId === partnerId))
 }
 
-function subjectNeedsConfirmation(id: string, contacts: readonly SubjectContact[], reasons: readonly SubjectAmbiguity[], maxContacts: number): HttpProblem {
+function subjectNeedsConfirmation(id: string, contacts: readonly SubjectContact[], reasons: readonly SubjectAmbiguity[], maxContacts: number): DomainError {
   const shared = contacts.filter((contact) => contact.sharedEmailField).map((contact) => contact.partnerId)
   const why = reasons.map((reason) =>
     reason === 'too_many_contacts'
       ? `The requester's identifiers find ${contacts.length} contacts, more than RIGHTS_MAX_SUBJECT_CONTACTS (${maxContacts}).`
       : `${listIds('Contact', shared)} ${shared.length === 1 ? 'holds' : 'hold'} other e-mail addresses besides the requester's, so ${shared.length === 1 ? 'it' : 'they'} may be someone else's too.`
   )
-  return new HttpProblem(
-    409,
-    'subject-needs-confirmation',
-    'Subject needs confirmation',
-    `${why.join(' ')} Nothing was sent or changed: see the contacts with GET /v1/requests/${id}/subject, then name those that are the subject with PUT /v1/requests/${id}/subject {"partnerIds": [...]}.`
-  )
+  return domainError('subject_needs_confirmation', id, why.join(' '))
 }
 
-function verificationBoundToType(request: StoredRequest, type: RequestType): HttpProblem {
-  return new HttpProblem(
-    409,
-    'verification-bound-to-type',
-    'Verification bound to the type',
-    `Request ${request.id} was verified as ${request.type}; a verification does not carry over to ${type}. Send {"type": "${type}", "reverify": true} to change the type and verify the requester again (the request goes back to received).`
-  )
+function verificationBoundToType(request: StoredRequest, type: RequestType): DomainError {
+  return domainError('verification_bound_to_type', request.id, request.type, type)
 }
 
 /** `Contacts 12, 45, 46 and 3 more`: ids only, never more than ten of them. */
@@ -680,17 +672,8 @@ function toMessageOutcome(outcome: Record<string, unknown>) {
   }
 }
 
-function describeRefusal(refusal: { code: string; latestUntil?: Date; noticeBy?: Date; dueAt?: Date }): string {
-  const texts: Record<string, string> = {
-    request_closed: 'The request is closed.',
-    not_extendable: 'This kind of request cannot be extended.',
-    already_extended: 'A CCPA request can be extended once.',
-    at_maximum: 'The request is already at its longest legal deadline.',
-    notice_too_late: 'An extension must be notified within the original deadline.',
-    reason_missing: 'An extension needs a reason for the requester.',
-    not_after_due: 'The new deadline must be later than the current one.',
-    beyond_maximum: 'That is beyond the longest legal deadline.'
-  }
-  const limit = refusal.latestUntil ?? refusal.noticeBy ?? refusal.dueAt
-  return `${texts[refusal.code] ?? refusal.code}${limit ? ` (${limit.toISOString()})` : ''}`
+/** A refused extension as the catalogue's error of its reason, with the date it is measured against. */
+function extensionRefused(refusal: ExtensionRefusal): DomainError {
+  const { latestUntil, noticeBy, dueAt }: { code: string; latestUntil?: Date; noticeBy?: Date; dueAt?: Date } = refusal
+  return domainError(`extension_${refusal.code}`, latestUntil ?? noticeBy ?? dueAt)
 }

@@ -3,7 +3,7 @@ import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import type { ApiKey, ApiKeys } from '../../auth/api-keys.ts'
 import type { Actor } from '../../audit/audit-trail.ts'
 import type { Role } from '../../auth/roles.ts'
-import { forbidden, unauthorized } from '../problems.ts'
+import { domainError } from '../../errors/catalogue.ts'
 import { problemResponses, rateLimitedResponse } from '../schemas/problem.ts'
 import type { RateLimits } from '../rate-limit/rate-limits.ts'
 
@@ -69,11 +69,11 @@ function requireRole(apiKeys: ApiKeys, rateLimits: RateLimits, roles: readonly R
     const key = presented ? await apiKeys.authenticate(presented) : undefined
     if (!key) {
       await rateLimits.countAuthFailure(request, reply)
-      throw unauthorized(presented ? 'The API key is unknown or revoked.' : 'Send an API key as `Authorization: Bearer <key>`.')
+      throw domainError('unauthorized', presented ? 'The API key is unknown or revoked.' : 'Send an API key as `Authorization: Bearer <key>`.')
     }
     await rateLimits.refuseFailingAddress(request, reply)
     request.apiKey = key
-    if (!roles.includes(key.role)) throw forbidden(`This needs one of the roles: ${roles.join(', ')}; the key's role is ${key.role}.`)
+    if (!roles.includes(key.role)) throw domainError('forbidden', `This needs one of the roles: ${roles.join(', ')}; the key's role is ${key.role}.`)
   }
 }
 

@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.ts'
 import type { RateLimitConfig } from '../../config/env.ts'
 import type { PiiCipher } from '../../crypto/pii-cipher.ts'
 import type { Pool } from '../../db/database.ts'
-import { HttpProblem } from '../problems.ts'
+import { domainError } from '../../errors/catalogue.ts'
 import { currentWindow, takeSlot } from './rate-limit-store.ts'
 
 const FIFTEEN_MINUTES = 15 * 60_000
@@ -88,5 +88,5 @@ function refuse(reply: FastifyReply, limit: Limit, resetsAt: Date | undefined, n
   // The window may have ended between the refused hit and this read: then try again at once.
   const seconds = resetsAt ? Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000)) : 1
   void reply.header('retry-after', String(seconds))
-  throw new HttpProblem(429, 'rate-limited', 'Too Many Requests', `${limit.refusal}: try again in ${seconds} seconds.`)
+  throw domainError('rate_limited', limit.refusal, seconds)
 }

@@ -4,7 +4,7 @@ import type { ApiKeys } from '../../auth/api-keys.ts'
 import { roleSchema } from '../../auth/roles.ts'
 import type { AuditTrail } from '../../audit/audit-trail.ts'
 import { actorOf } from '../plugins/authentication.ts'
-import { notFound } from '../problems.ts'
+import { domainError } from '../../errors/catalogue.ts'
 import { problemSchema } from '../schemas/problem.ts'
 
 const apiKeySchema = z
@@ -53,7 +53,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeys; audit: Audi
     },
     async (request) => {
       const revoked = await apiKeys.revoke(request.params.id)
-      if (!revoked) throw notFound(`No API key has the id ${request.params.id}.`)
+      if (!revoked) throw domainError('not_found', `No API key has the id ${request.params.id}.`)
       await audit.record({ actor: actorOf(request), action: 'api_key.revoked', subject: { type: 'api_key', id: revoked.id }, requestId: request.id })
       return revoked
     }

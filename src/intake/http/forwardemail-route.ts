@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { HttpProblem } from '../../http/problems.ts'
+import { domainError } from '../../errors/catalogue.ts'
 import { problemSchema, rateLimitedResponse } from '../../http/schemas/problem.ts'
 import type { RateLimits } from '../../http/rate-limit/rate-limits.ts'
 import { forwardEmailPayloadSchema, senderAddress } from '../forwardemail-payload.ts'
@@ -35,13 +35,13 @@ export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps & { rateLi
   const disabled = key === undefined && !deps.allowUnsigned
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (request, raw, done) => {
     if (key !== undefined && !signatureMatches(key, raw as Buffer, request.headers['x-webhook-signature'])) {
-      done(new HttpProblem(401, 'unauthorized', 'Unauthorized', 'The X-Webhook-Signature header is missing or does not match the body.'), undefined)
+      done(domainError('unauthorized', 'The X-Webhook-Signature header is missing or does not match the body.'), undefined)
       return
     }
     try {
       done(null, JSON.parse((raw as Buffer).toString('utf8')))
     } catch {
-      done(new HttpProblem(400, 'malformed-json', 'Bad Request', 'The body is not valid JSON.'), undefined)
+      done(domainError('malformed_json'), undefined)
     }
   })
 
@@ -56,7 +56,7 @@ export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps & { rateLi
       // for days, so what arrives before the key is set is delivered once it is. Refused before
       // the body is read.
       onRequest: async () => {
-        if (disabled) throw new HttpProblem(503, 'intake-disabled', 'Service Unavailable', 'The e-mail intake is disabled: FORWARDEMAIL_WEBHOOK_KEY is not set.')
+        if (disabled) throw domainError('intake_disabled')
       },
       schema: {
         tags: ['intake'],

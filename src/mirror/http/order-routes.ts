@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { AuditTrail } from '../../audit/audit-trail.ts'
 import { actorOf } from '../../http/plugins/authentication.ts'
-import { notFound } from '../../http/problems.ts'
+import { domainError } from '../../errors/catalogue.ts'
 import { problemSchema } from '../../http/schemas/problem.ts'
 import { orderFiltersSchema, orderViewSchema } from '../order-views.ts'
 import type { OrderViews } from '../order-views.ts'
@@ -32,7 +32,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ orders: OrderViews; audit: Aud
     },
     async (request) => {
       const order = await orders.get(request.params.id)
-      if (!order) throw notFound(`No mirrored order has the id ${request.params.id}.`)
+      if (!order) throw domainError('not_found', `No mirrored order has the id ${request.params.id}.`)
       await audit.record({ actor: actorOf(request), action: 'order.viewed', subject: { type: 'order', id: order.id }, requestId: request.id })
       return order
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { actorOf } from '../../http/plugins/authentication.ts'
-import { notFound } from '../../http/problems.ts'
+import { domainError } from '../../errors/catalogue.ts'
 import { problemSchema } from '../../http/schemas/problem.ts'
 import { failureDescriptionSchema } from '../../log/failure-description.ts'
 import type { SyncRun, SyncRuns } from '../sync-runs.ts'
@@ -72,7 +72,7 @@ export const syncRoutes: FastifyPluginAsyncZod<SyncRouteDeps> = async (app, deps
     },
     async (request) => {
       const run = await deps.runs.get(request.params.id)
-      if (!run) throw notFound(`No sync run has the id ${request.params.id}.`)
+      if (!run) throw domainError('not_found', `No sync run has the id ${request.params.id}.`)
       return run
     }
   )

@@ -1,7 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { HttpProblem, notFound } from '../../http/problems.ts'
+import { domainError } from '../../errors/catalogue.ts'
 import { problemSchema } from '../../http/schemas/problem.ts'
 import type { SyncedModel } from '../mirror-store.ts'
 
@@ -32,9 +32,9 @@ export const webhookRoute: FastifyPluginAsyncZod<WebhookRouteDeps> = async (app,
       config: { access: 'whoever knows `ODOO_WEBHOOK_TOKEN` (in the path; 404 while it is unset)' },
       // A bad token must not cost a body parse or a database query.
       onRequest: async (request) => {
-        if (expected === undefined) throw notFound('The Odoo webhook is not enabled: set ODOO_WEBHOOK_TOKEN.')
+        if (expected === undefined) throw domainError('not_found', 'The Odoo webhook is not enabled: set ODOO_WEBHOOK_TOKEN.')
         const { token } = request.params as { token: string }
-        if (!timingSafeEqual(digest(token), expected)) throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'The webhook token is wrong.')
+        if (!timingSafeEqual(digest(token), expected)) throw domainError('unauthorized', 'The webhook token is wrong.')
       },
       schema: {
         tags: ['odoo'],

@@ -5,7 +5,7 @@ import type { Pool } from '../../db/database.ts'
 import { inTransaction } from '../../db/database.ts'
 import type { AuditTrail } from '../../audit/audit-trail.ts'
 import { actorOf } from '../../http/plugins/authentication.ts'
-import { notFound } from '../../http/problems.ts'
+import { domainError } from '../../errors/catalogue.ts'
 import { problemSchema } from '../../http/schemas/problem.ts'
 import { channelSchema } from '../../mirror/channels.ts'
 import { clockEventSchema, policyRuleSchema, redactableFieldSchema } from '../policy.ts'
@@ -98,7 +98,7 @@ export const retentionRoutes: FastifyPluginAsyncZod<RetentionRouteDeps> = async 
     async (request) => {
       const released = await inTransaction(deps.pool, async (db) => {
         const hold = await deps.holds.release(db, request.params.id, actorOf(request))
-        if (!hold) throw notFound(`No hold has the id ${request.params.id}.`)
+        if (!hold) throw domainError('not_found', `No hold has the id ${request.params.id}.`)
         await deps.audit.record({ actor: actorOf(request), action: 'hold.released', subject: { type: 'hold', id: hold.id }, requestId: request.id }, db)
         return hold
       })

@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyBaseLogger, onRequestHookHandler } from 'fastify'
-import { bearerToken } from '../http/plugins/authentication.ts'
-import { HttpProblem, unauthorized } from '../http/problems.ts'
-import type { Metrics } from './metrics.ts'
+import { bearerToken } from '../../http/plugins/authentication.ts'
+import { domainError } from '../../errors/catalogue.ts'
+import type { Metrics } from '../metrics.ts'
 
 /**
  * Times every request into the per-app registry and serves it at `GET /metrics` in Prometheus'
@@ -35,7 +35,7 @@ function requireScrapeToken(token: string): onRequestHookHandler {
   return async (request) => {
     const presented = bearerToken(request.headers.authorization)
     if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
-      throw unauthorized('Send the metrics token (METRICS_TOKEN) as `Authorization: Bearer <token>`.')
+      throw domainError('unauthorized', 'Send the metrics token (METRICS_TOKEN) as `Authorization: Bearer <token>`.')
     }
   }
 }
@@ -54,7 +54,7 @@ async function scrape(metrics: Metrics, log: FastifyBaseLogger): Promise<string>
     return await Promise.race([metrics.registry.metrics(), timeout])
   } catch (error) {
     log.warn({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'metrics scrape failed')
-    throw new HttpProblem(503, 'metrics-unavailable', 'Service Unavailable', 'The figures could not be read from the database; see the service log.')
+    throw domainError('metrics_unavailable')
   } finally {
     clearTimeout(timer)
   }
