@@ -12,13 +12,12 @@ import { createHmac } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { loadavg } from 'node:os'
-import { loadConfig } from '../src/config/env.ts'
 import { createLogger } from '../src/log/logger.ts'
 import { createOdooGateway } from '../src/odoo/gateway.ts'
 import { startService } from '../src/service.ts'
 import type { Service } from '../src/service.ts'
 import { classifyRequest } from '../src/intake/classify.ts'
-import { describeMachine, startSimulatorProcess, withBenchDatabase } from './support.ts'
+import { benchConfig, describeMachine, startSimulatorProcess, withBenchDatabase } from './support.ts'
 import type { SimulatorProcess } from './support.ts'
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } })
@@ -105,17 +104,7 @@ const figures = (m: { ms: number; cpuMs: number; loopDelayMs: number }) =>
   `${m.ms.toFixed(1).padStart(7)} ms (CPU ${m.cpuMs.toFixed(1).padStart(6)} ms), loop delay ${m.loopDelayMs.toFixed(1).padStart(6)} ms${m.ms > GOAL_MS || m.loopDelayMs > GOAL_DELAY_MS ? '  OVER GOAL' : ''}`
 
 function serviceConfig(url: string, sim: SimulatorProcess, keepAttachments: boolean) {
-  return loadConfig({
-    DATABASE_URL: url,
-    PII_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
-    ODOO_URL: sim.url,
-    ODOO_DB: sim.db,
-    ODOO_USERNAME: sim.login,
-    ODOO_API_KEY: sim.apiKey,
-    FORWARDEMAIL_WEBHOOK_KEY: WEBHOOK_KEY,
-    INTAKE_KEEP_ATTACHMENTS: keepAttachments ? 'true' : 'false',
-    LOG_LEVEL: 'silent'
-  })
+  return benchConfig(url, sim, { FORWARDEMAIL_WEBHOOK_KEY: WEBHOOK_KEY, INTAKE_KEEP_ATTACHMENTS: keepAttachments ? 'true' : 'false', LOG_LEVEL: 'silent' })
 }
 
 /** A message of about `bytes` of JSON: attachments of 2 MB whose contents arrive as arrays of integers. */
