@@ -119,3 +119,6 @@ export function emptyValue(field: FieldDef): StoredValue {
       return false
   }
 }
+
+/** The display name of a record whose name field says it all. */
+export const byName = (row: Row): string | false => (typeof row.name === 'string' ? row.name : false)

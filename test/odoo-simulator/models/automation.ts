@@ -1,7 +1,6 @@
-import { declareFields, modelDef } from '../schema.ts'
-import type { ModelDef, Row, Version } from '../schema.ts'
+import { byName, declareFields, modelDef } from '../schema.ts'
+import type { ModelDef, Version } from '../schema.ts'
 
-const byName = (row: Row): string | false => (typeof row.name === 'string' ? row.name : false)
 
 /** Server actions; the "Send Webhook Notification" kind (state `webhook`) arrived in 17. */
 export function irActionsServer(version: Version): ModelDef {

@@ -1,8 +1,7 @@
-import { declareFields, modelDef } from '../schema.ts'
+import { byName, declareFields, modelDef } from '../schema.ts'
 import type { ModelDef, Row, Version } from '../schema.ts'
 import { userGroupsField } from './security.ts'
 
-const byName = (row: Row): string | false => (typeof row.name === 'string' ? row.name : false)
 const partnerName = (row: Row, source: { get(model: string, id: number): Row | undefined }): string | false => {
   const partner = typeof row.partner_id === 'number' ? source.get('res.partner', row.partner_id) : undefined
   return typeof partner?.name === 'string' ? partner.name : false

@@ -1,7 +1,6 @@
-import { declareFields, modelDef } from '../schema.ts'
-import type { ModelDef, Row } from '../schema.ts'
+import { byName, declareFields, modelDef } from '../schema.ts'
+import type { ModelDef } from '../schema.ts'
 
-const byName = (row: Row): string | false => (typeof row.name === 'string' ? row.name : false)
 
 export function crmTeam(): ModelDef {
   return modelDef({

@@ -1,7 +1,6 @@
-import { declareFields, modelDef } from '../schema.ts'
+import { byName, declareFields, modelDef } from '../schema.ts'
 import type { ModelDef, RecordSource, Row, Version } from '../schema.ts'
 
-const byName = (row: Row): string | false => (typeof row.name === 'string' ? row.name : false)
 
 /** The many2many of res.users that holds its groups: renamed from `groups_id` to `group_ids` in 19. */
 export const userGroupsField = (version: Version): string => (version === 19 ? 'group_ids' : 'groups_id')
