@@ -67,9 +67,11 @@ export async function receiveMail(deps: IntakeDeps, payload: ForwardEmailPayload
 
   const outcome = await inTransaction(deps.pool, async (db): Promise<IntakeOutcome & { inboundId?: string }> => {
     const id = randomUUID()
-    // Under every configured key: a delivery repeated after a key rotation is still a repeat.
-    const earlier = await db.query<{ request_id: string | null }>('SELECT request_id FROM inbound_messages WHERE message_key = ANY($1::text[])', [keys])
-    if (earlier.rows[0]) return { status: 'duplicate', requestId: earlier.rows[0].request_id }
+    // A delivery repeated after a key rotation is still a repeat: under older keys it is looked up
+    // here (only while any are configured); under the current one the insert's conflict finds it.
+    const olderKeys = keys.slice(1)
+    const earlier = olderKeys.length === 0 ? undefined : (await db.query<{ request_id: string | null }>('SELECT request_id FROM inbound_messages WHERE message_key = ANY($1::text[])', [olderKeys])).rows[0]
+    if (earlier) return { status: 'duplicate', requestId: earlier.request_id }
     const claimed = await db.query(
       `INSERT INTO inbound_messages (id, message_key, received_at, sender_index, outcome, message, attachments)
        VALUES ($1, $2, $3, $4, 'ignored', $5, $6) ON CONFLICT (message_key) DO NOTHING RETURNING id`,

@@ -58,6 +58,10 @@ export interface RedactionBacklog {
 /** SQL condition: the contact (alias `p`) waits in the backlog. */
 export const IN_BACKLOG = (alias: string) => `(${alias}.backlog_since IS NOT NULL AND ${alias}.backlog_approved_at IS NULL)`
 
+// A contact waiting now, and the channel it is counted under (the channel of the rule that made it due).
+const WAITING = `${IN_BACKLOG('p')} AND p.redacted_at IS NULL`
+const CHANNEL = "coalesce(p.backlog_basis ->> 'channel', 'other')"
+
 // Two syncs (or a sync and a policy change) planning at once must not both decide that their
 // contacts alone stay under the threshold.
 const BACKLOG_LOCK = 72_340_112
@@ -100,32 +104,32 @@ export function createRedactionBacklog(deps: { pool: Pool; clock: Clock; cipher:
   async function needsApproval(db: Db, incoming: number): Promise<boolean> {
     if (approval === 'always') return true
     if (approval === 'never') return false
-    const queued = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM mirror_partners p WHERE ${IN_BACKLOG('p')} AND p.redacted_at IS NULL`)
+    const queued = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM mirror_partners p WHERE ${WAITING}`)
     return (queued.rows[0]?.n ?? 0) + incoming > approval
   }
 
   async function describe(db: Db = pool): Promise<Backlog> {
     const rows = await db.query<{ channel: Channel; policy_version: number; started_by: string; contacts: number; since: Date; oldest_due: Date }>(
-      `SELECT backlog_basis ->> 'channel' AS channel, (backlog_basis ->> 'policyVersion')::int AS policy_version, backlog_basis ->> 'startedBy' AS started_by,
+      `SELECT ${CHANNEL} AS channel, (backlog_basis ->> 'policyVersion')::int AS policy_version, backlog_basis ->> 'startedBy' AS started_by,
               count(*)::int AS contacts, min(backlog_since) AS since, min(retention_due_at) AS oldest_due
-         FROM mirror_partners p WHERE ${IN_BACKLOG('p')} AND p.redacted_at IS NULL
+         FROM mirror_partners p WHERE ${WAITING}
         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
     )
     const samples = await db.query<{ channel: Channel; odoo_id: number; name: string | null; retention_due_at: Date }>(
       `SELECT channel, odoo_id, name, retention_due_at FROM (
-         SELECT backlog_basis ->> 'channel' AS channel, odoo_id, name, retention_due_at,
-                row_number() OVER (PARTITION BY backlog_basis ->> 'channel' ORDER BY retention_due_at, odoo_id) AS n
-           FROM mirror_partners p WHERE ${IN_BACKLOG('p')} AND p.redacted_at IS NULL) s
+         SELECT ${CHANNEL} AS channel, odoo_id, name, retention_due_at,
+                row_number() OVER (PARTITION BY ${CHANNEL} ORDER BY retention_due_at, odoo_id) AS n
+           FROM mirror_partners p WHERE ${WAITING}) s
         WHERE n <= 5 ORDER BY channel, n`
     )
-    const channels = [...Map.groupBy(rows.rows, (row) => row.channel ?? 'other')].map(([channel, group]) => ({
+    const channels = [...Map.groupBy(rows.rows, (row) => row.channel)].map(([channel, group]) => ({
       channel,
       contacts: group.reduce((sum, row) => sum + row.contacts, 0),
       since: new Date(Math.min(...group.map((row) => row.since.getTime()))),
       oldestDueAt: new Date(Math.min(...group.map((row) => row.oldest_due.getTime()))),
       rules: group.map((row) => ({ policyVersion: row.policy_version ?? 0, startedBy: row.started_by ?? 'unknown', contacts: row.contacts })),
       sample: samples.rows
-        .filter((row) => (row.channel ?? 'other') === channel)
+        .filter((row) => row.channel === channel)
         .map((row) => ({ partnerId: row.odoo_id, name: row.name === null ? null : maskName(deps.cipher.open(row.name, `partner:${row.odoo_id}:name`)), dueAt: row.retention_due_at }))
     }))
     return { approval, channels }
@@ -135,8 +139,8 @@ export function createRedactionBacklog(deps: { pool: Pool; clock: Clock; cipher:
     const approved = await db.query<{ channel: Channel; n: number }>(
       `WITH approved AS (
          UPDATE mirror_partners p SET backlog_approved_at = $2, backlog_approved_by = $3
-          WHERE ${IN_BACKLOG('p')} AND p.redacted_at IS NULL AND ($1::text[] IS NULL OR coalesce(p.backlog_basis ->> 'channel', 'other') = ANY($1::text[]))
-          RETURNING coalesce(p.backlog_basis ->> 'channel', 'other') AS channel)
+          WHERE ${WAITING} AND ($1::text[] IS NULL OR ${CHANNEL} = ANY($1::text[]))
+          RETURNING ${CHANNEL} AS channel)
        SELECT channel, count(*)::int AS n FROM approved GROUP BY channel ORDER BY channel`,
       [channels && channels.length > 0 ? channels : null, clock.now(), by]
     )
@@ -145,7 +149,7 @@ export function createRedactionBacklog(deps: { pool: Pool; clock: Clock; cipher:
 
   async function waitingByChannel(db: Db = pool): Promise<Map<Channel, number>> {
     const rows = await db.query<{ channel: Channel; n: number }>(
-      `SELECT coalesce(backlog_basis ->> 'channel', 'other') AS channel, count(*)::int AS n FROM mirror_partners p WHERE ${IN_BACKLOG('p')} AND p.redacted_at IS NULL GROUP BY 1`
+      `SELECT ${CHANNEL} AS channel, count(*)::int AS n FROM mirror_partners p WHERE ${WAITING} GROUP BY 1`
     )
     return new Map(rows.rows.map((row) => [row.channel, row.n]))
   }
