@@ -10,7 +10,7 @@ import { publishAuditHead, publishAuditHeadJob } from '../src/audit/publish-audi
 import { redactJob } from '../src/retention/retention-jobs.ts'
 import type { Job } from 'pg-boss'
 
-t.test('entries chain: each links to the one before and the chain verifies', async (t) => {
+await t.test('entries chain: each links to the one before and the chain verifies', async (t) => {
   const { audit } = await buildTestApp(t)
   const first = await audit.record({ actor: 'system', action: 'test.first', subject: { type: 'partner', id: 7 }, details: { fields: ['street', 'city'] } })
   const second = await audit.record({ actor: 'key:abc', action: 'test.second', outcome: 'denied' })
@@ -19,14 +19,14 @@ t.test('entries chain: each links to the one before and the chain verifies', asy
   t.same(verdict, { ok: true, entries: await countEntries(audit) })
 })
 
-t.test('concurrent appends still form one unbroken chain', async (t) => {
+await t.test('concurrent appends still form one unbroken chain', async (t) => {
   const { audit } = await buildTestApp(t)
   await Promise.all(Array.from({ length: 25 }, (_, i) => audit.record({ actor: 'system', action: 'test.concurrent', subject: { type: 'n', id: i } })))
   const verdict = await audit.verify(7)
   t.equal(verdict.ok, true)
 })
 
-t.test('the table refuses UPDATE, DELETE and TRUNCATE', async (t) => {
+await t.test('the table refuses UPDATE, DELETE and TRUNCATE', async (t) => {
   const { audit, pool } = await buildTestApp(t)
   const entry = await audit.record({ actor: 'system', action: 'test.immutable' })
   await t.rejects(pool.query("UPDATE audit_log SET action = 'rewritten' WHERE id = $1", [entry.id]), /append-only/)
@@ -34,7 +34,7 @@ t.test('the table refuses UPDATE, DELETE and TRUNCATE', async (t) => {
   await t.rejects(pool.query('TRUNCATE audit_log'), /append-only/)
 })
 
-t.test('verify finds an edited row and names it', async (t) => {
+await t.test('verify finds an edited row and names it', async (t) => {
   const { audit, databaseUrl } = await buildTestApp(t)
   await audit.record({ actor: 'system', action: 'test.a' })
   const edited = await audit.record({ actor: 'system', action: 'test.b', details: { partners: 1 } })
@@ -45,7 +45,7 @@ t.test('verify finds an edited row and names it', async (t) => {
   t.match(verdict, { brokenAt: edited.id, reason: /edited/ })
 })
 
-t.test('verify finds a removed row', async (t) => {
+await t.test('verify finds a removed row', async (t) => {
   const { audit, databaseUrl } = await buildTestApp(t)
   await audit.record({ actor: 'system', action: 'test.a' })
   const removed = await audit.record({ actor: 'system', action: 'test.b' })
@@ -54,7 +54,7 @@ t.test('verify finds a removed row', async (t) => {
   t.match(await audit.verify(), { ok: false, brokenAt: next.id, reason: /removed/ })
 })
 
-t.test('an auditor reads the trail and its verdict over the API', async (t) => {
+await t.test('an auditor reads the trail and its verdict over the API', async (t) => {
   const { app, audit, auth } = await buildTestApp(t)
   await audit.record({ actor: 'system', action: 'test.visible', subject: { type: 'order', id: 42 } })
   const page = await app.inject({ method: 'GET', url: '/v1/audit?action=test.visible', headers: auth.auditor })
@@ -64,7 +64,7 @@ t.test('an auditor reads the trail and its verdict over the API', async (t) => {
   t.match(verdict.json(), { ok: true })
 })
 
-t.test('the audit trail pages with a cursor', async (t) => {
+await t.test('the audit trail pages with a cursor', async (t) => {
   const { app, audit, auth } = await buildTestApp(t)
   for (let i = 0; i < 5; i++) await audit.record({ actor: 'system', action: 'test.page' })
   const first = (await app.inject({ method: 'GET', url: '/v1/audit?action=test.page&limit=3', headers: auth.admin })).json()
@@ -74,7 +74,7 @@ t.test('the audit trail pages with a cursor', async (t) => {
   t.equal(second.nextCursor, null)
 })
 
-t.test('the head is the entry count and the newest hash; an empty chain\'s is the genesis hash', async (t) => {
+await t.test('the head is the entry count and the newest hash; an empty chain\'s is the genesis hash', async (t) => {
   const { audit } = await buildTestApp(t)
   const before = await audit.head()
   t.equal(before.hash, before.entries === 0 ? GENESIS_HASH : (await audit.list({ afterId: 0, limit: 1000 })).at(-1)?.hash)
@@ -83,7 +83,7 @@ t.test('the head is the entry count and the newest hash; an empty chain\'s is th
   t.same(await audit.verifyHead({ entries: 0, hash: GENESIS_HASH }), { ok: true, entries: before.entries + 1 }, 'the empty head is in every chain')
 })
 
-t.test('a head seen earlier is still in the chain as it grows, by its full hash or its first 12 digits', async (t) => {
+await t.test('a head seen earlier is still in the chain as it grows, by its full hash or its first 12 digits', async (t) => {
   const { audit } = await buildTestApp(t)
   await audit.record({ actor: 'system', action: 'test.a' })
   const seen = await audit.head()
@@ -92,7 +92,7 @@ t.test('a head seen earlier is still in the chain as it grows, by its full hash 
   t.same(await audit.verifyHead({ entries: seen.entries, hash: seen.hash.slice(0, 12) }), { ok: true, entries: seen.entries + 5 })
 })
 
-t.test('deleting the newest entries with the trigger off leaves a valid chain, but not the head seen before: truncation', async (t) => {
+await t.test('deleting the newest entries with the trigger off leaves a valid chain, but not the head seen before: truncation', async (t) => {
   const { audit, databaseUrl } = await buildTestApp(t)
   await audit.record({ actor: 'system', action: 'test.a' })
   const kept = await audit.record({ actor: 'system', action: 'test.b' })
@@ -111,7 +111,7 @@ t.test('deleting the newest entries with the trigger off leaves a valid chain, b
   t.same(await audit.verifyHead(seen), { ok: false, problem: 'rewritten', entries: seen.entries, hash: now.hash })
 })
 
-t.test('`audit verify --head COUNT:HASH`: exit 0 while the head is in the chain, exit 1 naming truncation or a rewrite', async (t) => {
+await t.test('`audit verify --head COUNT:HASH`: exit 0 while the head is in the chain, exit 1 naming truncation or a rewrite', async (t) => {
   const { audit, databaseUrl } = await buildTestApp(t)
   const env = { DATABASE_URL: databaseUrl, PII_ENCRYPTION_KEY: TEST_PII_KEY, ODOO_URL: 'http://127.0.0.1:9', ODOO_DB: 'shop', ODOO_USERNAME: 'admin', ODOO_API_KEY: 'unused', LOG_LEVEL: 'silent' }
   await audit.record({ actor: 'system', action: 'test.a' })
@@ -143,14 +143,15 @@ t.test('`audit verify --head COUNT:HASH`: exit 0 while the head is in the chain,
   t.match(malformed.stderr, /--head must be COUNT:HASH/)
 })
 
-t.test('COUNT:HASH is read with a full hash or a prefix of 12 hex digits or more', async (t) => {
+await t.test('COUNT:HASH is read with a full hash or a prefix of 12 hex digits or more', (t) => {
   const hash = 'ab'.repeat(32)
   t.same(parseAuditHead(`42:${hash}`), { entries: 42, hash })
   t.same(parseAuditHead(`42:${hash.slice(0, 12).toUpperCase()}`), { entries: 42, hash: hash.slice(0, 12) })
   for (const bad of ['42', `42:${hash.slice(0, 11)}`, `-1:${hash}`, `42:${hash}0`, `x:${hash}`, `42:${'g'.repeat(12)}`]) t.equal(parseAuditHead(bad), undefined, bad)
+  t.end()
 })
 
-t.test('the head is logged by the hourly job and after each redaction batch', async (t) => {
+await t.test('the head is logged by the hourly job and after each redaction batch', async (t) => {
   const { audit } = await buildTestApp(t)
   await audit.record({ actor: 'system', action: 'test.a' })
   const { log, output } = capturedLogger('info')
@@ -174,7 +175,7 @@ t.test('the head is logged by the hourly job and after each redaction batch', as
   t.equal(lines.at(-1)?.auditHead, formatAuditHead(await audit.head()), 'the head after the batch\'s own entries')
 })
 
-t.test('a redaction batch whose head cannot be published still completes, with a warning', async (t) => {
+await t.test('a redaction batch whose head cannot be published still completes, with a warning', async (t) => {
   const { log, output } = capturedLogger('info')
   const redaction = redactJob({
     redact: async () => ({ redacted: [], wouldRedact: [], skipped: [7], refused: [], failed: [] }),

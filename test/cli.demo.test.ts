@@ -4,7 +4,7 @@ import { freePort } from './support/database.ts'
 import { finished, startCli } from './support/cli.ts'
 import { until } from './support/until.ts'
 
-t.test('`demo` runs a simulated Odoo, an embedded database and the service, syncs, and prints keys and the plan', async (t) => {
+await t.test('`demo` runs a simulated Odoo, an embedded database and the service, syncs, and prints keys and the plan', async (t) => {
   const port = await freePort()
   const demo = startCli(['demo', '--port', String(port), '--orders', '60'], {})
   t.teardown(() => void demo.kill('SIGKILL'))

@@ -5,7 +5,7 @@ import { simulator } from './support/simulator.ts'
 
 const TOKEN = 'cli-webhook-token-0123456789abcdef'
 
-t.test('`odoo setup` with an admin key: dry run, setup, nothing more the second time, check, remove', async (t) => {
+await t.test('`odoo setup` with an admin key: dry run, setup, nothing more the second time, check, remove', async (t) => {
   const sim = await simulator(t, { version: 17, orders: 5 })
   const env = {
     PII_ENCRYPTION_KEY: TEST_PII_KEY,
@@ -51,7 +51,7 @@ t.test('`odoo setup` with an admin key: dry run, setup, nothing more the second 
   t.equal((await runCli(['odoo', 'check'], env)).code, 1)
 })
 
-t.test('`odoo setup` for a login Odoo does not have says what to do and exits 1', async (t) => {
+await t.test('`odoo setup` for a login Odoo does not have says what to do and exits 1', async (t) => {
   const sim = await simulator(t, { version: 16, orders: 5 })
   const env = { PII_ENCRYPTION_KEY: TEST_PII_KEY, ODOO_URL: sim.url, ODOO_DB: sim.db, ODOO_USERNAME: 'privacy-bot', ODOO_API_KEY: 'not-created-yet', ODOO_ADMIN_API_KEY: sim.apiKey }
   const result = await runCli(['odoo', 'setup'], env)

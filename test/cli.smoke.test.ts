@@ -29,7 +29,7 @@ function waitForReady(url: string): Promise<Response> {
   return until(() => fetch(url).catch(() => undefined), { what: `${url} to answer`, timeoutMs: 30_000, intervalMs: 250 })
 }
 
-t.test('with no DATABASE_URL the service runs on an embedded PostgreSQL and shuts down cleanly', async (t) => {
+await t.test('with no DATABASE_URL the service runs on an embedded PostgreSQL and shuts down cleanly', async (t) => {
   const env = await embeddedEnv(t)
   const service = startCli(['serve'], env)
   t.teardown(() => void service.kill('SIGKILL'))
@@ -52,7 +52,7 @@ t.test('with no DATABASE_URL the service runs on an embedded PostgreSQL and shut
   t.notOk(existsSync(join(env.DATA_DIR ?? '', 'postgres', 'postmaster.pid')), 'the embedded server is stopped')
 })
 
-t.test('a bad configuration stops start-up with one line naming the variable', async (t) => {
+await t.test('a bad configuration stops start-up with one line naming the variable', async (t) => {
   const env = await embeddedEnv(t)
   const result = await runCli(['serve'], { ...env, PORT: 'eighty', ODOO_URL: '' })
   t.equal(result.code, 2)
@@ -60,7 +60,7 @@ t.test('a bad configuration stops start-up with one line naming the variable', a
   t.notMatch(result.stderr, /\n\s+at /, 'no stack trace')
 })
 
-t.test('keys are created, listed without secrets and revoked from the command line', async (t) => {
+await t.test('keys are created, listed without secrets and revoked from the command line', async (t) => {
   const env = { ...(await embeddedEnv(t)), DATABASE_URL: process.env.DATABASE_URL ?? '' }
   if (!env.DATABASE_URL) delete (env as Record<string, string>).DATABASE_URL
   const created = await runCli(['keys', 'create', '--role', 'agent', '--name', 'desk', '--json'], env)
@@ -80,7 +80,7 @@ t.test('keys are created, listed without secrets and revoked from the command li
   t.match(badRole.stderr, /Allowed choices are admin, agent, auditor/)
 })
 
-t.test('audit verify exits 0 on an intact chain', async (t) => {
+await t.test('audit verify exits 0 on an intact chain', async (t) => {
   const env = await embeddedEnv(t)
   if (process.env.DATABASE_URL) Object.assign(env, { DATABASE_URL: process.env.DATABASE_URL })
   const result = await runCli(['audit', 'verify'], env)
@@ -88,7 +88,7 @@ t.test('audit verify exits 0 on an intact chain', async (t) => {
   t.match(result.stdout, /Audit trail intact/)
 })
 
-t.test('`sync --json` runs one sync from the command line against Odoo and prints its summary', async (t) => {
+await t.test('`sync --json` runs one sync from the command line against Odoo and prints its summary', async (t) => {
   const { simulator } = await import('./support/simulator.ts')
   const { createTestDatabase } = await import('./support/database.ts')
   const sim = await simulator(t, { orders: 12 })
@@ -100,7 +100,7 @@ t.test('`sync --json` runs one sync from the command line against Odoo and print
   t.match(again.stdout, /^Sync succeeded: \d+ records read, 0 new, 0 changed, 0 failed/)
 })
 
-t.test('`odoo check` prints the server, protocol, user and rights, and fails on bad credentials', async (t) => {
+await t.test('`odoo check` prints the server, protocol, user and rights, and fails on bad credentials', async (t) => {
   const { simulator } = await import('./support/simulator.ts')
   const sim = await simulator(t, { orders: 5, version: 19 })
   const env = { ...(await embeddedEnv(t)), ODOO_URL: sim.url, ODOO_DB: sim.db, ODOO_USERNAME: sim.login, ODOO_API_KEY: sim.apiKey }
@@ -115,7 +115,7 @@ t.test('`odoo check` prints the server, protocol, user and rights, and fails on 
   t.notMatch(bad.stdout + bad.stderr, /wrong/, 'the key is not echoed')
 })
 
-t.test('`retention plan` shows what would be redacted by a date and why, without personal data', async (t) => {
+await t.test('`retention plan` shows what would be redacted by a date and why, without personal data', async (t) => {
   const { simulator } = await import('./support/simulator.ts')
   const { createTestDatabase } = await import('./support/database.ts')
   const sim = await simulator(t, { orders: 15 })

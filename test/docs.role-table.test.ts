@@ -14,11 +14,11 @@ function rowOf(table: string, operation: string): string[] {
   return line.split(' | ').map((cell) => cell.replace(/^\| |\|$/g, '').trim())
 }
 
-t.test("README.md's role table is the one the routes generate", async (t) => {
+await t.test("README.md's role table is the one the routes generate", async (t) => {
   t.equal(roleTableOf(readme), await generated(), "README.md's role table differs from the routes: run `npm run docs:security` and commit README.md")
 })
 
-t.test("every operation has a row ticking its routes' roles, or saying what protects it instead", async (t) => {
+await t.test("every operation has a row ticking its routes' roles, or saying what protects it instead", async (t) => {
   const table = await generated()
   t.same(rowOf(table, 'POST /v1/keys'), ['`POST /v1/keys`', '✓', '', '', '', 'Create an API key; the key is in this response only'])
   t.same(rowOf(table, 'GET /v1/requests/{id}').slice(1, 5), ['✓', '✓', '✓', ''])
@@ -28,14 +28,16 @@ t.test("every operation has a row ticking its routes' roles, or saying what prot
   t.equal(rowOf(table, 'GET /health/ready')[4], 'anyone')
 })
 
-t.test('a pipe in a summary does not break the table', async (t) => {
+await t.test('a pipe in a summary does not break the table', (t) => {
   const table = renderRoleTable({ paths: { '/x': { get: { summary: 'a | b', 'x-roles': ['agent'] } } } })
   t.match(table, /\| a \\\| b \|$/)
+  t.end()
 })
 
-t.test('the table replaces only what lies between the markers; a README without them is refused', async (t) => {
+await t.test('the table replaces only what lies between the markers; a README without them is refused', (t) => {
   const replaced = withRoleTable(readme, '| new |')
   t.equal(roleTableOf(replaced), '| new |')
   t.equal(replaced.replace(roleTableOf(replaced), ''), readme.replace(roleTableOf(readme), ''), 'the rest of the README is untouched')
   t.throws(() => withRoleTable('# no table here\n', '| new |'), /README.md has no role table between/)
+  t.end()
 })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { buildTestApp } from './support/app.ts'
 
-t.test('a protected route without a key is 401 with problem details', async (t) => {
+await t.test('a protected route without a key is 401 with problem details', async (t) => {
   const { app } = await buildTestApp(t)
   const res = await app.inject({ method: 'GET', url: '/v1/keys' })
   t.equal(res.statusCode, 401)
@@ -9,7 +9,7 @@ t.test('a protected route without a key is 401 with problem details', async (t) 
   t.match(res.json(), { type: 'urn:problem:unauthorized', status: 401, title: 'Unauthorized' })
 })
 
-t.test('an unknown, malformed or revoked key is 401', async (t) => {
+await t.test('an unknown, malformed or revoked key is 401', async (t) => {
   const { app, apiKeys, auth } = await buildTestApp(t)
   const wrongSecret = auth.admin.authorization.slice(0, -4) + 'AAAA'
   for (const authorization of ['Bearer nonsense', 'Basic Zm9vOmJhcg==', wrongSecret]) {
@@ -22,7 +22,7 @@ t.test('an unknown, malformed or revoked key is 401', async (t) => {
   t.equal(res.statusCode, 401)
 })
 
-t.test('each role reaches what it may and gets 403 elsewhere', async (t) => {
+await t.test('each role reaches what it may and gets 403 elsewhere', async (t) => {
   const { app, auth } = await buildTestApp(t)
   const expectations = [
     { url: '/v1/keys', admin: 200, agent: 403, auditor: 403 },
@@ -38,7 +38,7 @@ t.test('each role reaches what it may and gets 403 elsewhere', async (t) => {
   }
 })
 
-t.test('an admin creates a key that is shown once and then works', async (t) => {
+await t.test('an admin creates a key that is shown once and then works', async (t) => {
   const { app, auth } = await buildTestApp(t)
   const created = await app.inject({ method: 'POST', url: '/v1/keys', headers: auth.admin, payload: { name: 'desk', role: 'agent' } })
   t.equal(created.statusCode, 201)
@@ -52,7 +52,7 @@ t.test('an admin creates a key that is shown once and then works', async (t) => 
   t.equal(asAgent.statusCode, 403, 'the new key authenticates, as an agent')
 })
 
-t.test('revoking a key over the API is audited, and an unknown id is 404', async (t) => {
+await t.test('revoking a key over the API is audited, and an unknown id is 404', async (t) => {
   const { app, auth, audit } = await buildTestApp(t)
   const { id } = (await app.inject({ method: 'POST', url: '/v1/keys', headers: auth.admin, payload: { name: 'temp', role: 'auditor' } })).json()
   const revoked = await app.inject({ method: 'DELETE', url: `/v1/keys/${id}`, headers: auth.admin })
@@ -66,7 +66,7 @@ t.test('revoking a key over the API is audited, and an unknown id is 404', async
   t.match(entries[0], { actor: /^key:/ })
 })
 
-t.test('authentication happens before validation: a bad body without a key is 401, not 400', async (t) => {
+await t.test('authentication happens before validation: a bad body without a key is 401, not 400', async (t) => {
   const { app } = await buildTestApp(t)
   const res = await app.inject({ method: 'POST', url: '/v1/keys', payload: { role: 'wizard' } })
   t.equal(res.statusCode, 401)

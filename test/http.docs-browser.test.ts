@@ -21,7 +21,7 @@ if (!existsSync(CHROMIUM)) {
   if (process.env.CI === 'true') t.fail(missing)
   else t.plan(0, missing)
 } else {
-  t.test('Swagger UI works under the Content-Security-Policy in headless Chromium', async (t) => {
+  await t.test('Swagger UI works under the Content-Security-Policy in headless Chromium', async (t) => {
     const { app } = await buildTestApp(t)
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
     const operations = Object.values((app.swagger() as { paths: Record<string, object> }).paths).reduce((count, methods) => count + Object.keys(methods).length, 0)

@@ -9,22 +9,24 @@ import { OdooError } from '../src/odoo/errors.ts'
 
 const codes = Object.keys(ERROR_CATALOGUE) as ErrorCode[]
 
-t.test('every catalogue entry has a snake_case code, a 4xx or 5xx status and a title', async (t) => {
+await t.test('every catalogue entry has a snake_case code, a 4xx or 5xx status and a title', (t) => {
   for (const code of codes) {
     const { status, title } = ERROR_CATALOGUE[code]
     t.match(code, /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/, code)
     t.ok(Number.isInteger(status) && status >= 400 && status <= 599, `${code}: status ${status}`)
     t.ok(title.trim().length > 0, `${code}: title`)
   }
+  t.end()
 })
 
-t.test('each code is its own problem type', async (t) => {
+await t.test('each code is its own problem type', (t) => {
   const types = codes.map(problemType)
   t.equal(new Set(types).size, codes.length)
   t.equal(problemType('verification_code_wrong'), 'urn:problem:verification-code-wrong')
+  t.end()
 })
 
-t.test('toProblem turns a domain error into the problem details of its catalogue entry', async (t) => {
+await t.test('toProblem turns a domain error into the problem details of its catalogue entry', (t) => {
   t.same(toProblem(domainError('verification_code_wrong', 2), 'req-1'), {
     type: 'urn:problem:verification-code-wrong',
     title: 'Wrong code',
@@ -32,9 +34,10 @@ t.test('toProblem turns a domain error into the problem details of its catalogue
     detail: 'The code does not match (2 attempts left).',
     requestId: 'req-1'
   })
+  t.end()
 })
 
-t.test('a conflict carries the transitions its state allows, and only when it names them', async (t) => {
+await t.test('a conflict carries the transitions its state allows, and only when it names them', (t) => {
   t.same(toProblem(domainError('conflict', 'A request in state completed cannot deny.', ['withdraw']), 'req-2'), {
     type: 'urn:problem:conflict',
     title: 'Conflict',
@@ -44,14 +47,16 @@ t.test('a conflict carries the transitions its state allows, and only when it na
     allowed: ['withdraw']
   })
   t.notOk('allowed' in toProblem(domainError('conflict', 'The request has no type yet.'), 'req-3'))
+  t.end()
 })
 
-t.test("Odoo's failures become 503 when worth retrying and 502 otherwise, at the edge", async (t) => {
+await t.test("Odoo's failures become 503 when worth retrying and 502 otherwise, at the edge", (t) => {
   t.match(toProblem(new OdooError('unavailable', 'Odoo did not answer'), 'r'), { type: 'urn:problem:odoo-unavailable', status: 503, detail: 'Odoo did not answer; try again shortly.' })
   t.match(toProblem(new OdooError('access', 'AccessError on res.partner.write'), 'r'), { type: 'urn:problem:odoo', status: 502, detail: 'AccessError on res.partner.write' })
+  t.end()
 })
 
-t.test('anything else is a 500 that tells nothing of what was thrown', async (t) => {
+await t.test('anything else is a 500 that tells nothing of what was thrown', (t) => {
   t.same(toProblem(new Error('password=hunter2'), 'r'), {
     type: 'urn:problem:internal',
     title: 'Internal Server Error',
@@ -59,26 +64,29 @@ t.test('anything else is a 500 that tells nothing of what was thrown', async (t)
     detail: 'An unexpected error occurred; it has been logged with this request id.',
     requestId: 'r'
   })
+  t.end()
 })
 
-t.test('isDomainError tells a domain error apart, by code when codes are given', async (t) => {
+await t.test('isDomainError tells a domain error apart, by code when codes are given', (t) => {
   const expired = domainError('verification_code_expired')
   t.ok(expired instanceof DomainError)
   t.ok(isDomainError(expired))
   t.ok(isDomainError(expired, 'verification_code_wrong', 'verification_code_expired'))
   t.notOk(isDomainError(expired, 'verification_code_wrong'))
   t.notOk(isDomainError(new Error('verification_code_expired')))
+  t.end()
 })
 
-t.test('every problem type the OpenAPI document names is a catalogue code', async (t) => {
+await t.test('every problem type the OpenAPI document names is a catalogue code', (t) => {
   const document = readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')
   const named = new Set([...document.matchAll(/urn:problem:([a-z0-9-]+)/g)].map((match) => match[1]))
   t.ok(named.size > 5, 'the document names problem types')
   const known = new Set(codes.map(problemType))
   t.same([...named].filter((type) => !known.has(`urn:problem:${type}`)), [])
+  t.end()
 })
 
-t.test('lint refuses a domain module that imports from an http/ folder', async (t) => {
+await t.test('lint refuses a domain module that imports from an http/ folder', async (t) => {
   const eslint = new ESLint({ cwd: fileURLToPath(new URL('..', import.meta.url)) })
   const lint = async (filePath: string, source: string) => (await eslint.lintText(source, { filePath }))[0]?.messages.map((message) => message.ruleId) ?? []
   t.same(await lint('src/rights/probe.ts', "import { toProblem } from '../http/problems.ts'\nexport const probe = toProblem\n"), ['no-restricted-imports'])

@@ -5,14 +5,14 @@ const refused = async () => {
   throw new Error('connect ECONNREFUSED 10.0.0.7:8069')
 }
 
-t.test('readiness reports the database and Odoo separately', async (t) => {
+await t.test('readiness reports the database and Odoo separately', async (t) => {
   const { app } = await buildTestApp(t, { health: { database: async () => undefined, odoo: refused } })
   const degraded = await app.inject({ method: 'GET', url: '/health/ready' })
   t.equal(degraded.statusCode, 200, 'the API still serves while Odoo is down')
   t.same(degraded.json(), { status: 'degraded', checks: { database: { status: 'up' }, odoo: { status: 'down' } } })
 })
 
-t.test('readiness is 503 when the database does not answer', async (t) => {
+await t.test('readiness is 503 when the database does not answer', async (t) => {
   const never = () => new Promise<void>(() => undefined)
   const { app } = await buildTestApp(t, { health: { database: never, odoo: async () => undefined } })
   const res = await app.inject({ method: 'GET', url: '/health/ready' })
@@ -20,7 +20,7 @@ t.test('readiness is 503 when the database does not answer', async (t) => {
   t.same(res.json(), { status: 'not_ready', checks: { database: { status: 'down' }, odoo: { status: 'up' } } })
 })
 
-t.test('readiness tells a caller only up or down; why a dependency is down goes to the log', async (t) => {
+await t.test('readiness tells a caller only up or down; why a dependency is down goes to the log', async (t) => {
   const { app, logs, auth } = await buildTestApp(t, { health: { database: async () => undefined, odoo: refused } })
   for (const headers of [{}, auth.admin]) {
     const res = await app.inject({ method: 'GET', url: '/health/ready', headers })
@@ -31,7 +31,7 @@ t.test('readiness tells a caller only up or down; why a dependency is down goes 
   t.match(warnings[0], { level: 40, dependency: 'odoo', reason: 'connect ECONNREFUSED 10.0.0.7:8069' })
 })
 
-t.test('Odoo answering without every right the service needs is degraded, and says nothing more', async (t) => {
+await t.test('Odoo answering without every right the service needs is degraded, and says nothing more', async (t) => {
   const { app, logs } = await buildTestApp(t, { health: { database: async () => undefined, odoo: async () => 'degraded' as const } })
   const res = await app.inject({ method: 'GET', url: '/health/ready' })
   t.equal(res.statusCode, 200)

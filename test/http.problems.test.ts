@@ -1,7 +1,7 @@
 import t from 'tap'
 import { buildTestApp } from './support/app.ts'
 
-t.test('a validation error is 400 problem details with the field errors', async (t) => {
+await t.test('a validation error is 400 problem details with the field errors', async (t) => {
   const { app, auth } = await buildTestApp(t)
   const res = await app.inject({ method: 'POST', url: '/v1/keys', headers: auth.admin, payload: { name: '', role: 'wizard' } })
   t.equal(res.statusCode, 400)
@@ -11,28 +11,28 @@ t.test('a validation error is 400 problem details with the field errors', async 
   t.same(body.errors.map((e: { path: string }) => e.path).sort(), ['body.name', 'body.role'])
 })
 
-t.test('malformed JSON is a 400 problem, not a 500', async (t) => {
+await t.test('malformed JSON is a 400 problem, not a 500', async (t) => {
   const { app, auth } = await buildTestApp(t)
   const res = await app.inject({ method: 'POST', url: '/v1/keys', headers: { ...auth.admin, 'content-type': 'application/json' }, payload: '{"name": ' })
   t.equal(res.statusCode, 400)
   t.match(res.json(), { status: 400, type: /^urn:problem:/ })
 })
 
-t.test('an unknown route is a 404 problem', async (t) => {
+await t.test('an unknown route is a 404 problem', async (t) => {
   const { app } = await buildTestApp(t)
   const res = await app.inject({ method: 'GET', url: '/v1/nothing-here?email=a@b.c' })
   t.equal(res.statusCode, 404)
   t.match(res.json(), { type: 'urn:problem:not-found', detail: 'No route GET /v1/nothing-here.' })
 })
 
-t.test('a query parameter of the wrong type is a 400 naming it', async (t) => {
+await t.test('a query parameter of the wrong type is a 400 naming it', async (t) => {
   const { app, auth } = await buildTestApp(t)
   const res = await app.inject({ method: 'GET', url: '/v1/audit?limit=lots', headers: auth.admin })
   t.equal(res.statusCode, 400)
   t.match(res.json().errors, [{ path: 'querystring.limit' }])
 })
 
-t.test('every response carries a request id; a sane incoming one is kept', async (t) => {
+await t.test('every response carries a request id; a sane incoming one is kept', async (t) => {
   const { app } = await buildTestApp(t)
   const generated = await app.inject({ method: 'GET', url: '/health/live' })
   t.match(generated.headers['x-request-id'], /^[0-9a-f-]{36}$/)
@@ -42,7 +42,7 @@ t.test('every response carries a request id; a sane incoming one is kept', async
   t.match(replaced.headers['x-request-id'], /^[0-9a-f-]{36}$/)
 })
 
-t.test('Swagger UI and the OpenAPI document are served', async (t) => {
+await t.test('Swagger UI and the OpenAPI document are served', async (t) => {
   const { app } = await buildTestApp(t)
   const doc = await app.inject({ method: 'GET', url: '/openapi.json' })
   t.equal(doc.statusCode, 200)
@@ -54,7 +54,7 @@ t.test('Swagger UI and the OpenAPI document are served', async (t) => {
   t.match(ui.body, /swagger/i)
 })
 
-t.test('values the schemas allow but PostgreSQL cannot store are a 400, not a 500', async (t) => {
+await t.test('values the schemas allow but PostgreSQL cannot store are a 400, not a 500', async (t) => {
   const { app, auth } = await buildTestApp(t)
   for (const url of ['/v1/orders/2147483648', '/v1/orders?after=2147483648', '/v1/audit?subjectId=a%00b', '/v1/sync/runs?before=-200000-01-01T00:00:00Z']) {
     const res = await app.inject({ url, headers: url.startsWith('/v1/orders') ? auth.agent : auth.admin })
@@ -63,7 +63,7 @@ t.test('values the schemas allow but PostgreSQL cannot store are a 400, not a 50
   }
 })
 
-t.test('a path too long for the router is problem details too', async (t) => {
+await t.test('a path too long for the router is problem details too', async (t) => {
   const { app } = await buildTestApp(t)
   const res = await app.inject({ url: `/v1/keys/${'x'.repeat(200)}` })
   t.ok(res.statusCode >= 400 && res.statusCode < 500)

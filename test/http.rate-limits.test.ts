@@ -37,7 +37,7 @@ async function counterRows(instance: TestService): Promise<{ limit_name: string;
   return (await instance.pool.query('SELECT limit_name, key, hits FROM rate_limit_counters ORDER BY limit_name, key')).rows
 }
 
-t.test('failed authentications are limited per client address across two instances; successful ones do not count', async (t) => {
+await t.test('failed authentications are limited per client address across two instances; successful ones do not count', async (t) => {
   const { a, b, clock } = await twoInstances(t, { RATE_LIMIT_AUTH_FAILURES: '3' })
   const attacker = '203.0.113.7'
   for (const instance of [a, b, a]) t.equal((await listRequests(instance, attacker, instance.auth.agent)).statusCode, 200, 'a valid key is let in')
@@ -65,7 +65,7 @@ t.test('failed authentications are limited per client address across two instanc
   t.equal((await listRequests(b, attacker, badKey)).statusCode, 401, 'and failures count from 1 again')
 })
 
-t.test('forty failed authentications at once, on two instances, get exactly the limit of 401s', async (t) => {
+await t.test('forty failed authentications at once, on two instances, get exactly the limit of 401s', async (t) => {
   const { a, b } = await twoInstances(t, { RATE_LIMIT_AUTH_FAILURES: '5' })
   const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => listRequests(i % 2 ? a : b, '203.0.113.7', badKey)))
   const statuses = answers.map((res) => res.statusCode)
@@ -74,7 +74,7 @@ t.test('forty failed authentications at once, on two instances, get exactly the 
   t.same((await counterRows(a)).map((row) => [row.limit_name, row.hits]), [['auth-failures-per-address', 5]], 'one counter; refused calls take no slot')
 })
 
-t.test('IPv6 clients count per /64; IPv4-mapped addresses as their IPv4 address', async (t) => {
+await t.test('IPv6 clients count per /64; IPv4-mapped addresses as their IPv4 address', async (t) => {
   const { a, b } = await twoInstances(t, { RATE_LIMIT_AUTH_FAILURES: '2' })
   t.equal((await listRequests(a, '2001:db8:1:2::a', badKey)).statusCode, 401)
   t.equal((await listRequests(b, '2001:db8:1:2::b', badKey)).statusCode, 401)
@@ -85,7 +85,7 @@ t.test('IPv6 clients count per /64; IPv4-mapped addresses as their IPv4 address'
   t.equal((await listRequests(a, '192.0.2.1', badKey)).statusCode, 429)
 })
 
-t.test('code confirmations are limited per request and per client address across two instances; a refused code is never checked', async (t) => {
+await t.test('code confirmations are limited per request and per client address across two instances; a refused code is never checked', async (t) => {
   const { a, b, clock } = await twoInstances(t, { RATE_LIMIT_CODE_CONFIRMATIONS: '3', RIGHTS_CODE_MAX_ATTEMPTS: '20' }, { odoo: true })
   const confirm = (instance: TestService, id: string, code: string, from: string) =>
     instance.app.inject({ method: 'POST', url: `/v1/requests/${id}/verification/confirm`, remoteAddress: from, headers: instance.auth.agent, payload: { code } })
@@ -125,7 +125,7 @@ t.test('code confirmations are limited per request and per client address across
   t.match(verified.json(), { state: 'verified' })
 })
 
-t.test('intake webhooks are limited per sender, counted under its blind index, and per client address when the sender is unreadable', async (t) => {
+await t.test('intake webhooks are limited per sender, counted under its blind index, and per client address when the sender is unreadable', async (t) => {
   const { a, b, clock } = await twoInstances(t, { RATE_LIMIT_INTAKE_PER_SENDER: '2', INTAKE_ALLOW_UNSIGNED: 'true' })
   const sender = 'juergen.mueller@example.net'
   let n = 0
@@ -155,14 +155,14 @@ t.test('intake webhooks are limited per sender, counted under its blind index, a
   t.equal((await deliver(b, sender)).statusCode, 200, 'the next hour lets the sender through')
 })
 
-t.test('a limit set to 0 is off', async (t) => {
+await t.test('a limit set to 0 is off', async (t) => {
   const { a, b } = await twoInstances(t, { RATE_LIMIT_AUTH_FAILURES: '0', RATE_LIMIT_CODE_CONFIRMATIONS: '0', RATE_LIMIT_INTAKE_PER_SENDER: '0' })
   for (let i = 0; i < 25; i++) t.equal((await listRequests(i % 2 ? a : b, '203.0.113.7', badKey)).statusCode, 401)
   for (let i = 0; i < 12; i++) t.equal((await a.app.inject({ method: 'POST', url: '/v1/requests/RR-0000000000/verification/confirm', headers: a.auth.agent, payload: { code: '123456' } })).statusCode, 404)
   t.same(await counterRows(a), [], 'nothing is counted')
 })
 
-t.test('expired counters are deleted when new windows start, so they do not pile up', async (t) => {
+await t.test('expired counters are deleted when new windows start, so they do not pile up', async (t) => {
   const { a, b, clock } = await twoInstances(t, {})
   for (let i = 1; i <= 30; i++) await listRequests(i % 2 ? a : b, `203.0.113.${i}`, badKey)
   t.equal((await counterRows(a)).length, 30)
@@ -171,7 +171,7 @@ t.test('expired counters are deleted when new windows start, so they do not pile
   t.same((await counterRows(a)).map((row) => row.hits), [1], 'only the live counter is left')
 })
 
-t.test('the defaults: 20 failed authentications per address per 15 minutes', async (t) => {
+await t.test('the defaults: 20 failed authentications per address per 15 minutes', async (t) => {
   const { a, b } = await twoInstances(t, {})
   const statuses = []
   for (let i = 0; i < 21; i++) statuses.push((await listRequests(i % 2 ? a : b, '203.0.113.7', badKey)).statusCode)

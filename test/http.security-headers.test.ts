@@ -10,7 +10,7 @@ const EXPECTED = {
   'cross-origin-resource-policy': 'same-origin'
 }
 
-t.test('every response carries the security headers: API answers, problems, 404s and Swagger UI', async (t) => {
+await t.test('every response carries the security headers: API answers, problems, 404s and Swagger UI', async (t) => {
   const { app, auth } = await buildTestApp(t)
   const responses = {
     'an API answer': await app.inject({ method: 'GET', url: '/v1/keys', headers: auth.admin }),

@@ -21,7 +21,7 @@ function signed(over: Record<string, unknown>): { payload: string; headers: Reco
   return { payload, headers: { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', KEY).update(payload).digest('hex') } }
 }
 
-t.test('a message of 100 kB of one letter opens an unclassified request, and the service answers its probes meanwhile', async (t) => {
+await t.test('a message of 100 kB of one letter opens an unclassified request, and the service answers its probes meanwhile', async (t) => {
   const ctx = await setUp(t)
   const letters = 'a'.repeat(100_000)
   const [webhook, live] = await Promise.all([
@@ -34,7 +34,7 @@ t.test('a message of 100 kB of one letter opens an unclassified request, and the
   t.equal(live.statusCode, 200)
 })
 
-t.test('a request in the first lines of a mail with 1 MB of HTML below is classified', async (t) => {
+await t.test('a request in the first lines of a mail with 1 MB of HTML below is classified', async (t) => {
   const ctx = await setUp(t)
   const html = `<p>Bitte löschen Sie alle meine Daten.</p>${'<div><span>&nbsp;</span></div>'.repeat(35_000)}`
   const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed({ messageId: '<html@mail.example>', subject: 'Anfrage', text: html, html }) })
@@ -42,7 +42,7 @@ t.test('a request in the first lines of a mail with 1 MB of HTML below is classi
   t.match(await storedMessage(ctx, '<html@mail.example>'), { outcome: 'created', type: 'erasure' })
 })
 
-t.test('a reply with 5,000 References, ours the newest, joins its request', async (t) => {
+await t.test('a reply with 5,000 References, ours the newest, joins its request', async (t) => {
   const ctx = await setUp(t)
   await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed({ messageId: '<first@mail.example>' }) })
   const opened = await storedMessage(ctx, '<first@mail.example>')
@@ -53,7 +53,7 @@ t.test('a reply with 5,000 References, ours the newest, joins its request', asyn
   t.match(await storedMessage(ctx, '<reply@mail.example>'), { outcome: 'attached', requestId: opened.requestId })
 })
 
-t.test('attachments that arrive as arrays of integers are kept byte for byte where configured', async (t) => {
+await t.test('attachments that arrive as arrays of integers are kept byte for byte where configured', async (t) => {
   const ctx = await setUp(t, { INTAKE_KEEP_ATTACHMENTS: 'true' })
   const bytes = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 131) % 256))
   const res = await ctx.app.inject({

@@ -41,7 +41,7 @@ async function counts(ctx: TestService) {
   return row as { messages: number; requests: number }
 }
 
-t.test('a signed message opens a classified request, stores the original sealed, and acknowledges', async (t) => {
+await t.test('a signed message opens a classified request, stores the original sealed, and acknowledges', async (t) => {
   const ctx = await setUp(t)
   const { res, ...outcome } = await deliver(ctx, message({ textAsHtml: '<p>Sehr geehrte Damen und Herren</p>', raw: 'Received: from mx.example.net\r\n' }))
   t.equal(res.statusCode, 200, res.body)
@@ -60,7 +60,7 @@ t.test('a signed message opens a classified request, stores the original sealed,
   t.match((await queuedMail(ctx, outcome.requestId))[0], { kind: 'acknowledgement', recipient: sender })
 })
 
-t.test('deadlines run from when ForwardEmail received the mail; a Date header from the future or before 2000 is not believed', async (t) => {
+await t.test('deadlines run from when ForwardEmail received the mail; a Date header from the future or before 2000 is not believed', async (t) => {
   const ctx = await setUp(t)
   const receivedAt = async (over: Record<string, unknown>, n: number) => {
     const { requestId } = await deliver(ctx, message({ messageId: `<arrival-${n}@example.net>`, ...over }))
@@ -72,7 +72,7 @@ t.test('deadlines run from when ForwardEmail received the mail; a Date header fr
   }
 })
 
-t.test('a tampered or unsigned body is refused with 401 and nothing is stored', async (t) => {
+await t.test('a tampered or unsigned body is refused with 401 and nothing is stored', async (t) => {
   const ctx = await setUp(t)
   const genuine = signed(message())
   const tampered = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: genuine.payload.replace('löschen', 'behalten'), headers: genuine.headers })
@@ -84,7 +84,7 @@ t.test('a tampered or unsigned body is refused with 401 and nothing is stored', 
   t.same(await counts(ctx), { messages: 0, requests: 0 })
 })
 
-t.test('the same message delivered twice, or twenty times at once, opens one request', async (t) => {
+await t.test('the same message delivered twice, or twenty times at once, opens one request', async (t) => {
   const ctx = await setUp(t)
   const body = signed(message({ messageId: '<dup-1@mail.example>' }))
   const first = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...body })
@@ -103,7 +103,7 @@ t.test('the same message delivered twice, or twenty times at once, opens one req
   t.same(await counts(ctx), { messages: 2, requests: 2 })
 })
 
-t.test('auto-replies, bounces and our own mail are recorded and ignored', async (t) => {
+await t.test('auto-replies, bounces and our own mail are recorded and ignored', async (t) => {
   const ctx = await setUp(t)
   const auto = await deliver(ctx, fixture('forwardemail-autoreply'))
   t.equal(auto.res.statusCode, 200)
@@ -116,7 +116,7 @@ t.test('auto-replies, bounces and our own mail are recorded and ignored', async 
   t.same(await counts(ctx), { messages: 3, requests: 0 })
 })
 
-t.test('a reply joins its request, and the code in it verifies the requester', async (t) => {
+await t.test('a reply joins its request, and the code in it verifies the requester', async (t) => {
   const ctx = await setUp(t)
   const opened = await deliver(ctx, message({ messageId: '<first@mail.example>' }))
   await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/verification`, headers: ctx.auth.agent })
@@ -130,7 +130,7 @@ t.test('a reply joins its request, and the code in it verifies the requester', a
   t.equal((await counts(ctx)).requests, 1)
 })
 
-t.test('a reply to one of our messages (In-Reply-To) joins its request even without the id in the subject', async (t) => {
+await t.test('a reply to one of our messages (In-Reply-To) joins its request even without the id in the subject', async (t) => {
   const ctx = await setUp(t)
   const opened = await deliver(ctx, message({ messageId: '<first-2@mail.example>' }))
   const acknowledgement = (await ctx.pool.query('SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq LIMIT 1', [opened.requestId])).rows[0]
@@ -138,7 +138,7 @@ t.test('a reply to one of our messages (In-Reply-To) joins its request even with
   t.match(await deliver(ctx, reply), { res: { statusCode: 200 }, outcome: 'attached', requestId: opened.requestId })
 })
 
-t.test('mail the classifier cannot place lands as unclassified, for an agent to set its type', async (t) => {
+await t.test('mail the classifier cannot place lands as unclassified, for an agent to set its type', async (t) => {
   const ctx = await setUp(t)
   const vague = message({ messageId: '<vague@mail.example>', subject: 'Frage', text: 'Hallo, ich habe eine Frage zu meiner Bestellung. Viele Grüße' })
   const opened = await deliver(ctx, vague)
@@ -152,7 +152,7 @@ t.test('mail the classifier cannot place lands as unclassified, for an agent to 
   t.equal((await ctx.app.inject({ method: 'PATCH', url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent, payload: { type: 'unclassified' } })).statusCode, 400)
 })
 
-t.test('an oversize body is refused with 413 and nothing is stored', async (t) => {
+await t.test('an oversize body is refused with 413 and nothing is stored', async (t) => {
   const ctx = await setUp(t, { INTAKE_BODY_LIMIT_BYTES: '70000' })
   const big = message({ messageId: '<big@mail.example>', text: 'x'.repeat(80_000) })
   const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(big) })
@@ -161,7 +161,7 @@ t.test('an oversize body is refused with 413 and nothing is stored', async (t) =
 })
 
 
-t.test('without a configured key every webhook is refused with 503 naming FORWARDEMAIL_WEBHOOK_KEY, signed or not, and nothing is stored', async (t) => {
+await t.test('without a configured key every webhook is refused with 503 naming FORWARDEMAIL_WEBHOOK_KEY, signed or not, and nothing is stored', async (t) => {
   const ctx = await setUp(t, { FORWARDEMAIL_WEBHOOK_KEY: '' })
   const unsigned = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: JSON.stringify(message({ messageId: '<unsigned@mail.example>' })), headers: { 'content-type': 'application/json' } })
   const signedAnyway = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(message({ messageId: '<signed@mail.example>' })) })
@@ -175,7 +175,7 @@ t.test('without a configured key every webhook is refused with 503 naming FORWAR
   t.equal(ctx.logs().match(/the e-mail intake refuses every webhook/g)?.length, 1, 'start-up says so, once')
 })
 
-t.test('INTAKE_ALLOW_UNSIGNED=true without a key takes unsigned messages and warns once at start-up; a body that is not a message is 400 and stores nothing', async (t) => {
+await t.test('INTAKE_ALLOW_UNSIGNED=true without a key takes unsigned messages and warns once at start-up; a body that is not a message is 400 and stores nothing', async (t) => {
   const ctx = await setUp(t, { FORWARDEMAIL_WEBHOOK_KEY: '', INTAKE_ALLOW_UNSIGNED: 'true' })
   const warnings = ctx.logs().split('\n').filter((line) => line.includes('INTAKE_ALLOW_UNSIGNED'))
   t.equal(warnings.length, 1, 'one warning')
@@ -191,7 +191,7 @@ t.test('INTAKE_ALLOW_UNSIGNED=true without a key takes unsigned messages and war
   t.same(await counts(ctx), { messages: 1, requests: 1 })
 })
 
-t.test('with a key, INTAKE_ALLOW_UNSIGNED=true changes nothing: unsigned messages are still 401', async (t) => {
+await t.test('with a key, INTAKE_ALLOW_UNSIGNED=true changes nothing: unsigned messages are still 401', async (t) => {
   const ctx = await setUp(t, { INTAKE_ALLOW_UNSIGNED: 'true' })
   const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: JSON.stringify(message()), headers: { 'content-type': 'application/json' } })
   t.equal(res.statusCode, 401)
@@ -199,7 +199,7 @@ t.test('with a key, INTAKE_ALLOW_UNSIGNED=true changes nothing: unsigned message
   t.notMatch(ctx.logs(), /INTAKE_ALLOW_UNSIGNED|refuses every webhook/, 'no warning: the key is set')
 })
 
-t.test("a stranger quoting a request's id and valid code, or answering our mail, opens a request for triage; the request stays unverified and its attempts untouched", async (t) => {
+await t.test("a stranger quoting a request's id and valid code, or answering our mail, opens a request for triage; the request stays unverified and its attempts untouched", async (t) => {
   const ctx = await setUp(t)
   const opened = await deliver(ctx, message({ messageId: '<owner@mail.example>' }))
   await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/verification`, headers: ctx.auth.agent })
@@ -234,7 +234,7 @@ t.test("a stranger quoting a request's id and valid code, or answering our mail,
   t.match((await ctx.app.inject({ url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent })).json(), { state: 'verified' })
 })
 
-t.test("a reply that answers our mail to its sender joins the sender's request, even when its subject names someone else's", async (t) => {
+await t.test("a reply that answers our mail to its sender joins the sender's request, even when its subject names someone else's", async (t) => {
   const ctx = await setUp(t)
   const theirs = await deliver(ctx, message({ messageId: '<theirs@mail.example>' }))
   const other = { from: { value: [{ address: 'anna@example.org', name: 'Anna' }], text: 'anna@example.org' } }

@@ -34,7 +34,7 @@ async function setUp(t: Test) {
   return { pool, start, heartbeats }
 }
 
-t.test('a queue created with a heartbeat passes it to the jobs sent to it', async (t) => {
+await t.test('a queue created with a heartbeat passes it to the jobs sent to it', async (t) => {
   const { start, heartbeats } = await setUp(t)
   const runner = await start()
   await runner.register([definition(HEARTBEAT_SECONDS)])
@@ -42,7 +42,7 @@ t.test('a queue created with a heartbeat passes it to the jobs sent to it', asyn
   t.same(await heartbeats(), { queue: HEARTBEAT_SECONDS, jobs: { a: HEARTBEAT_SECONDS } })
 })
 
-t.test('a deployed database gets the heartbeat at start-up: on the queue and on the jobs already queued, not on finished or running ones', async (t) => {
+await t.test('a deployed database gets the heartbeat at start-up: on the queue and on the jobs already queued, not on finished or running ones', async (t) => {
   const { pool, start, heartbeats } = await setUp(t)
   const before = await start()
   await before.register([definition()])
@@ -58,7 +58,7 @@ t.test('a deployed database gets the heartbeat at start-up: on the queue and on 
   t.same(await heartbeats(), { queue: HEARTBEAT_SECONDS, jobs: { done: null, later: HEARTBEAT_SECONDS, queued: HEARTBEAT_SECONDS, running: null } })
 })
 
-t.test('a heartbeat the definition no longer asks for is removed from the queue and its queued jobs', async (t) => {
+await t.test('a heartbeat the definition no longer asks for is removed from the queue and its queued jobs', async (t) => {
   const { start, heartbeats } = await setUp(t)
   const runner = await start()
   await runner.register([definition(HEARTBEAT_SECONDS)])

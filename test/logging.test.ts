@@ -4,7 +4,7 @@ import { capturedLogger } from './support/logs.ts'
 
 const PII = ['jane.doe@example.com', '+49 170 1234567', 'Jane Doe', 'Hauptstraße 5', '10115'] as const
 
-t.test('PII sent through requests never reaches the log output', async (t) => {
+await t.test('PII sent through requests never reaches the log output', async (t) => {
   const captured = capturedLogger('trace')
   const { app, auth } = await buildTestApp(t, { log: captured.log })
   const requests = [
@@ -26,15 +26,16 @@ t.test('PII sent through requests never reaches the log output', async (t) => {
   }
 })
 
-t.test('secrets and PII in logged objects are redacted by key', async (t) => {
+await t.test('secrets and PII in logged objects are redacted by key', (t) => {
   const captured = capturedLogger()
   captured.log.info({ odoo: { password: 's3cret', apiKey: 'k3y' }, partner: { email: PII[0], phone: PII[1], street: PII[3] }, headers: { authorization: 'Bearer x' } }, 'something happened')
   const output = captured.output()
   for (const value of ['s3cret', 'k3y', PII[0], PII[1], PII[3], 'Bearer x']) t.notOk(output.includes(value), value)
   t.match(output, /\[redacted\]/)
+  t.end()
 })
 
-t.test('a logged error shows its class, code and stack frames, never its message, which may quote a value', async (t) => {
+await t.test('a logged error shows its class, code and stack frames, never its message, which may quote a value', (t) => {
   const captured = capturedLogger()
   const refused = Object.assign(new Error(`invalid input syntax for type integer: "${PII[0]}"`), { code: '22P02', table: 'mirror_partners' })
   captured.log.error(refused)
@@ -43,4 +44,5 @@ t.test('a logged error shows its class, code and stack frames, never its message
   t.match(first, { msg: /^Error 22P02 on mirror_partners/, err: { type: 'Error', kind: 'internal', code: '22P02', stack: /^ {4}at .*logging\.test\.ts/ } })
   t.match(second, { msg: 'step failed', err: { exceptionName: 'TypeError', cause: { code: '22P02' } } })
   for (const value of PII) t.notOk(captured.output().includes(value), `"${value}" is not in the logs`)
+  t.end()
 })

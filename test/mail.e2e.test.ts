@@ -9,7 +9,7 @@ import { messageKey } from '../src/intake/intake-service.ts'
 
 const KEY = 'fe-webhook-key-0123456789abcdef'
 
-t.test('a request mailed to the privacy address is acknowledged by mail, threaded, through a real SMTP server', async (t) => {
+await t.test('a request mailed to the privacy address is acknowledged by mail, threaded, through a real SMTP server', async (t) => {
   const smtp = await smtpServer(t)
   const sim = await simulator(t, { orders: 5 })
   const ctx = await startTestService(t, { odoo: sim, role: 'all', env: { FORWARDEMAIL_WEBHOOK_KEY: KEY, SMTP_URL: smtp.url, MAIL_FROM: 'Privacy <privacy@shop.example>' } })

@@ -63,7 +63,7 @@ function decoded(raw: string): string {
   return decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/g, '%25'))
 }
 
-t.test('a queued message is delivered to the requester with its stable Message-ID and both bodies', async (t) => {
+await t.test('a queued message is delivered to the requester with its stable Message-ID and both bodies', async (t) => {
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t)
   const requestId = await createRequest(ctx)
@@ -88,7 +88,7 @@ t.test('a queued message is delivered to the requester with its stable Message-I
   t.match(audit, [{ subject_id: ack.id, details: { requestId, kind: 'acknowledgement', attempts: 1 } }])
 })
 
-t.test("a later message of a request replies to the acknowledgement, so the requester's client keeps one conversation", async (t) => {
+await t.test("a later message of a request replies to the acknowledgement, so the requester's client keeps one conversation", async (t) => {
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t)
   const requestId = await createRequest(ctx)
@@ -110,7 +110,7 @@ t.test("a later message of a request replies to the acknowledgement, so the requ
   t.match(await outboxOf(ctx, requestId), [{ in_reply_to: null }, { in_reply_to: `<${ack.id}@shop.example>` }])
 })
 
-t.test('while SMTP is down the message stays queued and is retried until the server is back', async (t) => {
+await t.test('while SMTP is down the message stays queued and is retried until the server is back', async (t) => {
   const ctx = await startTestService(t, { role: 'all' })
   const smtp = await smtpServer(t, { listening: false })
   const deps = deliveryDeps(ctx, smtp)
@@ -137,7 +137,7 @@ t.test('while SMTP is down the message stays queued and is retried until the ser
   t.notMatch(ctx.logs(), 'jane@example.com', 'no address in the logs')
 })
 
-t.test('a 4xx reply is transient: the message stays queued with the reason, the address masked', async (t) => {
+await t.test('a 4xx reply is transient: the message stays queued with the reason, the address masked', async (t) => {
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t, { rcptReply: { code: 450, text: '4.2.0 <jane@example.com>: mailbox busy, try later' } })
   const requestId = await createRequest(ctx)
@@ -150,7 +150,7 @@ t.test('a 4xx reply is transient: the message stays queued with the reason, the 
   t.notMatch(row.last_error, 'jane@example.com')
 })
 
-t.test('a 5xx rejection marks the message failed, for good', async (t) => {
+await t.test('a 5xx rejection marks the message failed, for good', async (t) => {
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t, { rcptReply: { code: 550, text: '5.1.1 <jane@example.com>: no such user' } })
   const requestId = await createRequest(ctx)
@@ -168,7 +168,7 @@ t.test('a 5xx rejection marks the message failed, for good', async (t) => {
   t.match(audit, [{ outcome: 'failure', details: { requestId, kind: 'acknowledgement' } }])
 })
 
-t.test('delivering a message that was already sent sends nothing', async (t) => {
+await t.test('delivering a message that was already sent sends nothing', async (t) => {
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t)
   const requestId = await createRequest(ctx)
@@ -182,7 +182,7 @@ t.test('delivering a message that was already sent sends nothing', async (t) => 
   t.match(await outboxRow(ctx, ack.id), { state: 'sent', attempts: 1 })
 })
 
-t.test('a message another worker is sending, or one that does not exist, is left alone', async (t) => {
+await t.test('a message another worker is sending, or one that does not exist, is left alone', async (t) => {
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t)
   const requestId = await createRequest(ctx)
@@ -198,7 +198,7 @@ t.test('a message another worker is sending, or one that does not exist, is left
   t.equal(smtp.received.length, 0)
 })
 
-t.test('the sweeper gives a job to every queued message that has none, and to no other', async (t) => {
+await t.test('the sweeper gives a job to every queued message that has none, and to no other', async (t) => {
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t)
   const deps = deliveryDeps(ctx, smtp)
@@ -220,7 +220,7 @@ t.test('the sweeper gives a job to every queued message that has none, and to no
   t.same(jobs.map((job) => Object.keys(job.data).sort()), [['outboxId', 'v'], ['outboxId', 'v']], 'ids only in the payload')
 })
 
-t.test('mail queued while no worker ran goes out once a worker sweeps it', async (t) => {
+await t.test('mail queued while no worker ran goes out once a worker sweeps it', async (t) => {
   const ctx = await startTestService(t, { role: 'all' })
   const smtp = await smtpServer(t)
   const requestId = await createRequest(ctx)
@@ -248,7 +248,7 @@ async function outboxApp(t: Test, ctx: TestService) {
   return app
 }
 
-t.test('GET /v1/outbox shows where each message stands and never its recipient, subject or body', async (t) => {
+await t.test('GET /v1/outbox shows where each message stands and never its recipient, subject or body', async (t) => {
   const ctx = await startTestService(t)
   const refusing = await smtpServer(t, { rcptReply: { code: 550, text: '5.1.1 <jane@example.com>: no such user' } })
   const first = await createRequest(ctx, 'jane@example.com')
@@ -272,7 +272,7 @@ t.test('GET /v1/outbox shows where each message stands and never its recipient, 
   t.same(queued.json().items.map((item: { requestId: string }) => item.requestId), [second])
 })
 
-t.test('GET /v1/outbox pages with a cursor', async (t) => {
+await t.test('GET /v1/outbox pages with a cursor', async (t) => {
   const ctx = await startTestService(t)
   const requests = [await createRequest(ctx), await createRequest(ctx), await createRequest(ctx)]
   const app = await outboxApp(t, ctx)
@@ -285,14 +285,14 @@ t.test('GET /v1/outbox pages with a cursor', async (t) => {
   t.equal(page2.nextCursor, null)
 })
 
-t.test('GET /v1/outbox is for admins only', async (t) => {
+await t.test('GET /v1/outbox is for admins only', async (t) => {
   const ctx = await startTestService(t)
   const app = await outboxApp(t, ctx)
   t.equal((await app.inject({ method: 'GET', url: '/v1/outbox', headers: ctx.auth.agent })).statusCode, 403)
   t.equal((await app.inject({ method: 'GET', url: '/v1/outbox' })).statusCode, 401)
 })
 
-t.test('a sender error other than an SMTP failure is treated as transient', async (t) => {
+await t.test('a sender error other than an SMTP failure is treated as transient', async (t) => {
   const ctx = await startTestService(t)
   const requestId = await createRequest(ctx)
   const ack = await queuedAcknowledgement(ctx, requestId)
@@ -303,7 +303,7 @@ t.test('a sender error other than an SMTP failure is treated as transient', asyn
   t.match(await outboxRow(ctx, ack.id), { state: 'queued', attempts: 1, last_error: 'socket hang up' })
 })
 
-t.test('a message whose seal does not open stays queued with the reason', async (t) => {
+await t.test('a message whose seal does not open stays queued with the reason', async (t) => {
   const ctx = await startTestService(t)
   const smtp = await smtpServer(t)
   const requestId = await createRequest(ctx)

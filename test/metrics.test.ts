@@ -78,7 +78,7 @@ function withoutZeros(figures: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(figures).filter(([, n]) => n !== 0))
 }
 
-t.test('/metrics answers Prometheus text with every family, unauthenticated and outside the OpenAPI document', async (t) => {
+await t.test('/metrics answers Prometheus text with every family, unauthenticated and outside the OpenAPI document', async (t) => {
   const ctx = await startTestService(t)
   const res = await ctx.app.inject({ url: '/metrics' })
   t.equal(res.statusCode, 200)
@@ -102,7 +102,7 @@ t.test('/metrics answers Prometheus text with every family, unauthenticated and 
   t.notOk(document.paths['/metrics'], 'hidden from the OpenAPI document')
 })
 
-t.test('after a sync and a redaction, the sync, PII, job and request figures match the database', async (t) => {
+await t.test('after a sync and a redaction, the sync, PII, job and request figures match the database', async (t) => {
   const ctx = await setUp(t)
   const synced = (await ctx.pool.query("SELECT finished_at, started_at FROM sync_runs WHERE state = 'succeeded'")).rows[0]
 
@@ -149,7 +149,7 @@ t.test('after a sync and a redaction, the sync, PII, job and request figures mat
   t.equal(value(samples, 'jobs_dead_lettered', { queue: REDACT_QUEUE }), report.deadLettered, 'as the retention report says')
 })
 
-t.test('the HTTP histogram counts requests by route pattern, never by URL', async (t) => {
+await t.test('the HTTP histogram counts requests by route pattern, never by URL', async (t) => {
   const ctx = await startTestService(t)
   const email = 'jane.doe+metrics@example.org'
   t.equal((await ctx.app.inject({ url: `/v1/requests?email=${encodeURIComponent(email)}&state=received`, headers: ctx.auth.agent })).statusCode, 200)
@@ -168,7 +168,7 @@ t.test('the HTTP histogram counts requests by route pattern, never by URL', asyn
   t.ok([...routes].every((route) => route === 'unmatched' || route?.startsWith('/')), `route labels are patterns: ${[...routes].join(' ')}`)
 })
 
-t.test('no name, e-mail, phone or street of the simulator appears in a scrape', async (t) => {
+await t.test('no name, e-mail, phone or street of the simulator appears in a scrape', async (t) => {
   const ctx = await setUp(t)
   const partners = ctx.sim.store.records('res.partner')
   const someone = partners.find((p) => typeof p.email === 'string' && p.email.includes('@'))
@@ -187,7 +187,7 @@ t.test('no name, e-mail, phone or street of the simulator appears in a scrape', 
   t.ok(checked > 50, `${checked} values checked`)
 })
 
-t.test('two apps in one process keep their own registries', async (t) => {
+await t.test('two apps in one process keep their own registries', async (t) => {
   const [one, two] = await Promise.all([startTestService(t), startTestService(t)])
   for (let i = 0; i < 3; i++) await one.app.inject({ url: '/health/live' })
   await two.app.inject({ url: '/health/live' })
@@ -197,7 +197,7 @@ t.test('two apps in one process keep their own registries', async (t) => {
   t.equal(count((await scrape(t, one)).samples), 3, 'the other app\'s traffic is not counted here')
 })
 
-t.test('a scrape that cannot reach the database answers 503 at once or within its timeout', async (t) => {
+await t.test('a scrape that cannot reach the database answers 503 at once or within its timeout', async (t) => {
   const clock = fixedClock('2026-11-23T10:00:00Z')
   const refused = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 1000 })
   t.teardown(() => refused.end())
@@ -217,7 +217,7 @@ t.test('a scrape that cannot reach the database answers 503 at once or within it
   t.equal((await stuck.app.inject({ url: '/health/live' })).statusCode, 200, 'the app still serves')
 })
 
-t.test('the audit chain\'s head is exposed: its entry count, and its hash\'s first 12 hex digits as a number; a truncation shows', async (t) => {
+await t.test('the audit chain\'s head is exposed: its entry count, and its hash\'s first 12 hex digits as a number; a truncation shows', async (t) => {
   const ctx = await startTestService(t)
   const audit = ctx.service.audit
   for (let i = 0; i < 3; i++) await audit.record({ actor: 'system', action: 'test.metrics' })
@@ -238,7 +238,7 @@ t.test('the audit chain\'s head is exposed: its entry count, and its hash\'s fir
   t.not(value(samples, 'audit_chain_head_hash_prefix'), prefix)
 })
 
-t.test('with METRICS_TOKEN set, a scrape needs it as a bearer token; without it, 401 problem details', async (t) => {
+await t.test('with METRICS_TOKEN set, a scrape needs it as a bearer token; without it, 401 problem details', async (t) => {
   const token = 'scrape-token-0123456789'
   const ctx = await startTestService(t, { env: { METRICS_TOKEN: token } })
   for (const [label, headers] of [
@@ -259,7 +259,7 @@ t.test('with METRICS_TOKEN set, a scrape needs it as a bearer token; without it,
   t.equal((await ctx.app.inject({ url: '/health/live' })).statusCode, 200, 'the probes stay open')
 })
 
-t.test('a worker process serves no /metrics: only its probes', async (t) => {
+await t.test('a worker process serves no /metrics: only its probes', async (t) => {
   const ctx = await startTestService(t, { role: 'worker' })
   t.equal((await ctx.app.inject({ url: '/metrics' })).statusCode, 404)
 })

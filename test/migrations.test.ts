@@ -19,7 +19,7 @@ async function query(url: string, sql: string): Promise<pg.QueryResult> {
   }
 }
 
-t.test('a fresh database gets every migration, recorded in schema_migrations', async (t) => {
+await t.test('a fresh database gets every migration, recorded in schema_migrations', async (t) => {
   const url = await createTestDatabase(t)
   const applied = await migrate(url, log)
   const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, ''))
@@ -30,13 +30,13 @@ t.test('a fresh database gets every migration, recorded in schema_migrations', a
   t.ok(tables.rows.some((r) => r.tablename === 'audit_log'))
 })
 
-t.test('running migrations again changes nothing', async (t) => {
+await t.test('running migrations again changes nothing', async (t) => {
   const url = await createTestDatabase(t)
   await migrate(url, log)
   t.same(await migrate(url, log), [])
 })
 
-t.test('instances starting at once apply each migration once', async (t) => {
+await t.test('instances starting at once apply each migration once', async (t) => {
   const url = await createTestDatabase(t)
   const results = await Promise.all([migrate(url, log), migrate(url, log), migrate(url, log)])
   const total = results.flat().length
@@ -45,7 +45,7 @@ t.test('instances starting at once apply each migration once', async (t) => {
   t.ok(total >= recorded.rows[0].n, 'every migration was applied by one of them')
 })
 
-t.test('a failing migration leaves the schema as it was', async (t) => {
+await t.test('a failing migration leaves the schema as it was', async (t) => {
   const url = await createTestDatabase(t)
   const dir = mkdtempSync(join(tmpdir(), 'pb-migrations-'))
   for (const file of readdirSync(MIGRATIONS_DIR)) copyFileSync(join(MIGRATIONS_DIR, file), join(dir, file))

@@ -10,7 +10,7 @@ async function orderRow(ctx: TestService, id: number) {
   return (await ctx.pool.query('SELECT * FROM mirror_orders WHERE odoo_id = $1', [id])).rows[0]
 }
 
-t.test('POST /v1/sync queues one run, a second request gets the same run, and a worker carries it out', async (t) => {
+await t.test('POST /v1/sync queues one run, a second request gets the same run, and a worker carries it out', async (t) => {
   const sim = await simulator(t, { orders: 20 })
   const ctx = await startTestService(t, { odoo: sim, role: 'all' })
   const first = await ctx.app.inject({ method: 'POST', url: '/v1/sync', headers: ctx.auth.admin })
@@ -26,7 +26,7 @@ t.test('POST /v1/sync queues one run, a second request gets the same run, and a 
   t.equal(list.items[0].id, first.json().id)
 })
 
-t.test('sync endpoints check roles and ids', async (t) => {
+await t.test('sync endpoints check roles and ids', async (t) => {
   const ctx = await startTestService(t)
   t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/sync', headers: ctx.auth.agent })).statusCode, 403)
   t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/sync', headers: ctx.auth.auditor })).statusCode, 403)
@@ -34,7 +34,7 @@ t.test('sync endpoints check roles and ids', async (t) => {
   t.equal((await ctx.app.inject({ url: '/v1/sync/runs/00000000-0000-4000-8000-000000000000', headers: ctx.auth.admin })).statusCode, 404)
 })
 
-t.test("Odoo's webhook re-reads the record from Odoo and ignores the posted values", async (t) => {
+await t.test("Odoo's webhook re-reads the record from Odoo and ignores the posted values", async (t) => {
   const sim = await simulator(t, { orders: 10 })
   const ctx = await startTestService(t, { odoo: sim, role: 'all' })
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
@@ -50,7 +50,7 @@ t.test("Odoo's webhook re-reads the record from Odoo and ignores the posted valu
   t.equal(row.name, order.name, 'the posted name was not used')
 })
 
-t.test('the webhook marks an order that no longer exists in Odoo as deleted', async (t) => {
+await t.test('the webhook marks an order that no longer exists in Odoo as deleted', async (t) => {
   const sim = await simulator(t, { orders: 10 })
   const ctx = await startTestService(t, { odoo: sim, role: 'all' })
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
@@ -65,7 +65,7 @@ t.test('the webhook marks an order that no longer exists in Odoo as deleted', as
   t.ok(row.deleted_at)
 })
 
-t.test('the webhook refuses a bad token before reading the body, and bad bodies with 400', async (t) => {
+await t.test('the webhook refuses a bad token before reading the body, and bad bodies with 400', async (t) => {
   const ctx = await startTestService(t)
   const bad = await ctx.app.inject({ method: 'POST', url: '/v1/odoo/webhook/wrong-token', payload: '{not json' , headers: { 'content-type': 'application/json' } })
   t.equal(bad.statusCode, 401)
@@ -78,7 +78,7 @@ t.test('the webhook refuses a bad token before reading the body, and bad bodies 
   t.notOk(ctx.logs().includes('test-webhook-token'), 'the token never reaches the logs')
 })
 
-t.test('duplicate webhook deliveries for one record queue one job', async (t) => {
+await t.test('duplicate webhook deliveries for one record queue one job', async (t) => {
   const ctx = await startTestService(t)
   for (let i = 0; i < 3; i++) {
     t.equal((await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: { _model: 'res.partner', _id: 7 } })).statusCode, 202)
@@ -87,12 +87,12 @@ t.test('duplicate webhook deliveries for one record queue one job', async (t) =>
   t.equal(jobs.rows[0].n, 1)
 })
 
-t.test('the webhook is off (404) when no token is configured', async (t) => {
+await t.test('the webhook is off (404) when no token is configured', async (t) => {
   const ctx = await startTestService(t, { env: { ODOO_WEBHOOK_TOKEN: '' } })
   t.equal((await ctx.app.inject({ method: 'POST', url: WEBHOOK, payload: { _model: 'sale.order', _id: 1 } })).statusCode, 404)
 })
 
-t.test('agents see orders with contacts masked, and every read is audited', async (t) => {
+await t.test('agents see orders with contacts masked, and every read is audited', async (t) => {
   const sim = await simulator(t, { orders: 12 })
   const ctx = await startTestService(t, { odoo: sim })
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
@@ -112,7 +112,7 @@ t.test('agents see orders with contacts masked, and every read is audited', asyn
   t.match(audit, [{ subjectType: 'order', subjectId: String(order.id), actor: /^key:/ }])
 })
 
-t.test('orders are filtered and paged with a cursor', async (t) => {
+await t.test('orders are filtered and paged with a cursor', async (t) => {
   const sim = await simulator(t, { orders: 30 })
   const ctx = await startTestService(t, { odoo: sim })
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })

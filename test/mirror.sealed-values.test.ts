@@ -39,7 +39,7 @@ async function mirroredContact(ctx: Ctx, name: string): Promise<number> {
   return id
 }
 
-t.test('a redacted contact keeps no sealed value or blind index, also after Odoo is read again', async (t) => {
+await t.test('a redacted contact keeps no sealed value or blind index, also after Odoo is read again', async (t) => {
   const ctx = await setUp(t)
   const due = (await ctx.pool.query("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner AND email IS NOT NULL AND phone IS NOT NULL ORDER BY odoo_id LIMIT 1")).rows[0]
   if (!due) throw new Error('no due contact with an e-mail and a phone')
@@ -56,7 +56,7 @@ t.test('a redacted contact keeps no sealed value or blind index, also after Odoo
   t.same(await heldValues(ctx, due.odoo_id), {}, 'the placeholder name is not sealed as if it were personal data')
 })
 
-t.test('a policy that redacts some fields still leaves none of the contact\'s sealed values in the mirror', async (t) => {
+await t.test('a policy that redacts some fields still leaves none of the contact\'s sealed values in the mirror', async (t) => {
   const ctx = await setUp(t)
   const changed = await ctx.app.inject({ method: 'PUT', url: '/v1/retention/policies/shopify', headers: ctx.auth.admin, payload: { clockEvent: 'order_date', periodDays: 90, fields: ['name', 'street'] } })
   t.equal(changed.statusCode, 200, changed.body)
@@ -68,7 +68,7 @@ t.test('a policy that redacts some fields still leaves none of the contact\'s se
   t.same(await heldValues(ctx, due.odoo_id), {}, 'the mirror keeps none of it')
 })
 
-t.test('a contact deleted in Odoo is forgotten by the mirror when its webhook arrives', async (t) => {
+await t.test('a contact deleted in Odoo is forgotten by the mirror when its webhook arrives', async (t) => {
   const ctx = await setUp(t)
   const id = await mirroredContact(ctx, 'Erika Mustermann')
   t.match(await heldValues(ctx, id), { name: /^v1\./, email: /^v1\./, email_index: String, phone_index: String }, 'held while Odoo has the contact')
@@ -80,7 +80,7 @@ t.test('a contact deleted in Odoo is forgotten by the mirror when its webhook ar
   t.equal(await ctx.service.orderSync.syncRecord('res.partner', id), 'ignored', 'a second notice changes nothing')
 })
 
-t.test('the nightly reconciliation forgets contacts Odoo deleted, and keeps archived ones', async (t) => {
+await t.test('the nightly reconciliation forgets contacts Odoo deleted, and keeps archived ones', async (t) => {
   const ctx = await setUp(t)
   const deleted = await mirroredContact(ctx, 'Max Mustermann')
   const archived = await mirroredContact(ctx, 'Anna Schmidt')

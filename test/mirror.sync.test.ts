@@ -14,7 +14,7 @@ async function mirrored(service: Service) {
   return orders.rows
 }
 
-t.test('a first sync mirrors every order with its channel, contacts and deliveries', async (t) => {
+await t.test('a first sync mirrors every order with its channel, contacts and deliveries', async (t) => {
   const sim = await simulator(t, { orders: 120 })
   const { service } = await startTestService(t, { odoo: sim })
   const run = await service.runSync(cli)
@@ -30,7 +30,7 @@ t.test('a first sync mirrors every order with its channel, contacts and deliveri
   t.same(new Set(partners.rows.map((p) => p.odoo_id)), partnerIds, 'exactly the contacts the orders reference')
 })
 
-t.test('personal data is sealed at rest and opens to what Odoo holds', async (t) => {
+await t.test('personal data is sealed at rest and opens to what Odoo holds', async (t) => {
   const sim = await simulator(t, { orders: 20 })
   const { service } = await startTestService(t, { odoo: sim })
   await service.runSync(cli)
@@ -46,7 +46,7 @@ t.test('personal data is sealed at rest and opens to what Odoo holds', async (t)
   }
 })
 
-t.test('an incremental sync picks up edits of orders and contacts', async (t) => {
+await t.test('an incremental sync picks up edits of orders and contacts', async (t) => {
   const sim = await simulator(t, { orders: 30 })
   const { service } = await startTestService(t, { odoo: sim })
   await service.runSync(cli)
@@ -64,7 +64,7 @@ t.test('an incremental sync picks up edits of orders and contacts', async (t) =>
   t.equal(service.cipher.open(partner.email, `partner:${order.partner_id}:email`), 'new.address@example.org')
 })
 
-t.test('a re-run with nothing changed in Odoo changes nothing in the mirror', async (t) => {
+await t.test('a re-run with nothing changed in Odoo changes nothing in the mirror', async (t) => {
   const sim = await simulator(t, { orders: 30 })
   const { service } = await startTestService(t, { odoo: sim })
   await service.runSync(cli)
@@ -72,7 +72,7 @@ t.test('a re-run with nothing changed in Odoo changes nothing in the mirror', as
   t.match(again, { state: 'succeeded', inserted: 0, updated: 0 })
 })
 
-t.test('a shipment that only changes the delivery reaches the mirror', async (t) => {
+await t.test('a shipment that only changes the delivery reaches the mirror', async (t) => {
   const sim = await simulator(t, { orders: 40 })
   const { service } = await startTestService(t, { odoo: sim })
   await service.runSync(cli)
@@ -88,7 +88,7 @@ t.test('a shipment that only changes the delivery reaches the mirror', async (t)
   t.same(order.completed_at, order.shipped_at)
 })
 
-t.test('orders sharing one write_date across page boundaries are all mirrored once', async (t) => {
+await t.test('orders sharing one write_date across page boundaries are all mirrored once', async (t) => {
   const sim = await simulator(t, { orders: 55 })
   const { service } = await startTestService(t, { odoo: sim, env: { SYNC_PAGE_SIZE: '10' } })
   const ids = sim.store.records('sale.order').map((o) => o.id)
@@ -99,7 +99,7 @@ t.test('orders sharing one write_date across page boundaries are all mirrored on
   t.same(orders.map((o) => o.odoo_id), ids.sort((a, b) => a - b))
 })
 
-t.test('Odoo failing mid-sync fails the run; the next run resumes from the committed page, losing and duplicating nothing', async (t) => {
+await t.test('Odoo failing mid-sync fails the run; the next run resumes from the committed page, losing and duplicating nothing', async (t) => {
   const sim = await simulator(t, { orders: 50 })
   const { service } = await startTestService(t, { odoo: sim, env: { SYNC_PAGE_SIZE: '10', ODOO_RETRIES: '0' } })
   // Odoo answers the walk's first two queries, then refuses the next.
@@ -118,7 +118,7 @@ t.test('Odoo failing mid-sync fails the run; the next run resumes from the commi
   t.equal(new Set(orders.map((o) => o.odoo_id)).size, 50, 'no duplicates')
 })
 
-t.test('two syncs started at once: one runs, the other is told a sync is running', async (t) => {
+await t.test('two syncs started at once: one runs, the other is told a sync is running', async (t) => {
   const sim = await simulator(t, { orders: 30 })
   const { service } = await startTestService(t, { odoo: sim })
   sim.faults.latency(20)
@@ -130,7 +130,7 @@ t.test('two syncs started at once: one runs, the other is told a sync is running
   t.equal((await service.pool.query('SELECT count(*)::int AS n FROM sync_runs')).rows[0].n, 1)
 })
 
-t.test('a run left running by a crashed process is marked failed by the next one', async (t) => {
+await t.test('a run left running by a crashed process is marked failed by the next one', async (t) => {
   const sim = await simulator(t, { orders: 10 })
   const { service } = await startTestService(t, { odoo: sim })
   const { run } = await service.syncRuns.request('schedule', 'system')
@@ -140,7 +140,7 @@ t.test('a run left running by a crashed process is marked failed by the next one
   t.match(await service.syncRuns.get(run.id), { state: 'failed', errors: [{ kind: 'interrupted' }] })
 })
 
-t.test('orders deleted in Odoo are marked by reconciliation', async (t) => {
+await t.test('orders deleted in Odoo are marked by reconciliation', async (t) => {
   const sim = await simulator(t, { orders: 30 })
   const { service } = await startTestService(t, { odoo: sim })
   await service.runSync(cli)
@@ -154,7 +154,7 @@ t.test('orders deleted in Odoo are marked by reconciliation', async (t) => {
 })
 
 for (const version of [16, 19] as const) {
-  t.test(`the sync works against Odoo ${version}`, async (t) => {
+  await t.test(`the sync works against Odoo ${version}`, async (t) => {
     const sim = await simulator(t, { orders: 25, version })
     const { service } = await startTestService(t, { odoo: sim })
     const run = await service.runSync(cli)
@@ -164,7 +164,7 @@ for (const version of [16, 19] as const) {
   })
 }
 
-t.test('an edit within the same second as the previous sync is still mirrored', async (t) => {
+await t.test('an edit within the same second as the previous sync is still mirrored', async (t) => {
   // Odoo returns write_date in whole seconds: both versions of the order below look alike by date.
   let now = new Date('2026-11-23T09:00:00.100Z')
   const sim = await simulator(t, { orders: 8, now: () => now })
@@ -184,7 +184,7 @@ t.test('an edit within the same second as the previous sync is still mirrored', 
   t.equal(service.cipher.open(partner.phone, `partner:${order.partner_id}:phone`), '+31 6 1111 2222')
 })
 
-t.test('once its seconds are settled, a model nobody edits is not read again', async (t) => {
+await t.test('once its seconds are settled, a model nobody edits is not read again', async (t) => {
   let now = new Date('2026-11-23T09:00:00Z')
   const sim = await simulator(t, { orders: 20, now: () => now })
   const clock = { now: () => new Date(now), set: () => undefined, advance: () => undefined }
@@ -201,7 +201,7 @@ t.test('once its seconds are settled, a model nobody edits is not read again', a
   t.equal((await service.runSync(cli))?.fetched, 1)
 })
 
-t.test('a first sync plans orders and contacts exactly as recomputing them afterwards does, whatever the page boundaries', async (t) => {
+await t.test('a first sync plans orders and contacts exactly as recomputing them afterwards does, whatever the page boundaries', async (t) => {
   const sim = await simulator(t, { orders: 200 })
   // Small pages: repeat customers span pages, and a page is read ahead while the one before it is written.
   const { service } = await startTestService(t, { odoo: sim, env: { SYNC_PAGE_SIZE: '10' } })
@@ -222,7 +222,7 @@ t.test('a first sync plans orders and contacts exactly as recomputing them after
   t.same(firstSync.jobs, due.map((p) => ({ singleton_key: `partner:${p.odoo_id}`, start_after: p.retention_due_at })).sort((a, b) => (a.singleton_key < b.singleton_key ? -1 : 1)), 'one waiting job per due contact, at its due time')
 })
 
-t.test('a first sync refreshes the planner statistics of the tables it grows', async (t) => {
+await t.test('a first sync refreshes the planner statistics of the tables it grows', async (t) => {
   // The first refresh comes once 2,000 orders are written.
   const sim = await simulator(t, { orders: 2100 })
   const { service } = await startTestService(t, { odoo: sim })

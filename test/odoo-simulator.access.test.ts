@@ -50,7 +50,7 @@ const jsonError = (body: string) => {
 }
 
 for (const version of [16, 17, 18, 19] as const) {
-  t.test(`Odoo ${version}: the clerk's AccessErrors are the recorded ones, word for word`, { skip: existsSync(contract) ? false : `no transcripts at ${contract}` }, async (t) => {
+  await t.test(`Odoo ${version}: the clerk's AccessErrors are the recorded ones, word for word`, { skip: existsSync(contract) ? false : `no transcripts at ${contract}` }, async (t) => {
     const sim = await startOdooSimulator({ version, db: DATABASES[version], orders: 30 })
     t.teardown(() => sim.close())
     const transcripts = limitedUserTranscripts(version)
@@ -72,7 +72,7 @@ for (const version of [16, 17, 18, 19] as const) {
   })
 }
 
-t.test('rights follow the groups stored in Odoo: granting one through RPC works at the next call', async (t) => {
+await t.test('rights follow the groups stored in Odoo: granting one through RPC works at the next call', async (t) => {
   const sim = await startOdooSimulator({ version: 17, orders: 5 })
   t.teardown(() => sim.close())
   const clerk = { uid: sim.limitedUser.uid, secret: sim.limitedUser.apiKey }
@@ -94,7 +94,7 @@ t.test('rights follow the groups stored in Odoo: granting one through RPC works 
   t.notMatch(read.data.message, 'Privacy Bridge', 'a group without the right is not listed')
 })
 
-t.test('a right a group of no category grants is listed after the categorized ones', async (t) => {
+await t.test('a right a group of no category grants is listed after the categorized ones', async (t) => {
   const sim = await startOdooSimulator({ version: 18, orders: 5 })
   t.teardown(() => sim.close())
   const group = (await executeKw(sim, 'res.groups', 'create', [{ name: 'Privacy Bridge' }])) as number
@@ -105,7 +105,7 @@ t.test('a right a group of no category grants is listed after the categorized on
   t.match(write.data.message, "groups:\n\t- Extra Rights/Contact Creation\n\t- Inventory/Administrator\n\t- Sales/Administrator\n\t- Privacy Bridge\n\n")
 })
 
-t.test('searching through a relation needs read access on the related model too', async (t) => {
+await t.test('searching through a relation needs read access on the related model too', async (t) => {
   const sim = await startOdooSimulator({ version: 18, orders: 5 })
   t.teardown(() => sim.close())
   const user = sim.createUser('picker', ['stock.group_stock_user'])
@@ -115,7 +115,7 @@ t.test('searching through a relation needs read access on the related model too'
   t.match(through.data.message, "You are not allowed to access 'Sales Order' (sale.order) records.")
 })
 
-t.test("the groups the README once listed (Sales / User: All Documents, Inventory / User, Contact Creation) may write contacts but not touch tracking values", async (t) => {
+await t.test("the groups the README once listed (Sales / User: All Documents, Inventory / User, Contact Creation) may write contacts but not touch tracking values", async (t) => {
   for (const version of [16, 17, 18, 19] as const) {
     const sim = await startOdooSimulator({ version, orders: 5 })
     t.teardown(() => sim.close())
@@ -131,7 +131,7 @@ t.test("the groups the README once listed (Sales / User: All Documents, Inventor
   }
 })
 
-t.test('the admin may do everything on every model the simulator has', async (t) => {
+await t.test('the admin may do everything on every model the simulator has', async (t) => {
   for (const version of [16, 17, 18, 19] as const) {
     const sim = await startOdooSimulator({ version, orders: 5 })
     t.teardown(() => sim.close())

@@ -14,7 +14,7 @@ const run = promisify(execFile)
 const DATABASES = { 16: 'shop16', 17: 'shop17', 18: 'shop', 19: 'shop19' } as const
 
 for (const version of [16, 17, 18, 19] as const) {
-  t.test(`the simulator answers every recorded Odoo ${version} exchange in the same shape`, { skip: existsSync(checker) ? false : `no contract checker at ${checker} (set ODOO_CONTRACT_CHECK)` }, async (t) => {
+  await t.test(`the simulator answers every recorded Odoo ${version} exchange in the same shape`, { skip: existsSync(checker) ? false : `no contract checker at ${checker} (set ODOO_CONTRACT_CHECK)` }, async (t) => {
     const sim = await startOdooSimulator({ version, db: DATABASES[version], orders: 300 })
     t.teardown(() => sim.close())
     const args = [checker, sim.url, '--version', String(version), '--db', sim.db, '--login', sim.login, '--key', sim.apiKey, '--password', sim.password]

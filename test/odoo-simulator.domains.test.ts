@@ -14,28 +14,28 @@ const idsOf = async (model: string, domain: unknown[], kwargs: object = {}): Pro
   ((await executeKw(sim, model, 'search', [domain], kwargs)) as number[]).sort((a, b) => a - b)
 const sorted = (ids: number[]): number[] => [...ids].sort((a, b) => a - b)
 
-t.test('terms side by side are all required (implicit &)', async (t) => {
+await t.test('terms side by side are all required (implicit &)', async (t) => {
   const expected = orders.filter((o) => o.state === 'sale' && o.origin === 'Amazon').map((o) => o.id)
   t.same(await idsOf('sale.order', [['state', '=', 'sale'], ['origin', '=', 'Amazon']]), sorted(expected))
 })
 
-t.test('| and ! combine terms in prefix notation', async (t) => {
+await t.test('| and ! combine terms in prefix notation', async (t) => {
   const expected = orders.filter((o) => o.state === 'draft' || !(o.origin === 'Etsy')).map((o) => o.id)
   t.same(await idsOf('sale.order', ['|', ['state', '=', 'draft'], '!', ['origin', '=', 'Etsy']]), sorted(expected))
 })
 
-t.test('= False matches records where the field is unset', async (t) => {
+await t.test('= False matches records where the field is unset', async (t) => {
   const expected = orders.filter((o) => o.team_id === false).map((o) => o.id)
   t.ok(expected.length > 0, 'the data set has orders without a channel')
   t.same(await idsOf('sale.order', [['team_id', '=', false]]), sorted(expected))
 })
 
-t.test('!= also matches records where the field is unset, as SQL with Odoo NULL handling does', async (t) => {
+await t.test('!= also matches records where the field is unset, as SQL with Odoo NULL handling does', async (t) => {
   const expected = orders.filter((o) => o.origin !== 'Amazon').map((o) => o.id)
   t.same(await idsOf('sale.order', [['origin', '!=', 'Amazon']]), sorted(expected))
 })
 
-t.test('in and not in test membership, including False for unset', async (t) => {
+await t.test('in and not in test membership, including False for unset', async (t) => {
   const inStates = orders.filter((o) => o.state === 'sale' || o.state === 'cancel').map((o) => o.id)
   t.same(await idsOf('sale.order', [['state', 'in', ['sale', 'cancel']]]), sorted(inStates))
   t.same(await idsOf('sale.order', [['state', 'not in', ['sale', 'cancel']]]), sorted(orders.filter((o) => !inStates.includes(o.id)).map((o) => o.id)))
@@ -43,7 +43,7 @@ t.test('in and not in test membership, including False for unset', async (t) => 
   t.same(await idsOf('sale.order', [['team_id', 'in', [false, 2]]]), sorted(manual))
 })
 
-t.test('ilike matches a case-insensitive substring, =ilike the whole value', async (t) => {
+await t.test('ilike matches a case-insensitive substring, =ilike the whole value', async (t) => {
   const customer = partners.find((p) => p.id === 14)
   const email = String(customer?.email)
   t.same(await idsOf('res.partner', [['email', '=ilike', email.toUpperCase()]]), [14])
@@ -51,13 +51,13 @@ t.test('ilike matches a case-insensitive substring, =ilike the whole value', asy
   t.same(await idsOf('res.partner', [['email', 'ilike', 'EXAMPLE.ORG']]), sorted(byPart))
 })
 
-t.test('like is case sensitive and =like takes % and _ as wildcards', async (t) => {
+await t.test('like is case sensitive and =like takes % and _ as wildcards', async (t) => {
   t.same(await idsOf('sale.order', [['name', 'like', 's0000']]), [])
   t.same(await idsOf('sale.order', [['name', '=like', 'S0000_']]), orders.filter((o) => /^S0000\d$/.test(String(o.name))).map((o) => o.id))
   t.same(await idsOf('sale.order', [['name', '=like', 'S%1']]), sorted(orders.filter((o) => String(o.name).endsWith('1')).map((o) => o.id)))
 })
 
-t.test('comparison operators compare numbers and datetimes', async (t) => {
+await t.test('comparison operators compare numbers and datetimes', async (t) => {
   const expensive = orders.filter((o) => Number(o.amount_total) > 100).map((o) => o.id)
   t.same(await idsOf('sale.order', [['amount_total', '>', 100]]), sorted(expensive))
   const recent = orders.filter((o) => String(o.date_order) >= '2000-01-01 00:00:00').map((o) => o.id)
@@ -65,33 +65,33 @@ t.test('comparison operators compare numbers and datetimes', async (t) => {
   t.same(await idsOf('sale.order', [['id', '<=', 3]]), [1, 2, 3])
 })
 
-t.test('a many2one compared with a string matches the related record name', async (t) => {
+await t.test('a many2one compared with a string matches the related record name', async (t) => {
   const amazon = orders.filter((o) => o.origin === 'Amazon').map((o) => o.id)
   t.same(await idsOf('sale.order', [['team_id', '=', 'Amazon']]), sorted(amazon))
   t.same(await idsOf('sale.order', [['team_id', 'ilike', 'amaz']]), sorted(amazon))
 })
 
-t.test('a dotted path follows many2one relations', async (t) => {
+await t.test('a dotted path follows many2one relations', async (t) => {
   const amazon = orders.filter((o) => o.origin === 'Amazon').map((o) => o.id)
   t.same(await idsOf('sale.order', [['team_id.name', '=', 'Amazon']]), sorted(amazon))
   const german = orders.filter((o) => partners.find((p) => p.id === o.partner_id)?.country_id === 57).map((o) => o.id)
   t.same(await idsOf('sale.order', [['partner_id.country_id.code', '=', 'DE']]), sorted(german))
 })
 
-t.test('an x2many term matches when any related record matches', async (t) => {
+await t.test('an x2many term matches when any related record matches', async (t) => {
   const tagged = orders.filter((o) => Array.isArray(o.tag_ids) && o.tag_ids.includes(1)).map((o) => o.id)
   t.same(await idsOf('sale.order', [['tag_ids', 'in', [1]]]), sorted(tagged))
   const withDelivery = partners.filter((p) => partners.some((c) => c.parent_id === p.id && c.type === 'delivery')).map((p) => p.id)
   t.same(await idsOf('res.partner', [['child_ids.type', '=', 'delivery']]), sorted(withDelivery))
 })
 
-t.test('child_of finds a contact and the contacts below it', async (t) => {
+await t.test('child_of finds a contact and the contacts below it', async (t) => {
   const children = partners.filter((p) => p.parent_id === 7).map((p) => p.id)
   t.same(await idsOf('res.partner', [['id', 'child_of', 7]]), sorted([7, ...children]))
   t.same(await idsOf('res.partner', [['parent_id', 'child_of', 7]]), sorted(children))
 })
 
-t.test('archived contacts are hidden unless the domain or the context asks for them', async (t) => {
+await t.test('archived contacts are hidden unless the domain or the context asks for them', async (t) => {
   const archived = partners.filter((p) => p.active === false).map((p) => p.id)
   const all = partners.map((p) => p.id)
   t.same(await idsOf('res.partner', [['id', 'in', archived]]), [])
@@ -100,31 +100,31 @@ t.test('archived contacts are hidden unless the domain or the context asks for t
   t.same(await idsOf('res.partner', [['id', 'in', archived]], { context: { active_test: false } }), sorted(archived))
 })
 
-t.test('an unknown field in a domain is a ValueError naming the leaf', async (t) => {
+await t.test('an unknown field in a domain is a ValueError naming the leaf', async (t) => {
   const error = await executeKwError(sim, 'sale.order', 'search', [[['no_such_field', '=', 1]]])
   t.equal(error.data.name, 'builtins.ValueError')
   t.equal(error.data.message, "Invalid field sale.order.no_such_field in leaf ('no_such_field', '=', 1)")
 })
 
-t.test('an unknown operator is a ValueError naming the leaf', async (t) => {
+await t.test('an unknown operator is a ValueError naming the leaf', async (t) => {
   const error = await executeKwError(sim, 'sale.order', 'search', [[['name', 'bogus', 1]]])
   t.equal(error.data.message, "Invalid leaf ('name', 'bogus', 1)")
 })
 
-t.test('search orders by the given fields, with the model default order otherwise', async (t) => {
+await t.test('search orders by the given fields, with the model default order otherwise', async (t) => {
   const byDate = [...orders].sort((a, b) => String(b.date_order).localeCompare(String(a.date_order)) || b.id - a.id).map((o) => o.id)
   t.same(await executeKw(sim, 'sale.order', 'search', [[]], { limit: 5 }), byDate.slice(0, 5), 'date_order desc, id desc')
   t.same(await executeKw(sim, 'sale.order', 'search', [[]], { order: 'id desc', limit: 3, offset: 2 }), [orders.length - 2, orders.length - 3, orders.length - 4])
 })
 
-t.test('search_read without limit returns every match and search_count counts them', async (t) => {
+await t.test('search_read without limit returns every match and search_count counts them', async (t) => {
   const drafts = orders.filter((o) => o.state === 'draft')
   const read = (await executeKw(sim, 'sale.order', 'search_read', [[['state', '=', 'draft']]], { fields: ['name'] })) as unknown[]
   t.equal(read.length, drafts.length)
   t.equal(await executeKw(sim, 'sale.order', 'search_count', [[['state', '=', 'draft']]]), drafts.length)
 })
 
-t.test('LIKE operators: PostgreSQL wildcards and its escape character, as real Odoo passes them on', async (t) => {
+await t.test('LIKE operators: PostgreSQL wildcards and its escape character, as real Odoo passes them on', async (t) => {
   // A domain of its own, after the tests above that compare against the generated contacts.
   const emails = ['eva.miller0@likes.test', 'eva_miller0@likes.test', 'eva%miller0@likes.test', 'eva\\miller0@likes.test', 'EVA.MILLER0@LIKES.TEST', 'eva@likes.test']
   const ids = new Map<string, number>()
@@ -134,13 +134,13 @@ t.test('LIKE operators: PostgreSQL wildcards and its escape character, as real O
     return emails.filter((email) => hits.includes(ids.get(email) as number))
   }
 
-  t.test('_ and % are wildcards: a look-alike address matches, as on real Odoo 18', async (t) => {
+  await t.test('_ and % are wildcards: a look-alike address matches, as on real Odoo 18', async (t) => {
     t.same(await found('=ilike', 'eva_miller0@likes.test'), ['eva.miller0@likes.test', 'eva_miller0@likes.test', 'eva%miller0@likes.test', 'eva\\miller0@likes.test', 'EVA.MILLER0@LIKES.TEST'])
     t.same(await found('=ilike', '%@likes.test'), emails, 'a % sender matches every contact of the domain')
     t.same(await found('=like', 'eva_miller0@likes.test'), ['eva.miller0@likes.test', 'eva_miller0@likes.test', 'eva%miller0@likes.test', 'eva\\miller0@likes.test'], '=like keeps case')
   })
 
-  t.test('\\_, \\% and \\\\ match the character itself', async (t) => {
+  await t.test('\\_, \\% and \\\\ match the character itself', async (t) => {
     t.same(await found('=ilike', 'eva\\_miller0@likes.test'), ['eva_miller0@likes.test'])
     t.same(await found('=ilike', 'eva\\%miller0@likes.test'), ['eva%miller0@likes.test'])
     t.same(await found('=ilike', 'eva\\\\miller0@likes.test'), ['eva\\miller0@likes.test'])
@@ -148,7 +148,7 @@ t.test('LIKE operators: PostgreSQL wildcards and its escape character, as real O
     t.same(await found('=ilike', 'eva\\miller0@likes.test'), [], 'a lone backslash escapes the next character, so it does not match itself')
   })
 
-  t.test('like and ilike wrap the value in % without escaping it', async (t) => {
+  await t.test('like and ilike wrap the value in % without escaping it', async (t) => {
     t.same(await found('ilike', 'MILLER0@'), ['eva.miller0@likes.test', 'eva_miller0@likes.test', 'eva%miller0@likes.test', 'eva\\miller0@likes.test', 'EVA.MILLER0@LIKES.TEST'])
     t.same(await found('like', 'a_m'), ['eva.miller0@likes.test', 'eva_miller0@likes.test', 'eva%miller0@likes.test', 'eva\\miller0@likes.test'], 'the value keeps its wildcards')
     t.same(await found('ilike', 'a\\_m'), ['eva_miller0@likes.test'])
@@ -158,14 +158,14 @@ t.test('LIKE operators: PostgreSQL wildcards and its escape character, as real O
     t.same(await idsOf('res.partner', [['name', 'ilike', '100\\']]), [sale])
   })
 
-  t.test('_ is one character, even outside the BMP; ilike folds case beyond ASCII', async (t) => {
+  await t.test('_ is one character, even outside the BMP; ilike folds case beyond ASCII', async (t) => {
     const emoji = (await executeKw(sim, 'res.partner', 'create', [{ name: 'Like emoji', email: 'x😀y@ümlaut.likes.test' }])) as number
     t.same(await idsOf('res.partner', [['email', '=like', 'x_y@ümlaut.likes.test']]), [emoji])
     t.same(await idsOf('res.partner', [['email', '=ilike', 'X😀Y@ÜMLAUT.LIKES.TEST']]), [emoji])
     t.same(await idsOf('res.partner', [['email', '=like', 'X😀Y@ÜMLAUT.LIKES.TEST']]), [])
   })
 
-  t.test('a pattern ending in the escape character fails as PostgreSQL does, once a row reaches it', async (t) => {
+  await t.test('a pattern ending in the escape character fails as PostgreSQL does, once a row reaches it', async (t) => {
     const error = await executeKwError(sim, 'res.partner', 'search', [[['email', '=ilike', 'eva.miller0@likes.tes\\']]])
     t.equal(error.data.name, 'psycopg2.errors.InvalidEscapeSequence')
     t.equal(error.data.message, 'LIKE pattern must not end with escape character\n')
@@ -174,7 +174,7 @@ t.test('LIKE operators: PostgreSQL wildcards and its escape character, as real O
   })
 })
 
-t.test("the simulator's LIKE and ILIKE answer as PostgreSQL's do, escape errors included", async (t) => {
+await t.test("the simulator's LIKE and ILIKE answer as PostgreSQL's do, escape errors included", async (t) => {
   const client = new pg.Client({ connectionString: await createTestDatabase(t) })
   await client.connect()
   t.teardown(() => client.end())

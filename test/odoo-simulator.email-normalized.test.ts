@@ -22,7 +22,7 @@ const CASES: [email: string, normalized: string | false][] = [
   ['  ', false],
 ]
 
-t.test('email_normalized is the first address of the field, as Odoo computes it', async (t) => {
+await t.test('email_normalized is the first address of the field, as Odoo computes it', async (t) => {
   for (const [email, normalized] of CASES) {
     const id = (await executeKw(sim, 'res.partner', 'create', [{ name: 'Normalized', email }])) as number
     const [record] = (await executeKw(sim, 'res.partner', 'read', [[id], ['email_normalized']])) as { email_normalized: string | false }[]
@@ -30,7 +30,7 @@ t.test('email_normalized is the first address of the field, as Odoo computes it'
   }
 })
 
-t.test('a contact without an e-mail has none, and a domain on email_normalized compares it exactly', async (t) => {
+await t.test('a contact without an e-mail has none, and a domain on email_normalized compares it exactly', async (t) => {
   const none = (await executeKw(sim, 'res.partner', 'create', [{ name: 'No mail' }])) as number
   t.same(await executeKw(sim, 'res.partner', 'read', [[none], ['email_normalized']]), [{ id: none, email_normalized: false }])
   const second = (await executeKw(sim, 'res.partner', 'create', [{ name: 'Shared', email: 'first@shared.test, second@shared.test' }])) as number

@@ -6,7 +6,7 @@ import { executeKw, faultCode, json2, jsonRpc, xmlExecuteKw } from './support/od
 const EMPTY_DOMAIN = '<value><array><data><value><array><data></data></array></value></data></array></value>'
 const searchCount = (sim: Awaited<ReturnType<typeof startOdooSimulator>>): Promise<unknown> => executeKw(sim, 'sale.order', 'search_count', [[]])
 
-t.test('latency holds every answer back until it is cleared', async (t) => {
+await t.test('latency holds every answer back until it is cleared', async (t) => {
   const sim = await startOdooSimulator({ orders: 5 })
   t.teardown(() => sim.close())
   const settled: string[] = []
@@ -19,7 +19,7 @@ t.test('latency holds every answer back until it is cleared', async (t) => {
   t.same(settled, ['fast', 'slow'])
 })
 
-t.test('failNext answers with the HTML error page of a reverse proxy', async (t) => {
+await t.test('failNext answers with the HTML error page of a reverse proxy', async (t) => {
   const sim = await startOdooSimulator({ orders: 5 })
   t.teardown(() => sim.close())
   for (const status of [502, 503, 504] as const) {
@@ -32,7 +32,7 @@ t.test('failNext answers with the HTML error page of a reverse proxy', async (t)
   t.equal(await searchCount(sim), 5, 'the next request is served again')
 })
 
-t.test('failNext fails as many matching requests as asked, leaving the others alone', async (t) => {
+await t.test('failNext fails as many matching requests as asked, leaving the others alone', async (t) => {
   const sim = await startOdooSimulator({ orders: 5 })
   t.teardown(() => sim.close())
   sim.faults.failNext({ status: 503, times: 2, match: { model: 'res.partner', protocol: 'json2' } })
@@ -48,7 +48,7 @@ t.test('failNext fails as many matching requests as asked, leaving the others al
   t.same(answers, [503, 503, 200])
 })
 
-t.test('hangNext accepts a request and never answers it while others are served', async (t) => {
+await t.test('hangNext accepts a request and never answers it while others are served', async (t) => {
   const sim = await startOdooSimulator({ orders: 5 })
   t.teardown(() => sim.close())
   sim.faults.hangNext({ match: { method: 'search_count' } })
@@ -65,7 +65,7 @@ t.test('hangNext accepts a request and never answers it while others are served'
   await t.rejects(hanging)
 })
 
-t.test('a hanging request ends when the simulator closes', async (t) => {
+await t.test('a hanging request ends when the simulator closes', async (t) => {
   const sim = await startOdooSimulator({ orders: 5 })
   sim.faults.hangNext()
   const hanging = searchCount(sim)
@@ -85,7 +85,7 @@ const EXCEPTION_NAMES: Record<OdooFaultKind, string> = {
 const JSON2_STATUS: Record<OdooFaultKind, number> = { AccessError: 403, ValidationError: 422, UserError: 422, MissingError: 404, SerializationFailure: 500 }
 
 for (const kind of Object.keys(XMLRPC_FAULTS) as OdooFaultKind[]) {
-  t.test(`an injected ${kind} travels as Odoo sends it over each protocol`, async (t) => {
+  await t.test(`an injected ${kind} travels as Odoo sends it over each protocol`, async (t) => {
     const sim = await startOdooSimulator({ version: 19, orders: 5 })
     t.teardown(() => sim.close())
     sim.faults.odooFaultNext({ kind, times: 3, message: kind === 'SerializationFailure' ? undefined : `injected ${kind}` })
@@ -107,7 +107,7 @@ for (const kind of Object.keys(XMLRPC_FAULTS) as OdooFaultKind[]) {
   })
 }
 
-t.test('an injected MissingError names the records of the call by default', async (t) => {
+await t.test('an injected MissingError names the records of the call by default', async (t) => {
   const sim = await startOdooSimulator({ orders: 5 })
   t.teardown(() => sim.close())
   sim.faults.odooFaultNext({ kind: 'MissingError', match: { model: 'res.partner', method: 'write' } })
@@ -116,7 +116,7 @@ t.test('an injected MissingError names the records of the call by default', asyn
   t.equal(sim.store.get('res.partner', 8)?.street === false, false, 'the write did not happen')
 })
 
-t.test('an echoing fault quotes the name and e-mail of the records the call names, over each protocol', async (t) => {
+await t.test('an echoing fault quotes the name and e-mail of the records the call names, over each protocol', async (t) => {
   const sim = await startOdooSimulator({ version: 19, orders: 5 })
   t.teardown(() => sim.close())
   sim.store.update('res.partner', 8, { name: 'Zelda Echo', email: 'zelda.echo@example.com' })
@@ -134,7 +134,7 @@ t.test('an echoing fault quotes the name and e-mail of the records the call name
   t.not(sim.store.get('res.partner', 8)?.street, false, 'nothing was written')
 })
 
-t.test('a fault without echo quotes nothing of the records', async (t) => {
+await t.test('a fault without echo quotes nothing of the records', async (t) => {
   const sim = await startOdooSimulator({ orders: 5 })
   t.teardown(() => sim.close())
   sim.store.update('res.partner', 8, { name: 'Zelda Echo' })
@@ -144,7 +144,7 @@ t.test('a fault without echo quotes nothing of the records', async (t) => {
   t.notMatch(answer.error?.data.message, 'Zelda')
 })
 
-t.test('clear drops pending faults and latency', async (t) => {
+await t.test('clear drops pending faults and latency', async (t) => {
   const sim = await startOdooSimulator({ orders: 5 })
   t.teardown(() => sim.close())
   sim.faults.failNext({ status: 502, times: 5 })

@@ -13,15 +13,17 @@ const digest = (records: Iterable<GeneratedRecord>): string => {
 }
 const byModel = (records: GeneratedRecord[], model: string): GeneratedRecord['values'][] => records.filter((r) => r.model === model).map((r) => r.values)
 
-t.test('the same seed and counts generate the same records', async (t) => {
+await t.test('the same seed and counts generate the same records', (t) => {
   t.equal(digest(generateShop(spec())), digest(generateShop(spec())))
+  t.end()
 })
 
-t.test('another seed generates other records', async (t) => {
+await t.test('another seed generates other records', (t) => {
   t.not(digest(generateShop(spec({ seed: 2 }))), digest(generateShop(spec())))
+  t.end()
 })
 
-t.test('100,000 orders can be generated', async (t) => {
+await t.test('100,000 orders can be generated', (t) => {
   let orders = 0
   let partners = 0
   for (const record of generateShop(spec({ orders: 100_000 }))) {
@@ -30,15 +32,17 @@ t.test('100,000 orders can be generated', async (t) => {
   }
   t.equal(orders, 100_000)
   t.ok(partners > 50_000 && partners < 150_000, `${partners} contacts`)
+  t.end()
 })
 
-t.test('each channel is a sales team and an order tag of the same name', async (t) => {
+await t.test('each channel is a sales team and an order tag of the same name', (t) => {
   const records = [...generateShop(spec())]
   t.same(byModel(records, 'crm.team').map((v) => v.name), [...CHANNELS])
   t.same(byModel(records, 'crm.tag').map((v) => v.name), [...CHANNELS])
+  t.end()
 })
 
-t.test('marketplace orders carry the channel as origin and the marketplace order number', async (t) => {
+await t.test('marketplace orders carry the channel as origin and the marketplace order number', (t) => {
   const formats: Record<string, RegExp> = {
     Amazon: /^\d{3}-\d{7}-\d{7}$/,
     'TikTok Shop': /^57\d{16}$/,
@@ -53,9 +57,10 @@ t.test('marketplace orders carry the channel as origin and the marketplace order
   const manual = orders.filter((o) => o.origin === false)
   t.ok(manual.length > 0 && manual.length < orders.length / 10, 'a few manual orders')
   t.ok(manual.every((o) => o.team_id === false && Array.isArray(o.tag_ids) && o.tag_ids.length === 0 && o.client_order_ref === false))
+  t.end()
 })
 
-t.test('the first order belongs to an individual customer with a delivery contact', async (t) => {
+await t.test('the first order belongs to an individual customer with a delivery contact', async (t) => {
   const sim = await startOdooSimulator({ version: 18, orders: 20 })
   t.teardown(() => sim.close())
   const order = sim.store.get('sale.order', 1)
@@ -67,7 +72,7 @@ t.test('the first order belongs to an individual customer with a delivery contac
   for (const id of [8, 12]) t.match(sim.store.get('res.partner', id), { type: 'delivery' }, `contact ${id} is a delivery contact`)
 })
 
-t.test('on Odoo 19 the customers start one id earlier, as on the recorded server', async (t) => {
+await t.test('on Odoo 19 the customers start one id earlier, as on the recorded server', async (t) => {
   const sim = await startOdooSimulator({ version: 19, orders: 20 })
   t.teardown(() => sim.close())
   t.equal(sim.store.get('sale.order', 1)?.partner_id, 13)
@@ -75,7 +80,7 @@ t.test('on Odoo 19 the customers start one id earlier, as on the recorded server
   t.notOk('mobile' in (sim.store.get('res.partner', 13) ?? {}))
 })
 
-t.test('customers are individuals with e-mail, phone and an address in several countries', async (t) => {
+await t.test('customers are individuals with e-mail, phone and an address in several countries', (t) => {
   const partners = byModel([...generateShop(spec())], 'res.partner')
   const customers = partners.filter((p) => p.type === 'contact')
   t.ok(customers.every((c) => c.is_company === false && typeof c.email === 'string' && typeof c.phone === 'string' && typeof c.street === 'string'))
@@ -85,23 +90,26 @@ t.test('customers are individuals with e-mail, phone and an address in several c
   const share = (type: string): number => partners.filter((p) => p.type === type).length / customers.length
   t.ok(share('delivery') > 0.35 && share('delivery') < 0.65, 'about half have a delivery contact')
   t.ok(share('invoice') > 0.1 && share('invoice') < 0.3, 'about a fifth have an invoice contact')
+  t.end()
 })
 
-t.test('repeat customers order several times', async (t) => {
+await t.test('repeat customers order several times', (t) => {
   const orders = byModel([...generateShop(spec())], 'sale.order')
   const counts = new Map<unknown, number>()
   for (const order of orders) counts.set(order.partner_id, (counts.get(order.partner_id) ?? 0) + 1)
   t.ok([...counts.values()].some((n) => n >= 3))
+  t.end()
 })
 
-t.test('orders are quotations, confirmed or cancelled, dated over the last 120 days', async (t) => {
+await t.test('orders are quotations, confirmed or cancelled, dated over the last 120 days', (t) => {
   const orders = byModel([...generateShop(spec())], 'sale.order')
   t.same(new Set(orders.map((o) => o.state)), new Set(['draft', 'sale', 'cancel']))
   const oldest = new Date(NOW.getTime() - 120 * 86_400_000).toISOString().replace('T', ' ').slice(0, 19)
   t.ok(orders.every((o) => String(o.date_order) >= oldest && String(o.date_order) <= '2027-03-01 12:00:00'))
+  t.end()
 })
 
-t.test('about half of the confirmed orders have their delivery done', async (t) => {
+await t.test('about half of the confirmed orders have their delivery done', (t) => {
   const records = [...generateShop(spec())]
   const confirmed = byModel(records, 'sale.order').filter((o) => o.state === 'sale')
   const pickings = byModel(records, 'stock.picking')
@@ -109,9 +117,10 @@ t.test('about half of the confirmed orders have their delivery done', async (t) 
   const done = pickings.filter((p) => p.state === 'done')
   t.ok(done.length / pickings.length > 0.35 && done.length / pickings.length < 0.65)
   t.ok(done.every((p) => typeof p.date_done === 'string' && p.picking_type_code === 'outgoing'))
+  t.end()
 })
 
-t.test('some orders belong to the company or to a user, whose contacts must never be redacted', async (t) => {
+await t.test('some orders belong to the company or to a user, whose contacts must never be redacted', async (t) => {
   const sim = await startOdooSimulator({ orders: 60 })
   t.teardown(() => sim.close())
   const customers = new Set(sim.store.records('sale.order').map((o) => o.partner_id))

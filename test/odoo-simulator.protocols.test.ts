@@ -10,7 +10,7 @@ const ids = (list: number[]): string => `<value><array><data>${list.map(xmlInt).
 const fields = (names: string[]): string => `<value><struct><member><name>fields</name><value><array><data>${names.map(xmlString).join('')}</data></array></value></member></struct></value>`
 const limitedUid = Number(sim.store.records('res.users').find((u) => u.login === sim.limitedUser.login)?.id)
 
-t.test('XML-RPC answers False as <boolean>0</boolean> and floats as doubles, like Odoo', async (t) => {
+await t.test('XML-RPC answers False as <boolean>0</boolean> and floats as doubles, like Odoo', async (t) => {
   const { body } = await xmlExecuteKw(sim, 'res.partner', 'read', `<value><array><data>${ids([14])}</data></array></value>`, fields(['street2', 'parent_id']))
   t.match(body, '<name>street2</name>\n<value><boolean>0</boolean></value>')
   t.match(body, '<name>parent_id</name>\n<value><boolean>0</boolean></value>')
@@ -20,7 +20,7 @@ t.test('XML-RPC answers False as <boolean>0</boolean> and floats as doubles, lik
   t.match(order.body, /<\/params>\n\n<\/methodResponse>\n$/)
 })
 
-t.test('XML-RPC accepts untyped strings, <nil/>, i4 and CDATA in requests', async (t) => {
+await t.test('XML-RPC accepts untyped strings, <nil/>, i4 and CDATA in requests', async (t) => {
   const { body } = await xmlRpc(sim, 'object', 'execute_kw', [
     `<value>${sim.db}</value>`,
     '<value><i4>2</i4></value>',
@@ -33,7 +33,7 @@ t.test('XML-RPC accepts untyped strings, <nil/>, i4 and CDATA in requests', asyn
   t.match(body, `<value><int>${manual}</int></value>`)
 })
 
-t.test('XML-RPC fault codes: 1 traceback, 2 user error, 3 access denied, 4 access error', async (t) => {
+await t.test('XML-RPC fault codes: 1 traceback, 2 user error, 3 access denied, 4 access error', async (t) => {
   const invalid = await xmlExecuteKw(sim, 'sale.order', 'search_read', '<value><array><data><value><array><data></data></array></value></data></array></value>', fields(['no_such_field']))
   t.equal(faultCode(invalid.body), 1)
   t.match(invalid.body, /Traceback \(most recent call last\):[\s\S]*ValueError: Invalid field 'no_such_field' on model 'sale.order'/)
@@ -47,13 +47,13 @@ t.test('XML-RPC fault codes: 1 traceback, 2 user error, 3 access denied, 4 acces
   t.match(privateMethod.body, 'Private methods (such as _compute_display_name) cannot be called remotely.')
 })
 
-t.test('authenticate accepts the password or the API key and answers False to a wrong secret', async (t) => {
+await t.test('authenticate accepts the password or the API key and answers False to a wrong secret', async (t) => {
   for (const secret of [sim.password, sim.apiKey]) t.equal((await jsonRpc(sim, 'common', 'authenticate', [sim.db, sim.login, secret, {}])).result, 2)
   t.equal((await jsonRpc(sim, 'common', 'authenticate', [sim.db, sim.login, 'wrong', {}])).result, false)
   t.equal((await jsonRpc(sim, 'common', 'authenticate', ['nodb', sim.login, sim.apiKey, {}])).error?.data.name, 'psycopg2.OperationalError')
 })
 
-t.test('the limited user may read contacts but not sale orders, nor write contacts', async (t) => {
+await t.test('the limited user may read contacts but not sale orders, nor write contacts', async (t) => {
   t.equal((await jsonRpc(sim, 'common', 'authenticate', [sim.db, sim.limitedUser.login, sim.limitedUser.apiKey, {}])).result, limitedUid)
   const caller = { uid: limitedUid, secret: sim.limitedUser.password }
   t.same(await executeKw(sim, 'res.partner', 'read', [[14]], { fields: ['name'] }, caller), [{ id: 14, name: sim.store.get('res.partner', 14)?.name }])
@@ -65,13 +65,13 @@ t.test('the limited user may read contacts but not sale orders, nor write contac
   t.equal(await executeKw(sim, 'res.partner', 'check_access_rights', ['write'], { raise_exception: false }, caller), false)
 })
 
-t.test('the limited user gets 403 on JSON-2 for what it may not do', async (t) => {
+await t.test('the limited user gets 403 on JSON-2 for what it may not do', async (t) => {
   const reply = await json2(sim19, 'sale.order', 'search_read', { domain: [], fields: ['name'], limit: 1 }, { key: sim19.limitedUser.apiKey })
   t.equal(reply.status, 403)
   t.match(reply.body, { name: 'odoo.exceptions.AccessError' })
 })
 
-t.test('a web session cookie from /web/session/authenticate opens /web/dataset/call_kw', async (t) => {
+await t.test('a web session cookie from /web/session/authenticate opens /web/dataset/call_kw', async (t) => {
   const unauthenticated = await fetch(`${sim.url}/web/dataset/call_kw/sale.order/search_count`, {
     method: 'POST',
     body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { model: 'sale.order', method: 'search_count', args: [[]], kwargs: {} } }),
@@ -91,7 +91,7 @@ t.test('a web session cookie from /web/session/authenticate opens /web/dataset/c
   t.match(await call.json(), { result: 30 })
 })
 
-t.test('a wrong password at /web/session/authenticate is an AccessDenied error', async (t) => {
+await t.test('a wrong password at /web/session/authenticate is an AccessDenied error', async (t) => {
   const login = await fetch(`${sim.url}/web/session/authenticate`, {
     method: 'POST',
     body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { db: sim.db, login: sim.login, password: 'wrong' } }),
@@ -99,7 +99,7 @@ t.test('a wrong password at /web/session/authenticate is an AccessDenied error',
   t.match(await login.json(), { error: { data: { name: 'odoo.exceptions.AccessDenied' } } })
 })
 
-t.test('JSON-2 takes named arguments, ids and context from the body and answers the bare result', async (t) => {
+await t.test('JSON-2 takes named arguments, ids and context from the body and answers the bare result', async (t) => {
   const reply = await json2(sim19, 'res.partner', 'read', { ids: [13], fields: ['name', 'type'] })
   t.same(reply.body, [{ id: 13, name: sim19.store.get('res.partner', 13)?.name, type: 'contact' }])
   t.equal((await json2(sim19, 'res.partner', 'write', { ids: [14], vals: { phone: false }, context: { tracking_disable: true } })).body, true)
@@ -107,7 +107,7 @@ t.test('JSON-2 takes named arguments, ids and context from the body and answers 
   t.same((await json2(sim19, 'res.users', 'context_get')).body, { lang: 'en_US', tz: false, uid: 2 })
 })
 
-t.test('JSON-2 refuses what Odoo 19 refuses, with its status and exception name', async (t) => {
+await t.test('JSON-2 refuses what Odoo 19 refuses, with its status and exception name', async (t) => {
   const cases: [Promise<{ status: number; body: unknown }>, number, string][] = [
     [json2(sim19, 'sale.order', 'search_count', { domain: [] }, { key: '' }), 401, 'werkzeug.exceptions.Unauthorized'],
     [json2(sim19, 'sale.order', 'search_count', { domain: [] }, { key: 'wrong' }), 401, 'werkzeug.exceptions.Unauthorized'],
@@ -131,7 +131,7 @@ t.test('JSON-2 refuses what Odoo 19 refuses, with its status and exception name'
   t.match(wrongDatabase.text, 'No database is selected')
 })
 
-t.test('a delivery contact may lose its name, a customer may not', async (t) => {
+await t.test('a delivery contact may lose its name, a customer may not', async (t) => {
   t.equal(await executeKw(sim, 'res.partner', 'write', [[15], { name: false }]), true)
   const error = await executeKwError(sim, 'res.partner', 'write', [[14], { name: false }])
   t.same([error.data.name, error.data.message], ['odoo.exceptions.ValidationError', 'The operation cannot be completed: Contacts require a name'])
@@ -139,7 +139,7 @@ t.test('a delivery contact may lose its name, a customer may not', async (t) => 
   t.equal(delivery?.display_name, `${String(sim.store.get('res.partner', 14)?.name)}, Delivery Address`)
 })
 
-t.test('create answers an id for one record and a list for a list, with required fields enforced', async (t) => {
+await t.test('create answers an id for one record and a list for a list, with required fields enforced', async (t) => {
   const id = await executeKw(sim, 'res.partner', 'create', [{ name: 'New Customer', email: 'new@example.com' }])
   t.type(id, 'number')
   const many = await executeKw(sim, 'crm.tag', 'create', [[{ name: 'Wholesale' }, { name: 'Retail' }]])
@@ -149,7 +149,7 @@ t.test('create answers an id for one record and a list for a list, with required
   t.equal((await executeKwError(sim, 'res.partner', 'create', [{ email: 'nameless@example.com' }])).data.message, 'The operation cannot be completed: Contacts require a name')
 })
 
-t.test('read_group counts orders per channel team', async (t) => {
+await t.test('read_group counts orders per channel team', async (t) => {
   const groups = (await executeKw(sim, 'sale.order', 'read_group', [[], ['team_id'], ['team_id']], { lazy: false })) as { team_id: [number, string] | false; __count: number; __domain: unknown[] }[]
   const total = groups.reduce((sum, g) => sum + g.__count, 0)
   t.equal(total, 30)
@@ -158,12 +158,12 @@ t.test('read_group counts orders per channel team', async (t) => {
   t.equal(groups[groups.length - 1]?.team_id, false, 'orders without a team come last')
 })
 
-t.test('fields_get describes fields with the asked attributes', async (t) => {
+await t.test('fields_get describes fields with the asked attributes', async (t) => {
   const described = await executeKw(sim, 'sale.order', 'fields_get', [['partner_id', 'state']], { attributes: ['type', 'relation', 'required'] })
   t.same(described, { partner_id: { relation: 'res.partner', required: true, type: 'many2one' }, state: { required: false, type: 'selection' } })
 })
 
-t.test('every object call is recorded with its protocol, model, method, ids and context', async (t) => {
+await t.test('every object call is recorded with its protocol, model, method, ids and context', async (t) => {
   const before = sim19.calls.length
   await json2(sim19, 'res.partner', 'write', { ids: [18], vals: { phone: false }, context: { mail_notrack: true } })
   await xmlExecuteKw(sim19, 'res.partner', 'read', `<value><array><data>${ids([18])}</data></array></value>`)

@@ -2,7 +2,7 @@ import t from 'tap'
 import { startOdooSimulator } from './odoo-simulator/index.ts'
 import { executeKw } from './support/odoo-simulator-rpc.ts'
 
-t.test('restart listens again on the same port with the data kept', async (t) => {
+await t.test('restart listens again on the same port with the data kept', async (t) => {
   const sim = await startOdooSimulator({ orders: 5 })
   t.teardown(() => sim.close())
   const url = sim.url
@@ -13,7 +13,7 @@ t.test('restart listens again on the same port with the data kept', async (t) =>
   t.equal(partner?.name, 'Renamed before restart')
 })
 
-t.test('restart drops the connections that are open', async (t) => {
+await t.test('restart drops the connections that are open', async (t) => {
   const sim = await startOdooSimulator({ orders: 5 })
   t.teardown(() => sim.close())
   sim.faults.hangNext()
@@ -24,7 +24,7 @@ t.test('restart drops the connections that are open', async (t) => {
   t.equal(await executeKw(sim, 'sale.order', 'search_count', [[]]), 5)
 })
 
-t.test('a closed simulator refuses connections', async (t) => {
+await t.test('a closed simulator refuses connections', async (t) => {
   const sim = await startOdooSimulator({ orders: 5 })
   await sim.close()
   await t.rejects(fetch(`${sim.url}/jsonrpc`, { method: 'POST', body: '{}' }))

@@ -7,7 +7,7 @@ const clockAt = (iso: string): { now: () => Date; set: (iso: string) => void } =
   return { now: () => current, set: (next) => (current = new Date(next)) }
 }
 
-t.test('validating a delivery marks the picking done without touching its sale order', async (t) => {
+await t.test('validating a delivery marks the picking done without touching its sale order', async (t) => {
   const clock = clockAt('2027-02-01T08:00:00Z')
   const sim = await startOdooSimulator({ orders: 40, now: clock.now })
   t.teardown(() => sim.close())
@@ -23,7 +23,7 @@ t.test('validating a delivery marks the picking done without touching its sale o
   t.same(sim.store.get('sale.order', order?.id ?? 0), order, 'the order is unchanged, write_date included')
 })
 
-t.test('validatePicking takes the moment of validation when given', async (t) => {
+await t.test('validatePicking takes the moment of validation when given', async (t) => {
   const sim = await startOdooSimulator({ orders: 40 })
   t.teardown(() => sim.close())
   const picking = sim.store.records('stock.picking').find((p) => p.state === 'assigned')
@@ -31,7 +31,7 @@ t.test('validatePicking takes the moment of validation when given', async (t) =>
   t.equal(sim.store.get('stock.picking', picking?.id ?? 0)?.date_done, '2026-12-24 18:00:00')
 })
 
-t.test('cancelling an order cancels its deliveries that are not done', async (t) => {
+await t.test('cancelling an order cancels its deliveries that are not done', async (t) => {
   const sim = await startOdooSimulator({ orders: 40 })
   t.teardown(() => sim.close())
   const picking = sim.store.records('stock.picking').find((p) => p.state === 'assigned')
@@ -41,7 +41,7 @@ t.test('cancelling an order cancels its deliveries that are not done', async (t)
   t.equal(sim.store.get('stock.picking', picking?.id ?? 0)?.state, 'cancel')
 })
 
-t.test('store records are raw stored values: many2one ids, False for empty, microsecond write_date', async (t) => {
+await t.test('store records are raw stored values: many2one ids, False for empty, microsecond write_date', async (t) => {
   const sim = await startOdooSimulator({ orders: 10 })
   t.teardown(() => sim.close())
   const order = sim.store.get('sale.order', 1)
@@ -51,7 +51,7 @@ t.test('store records are raw stored values: many2one ids, False for empty, micr
   t.match(String(order?.write_date), /\.\d{6}$/)
 })
 
-t.test('records are copies: changing them does not change the database', async (t) => {
+await t.test('records are copies: changing them does not change the database', async (t) => {
   const sim = await startOdooSimulator({ orders: 10 })
   t.teardown(() => sim.close())
   const order = sim.store.get('sale.order', 1)
@@ -59,7 +59,7 @@ t.test('records are copies: changing them does not change the database', async (
   t.not(sim.store.get('sale.order', 1)?.state, 'tampered')
 })
 
-t.test('create applies Odoo defaults and the new record is visible over RPC', async (t) => {
+await t.test('create applies Odoo defaults and the new record is visible over RPC', async (t) => {
   const sim = await startOdooSimulator({ orders: 10 })
   t.teardown(() => sim.close())
   const partnerId = sim.store.create('res.partner', { name: 'Walk-in Customer', email: 'walk-in@example.com' })
@@ -69,7 +69,7 @@ t.test('create applies Odoo defaults and the new record is visible over RPC', as
   t.equal(sim.store.get('res.partner', partnerId)?.type, 'contact')
 })
 
-t.test('remove deletes a record and its dependants as Odoo would', async (t) => {
+await t.test('remove deletes a record and its dependants as Odoo would', async (t) => {
   const sim = await startOdooSimulator({ orders: 10 })
   t.teardown(() => sim.close())
   const order = sim.store.records('sale.order').find((o) => o.state === 'sale')
@@ -80,14 +80,14 @@ t.test('remove deletes a record and its dependants as Odoo would', async (t) => 
   t.same(await executeKw(sim, 'sale.order', 'read', [[order?.id]], { fields: ['name'] }), [])
 })
 
-t.test('remove refuses what the database refuses: a customer with orders', async (t) => {
+await t.test('remove refuses what the database refuses: a customer with orders', async (t) => {
   const sim = await startOdooSimulator({ orders: 10 })
   t.teardown(() => sim.close())
   t.throws(() => sim.store.remove('res.partner', 14), /sale\.order\.partner_id/)
   t.ok(sim.store.get('res.partner', 14))
 })
 
-t.test('deleting a contact takes its child contacts and chatter with it', async (t) => {
+await t.test('deleting a contact takes its child contacts and chatter with it', async (t) => {
   const sim = await startOdooSimulator({ orders: 10 })
   t.teardown(() => sim.close())
   const id = sim.store.create('res.partner', { name: 'Temporary Customer', phone: '+49 30 1' })
@@ -99,7 +99,7 @@ t.test('deleting a contact takes its child contacts and chatter with it', async 
   t.equal(sim.store.count('mail.tracking.value'), 0)
 })
 
-t.test('unlinking a customer with orders fails with the foreign key message', async (t) => {
+await t.test('unlinking a customer with orders fails with the foreign key message', async (t) => {
   const sim = await startOdooSimulator({ orders: 10 })
   t.teardown(() => sim.close())
   const error = await executeKwError(sim, 'res.partner', 'unlink', [[14]])
@@ -107,7 +107,7 @@ t.test('unlinking a customer with orders fails with the foreign key message', as
   t.match(error.data.message, 'Constraint: sale_order_partner_id_fkey')
 })
 
-t.test('changing unknown records is refused', async (t) => {
+await t.test('changing unknown records is refused', async (t) => {
   const sim = await startOdooSimulator({ orders: 10 })
   t.teardown(() => sim.close())
   t.throws(() => sim.store.update('res.partner', 99999, { name: 'x' }), /res\.partner has no record 99999/)

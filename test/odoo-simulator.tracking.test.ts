@@ -12,7 +12,7 @@ const trackingOf = async (sim: Awaited<ReturnType<typeof startOdooSimulator>>, i
     fields: ['field_id', 'old_value_char', 'new_value_char', 'mail_message_id'],
   })) as TrackingValue[]
 
-t.test('a contact write keeps the old name, inline address and phone in the chatter (Odoo 18)', async (t) => {
+await t.test('a contact write keeps the old name, inline address and phone in the chatter (Odoo 18)', async (t) => {
   const sim = await startOdooSimulator({ version: 18 })
   t.teardown(() => sim.close())
   const before = sim.store.get('res.partner', 8)
@@ -27,7 +27,7 @@ t.test('a contact write keeps the old name, inline address and phone in the chat
   t.notMatch(String(address?.new_value_char), String(before?.street))
 })
 
-t.test('the tracking message is a notification on the contact linking its tracking values', async (t) => {
+await t.test('the tracking message is a notification on the contact linking its tracking values', async (t) => {
   const sim = await startOdooSimulator({ version: 18 })
   t.teardown(() => sim.close())
   await executeKw(sim, 'res.partner', 'write', [[8, 12], REDACTION])
@@ -43,7 +43,7 @@ t.test('the tracking message is a notification on the contact linking its tracki
   }
 })
 
-t.test('tracking_disable in the context writes no tracking', async (t) => {
+await t.test('tracking_disable in the context writes no tracking', async (t) => {
   const sim = await startOdooSimulator({ version: 18 })
   t.teardown(() => sim.close())
   await executeKw(sim, 'res.partner', 'write', [[8], REDACTION], { context: { tracking_disable: true } })
@@ -51,21 +51,21 @@ t.test('tracking_disable in the context writes no tracking', async (t) => {
   t.equal(sim.store.get('res.partner', 8)?.name, 'Redacted customer')
 })
 
-t.test('mail_notrack in the context writes no tracking either', async (t) => {
+await t.test('mail_notrack in the context writes no tracking either', async (t) => {
   const sim = await startOdooSimulator({ version: 18 })
   t.teardown(() => sim.close())
   await executeKw(sim, 'res.partner', 'write', [[8], REDACTION], { context: { mail_notrack: 1 } })
   t.same(await trackingOf(sim, [8]), [])
 })
 
-t.test('a write that changes no tracked field posts no message', async (t) => {
+await t.test('a write that changes no tracked field posts no message', async (t) => {
   const sim = await startOdooSimulator({ version: 18 })
   t.teardown(() => sim.close())
   await executeKw(sim, 'res.partner', 'write', [[8], { email: 'someone@example.com', name: sim.store.get('res.partner', 8)?.name }])
   t.equal(sim.store.count('mail.message'), 0)
 })
 
-t.test('Odoo 16 tracks the phone only, linked through the field named `field`', async (t) => {
+await t.test('Odoo 16 tracks the phone only, linked through the field named `field`', async (t) => {
   const sim = await startOdooSimulator({ version: 16 })
   t.teardown(() => sim.close())
   const before = sim.store.get('res.partner', 8)
@@ -76,7 +76,7 @@ t.test('Odoo 16 tracks the phone only, linked through the field named `field`', 
   t.equal(error.data.message, "Invalid field 'field_id' on model 'mail.tracking.value'")
 })
 
-t.test('Odoo 19 fills record_name of a message with the current name of the record', async (t) => {
+await t.test('Odoo 19 fills record_name of a message with the current name of the record', async (t) => {
   const sim = await startOdooSimulator({ version: 19 })
   t.teardown(() => sim.close())
   await executeKw(sim, 'res.partner', 'write', [[7], REDACTION])
@@ -85,7 +85,7 @@ t.test('Odoo 19 fills record_name of a message with the current name of the reco
   t.equal(message?.record_name, `${String(parent?.name)}, Redacted customer`)
 })
 
-t.test('the admin deletes tracking values and messages through the API', async (t) => {
+await t.test('the admin deletes tracking values and messages through the API', async (t) => {
   const sim = await startOdooSimulator({ version: 18 })
   t.teardown(() => sim.close())
   await executeKw(sim, 'res.partner', 'write', [[8], REDACTION])
@@ -97,7 +97,7 @@ t.test('the admin deletes tracking values and messages through the API', async (
   t.equal(sim.store.count('mail.message'), 0)
 })
 
-t.test('deleting a message deletes its tracking values', async (t) => {
+await t.test('deleting a message deletes its tracking values', async (t) => {
   const sim = await startOdooSimulator({ version: 18 })
   t.teardown(() => sim.close())
   await executeKw(sim, 'res.partner', 'write', [[8], REDACTION])
@@ -106,7 +106,7 @@ t.test('deleting a message deletes its tracking values', async (t) => {
   t.equal(sim.store.count('mail.tracking.value'), 0)
 })
 
-t.test('the limited user cannot read tracking values', async (t) => {
+await t.test('the limited user cannot read tracking values', async (t) => {
   const sim = await startOdooSimulator({ version: 18 })
   t.teardown(() => sim.close())
   const uid = (await executeKw(sim, 'res.users', 'search', [[['login', '=', sim.limitedUser.login]]])) as number[]
@@ -114,7 +114,7 @@ t.test('the limited user cannot read tracking values', async (t) => {
   t.equal(error.data.name, 'odoo.exceptions.AccessError')
 })
 
-t.test('store.update tracks like a user edit unless asked not to', async (t) => {
+await t.test('store.update tracks like a user edit unless asked not to', async (t) => {
   const sim = await startOdooSimulator({ version: 18 })
   t.teardown(() => sim.close())
   sim.store.update('res.partner', 8, { phone: '+49 30 5550000' })

@@ -2,7 +2,7 @@ import t from 'tap'
 import { startOdooSimulator } from './odoo-simulator/index.ts'
 import { executeKw, executeKwError, json2, jsonRpc } from './support/odoo-simulator-rpc.ts'
 
-t.test('res.partner has a mobile field up to 18, not on 19', async (t) => {
+await t.test('res.partner has a mobile field up to 18, not on 19', async (t) => {
   for (const version of [16, 17, 18] as const) {
     const sim = await startOdooSimulator({ version, orders: 5 })
     t.teardown(() => sim.close())
@@ -13,7 +13,7 @@ t.test('res.partner has a mobile field up to 18, not on 19', async (t) => {
   t.same(await executeKw(sim, 'res.partner', 'fields_get', [['mobile']], { attributes: ['type'] }), {})
 })
 
-t.test('naming mobile on 19 fails the whole call', async (t) => {
+await t.test('naming mobile on 19 fails the whole call', async (t) => {
   const sim = await startOdooSimulator({ version: 19, orders: 5 })
   t.teardown(() => sim.close())
   const read = await executeKwError(sim, 'res.partner', 'read', [[8]], { fields: ['name', 'mobile'] })
@@ -23,7 +23,7 @@ t.test('naming mobile on 19 fails the whole call', async (t) => {
   t.not(sim.store.get('res.partner', 8)?.name, 'Someone')
 })
 
-t.test('JSON-RPC errors carry code 200 on 16 to 18, and 0 on 19', async (t) => {
+await t.test('JSON-RPC errors carry code 200 on 16 to 18, and 0 on 19', async (t) => {
   for (const [version, code] of [[16, 200], [17, 200], [18, 200], [19, 0]] as const) {
     const sim = await startOdooSimulator({ version, orders: 5 })
     t.teardown(() => sim.close())
@@ -33,7 +33,7 @@ t.test('JSON-RPC errors carry code 200 on 16 to 18, and 0 on 19', async (t) => {
   }
 })
 
-t.test('JSON-2 exists on 19 only', async (t) => {
+await t.test('JSON-2 exists on 19 only', async (t) => {
   for (const version of [16, 17, 18] as const) {
     const sim = await startOdooSimulator({ version, orders: 5 })
     t.teardown(() => sim.close())
@@ -46,7 +46,7 @@ t.test('JSON-2 exists on 19 only', async (t) => {
   t.same((await json2(sim, 'sale.order', 'search_count', { domain: [] })).body, 5)
 })
 
-t.test('the tracked field is `field` on 16 and `field_id` from 17 on', async (t) => {
+await t.test('the tracked field is `field` on 16 and `field_id` from 17 on', async (t) => {
   for (const [version, link] of [[16, 'field'], [17, 'field_id'], [18, 'field_id'], [19, 'field_id']] as const) {
     const sim = await startOdooSimulator({ version, orders: 5 })
     t.teardown(() => sim.close())
@@ -57,7 +57,7 @@ t.test('the tracked field is `field` on 16 and `field_id` from 17 on', async (t)
   }
 })
 
-t.test('checking access rights: check_access_rights on 16 to 18, has_access on 18 and 19', async (t) => {
+await t.test('checking access rights: check_access_rights on 16 to 18, has_access on 18 and 19', async (t) => {
   const sim16 = await startOdooSimulator({ version: 16, orders: 5 })
   const sim17 = await startOdooSimulator({ version: 17, orders: 5 })
   const sim18 = await startOdooSimulator({ version: 18, orders: 5 })
@@ -73,7 +73,7 @@ t.test('checking access rights: check_access_rights on 16 to 18, has_access on 1
   t.equal((await executeKwError(sim19, 'sale.order', 'check_access_rights', ['read'])).data.message, "The method 'sale.order.check_access_rights' does not exist")
 })
 
-t.test('each version reports its own server version', async (t) => {
+await t.test('each version reports its own server version', async (t) => {
   for (const [version, serie] of [[16, '16.0'], [17, '17.0'], [18, '18.0'], [19, '19.0']] as const) {
     const sim = await startOdooSimulator({ version, orders: 5 })
     t.teardown(() => sim.close())
@@ -81,7 +81,7 @@ t.test('each version reports its own server version', async (t) => {
   }
 })
 
-t.test('Odoo 17 names the model in the private-method fault, as 19 does and 16 and 18 do not', async (t) => {
+await t.test('Odoo 17 names the model in the private-method fault, as 19 does and 16 and 18 do not', async (t) => {
   for (const [version, named] of [[16, '_compute_display_name'], [17, "'res.partner._compute_display_name'"], [18, '_compute_display_name'], [19, "'res.partner._compute_display_name'"]] as const) {
     const sim = await startOdooSimulator({ version, orders: 5 })
     t.teardown(() => sim.close())
@@ -90,7 +90,7 @@ t.test('Odoo 17 names the model in the private-method fault, as 19 does and 16 a
   }
 })
 
-t.test("XML-RPC answers begin as Python's xmlrpc.client writes them up to 17, and as Odoo's own template from 18", async (t) => {
+await t.test("XML-RPC answers begin as Python's xmlrpc.client writes them up to 17, and as Odoo's own template from 18", async (t) => {
   for (const [version, declaration] of [[16, "<?xml version='1.0'?>"], [17, "<?xml version='1.0'?>"], [18, '<?xml version="1.0"?>'], [19, '<?xml version="1.0"?>']] as const) {
     const sim = await startOdooSimulator({ version, orders: 5 })
     t.teardown(() => sim.close())

@@ -4,7 +4,7 @@ import { executeKw } from './support/odoo-simulator-rpc.ts'
 
 type Order = { id: number; write_date: string }
 
-t.test('write_date is stored with microseconds and returned truncated to whole seconds', async (t) => {
+await t.test('write_date is stored with microseconds and returned truncated to whole seconds', async (t) => {
   const sim = await startOdooSimulator({ orders: 10 })
   t.teardown(() => sim.close())
   const stored = String(sim.store.get('sale.order', 1)?.write_date)
@@ -13,7 +13,7 @@ t.test('write_date is stored with microseconds and returned truncated to whole s
   t.equal(read?.write_date, stored.slice(0, 19))
 })
 
-t.test('= with a returned write_date matches nothing, > still matches the records that returned it', async (t) => {
+await t.test('= with a returned write_date matches nothing, > still matches the records that returned it', async (t) => {
   const sim = await startOdooSimulator({ orders: 10 })
   t.teardown(() => sim.close())
   const [first] = (await executeKw(sim, 'sale.order', 'search_read', [[]], { fields: ['write_date'], limit: 1, order: 'write_date asc, id asc' })) as Order[]
@@ -22,7 +22,7 @@ t.test('= with a returned write_date matches nothing, > still matches the record
   t.equal(await executeKw(sim, 'sale.order', 'search_count', [[['write_date', '>', returned]]]), 10)
 })
 
-t.test('Odoo 19 compares write_date in whole seconds: = with a returned value matches, > does not', async (t) => {
+await t.test('Odoo 19 compares write_date in whole seconds: = with a returned value matches, > does not', async (t) => {
   const sim = await startOdooSimulator({ orders: 10, version: 19 })
   t.teardown(() => sim.close())
   const [first] = (await executeKw(sim, 'sale.order', 'search_read', [[]], { fields: ['write_date'], limit: 1, order: 'write_date asc, id asc' })) as Order[]
@@ -31,7 +31,7 @@ t.test('Odoo 19 compares write_date in whole seconds: = with a returned value ma
   t.equal(await executeKw(sim, 'sale.order', 'search_count', [[['write_date', '>', returned]]]), 0)
 })
 
-t.test('a write moves write_date of the written records only', async (t) => {
+await t.test('a write moves write_date of the written records only', async (t) => {
   let clock = new Date('2027-01-01T10:00:00Z')
   const sim = await startOdooSimulator({ orders: 10, now: () => clock })
   t.teardown(() => sim.close())
@@ -42,7 +42,7 @@ t.test('a write moves write_date of the written records only', async (t) => {
   t.equal(sim.store.get('sale.order', 2)?.write_date, before)
 })
 
-t.test('writes within the same clock millisecond still get increasing write_dates', async (t) => {
+await t.test('writes within the same clock millisecond still get increasing write_dates', async (t) => {
   const frozen = new Date('2027-01-01T10:00:00Z')
   const sim = await startOdooSimulator({ orders: 10, now: () => frozen })
   t.teardown(() => sim.close())
@@ -51,7 +51,7 @@ t.test('writes within the same clock millisecond still get increasing write_date
   t.ok(String(sim.store.get('sale.order', 2)?.write_date) > String(sim.store.get('sale.order', 1)?.write_date))
 })
 
-t.test('touch sets write_date to a given instant, microseconds included', async (t) => {
+await t.test('touch sets write_date to a given instant, microseconds included', async (t) => {
   const sim = await startOdooSimulator({ orders: 10 })
   t.teardown(() => sim.close())
   sim.store.touch('sale.order', [3, 4], '2026-05-01 12:00:00.123456')
@@ -62,7 +62,7 @@ t.test('touch sets write_date to a given instant, microseconds included', async 
   t.same(await executeKw(sim, 'sale.order', 'search', [[['write_date', '<', '2026-05-01 12:00:01']]], { order: 'id' }), [3, 4])
 })
 
-t.test('a cursor on (write_date, id) in prefix notation pages through records sharing a write_date', async (t) => {
+await t.test('a cursor on (write_date, id) in prefix notation pages through records sharing a write_date', async (t) => {
   const sim = await startOdooSimulator({ orders: 25 })
   t.teardown(() => sim.close())
   sim.store.touch('sale.order', [5, 6, 7, 8], '2026-06-01 00:00:00.000001')

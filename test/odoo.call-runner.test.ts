@@ -31,13 +31,14 @@ function failing(errors: Error[], result = 'done') {
 
 const read = { model: 'res.partner', method: 'read', ids: 2, retryable: true }
 
-t.test('full jitter: each delay is random() times the base doubled per attempt', async (t) => {
+await t.test('full jitter: each delay is random() times the base doubled per attempt', (t) => {
   t.same([1, 2, 3, 4].map((attempt) => backoffDelay(attempt, 100, () => 1)), [100, 200, 400, 800])
   t.same([1, 2, 3].map((attempt) => backoffDelay(attempt, 100, () => 0.25)), [25, 50, 100])
   t.equal(backoffDelay(3, 100, () => 0), 0)
+  t.end()
 })
 
-t.test('a transient failure of a retryable call is retried after a backoff until it succeeds', async (t) => {
+await t.test('a transient failure of a retryable call is retried after a backoff until it succeeds', async (t) => {
   const { run, sleeps } = runnerWith({ random: () => 0.5 })
   const odoo = failing([new OdooUnavailableError('502'), new OdooConflictError('could not serialize access')])
   t.equal(await run(read, odoo.attempt), 'done')
@@ -45,7 +46,7 @@ t.test('a transient failure of a retryable call is retried after a backoff until
   t.same(sleeps, [50, 100])
 })
 
-t.test('retries stop after the configured number and the last error is thrown', async (t) => {
+await t.test('retries stop after the configured number and the last error is thrown', async (t) => {
   const { run, sleeps } = runnerWith({ retries: 2 })
   const odoo = failing([new OdooUnavailableError('a'), new OdooUnavailableError('b'), new OdooUnavailableError('c'), new OdooUnavailableError('d')])
   await t.rejects(run(read, odoo.attempt), { message: 'c' })
@@ -53,7 +54,7 @@ t.test('retries stop after the configured number and the last error is thrown', 
   t.equal(sleeps.length, 2)
 })
 
-t.test('a failure that is not transient fails at once', async (t) => {
+await t.test('a failure that is not transient fails at once', async (t) => {
   const { run, sleeps } = runnerWith()
   const odoo = failing([new OdooAccessError('not allowed')])
   await t.rejects(run(read, odoo.attempt), OdooAccessError)
@@ -61,14 +62,14 @@ t.test('a failure that is not transient fails at once', async (t) => {
   t.same(sleeps, [])
 })
 
-t.test('a call that is not safe to repeat is not retried, even after a transient failure', async (t) => {
+await t.test('a call that is not safe to repeat is not retried, even after a transient failure', async (t) => {
   const { run } = runnerWith()
   const odoo = failing([new OdooUnavailableError('502')])
   await t.rejects(run({ model: 'res.partner', method: 'create', retryable: false }, odoo.attempt), OdooUnavailableError)
   t.equal(odoo.calls(), 1)
 })
 
-t.test('every attempt is logged: successes at debug, failures at warn with their kind', async (t) => {
+await t.test('every attempt is logged: successes at debug, failures at warn with their kind', async (t) => {
   const { run, entries } = runnerWith()
   const odoo = failing([new OdooUnavailableError('502')])
   await run(read, odoo.attempt)
@@ -78,7 +79,7 @@ t.test('every attempt is logged: successes at debug, failures at warn with their
   ])
 })
 
-t.test('the attempt gets a signal that aborts at the deadline', async (t) => {
+await t.test('the attempt gets a signal that aborts at the deadline', async (t) => {
   const { log } = recordingLogger()
   const run = createCallRunner({ log, limit: createConcurrencyLimit(1), timeoutMs: 20, retries: 0, retryBaseMs: 1, sleep: async () => {}, random: () => 0 })
   // The deadline's timer does not keep the process alive (a pending socket does): this one does.
@@ -88,7 +89,7 @@ t.test('the attempt gets a signal that aborts at the deadline', async (t) => {
   t.equal(reason.name, 'TimeoutError')
 })
 
-t.test('the concurrency limit never runs more tasks at once than allowed, and runs them all', async (t) => {
+await t.test('the concurrency limit never runs more tasks at once than allowed, and runs them all', async (t) => {
   const limit = createConcurrencyLimit(3)
   let running = 0
   let mostAtOnce = 0

@@ -19,7 +19,7 @@ function gatewayWithoutInventory(overrides: Partial<OdooGateway> = {}): OdooGate
   return stub as OdooGateway
 }
 
-t.test('a right on a model the server lacks is reported missing, with the reason, and the check goes on', async (t) => {
+await t.test('a right on a model the server lacks is reported missing, with the reason, and the check goes on', async (t) => {
   const report = await checkOdooConnection(gatewayWithoutInventory())
   t.equal(report.ok, false)
   t.same(report.rights.filter((right) => !right.granted).map((right) => [right.model, right.problem]), [['stock.picking', "Object stock.picking doesn't exist"]])
@@ -27,7 +27,7 @@ t.test('a right on a model the server lacks is reported missing, with the reason
   t.match(formatOdooCheckReport(report), /MISSING read {3}stock\.picking\s+breaks sync: shipping dates from the deliveries \(Object stock\.picking doesn't exist\)/)
 })
 
-t.test('Odoo going away during the check stops it with the failure reported', async (t) => {
+await t.test('Odoo going away during the check stops it with the failure reported', async (t) => {
   const report = await checkOdooConnection(gatewayWithoutInventory({ hasAccess: async () => Promise.reject(new OdooUnavailableError('Odoo did not answer in time')) }))
   t.match(report, { ok: false, user: { login: 'admin' }, rights: [], failure: { kind: 'unavailable', message: 'Odoo did not answer in time' } })
   t.match(formatOdooCheckReport(report), /Failed \(unavailable\): Odoo did not answer in time\nOdoo connection NOT OK$/)

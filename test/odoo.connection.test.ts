@@ -17,7 +17,7 @@ async function freePort(): Promise<number> {
   return port
 }
 
-t.test('creating the gateway calls nothing, and the protocol is detected once Odoo answers', async (t) => {
+await t.test('creating the gateway calls nothing, and the protocol is detected once Odoo answers', async (t) => {
   const port = await freePort()
   const { log, entries } = recordingLogger()
   // Detection and the ping need no credentials: the simulator's key is not known before it starts.
@@ -35,7 +35,7 @@ t.test('creating the gateway calls nothing, and the protocol is detected once Od
   t.equal(await odoo.protocol(), 'json2', 'detection is tried again after a failure')
 })
 
-t.test('the readiness ping answers while the call limit is taken by a hung call', async (t) => {
+await t.test('the readiness ping answers while the call limit is taken by a hung call', async (t) => {
   const sim = await simulator(t, { version: 18, orders: 4 })
   const odoo = gateway(t, sim, 'jsonrpc', { maxConcurrency: 1, timeoutMs: 5_000, retries: 0 })
   await odoo.authenticate()
@@ -47,7 +47,7 @@ t.test('the readiness ping answers while the call limit is taken by a hung call'
   t.equal(await hung, 'gave up')
 })
 
-t.test("a caller's abort ends the ping with the caller's reason, not as Odoo being down", async (t) => {
+await t.test("a caller's abort ends the ping with the caller's reason, not as Odoo being down", async (t) => {
   const sim = await simulator(t, { version: 18, orders: 4 })
   const odoo = gateway(t, sim, 'jsonrpc')
   sim.faults.hangNext()
@@ -57,7 +57,7 @@ t.test("a caller's abort ends the ping with the caller's reason, not as Odoo bei
   await t.rejects(ping, { message: 'shutting down' })
 })
 
-t.test('the ping fails fast while Odoo is down and passes once it is back', async (t) => {
+await t.test('the ping fails fast while Odoo is down and passes once it is back', async (t) => {
   const sim = await simulator(t, { version: 16, orders: 4 })
   const odoo = gateway(t, sim, 'auto')
   await odoo.ping()
@@ -69,7 +69,7 @@ t.test('the ping fails fast while Odoo is down and passes once it is back', asyn
 t.jobs = 4
 
 for (const { version, protocol } of PROTOCOL_MATRIX) {
-  t.test(`Odoo ${version} over ${protocol}: the connection check reports server, protocol, user and rights`, async (t) => {
+  await t.test(`Odoo ${version} over ${protocol}: the connection check reports server, protocol, user and rights`, async (t) => {
     const sim = await simulator(t, { version, orders: 4 })
 
     const admin = await checkOdooConnection(gateway(t, sim, protocol))
@@ -102,7 +102,7 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
   })
 }
 
-t.test('a granted right is remembered for a minute; a missing one is asked again each time', async (t) => {
+await t.test('a granted right is remembered for a minute; a missing one is asked again each time', async (t) => {
   const sim = await simulator(t, { version: 17, orders: 4 })
   let now = 0
   const odoo = gateway(t, sim, 'jsonrpc', { username: sim.limitedUser.login, secret: sim.limitedUser.apiKey }, { now: () => now })

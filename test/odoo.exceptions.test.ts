@@ -26,37 +26,41 @@ const cases: { name: string; message: string; kind: string; transient?: boolean 
 ]
 
 for (const { name, message, kind, transient = false } of cases) {
-  t.test(`${name} "${message.split('\n')[0]}" maps to the ${kind} kind${transient ? ', worth retrying' : ''}`, async (t) => {
+  await t.test(`${name} "${message.split('\n')[0]}" maps to the ${kind} kind${transient ? ', worth retrying' : ''}`, (t) => {
     const error = toOdooError({ name, message }, { model: 'res.partner', method: 'write' })
     t.match(error, { kind, transient, exceptionName: name, model: 'res.partner', method: 'write' })
+    t.end()
   })
 }
 
-t.test('the exception of a traceback is its last unindented line, module-qualified', async (t) => {
+await t.test('the exception of a traceback is its last unindented line, module-qualified', (t) => {
   const traceback =
     'Traceback (most recent call last):\n  File "odoo/orm/models.py", line 3851, in _determine_fields_to_fetch\n    field = self._fields[field_name]\nKeyError: \'mobile\'\n\n' +
     'The above exception was the direct cause of the following exception:\n\n' +
     'Traceback (most recent call last):\n  File "odoo/service/model.py", line 129, in dispatch\n    res = execute_cr(cr, uid, model, method_, args, kw)\n' +
     "ValueError: Invalid field 'mobile' on 'res.partner'\n"
   t.same(exceptionFromTraceback(traceback), { name: 'builtins.ValueError', message: "Invalid field 'mobile' on 'res.partner'" })
+  t.end()
 })
 
-t.test('a multi-line message after the exception name is kept whole', async (t) => {
+await t.test('a multi-line message after the exception name is kept whole', (t) => {
   const traceback = 'Traceback (most recent call last):\n  File "x.py", line 1, in f\n    g()\npsycopg2.errors.SerializationFailure: could not serialize access\nDETAIL: concurrent update\n'
   t.same(exceptionFromTraceback(traceback), { name: 'psycopg2.errors.SerializationFailure', message: 'could not serialize access\nDETAIL: concurrent update' })
+  t.end()
 })
 
 // What Odoo says when a constraint or a record rule refuses a call: values and display names quoted.
 const ECHOING = { name: 'odoo.exceptions.ValidationError', message: "The e-mail address 'jane.doe@example.com' of Jane Doe (res.partner,8) is invalid.\nField: email" }
 const writeOfJane = { model: 'res.partner', method: 'write', ids: [8], params: { vals: { name: 'Jane Doe', email: 'jane.doe@example.com', phone: false } } }
 
-t.test("an error keeps Odoo's exception class, the code and the call's field names Odoo named, never Odoo's text", async (t) => {
+await t.test("an error keeps Odoo's exception class, the code and the call's field names Odoo named, never Odoo's text", (t) => {
   const error = toOdooError(ECHOING, callSiteOf(writeOfJane, 'XML-RPC fault 2'))
   t.match(error.describe(), { kind: 'validation', exceptionName: 'odoo.exceptions.ValidationError', code: 'XML-RPC fault 2', model: 'res.partner', method: 'write', fields: ['email'] })
   t.equal(error.message, 'Odoo refused the operation: odoo.exceptions.ValidationError (XML-RPC fault 2) in res.partner.write, field email')
+  t.end()
 })
 
-t.test('no way of printing the error shows what Odoo quoted', async (t) => {
+await t.test('no way of printing the error shows what Odoo quoted', (t) => {
   const error = toOdooError(ECHOING, callSiteOf(writeOfJane, 'JSON-RPC error 200'))
   const { log, output } = capturedLogger()
   log.warn({ err: error }, 'odoo failed')
@@ -75,15 +79,17 @@ t.test('no way of printing the error shows what Odoo quoted', async (t) => {
     t.match(text, 'odoo.exceptions.ValidationError', `${how}: the exception class`)
   }
   t.match(printed.log, 'JSON-RPC error 200', 'the log has the code')
+  t.end()
 })
 
-t.test('an exception name that is not a Python class name is not repeated', async (t) => {
+await t.test('an exception name that is not a Python class name is not repeated', (t) => {
   const error = toOdooError({ name: 'Jane Doe <jane.doe@example.com>', message: 'x' }, callSiteOf(writeOfJane, 'HTTP 500'))
   t.equal(error.exceptionName, 'unrecognised')
   t.notOk(/jane/i.test(error.message))
+  t.end()
 })
 
-t.test('errors that are not Odoo\'s are described by class and code: their messages may quote values', async (t) => {
+await t.test('errors that are not Odoo\'s are described by class and code: their messages may quote values', (t) => {
   const parse = (() => {
     try {
       JSON.parse('jane.doe@example.com')
@@ -96,4 +102,5 @@ t.test('errors that are not Odoo\'s are described by class and code: their messa
   t.match(describeFailure(database), { kind: 'internal', exceptionName: 'Error', code: '22P02', message: /^Error 22P02 on mirror_partners/ })
   t.notOk(JSON.stringify([describeFailure(parse), describeFailure(database)]).includes('jane'))
   t.match(describeFailure(toOdooError(ECHOING)), { kind: 'odoo.validation', exceptionName: 'odoo.exceptions.ValidationError' })
+  t.end()
 })

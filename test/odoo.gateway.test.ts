@@ -27,7 +27,7 @@ const deliveryContactsOf = (sim: OdooSimulator) =>
 t.jobs = PROTOCOL_MATRIX.length
 
 for (const { version, protocol } of PROTOCOL_MATRIX) {
-  t.test(`Odoo ${version} over ${protocol}`, async (t) => {
+  await t.test(`Odoo ${version} over ${protocol}`, async (t) => {
     async function setup(t: Test, options: { protocol?: ConfiguredProtocol; secret?: (sim: OdooSimulator) => string; username?: (sim: OdooSimulator) => string } = {}) {
       const sim = await simulator(t, { version, orders: 12 })
       const odoo = gateway(t, sim, options.protocol ?? protocol, {
@@ -37,30 +37,30 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
       return { sim, odoo }
     }
 
-    t.test('the server version and the protocol in use are reported', async (t) => {
+    await t.test('the server version and the protocol in use are reported', async (t) => {
       const { odoo } = await setup(t)
       t.match(await odoo.version(), { serverVersion: new RegExp(`^${version}\\.0`), major: version })
       t.equal(await odoo.protocol(), expectedProtocol(version, protocol))
     })
 
-    t.test('authenticate answers the uid of the API key owner', async (t) => {
+    await t.test('authenticate answers the uid of the API key owner', async (t) => {
       const { odoo } = await setup(t)
       t.equal(await odoo.authenticate(), 2)
     })
 
-    t.test(expectedProtocol(version, protocol) === 'json2' ? 'a password is refused: JSON-2 takes API keys only' : 'a password works as well as an API key', async (t) => {
+    await t.test(expectedProtocol(version, protocol) === 'json2' ? 'a password is refused: JSON-2 takes API keys only' : 'a password works as well as an API key', async (t) => {
       const { odoo } = await setup(t, { secret: (sim) => sim.password })
       if (expectedProtocol(version, protocol) === 'json2') await t.rejects(odoo.authenticate(), OdooAuthError)
       else t.equal(await odoo.authenticate(), 2)
     })
 
-    t.test('a wrong API key is an OdooAuthError', async (t) => {
+    await t.test('a wrong API key is an OdooAuthError', async (t) => {
       const { odoo } = await setup(t, { secret: () => 'not-the-key' })
       await t.rejects(odoo.authenticate(), OdooAuthError)
       await t.rejects(odoo.searchCount('sale.order', []), OdooAuthError)
     })
 
-    t.test('searchRead honours domain, fields, limit, offset and order, and searchCount agrees', async (t) => {
+    await t.test('searchRead honours domain, fields, limit, offset and order, and searchCount agrees', async (t) => {
       const { sim, odoo } = await setup(t)
       const confirmed = sim.store.records('sale.order').filter((order) => order.state === 'sale')
       const page = await odoo.searchRead('sale.order', [['state', '=', 'sale']], { fields: ['name', 'state'], limit: 3, offset: 1, order: 'id asc' })
@@ -72,7 +72,7 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
       t.equal(await odoo.searchCount('sale.order', [['state', '=', 'sale']]), confirmed.length)
     })
 
-    t.test('read leaves out ids that do not exist', async (t) => {
+    await t.test('read leaves out ids that do not exist', async (t) => {
       const { sim, odoo } = await setup(t)
       const customer = customerOf(sim)
       const records = await odoo.read('res.partner', [customer, 99_999_999], ['name', 'type'])
@@ -80,7 +80,7 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
       t.equal(records[0]?.type, 'contact')
     })
 
-    t.test('write changes many records in one call, passing its context', async (t) => {
+    await t.test('write changes many records in one call, passing its context', async (t) => {
       const { sim, odoo } = await setup(t)
       const contacts = deliveryContactsOf(sim).slice(0, 3)
       await odoo.write('res.partner', contacts, { street: false, phone: false }, { context: { tracking_disable: true } })
@@ -91,7 +91,7 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
       t.ok(contacts.every((id) => sim.store.get('res.partner', id)?.street === false))
     })
 
-    t.test('create answers the new id and unlink deletes it', async (t) => {
+    await t.test('create answers the new id and unlink deletes it', async (t) => {
       const { sim, odoo } = await setup(t)
       const id = await odoo.create('res.partner', { name: 'Created Through The Gateway', type: 'contact' })
       t.equal(sim.store.get('res.partner', id)?.name, 'Created Through The Gateway')
@@ -99,51 +99,51 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
       t.equal(sim.store.get('res.partner', id), undefined)
     })
 
-    t.test('writing a record that does not exist is an OdooMissingError', async (t) => {
+    await t.test('writing a record that does not exist is an OdooMissingError', async (t) => {
       const { odoo } = await setup(t)
       const error = await failureOf(odoo.write('res.partner', [99_999_999], { street: false }))
       t.type(error, OdooMissingError)
       t.match(error, { model: 'res.partner', method: 'write', transient: false })
     })
 
-    t.test('emptying the name of a customer is an OdooValidationError', async (t) => {
+    await t.test('emptying the name of a customer is an OdooValidationError', async (t) => {
       const { sim, odoo } = await setup(t)
       await t.rejects(odoo.write('res.partner', [customerOf(sim)], { name: false }), OdooValidationError)
     })
 
-    t.test('an unknown model is an OdooUnknownModelError', async (t) => {
+    await t.test('an unknown model is an OdooUnknownModelError', async (t) => {
       const { odoo } = await setup(t)
       await t.rejects(odoo.searchRead('no.such.model', [], { fields: ['name'], limit: 1 }), OdooUnknownModelError)
     })
 
-    t.test('an unknown field, asked for or in a domain, is an OdooUnknownFieldError', async (t) => {
+    await t.test('an unknown field, asked for or in a domain, is an OdooUnknownFieldError', async (t) => {
       const { odoo } = await setup(t)
       await t.rejects(odoo.searchRead('sale.order', [], { fields: ['name', 'no_such_field'], limit: 1 }), OdooUnknownFieldError)
       await t.rejects(odoo.searchRead('sale.order', [['no_such_field', '=', 1]], { fields: ['name'], limit: 1 }), OdooUnknownFieldError)
     })
 
-    t.test('a user without Sales rights gets OdooAccessError on orders and on writing contacts', async (t) => {
+    await t.test('a user without Sales rights gets OdooAccessError on orders and on writing contacts', async (t) => {
       const { sim, odoo } = await setup(t, { username: (sim) => sim.limitedUser.login, secret: (sim) => sim.limitedUser.apiKey })
       await t.rejects(odoo.searchRead('sale.order', [], { fields: ['name'], limit: 1 }), OdooAccessError)
       t.equal((await odoo.read('res.partner', [customerOf(sim)], ['name'])).length, 1, 'contacts stay readable')
       await t.rejects(odoo.write('res.partner', [customerOf(sim)], { street: false }), OdooAccessError)
     })
 
-    t.test('hasAccess tells which rights the user has', async (t) => {
+    await t.test('hasAccess tells which rights the user has', async (t) => {
       const { odoo } = await setup(t, { username: (sim) => sim.limitedUser.login, secret: (sim) => sim.limitedUser.apiKey })
       t.equal(await odoo.hasAccess('res.partner', 'read'), true)
       t.equal(await odoo.hasAccess('res.partner', 'write'), false)
       t.equal(await odoo.hasAccess('sale.order', 'read'), false)
     })
 
-    t.test('fieldsGet describes the fields with the attributes asked for', async (t) => {
+    await t.test('fieldsGet describes the fields with the attributes asked for', async (t) => {
       const { odoo } = await setup(t)
       const fields = await odoo.fieldsGet('res.partner', ['type', 'string'])
       t.match(fields.name, { type: 'char', string: String })
       t.match(fields.parent_id, { type: 'many2one' })
     })
 
-    t.test(version >= 19 ? 'mobile is not requested: Odoo 19 removed it' : 'mobile is kept: Odoo below 19 has it', async (t) => {
+    await t.test(version >= 19 ? 'mobile is not requested: Odoo 19 removed it' : 'mobile is kept: Odoo below 19 has it', async (t) => {
       const { sim, odoo } = await setup(t)
       const wanted = await odoo.availableFields('res.partner', ['name', 'mobile', 'phone'])
       t.same(wanted, version >= 19 ? ['name', 'phone'] : ['name', 'mobile', 'phone'])

@@ -26,7 +26,7 @@ function odooError(name: string, message: string) {
 
 const write = { model: 'res.partner', method: 'write', ids: [14, 18], params: { vals: { name: 'Redacted customer', phone: false }, context: { tracking_disable: true } } }
 
-t.test('a record method posts its ids and named arguments to /json/2/<model>/<method> with the key as bearer', async (t) => {
+await t.test('a record method posts its ids and named arguments to /json/2/<model>/<method> with the key as bearer', async (t) => {
   odoo()
     .matchHeader('authorization', `bearer ${SECRET}`)
     .matchHeader('x-odoo-database', 'shop')
@@ -35,7 +35,7 @@ t.test('a record method posts its ids and named arguments to /json/2/<model>/<me
   t.equal(await transport.execute(write, 2, signal()), true)
 })
 
-t.test('a model method sends only the named arguments it was given', async (t) => {
+await t.test('a model method sends only the named arguments it was given', async (t) => {
   odoo()
     .post('/erp/json/2/sale.order/search_read', { domain: [['write_date', '>=', '2026-01-01 00:00:00']], fields: ['name', 'write_date'], limit: 3, order: 'write_date asc, id asc' })
     .reply(200, [{ id: 1, name: 'S00001', write_date: '2026-11-23 05:03:10' }], JSON_TYPE)
@@ -47,19 +47,19 @@ t.test('a model method sends only the named arguments it was given', async (t) =
   t.same(records, [{ id: 1, name: 'S00001', write_date: '2026-11-23 05:03:10' }])
 })
 
-t.test('authenticate asks res.users/context_get whose key it is', async (t) => {
+await t.test('authenticate asks res.users/context_get whose key it is', async (t) => {
   odoo().post('/erp/json/2/res.users/context_get', {}).reply(200, { lang: 'en_US', tz: false, uid: 2 }, JSON_TYPE)
   t.equal(await transport.authenticate(signal()), 2)
 })
 
-t.test('401 is an OdooAuthError that says JSON-2 needs an API key', async (t) => {
+await t.test('401 is an OdooAuthError that says JSON-2 needs an API key', async (t) => {
   odoo().post('/erp/json/2/res.users/context_get').reply(401, odooError('werkzeug.exceptions.Unauthorized', 'Invalid apikey'), { ...JSON_TYPE, 'WWW-Authenticate': 'Bearer ' })
   const error = await failureOf(transport.authenticate(signal()))
   t.type(error, OdooAuthError)
   t.match(error, { message: /API key/, exceptionName: 'werkzeug.exceptions.Unauthorized', code: 'HTTP 401' })
 })
 
-t.test('the HTTP status and exception name map to the typed errors', async (t) => {
+await t.test('the HTTP status and exception name map to the typed errors', async (t) => {
   const cases = [
     { status: 403, name: 'odoo.exceptions.AccessError', message: "You are not allowed to modify 'Contact' (res.partner) records.", expected: OdooAccessError },
     { status: 404, name: 'odoo.exceptions.MissingError', message: 'Record does not exist or has been deleted.', expected: OdooMissingError },
@@ -77,14 +77,14 @@ t.test('the HTTP status and exception name map to the typed errors', async (t) =
   }
 })
 
-t.test('an HTML answer (a wrong X-Odoo-Database gets a 404 page) and a 504 are OdooUnavailableError', async (t) => {
+await t.test('an HTML answer (a wrong X-Odoo-Database gets a 404 page) and a 504 are OdooUnavailableError', async (t) => {
   odoo().post('/erp/json/2/res.partner/write').reply(404, '<!DOCTYPE html>\n<title>404 Not Found</title>', HTML)
   t.match(await failureOf(transport.execute(write, 2, signal())), { name: 'OdooUnavailableError', message: /HTTP 404 \(text\/html/ })
   odoo().post('/erp/json/2/res.partner/write').reply(504, 'Gateway Timeout', { 'Content-Type': 'text/plain' })
   await t.rejects(transport.execute(write, 2, signal()), OdooUnavailableError)
 })
 
-t.test('the server version is read from GET /web/version', async (t) => {
+await t.test('the server version is read from GET /web/version', async (t) => {
   odoo().get('/erp/web/version').reply(200, { version_info: [19, 0, 0, 'final', 0, ''], version: '19.0' }, JSON_TYPE)
   t.same(await transport.serverVersion(signal()), { serverVersion: '19.0', major: 19 })
 })

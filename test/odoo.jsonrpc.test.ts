@@ -19,7 +19,7 @@ function odooError(name: string, message: string, code = 200) {
 
 const searchRead = { model: 'sale.order', method: 'search_read', params: { domain: [['state', '=', 'sale']], fields: ['name'], limit: 3, order: 'id asc', offset: undefined } }
 
-t.test('execute_kw travels in the "object" service envelope under the URL path prefix', async (t) => {
+await t.test('execute_kw travels in the "object" service envelope under the URL path prefix', async (t) => {
   let body: unknown
   odoo()
     .post('/erp/jsonrpc', (sent: unknown) => ((body = sent), true))
@@ -39,7 +39,7 @@ t.test('execute_kw travels in the "object" service envelope under the URL path p
   t.notOk('offset' in ((body as { params: { args: Record<string, unknown>[] } }).params.args[6] ?? {}), 'options left out are not sent')
 })
 
-t.test('a write passes its context as a keyword argument', async (t) => {
+await t.test('a write passes its context as a keyword argument', async (t) => {
   let body: { params: { args: unknown[] } } | undefined
   odoo()
     .post('/erp/jsonrpc', (sent: typeof body) => ((body = sent), true))
@@ -49,21 +49,21 @@ t.test('a write passes its context as a keyword argument', async (t) => {
   t.same(body?.params.args.slice(5), [[[8, 12], { phone: false }], { context: { mail_notrack: true } }])
 })
 
-t.test('authenticate asks the "common" service and answers the uid', async (t) => {
+await t.test('authenticate asks the "common" service and answers the uid', async (t) => {
   odoo()
     .post('/erp/jsonrpc', { jsonrpc: '2.0', method: 'call', params: { service: 'common', method: 'authenticate', args: ['shop', 'admin', SECRET, {}] }, id: /\d+/ })
     .reply(200, { jsonrpc: '2.0', id: 1, result: 2 }, JSON_TYPE)
   t.equal(await transport.authenticate(signal()), 2)
 })
 
-t.test('authenticate answered with false is an OdooAuthError, and so is AccessDenied on an object call', async (t) => {
+await t.test('authenticate answered with false is an OdooAuthError, and so is AccessDenied on an object call', async (t) => {
   odoo().post('/erp/jsonrpc').reply(200, { jsonrpc: '2.0', id: 1, result: false }, JSON_TYPE)
   await t.rejects(transport.authenticate(signal()), OdooAuthError)
   odoo().post('/erp/jsonrpc').reply(200, odooError('odoo.exceptions.AccessDenied', 'Access Denied'), JSON_TYPE)
   await t.rejects(transport.execute(searchRead, 2, signal()), OdooAuthError)
 })
 
-t.test('errors are told apart by data.name, whatever the envelope code', async (t) => {
+await t.test('errors are told apart by data.name, whatever the envelope code', async (t) => {
   odoo()
     .post('/erp/jsonrpc')
     .reply(200, odooError('odoo.exceptions.MissingError', 'Record does not exist or has been deleted.\n(Record: res.partner(99999999,), User: 2)', 0), JSON_TYPE)
@@ -83,14 +83,14 @@ t.test('errors are told apart by data.name, whatever the envelope code', async (
   await t.rejects(transport.execute(searchRead, 2, signal()), OdooUnknownFieldError)
 })
 
-t.test('a 503 from a proxy and a non-JSON answer are OdooUnavailableError', async (t) => {
+await t.test('a 503 from a proxy and a non-JSON answer are OdooUnavailableError', async (t) => {
   odoo().post('/erp/jsonrpc').reply(503, '<html><body>Service Unavailable</body></html>', HTML)
   t.match(await failureOf(transport.execute(searchRead, 2, signal())), { name: 'OdooUnavailableError', message: /HTTP 503/ })
   odoo().post('/erp/jsonrpc').reply(200, '<html>login</html>', HTML)
   await t.rejects(transport.execute(searchRead, 2, signal()), OdooUnavailableError)
 })
 
-t.test('a refused connection is an OdooUnavailableError', async (t) => {
+await t.test('a refused connection is an OdooUnavailableError', async (t) => {
   const closedPort = await portNobodyListensOn()
   nock.enableNetConnect('127.0.0.1')
   t.teardown(() => nock.disableNetConnect())

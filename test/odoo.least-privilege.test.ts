@@ -65,7 +65,7 @@ const trackingOf = (sim: OdooSimulator, partnerId: number) =>
 
 const readiness = async (ctx: Ctx) => (await ctx.app.inject({ url: '/health/ready' })).json()
 
-t.test('without setup, a user with the groups the README once listed syncs, but redaction refuses to start and says why', async (t) => {
+await t.test('without setup, a user with the groups the README once listed syncs, but redaction refuses to start and says why', async (t) => {
   const ctx = await serviceAs(t, 18, (sim) => sim.createUser('privacy-bot', DOCUMENTED_GROUPS))
   const check = await checkOdooConnection(ctx.service.odoo)
   t.same(check.rights.filter((right) => !right.granted).map((right) => `${right.operation} ${right.model}`), ['read mail.tracking.value', 'unlink mail.tracking.value'])
@@ -98,7 +98,7 @@ t.test('without setup, a user with the groups the README once listed syncs, but 
   t.equal((await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.admin })).json().blockedBy, null)
 })
 
-t.test('without setup, `odoo check` exits 1 and names mail.tracking.value and what it breaks', async (t) => {
+await t.test('without setup, `odoo check` exits 1 and names mail.tracking.value and what it breaks', async (t) => {
   const sim = await simulator(t, { version: 17, orders: 5 })
   const user = sim.createUser('privacy-bot', DOCUMENTED_GROUPS)
   const env = { PII_ENCRYPTION_KEY: TEST_PII_KEY, ODOO_URL: sim.url, ODOO_DB: sim.db, ODOO_USERNAME: user.login, ODOO_API_KEY: user.apiKey }
@@ -111,7 +111,7 @@ t.test('without setup, `odoo check` exits 1 and names mail.tracking.value and wh
 })
 
 for (const version of [17, 19] as const) {
-  t.test(`Odoo ${version}: after setup the whole service runs as a user with only the Privacy Bridge group`, async (t) => {
+  await t.test(`Odoo ${version}: after setup the whole service runs as a user with only the Privacy Bridge group`, async (t) => {
     const ctx = await serviceAs(t, version, (sim) => sim.limitedUser, { ODOO_WEBHOOK_TOKEN: TOKEN })
     await ctx.app.listen({ host: '127.0.0.1', port: 0 })
     const address = ctx.app.server.address()

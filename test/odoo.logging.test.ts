@@ -8,7 +8,7 @@ const SEARCHED_EMAIL = 'searched.person@example.net'
 t.jobs = PROTOCOL_MATRIX.length
 
 for (const { version, protocol } of PROTOCOL_MATRIX) {
-  t.test(`Odoo ${version} over ${protocol}: the logs carry no secret, no domain value and no record value`, async (t) => {
+  await t.test(`Odoo ${version} over ${protocol}: the logs carry no secret, no domain value and no record value`, async (t) => {
     const sim = await simulator(t, { version, orders: 6 })
     const { log, output, entries } = recordingLogger()
     const odoo = gateway(t, sim, protocol, { retries: 1 }, { log, sleep: async () => {} })

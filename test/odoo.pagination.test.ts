@@ -43,13 +43,13 @@ const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b)
 t.jobs = PROTOCOL_MATRIX.length
 
 for (const { version, protocol } of PROTOCOL_MATRIX) {
-  t.test(`Odoo ${version} over ${protocol}`, async (t) => {
+  await t.test(`Odoo ${version} over ${protocol}`, async (t) => {
     async function setup(t: Test) {
       const sim = await simulator(t, { version, orders: 30 })
       return { sim, odoo: gateway(t, sim, protocol), ids: stampOrders(sim) }
     }
 
-    t.test('records sharing a write_date second are each delivered exactly once, in pages no larger than asked', async (t) => {
+    await t.test('records sharing a write_date second are each delivered exactly once, in pages no larger than asked', async (t) => {
       const { odoo, ids } = await setup(t)
       const pages = await walkAll(odoo)
       t.same(sorted(idsOf(pages)), ids)
@@ -57,13 +57,13 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
       t.ok(pages.every((page) => page.records.length > 0 && page.records.length <= PAGE_SIZE))
     })
 
-    t.test('a second holding exactly a page is delivered as that page', async (t) => {
+    await t.test('a second holding exactly a page is delivered as that page', async (t) => {
       const { odoo, ids } = await setup(t)
       const pages = await walkAll(odoo)
       t.ok(pages.some((page) => JSON.stringify(sorted(page.records.map((record) => record.id))) === JSON.stringify(ids.slice(12, 17))))
     })
 
-    t.test('a walk resumed from a stored cursor inside a crowded second loses nothing', async (t) => {
+    await t.test('a walk resumed from a stored cursor inside a crowded second loses nothing', async (t) => {
       const { odoo, ids } = await setup(t)
       const [first] = await walkAll(odoo).then((pages) => pages.slice(0, 1))
       if (!first) throw new Error('no first page')
@@ -73,7 +73,7 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
       t.same(sorted([...new Set([...idsOf([first]), ...idsOf(rest)])]), ids)
     })
 
-    t.test('records written during the walk are delivered again later, none is lost, and the walk ends', async (t) => {
+    await t.test('records written during the walk are delivered again later, none is lost, and the walk ends', async (t) => {
       const { sim, odoo, ids } = await setup(t)
       const rewritten = [ids[0], ids[20]].filter((id): id is number => id !== undefined)
       let pagesSeen = 0
@@ -88,7 +88,7 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
       t.equal(delivered.filter((id) => id === rewritten[0]).length, 2, 'the order written after its delivery comes again')
     })
 
-    t.test('the last cursor re-opens its second, so a walk from it delivers only that second and what came later', async (t) => {
+    await t.test('the last cursor re-opens its second, so a walk from it delivers only that second and what came later', async (t) => {
       const { sim, odoo, ids } = await setup(t)
       const pages = await walkAll(odoo)
       const last = pages.at(-1)?.cursor

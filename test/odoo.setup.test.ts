@@ -29,7 +29,7 @@ const neededModels = new Set(ODOO_ACCESS_NEEDS.map((need) => need.model))
 t.jobs = 4
 
 for (const version of [16, 17, 18, 19] as const satisfies readonly Version[]) {
-  t.test(`Odoo ${version}: setup gives the service's user exactly the rights it needs, once`, async (t) => {
+  await t.test(`Odoo ${version}: setup gives the service's user exactly the rights it needs, once`, async (t) => {
     const sim = await simulator(t, { version, orders: 6 })
     const admin = gateway(t, sim, 'auto')
     t.match(await checkAsService(t, sim), { ok: false }, 'the clerk alone cannot do what the service does')
@@ -78,7 +78,7 @@ for (const version of [16, 17, 18, 19] as const satisfies readonly Version[]) {
   })
 }
 
-t.test('a dry run lists every record it would create and changes nothing', async (t) => {
+await t.test('a dry run lists every record it would create and changes nothing', async (t) => {
   const sim = await simulator(t, { version: 18, orders: 4 })
   const admin = gateway(t, sim, 'auto')
   const before = { access: sim.store.count('ir.model.access'), rules: sim.store.count('base.automation'), actions: sim.store.count('ir.actions.server') }
@@ -98,7 +98,7 @@ t.test('a dry run lists every record it would create and changes nothing', async
   t.same(applied.changes.map((c) => c.description), dry.changes.map((c) => c.description), 'the dry run listed what the run then did')
 })
 
-t.test('setup puts back what someone changed by hand, and takes away rights the service does not use', async (t) => {
+await t.test('setup puts back what someone changed by hand, and takes away rights the service does not use', async (t) => {
   const sim = await simulator(t, { version: 17, orders: 4 })
   const admin = gateway(t, sim, 'auto')
   await setUpOdoo(admin, options(sim))
@@ -118,14 +118,14 @@ t.test('setup puts back what someone changed by hand, and takes away rights the 
   t.equal(sim.store.get('ir.actions.server', action?.id as number)?.webhook_url, `${PUBLIC_URL}/v1/odoo/webhook/${TOKEN}`)
 })
 
-t.test('without PUBLIC_URL or the token no webhook rule is made, and setup says why', async (t) => {
+await t.test('without PUBLIC_URL or the token no webhook rule is made, and setup says why', async (t) => {
   const sim = await simulator(t, { version: 19, orders: 4 })
   const report = await setUpOdoo(gateway(t, sim, 'auto'), options(sim, { webhook: { publicUrl: undefined, token: TOKEN } }))
   t.equal(sim.store.count('base.automation'), 0)
   t.match(report.notes, [/set PUBLIC_URL .* and ODOO_WEBHOOK_TOKEN/])
 })
 
-t.test('setup refuses a service user Odoo does not have, or the administrator itself', async (t) => {
+await t.test('setup refuses a service user Odoo does not have, or the administrator itself', async (t) => {
   const sim = await simulator(t, { version: 18, orders: 4 })
   const admin = gateway(t, sim, 'auto')
   await t.rejects(setUpOdoo(admin, options(sim, { serviceLogin: 'nobody' })), new OdooSetupError('Odoo has no user with login "nobody" (ODOO_USERNAME): create it first (Settings → Users → New, an internal user), then run setup again'))
@@ -133,7 +133,7 @@ t.test('setup refuses a service user Odoo does not have, or the administrator it
   t.equal(groupCount(sim), 0, 'nothing was made')
 })
 
-t.test("a user who is no administrator cannot run setup: Odoo refuses, and nothing is half made", async (t) => {
+await t.test("a user who is no administrator cannot run setup: Odoo refuses, and nothing is half made", async (t) => {
   const sim = await simulator(t, { version: 18, orders: 4 })
   const seller = sim.createUser('seller', ['sales_team.group_sale_manager'])
   const notAdmin = gateway(t, sim, 'auto', { username: seller.login, secret: seller.apiKey })
@@ -141,7 +141,7 @@ t.test("a user who is no administrator cannot run setup: Odoo refuses, and nothi
   t.equal(groupCount(sim), 0)
 })
 
-t.test("the README's table of rights, for admins who set them by hand, is the list setup grants", async (t) => {
+await t.test("the README's table of rights, for admins who set them by hand, is the list setup grants", (t) => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
   const table = readme.slice(readme.indexOf('<!-- access-rights:begin'), readme.indexOf('<!-- access-rights:end'))
   const columns = ['read', 'write', 'create', 'unlink'] as const
@@ -150,4 +150,5 @@ t.test("the README's table of rights, for admins who set them by hand, is the li
   )
   t.ok(documented.length > 0, 'the table was found')
   t.same(documented.sort(), ODOO_ACCESS_NEEDS.map((need) => `${need.operation} ${need.model}`).sort())
+  t.end()
 })

@@ -52,7 +52,7 @@ const ids = (pages: WalkPage[]) => pages.flatMap((page) => page.records.map((rec
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index)
 
 for (const comparison of ['microseconds', 'seconds'] as const) {
-  t.test(`comparing write_date by ${comparison}: a second holding more records than a page is walked whole, once`, async (t) => {
+  await t.test(`comparing write_date by ${comparison}: a second holding more records than a page is walked whole, once`, async (t) => {
     const records = [...sameSecond('2026-11-23 05:03:10', 1, 7), ...sameSecond('2026-11-23 05:03:11', 8, 2)]
     const { query } = fakeOdoo(records, comparison)
     const pages = await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 3 }))
@@ -62,14 +62,14 @@ for (const comparison of ['microseconds', 'seconds'] as const) {
   })
 }
 
-t.test('a second that ends exactly at a page boundary is delivered in one page', async (t) => {
+await t.test('a second that ends exactly at a page boundary is delivered in one page', async (t) => {
   const records = [...sameSecond('2026-11-23 05:03:10', 1, 3), ...sameSecond('2026-11-23 05:03:11', 4, 3), ...sameSecond('2026-11-23 05:03:12', 7, 1)]
   const { query } = fakeOdoo(records)
   const pages = await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 3 }))
   t.same(pages.map((page) => page.records.map((record) => record.id).sort((a, b) => a - b)), [[1, 2, 3], [4, 5, 6], [7]])
 })
 
-t.test('a page never ends inside a second: its trailing second is left to the next page', async (t) => {
+await t.test('a page never ends inside a second: its trailing second is left to the next page', async (t) => {
   const records = [...sameSecond('2026-11-23 05:03:10', 1, 2), ...sameSecond('2026-11-23 05:03:11', 3, 3)]
   const { query } = fakeOdoo(records)
   const [first] = await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 4 }))
@@ -77,7 +77,7 @@ t.test('a page never ends inside a second: its trailing second is left to the ne
   t.same(first?.cursor, { writeDateSecond: '2026-11-23 05:03:11', afterId: 0 })
 })
 
-t.test('the walk only compares write_date with >= and < at whole seconds', async (t) => {
+await t.test('the walk only compares write_date with >= and < at whole seconds', async (t) => {
   const { query, queries } = fakeOdoo([...sameSecond('2026-11-23 05:03:10', 1, 5), ...sameSecond('2026-11-23 05:03:12', 6, 1)])
   await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 2 }))
   const writeDateLeaves = queries.flatMap((q) => (q.domain as unknown[][]).filter((leaf) => leaf[0] === 'write_date'))
@@ -88,7 +88,7 @@ t.test('the walk only compares write_date with >= and < at whole seconds', async
   }
 })
 
-t.test("the caller's domain and fields are kept, and write_date is read even when not asked for", async (t) => {
+await t.test("the caller's domain and fields are kept, and write_date is read even when not asked for", async (t) => {
   const records = [...sameSecond('2026-11-23 05:03:10', 1, 4), ...sameSecond('2026-11-23 05:03:10', 5, 3, 'cancel')]
   const { query, queries } = fakeOdoo(records)
   let fieldsAsked: string[] = []
@@ -99,7 +99,7 @@ t.test("the caller's domain and fields are kept, and write_date is read even whe
   t.ok(queries.every((q) => JSON.stringify(q.domain[0]) === JSON.stringify(['state', '=', 'cancel'])))
 })
 
-t.test('a walk resumed from a stored cursor, even inside a second, loses nothing', async (t) => {
+await t.test('a walk resumed from a stored cursor, even inside a second, loses nothing', async (t) => {
   const records = [...sameSecond('2026-11-23 05:03:10', 1, 8), ...sameSecond('2026-11-23 05:03:11', 9, 3)]
   const { query } = fakeOdoo(records)
   const seen: number[] = []
@@ -116,7 +116,7 @@ t.test('a walk resumed from a stored cursor, even inside a second, loses nothing
   t.same([...new Set(seen)].sort((a, b) => a - b), range(1, 11))
 })
 
-t.test('records written during the walk come again later, and none is lost', async (t) => {
+await t.test('records written during the walk come again later, and none is lost', async (t) => {
   const records = [...sameSecond('2026-11-23 05:03:10', 1, 6), ...sameSecond('2026-11-23 05:03:11', 7, 6)]
   const { query } = fakeOdoo(records)
   const seen: number[] = []
@@ -136,7 +136,7 @@ t.test('records written during the walk come again later, and none is lost', asy
   t.equal(seen.filter((id) => id === 1).length, 2, 'the record written after delivery comes again')
 })
 
-t.test("the walk's last cursor re-opens its last second, so records stamped into it later are not skipped", async (t) => {
+await t.test("the walk's last cursor re-opens its last second, so records stamped into it later are not skipped", async (t) => {
   const records = sameSecond('2026-11-23 05:03:10', 1, 2)
   const { query } = fakeOdoo(records)
   const pages = await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 10 }))
@@ -148,19 +148,19 @@ t.test("the walk's last cursor re-opens its last second, so records stamped into
   t.ok(ids(next).includes(3))
 })
 
-t.test('a walk over nothing yields no page', async (t) => {
+await t.test('a walk over nothing yields no page', async (t) => {
   const { query } = fakeOdoo([])
   t.same(await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 5 })), [])
 })
 
-t.test('a malformed cursor or page size is refused before any query', async (t) => {
+await t.test('a malformed cursor or page size is refused before any query', async (t) => {
   const { query, queries } = fakeOdoo([])
   await t.rejects(collect(walkByWriteDate(query, { fields: [], pageSize: 5, after: { writeDateSecond: '2026-11-23T05:03:10Z', afterId: 0 } })), RangeError)
   await t.rejects(collect(walkByWriteDate(query, { fields: [], pageSize: 0 })), RangeError)
   t.equal(queries.length, 0)
 })
 
-t.test('a finished second that is settled is not read again by the next walk', async (t) => {
+await t.test('a finished second that is settled is not read again by the next walk', async (t) => {
   const records = [...sameSecond('2026-11-23 05:03:10', 1, 4), ...sameSecond('2026-11-23 05:03:11', 5, 3)]
   const { query } = fakeOdoo(records)
   const first = await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 10, settledBefore: '2026-11-23 06:00:00' }))
@@ -169,14 +169,14 @@ t.test('a finished second that is settled is not read again by the next walk', a
   t.same(ids(await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 10, after: cursor, settledBefore: '2026-11-23 06:00:00' }))), [])
 })
 
-t.test('a finished second that is not settled yet is read again, since Odoo may still stamp records into it', async (t) => {
+await t.test('a finished second that is not settled yet is read again, since Odoo may still stamp records into it', async (t) => {
   const records = sameSecond('2026-11-23 05:03:10', 1, 4)
   const { query } = fakeOdoo(records)
   const first = await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 10, settledBefore: '2026-11-23 05:03:10' }))
   t.same(first.at(-1)?.cursor, { writeDateSecond: '2026-11-23 05:03:10', afterId: 0 })
 })
 
-t.test('a settled second walked by id beyond a page resumes after it once done', async (t) => {
+await t.test('a settled second walked by id beyond a page resumes after it once done', async (t) => {
   const records = sameSecond('2026-11-23 05:03:10', 1, 7)
   const { query } = fakeOdoo(records)
   const pages = await collect(walkByWriteDate(query, { fields: ['state'], pageSize: 3, settledBefore: '2026-11-23 06:00:00' }))

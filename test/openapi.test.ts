@@ -9,7 +9,7 @@ const { log } = capturedLogger()
 // generation in the same process lists shared components in another order.
 const generated = generateOpenApiDocument(log)
 
-t.test('the generated document is valid OpenAPI 3.1', async (t) => {
+await t.test('the generated document is valid OpenAPI 3.1', async (t) => {
   const document = JSON.parse(await generated)
   const validator = new Validator()
   const result = await validator.validate(document)
@@ -18,12 +18,12 @@ t.test('the generated document is valid OpenAPI 3.1', async (t) => {
   t.equal(validator.version, '3.1')
 })
 
-t.test('the committed openapi/openapi.json is what the code generates', async (t) => {
+await t.test('the committed openapi/openapi.json is what the code generates', async (t) => {
   const committed = readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')
   t.equal(committed, await generated, 'run `npm run openapi` after changing a route')
 })
 
-t.test('every operation is documented, and every protected one declares the API key and its errors', async (t) => {
+await t.test('every operation is documented, and every protected one declares the API key and its errors', async (t) => {
   const document = JSON.parse(await generated)
   const operations = Object.entries(document.paths as Record<string, Record<string, { summary?: string; tags?: string[]; security?: unknown[]; responses: Record<string, unknown> }>>).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, operation }))

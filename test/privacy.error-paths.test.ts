@@ -51,7 +51,7 @@ const PROTOCOLS = [
 ] as const
 
 for (const { version, protocol, validation, access, conflict } of PROTOCOLS) {
-  t.test(`${protocol}: Odoo errors quoting contacts leave their class, code and fields, and no value anywhere`, async (t) => {
+  await t.test(`${protocol}: Odoo errors quoting contacts leave their class, code and fields, and no value anywhere`, async (t) => {
     const clock = fixedClock(new Date())
     const sim = await simulator(t, { version, orders: 30, now: () => clock.now() })
     seedContacts(sim)
@@ -106,7 +106,7 @@ for (const { version, protocol, validation, access, conflict } of PROTOCOLS) {
   })
 }
 
-t.test('the scan finds a value wherever it is stored', async (t) => {
+await t.test('the scan finds a value wherever it is stored', async (t) => {
   const ctx = await startTestService(t)
   await ctx.pool.query(`INSERT INTO sync_runs (id, trigger, state, requested_by, queued_at, errors) VALUES (gen_random_uuid(), 'cli', 'failed', 'test', now(), $1)`, [JSON.stringify([{ kind: 'x', message: `The e-mail ${SEEDED}@example.com is invalid` }])])
   await ctx.service.jobs.send(SYNC_RECORD_QUEUE, { v: 1, model: 'res.partner', id: 1, note: SEEDED })

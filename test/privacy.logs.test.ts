@@ -3,7 +3,7 @@ import { startTestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 
-t.test('a whole sync, webhook and redaction cycle logs no personal data, even at debug level', async (t) => {
+await t.test('a whole sync, webhook and redaction cycle logs no personal data, even at debug level', async (t) => {
   const clock = fixedClock(new Date())
   const sim = await simulator(t, { orders: 40, now: () => clock.now() })
   const ctx = await startTestService(t, { odoo: sim, clock })

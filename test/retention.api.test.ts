@@ -22,7 +22,7 @@ async function redactionJobs(ctx: TestService): Promise<{ singleton_key: string;
   return (await ctx.pool.query("SELECT singleton_key, start_after, data, state FROM pgboss.job WHERE name = 'retention-redact' ORDER BY singleton_key")).rows
 }
 
-t.test('every contact with a due date has exactly one redaction job at that time, however often sync runs', async (t) => {
+await t.test('every contact with a due date has exactly one redaction job at that time, however often sync runs', async (t) => {
   const ctx = await setUp(t)
   const due = (await ctx.pool.query('SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL ORDER BY odoo_id')).rows
   const jobs = await redactionJobs(ctx)
@@ -35,7 +35,7 @@ t.test('every contact with a due date has exactly one redaction job at that time
   t.equal((await redactionJobs(ctx)).length, due.length, 'no duplicates')
 })
 
-t.test('a due contact that places a new order loses its waiting job until that order\'s clock starts', async (t) => {
+await t.test('a due contact that places a new order loses its waiting job until that order\'s clock starts', async (t) => {
   const ctx = await setUp(t)
   const due = (await ctx.pool.query("SELECT p.odoo_id FROM mirror_partners p JOIN mirror_orders o ON o.partner_id = p.odoo_id WHERE p.retention_due_at IS NOT NULL AND o.channel = 'amazon' LIMIT 1")).rows[0]
   t.ok((await redactionJobs(ctx)).some((j) => j.singleton_key === `partner:${due.odoo_id}`), 'waiting before')
@@ -46,7 +46,7 @@ t.test('a due contact that places a new order loses its waiting job until that o
   t.notOk((await redactionJobs(ctx)).some((j) => j.singleton_key === `partner:${due.odoo_id}`), 'no job waits for it')
 })
 
-t.test('job payloads and pg-boss tables hold ids only, never personal data', async (t) => {
+await t.test('job payloads and pg-boss tables hold ids only, never personal data', async (t) => {
   const ctx = await setUp(t)
   const dump = JSON.stringify((await ctx.pool.query('SELECT * FROM pgboss.job')).rows)
   t.ok(dump.includes('partnerId'))
@@ -58,7 +58,7 @@ t.test('job payloads and pg-boss tables hold ids only, never personal data', asy
   t.pass('no name, e-mail, phone or street in pg-boss')
 })
 
-t.test('a policy change is versioned, audited, and moves due dates and jobs both ways', async (t) => {
+await t.test('a policy change is versioned, audited, and moves due dates and jobs both ways', async (t) => {
   const ctx = await setUp(t)
   const policies = (await ctx.app.inject({ url: '/v1/retention/policies', headers: ctx.auth.auditor })).json()
   t.match(policies.items.find((p: { channel: string }) => p.channel === 'amazon'), { version: 0, clockEvent: 'shipped', periodDays: 30 })
@@ -81,7 +81,7 @@ t.test('a policy change is versioned, audited, and moves due dates and jobs both
   t.equal(bad.json().errors.length, 3)
 })
 
-t.test('a hold blocks redaction until released; releasing queues what is due', async (t) => {
+await t.test('a hold blocks redaction until released; releasing queues what is due', async (t) => {
   const ctx = await setUp(t)
   const partner = (await ctx.pool.query('SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner ORDER BY odoo_id LIMIT 1')).rows[0]
   const created = await ctx.app.inject({ method: 'POST', url: '/v1/holds', headers: ctx.auth.admin, payload: { subjectType: 'partner', partnerId: partner.odoo_id, reason: 'Open chargeback dispute' } })
@@ -99,7 +99,7 @@ t.test('a hold blocks redaction until released; releasing queues what is due', a
   t.same((await ctx.service.audit.list({ subjectType: 'hold', limit: 10 })).map((e) => e.action), ['hold.created', 'hold.released'])
 })
 
-t.test('holds on an e-mail address keep no copy of the address, and cover every contact with it', async (t) => {
+await t.test('holds on an e-mail address keep no copy of the address, and cover every contact with it', async (t) => {
   const ctx = await setUp(t)
   const partner = (await ctx.pool.query("SELECT odoo_id FROM mirror_partners WHERE email IS NOT NULL AND retention_due_at IS NOT NULL AND type = 'contact' AND NOT is_user ORDER BY odoo_id LIMIT 1")).rows[0]
   const email = String(ctx.sim.store.get('res.partner', partner.odoo_id)?.email)
@@ -111,7 +111,7 @@ t.test('holds on an e-mail address keep no copy of the address, and cover every 
   t.same((await ctx.service.redact([partner.odoo_id])).redacted, [])
 })
 
-t.test('holds on an order cover its contacts; bad holds are 400; unknown ids 404', async (t) => {
+await t.test('holds on an order cover its contacts; bad holds are 400; unknown ids 404', async (t) => {
   const ctx = await setUp(t)
   const order = (await ctx.pool.query('SELECT odoo_id, partner_id FROM mirror_orders WHERE retention_due_at IS NOT NULL AND partner_id IN (SELECT odoo_id FROM mirror_partners WHERE NOT is_user AND NOT is_company_partner) ORDER BY odoo_id LIMIT 1')).rows[0]
   t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/holds', headers: ctx.auth.admin, payload: { subjectType: 'order', orderId: order.odoo_id, reason: 'Warranty claim', endsAt: '2099-01-01T00:00:00Z' } })).statusCode, 201)
@@ -122,7 +122,7 @@ t.test('holds on an order cover its contacts; bad holds are 400; unknown ids 404
   t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/holds', headers: ctx.auth.auditor, payload: { subjectType: 'order', orderId: 1, reason: 'xyz' } })).statusCode, 403)
 })
 
-t.test('the report counts per channel; overdue drops to 0 once the due contacts are redacted', async (t) => {
+await t.test('the report counts per channel; overdue drops to 0 once the due contacts are redacted', async (t) => {
   const ctx = await setUp(t)
   ctx.clock.set(new Date(Date.now() + 400 * DAY))
   const before = (await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.admin })).json()
@@ -138,7 +138,7 @@ t.test('the report counts per channel; overdue drops to 0 once the due contacts 
   t.equal((await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.agent })).statusCode, 403)
 })
 
-t.test('the worker redacts due contacts in Odoo on its own', async (t) => {
+await t.test('the worker redacts due contacts in Odoo on its own', async (t) => {
   const ctx = await setUp(t, { role: 'all', realClock: true })
   // Due in the past: as after downtime. The sweeper queues them; the worker redacts them.
   const due = (await ctx.pool.query("SELECT odoo_id FROM mirror_partners WHERE NOT is_user AND NOT is_company_partner AND type = 'contact' ORDER BY odoo_id LIMIT 3")).rows.map((r) => r.odoo_id)

@@ -25,7 +25,7 @@ const queued = async (ctx: TestService): Promise<Set<string>> =>
 const pastDue = async (ctx: TestService): Promise<number[]> =>
   (await ctx.pool.query('SELECT odoo_id FROM mirror_partners WHERE retention_due_at <= $1 AND redacted_at IS NULL ORDER BY odoo_id', [ctx.clock.now()])).rows.map((r) => r.odoo_id)
 
-t.test('by default, a first sync of an old shop redacts nothing: its past-due contacts wait for an admin, overdue', async (t) => {
+await t.test('by default, a first sync of an old shop redacts nothing: its past-due contacts wait for an admin, overdue', async (t) => {
   const ctx = await setUp(t, '25', 120)
   const due = await pastDue(ctx)
   t.ok(due.length > 25, `the shop has more than 25 contacts past due (${due.length})`)
@@ -53,7 +53,7 @@ t.test('by default, a first sync of an old shop redacts nothing: its past-due co
   t.ok(plan.filter((entry) => due.includes(entry.partnerId)).every((entry) => entry.blockedBy === 'awaiting_approval'), 'the plan says why nothing happens')
 })
 
-t.test('only an admin approves, per channel or all; approval queues the contacts at once and is audited', async (t) => {
+await t.test('only an admin approves, per channel or all; approval queues the contacts at once and is audited', async (t) => {
   const ctx = await setUp(t, '25', 120)
   t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/retention/backlog/approve', headers: ctx.auth.agent, payload: {} })).statusCode, 403)
   t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/retention/backlog/approve', headers: ctx.auth.admin, payload: { channels: ['amazonia'] } })).statusCode, 400)
@@ -79,7 +79,7 @@ t.test('only an admin approves, per channel or all; approval queues the contacts
   t.same(await waiting(ctx), [], 'a later sync does not put approved contacts back')
 })
 
-t.test('under the threshold, or with approval off, past-due contacts are queued at once', async (t) => {
+await t.test('under the threshold, or with approval off, past-due contacts are queued at once', async (t) => {
   for (const approval of ['1000', 'never']) {
     const ctx = await setUp(t, approval)
     t.same(await waiting(ctx), [], `${approval}: no backlog`)
@@ -88,7 +88,7 @@ t.test('under the threshold, or with approval off, past-due contacts are queued 
   }
 })
 
-t.test('contacts that come due in the normal course are redacted on time without approval', async (t) => {
+await t.test('contacts that come due in the normal course are redacted on time without approval', async (t) => {
   const ctx = await setUp(t, 'always')
   const future = (await ctx.pool.query("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at > $1 AND NOT is_user AND NOT is_company_partner ORDER BY retention_due_at LIMIT 1", [ctx.clock.now()])).rows[0]
   t.ok(future, 'a contact due later')
@@ -100,7 +100,7 @@ t.test('contacts that come due in the normal course are redacted on time without
   t.same(report, { redacted: [future.odoo_id], wouldRedact: [], skipped: [], refused: [], failed: [] }, 'and is redacted')
 })
 
-t.test('a shortened policy that makes contacts past due sends them to the backlog', async (t) => {
+await t.test('a shortened policy that makes contacts past due sends them to the backlog', async (t) => {
   const ctx = await setUp(t, 'always')
   await ctx.app.inject({ method: 'POST', url: '/v1/retention/backlog/approve', headers: ctx.auth.admin, payload: {} })
   const notYet = (await ctx.pool.query(
@@ -121,7 +121,7 @@ t.test('a shortened policy that makes contacts past due sends them to the backlo
   t.same((await ctx.service.redact(notYet)).redacted, [], 'not redacted before approval')
 })
 
-t.test('a contact in the backlog whose new order stops its clock leaves the backlog', async (t) => {
+await t.test('a contact in the backlog whose new order stops its clock leaves the backlog', async (t) => {
   const ctx = await setUp(t, 'always')
   const [first] = (await ctx.pool.query("SELECT p.odoo_id FROM mirror_partners p JOIN mirror_orders o ON o.partner_id = p.odoo_id WHERE p.backlog_since IS NOT NULL LIMIT 1")).rows
   ctx.sim.store.create('sale.order', { partner_id: first.odoo_id, origin: 'Amazon', state: 'sale' })
@@ -129,7 +129,7 @@ t.test('a contact in the backlog whose new order stops its clock leaves the back
   t.notOk((await waiting(ctx)).includes(first.odoo_id))
 })
 
-t.test('a granted erasure is not held up by the backlog', async (t) => {
+await t.test('a granted erasure is not held up by the backlog', async (t) => {
   const ctx = await setUp(t, 'always')
   const [row] = (await ctx.pool.query('SELECT odoo_id FROM mirror_partners WHERE backlog_since IS NOT NULL AND email IS NOT NULL ORDER BY odoo_id LIMIT 1')).rows
   const email = ctx.sim.store.get('res.partner', row.odoo_id)?.email as string
@@ -140,7 +140,7 @@ t.test('a granted erasure is not held up by the backlog', async (t) => {
   t.ok((await ctx.pool.query('SELECT redacted_at FROM mirror_partners WHERE odoo_id = $1', [row.odoo_id])).rows[0].redacted_at, 'erased')
 })
 
-t.test('the sweeper warns about the waiting backlog and /metrics shows it per channel', async (t) => {
+await t.test('the sweeper warns about the waiting backlog and /metrics shows it per channel', async (t) => {
   const ctx = await setUp(t, 'always')
   const sweep = (await import('../src/retention/retention-jobs.ts')).sweepJob({ sweep: ctx.service.sweep, backlog: ctx.service.backlog, cron: '* * * * *', log: ctx.service.log })
   await sweep.handle([])
@@ -150,7 +150,7 @@ t.test('the sweeper warns about the waiting backlog and /metrics shows it per ch
   t.match(metrics, /redactions_awaiting_approval\{channel="amazon"\} [1-9]/)
 })
 
-t.test('`retention backlog` shows the backlog without personal data and `--approve CHANNEL` approves it', async (t) => {
+await t.test('`retention backlog` shows the backlog without personal data and `--approve CHANNEL` approves it', async (t) => {
   const { runCli } = await import('./support/cli.ts')
   const { createTestDatabase } = await import('./support/database.ts')
   const { TEST_PII_KEY } = await import('./support/config.ts')

@@ -43,7 +43,7 @@ async function duePartner(ctx: TestService, channel?: string): Promise<{ id: num
 
 const writes = (sim: OdooSimulator) => sim.calls.filter((c) => c.model === 'res.partner' && c.method === 'write')
 
-t.test('each order gets the due date of its channel policy', async (t) => {
+await t.test('each order gets the due date of its channel policy', async (t) => {
   const ctx = await setUp(t, { orders: 60 })
   const { rows } = await ctx.pool.query('SELECT channel, order_date, shipped_at, completed_at, cancelled_at, retention_due_at, retention_basis FROM mirror_orders')
   const expectations: Record<string, (o: (typeof rows)[0]) => Date | null> = {
@@ -61,7 +61,7 @@ t.test('each order gets the due date of its channel policy', async (t) => {
 })
 
 for (const channel of ['amazon', 'tiktok_shop', 'etsy', 'shopify', 'ebay', 'bol'] as const) {
-  t.test(`${channel}: nothing is redacted a second before it is due; it is a second after`, async (t) => {
+  await t.test(`${channel}: nothing is redacted a second before it is due; it is a second after`, async (t) => {
     const ctx = await setUp(t, { orders: 60 })
     const { id, dueAt } = await duePartner(ctx, channel)
     ctx.clock.set(new Date(dueAt.getTime() - SECOND))
@@ -86,7 +86,7 @@ for (const channel of ['amazon', 'tiktok_shop', 'etsy', 'shopify', 'ebay', 'bol'
   })
 }
 
-t.test('a shipment arriving late starts the Amazon clock then', async (t) => {
+await t.test('a shipment arriving late starts the Amazon clock then', async (t) => {
   const ctx = await setUp(t, { orders: 60 })
   const pending = (await ctx.pool.query("SELECT odoo_id FROM mirror_orders WHERE channel = 'amazon' AND state = 'sale' AND shipped_at IS NULL ORDER BY odoo_id LIMIT 1")).rows[0]
   if (!pending) throw new Error('no unshipped Amazon order')
@@ -98,7 +98,7 @@ t.test('a shipment arriving late starts the Amazon clock then', async (t) => {
   t.same((await orderRow(ctx, pending.odoo_id)).retention_due_at, new Date('2026-12-20T09:00:00Z'))
 })
 
-t.test('a contact shared with an order that is not due yet waits for it', async (t) => {
+await t.test('a contact shared with an order that is not due yet waits for it', async (t) => {
   const ctx = await setUp(t, { orders: 60 })
   const shared = (
     await ctx.pool.query(
@@ -112,7 +112,7 @@ t.test('a contact shared with an order that is not due yet waits for it', async 
   t.same((await ctx.service.redact([shared.odoo_id])).redacted, [], 'not redacted, however late')
 })
 
-t.test('the redaction leaves no copy of the old values in Odoo\'s chatter', async (t) => {
+await t.test('the redaction leaves no copy of the old values in Odoo\'s chatter', async (t) => {
   const ctx = await setUp(t)
   const { id, dueAt } = await duePartner(ctx)
   const before = ctx.sim.store.get('res.partner', id)
@@ -132,7 +132,7 @@ t.test('the redaction leaves no copy of the old values in Odoo\'s chatter', asyn
   t.ok(writes(ctx.sim).every((call) => (call.context as Record<string, unknown> | undefined)?.tracking_disable === true), 'the write disabled tracking')
 })
 
-t.test('a batch is one write; a contact Odoo refuses is isolated and reported, the others proceed', async (t) => {
+await t.test('a batch is one write; a contact Odoo refuses is isolated and reported, the others proceed', async (t) => {
   const ctx = await setUp(t, { orders: 60 })
   const due = (await ctx.pool.query("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner AND redaction_fields @> '{name,email}' ORDER BY odoo_id LIMIT 4")).rows
   t.equal(due.length, 4)
@@ -156,7 +156,7 @@ t.test('a batch is one write; a contact Odoo refuses is isolated and reported, t
   }
 })
 
-t.test('redaction is idempotent: a second run changes nothing and audits nothing', async (t) => {
+await t.test('redaction is idempotent: a second run changes nothing and audits nothing', async (t) => {
   const ctx = await setUp(t)
   const { id, dueAt } = await duePartner(ctx)
   ctx.clock.set(new Date(dueAt.getTime() + SECOND))
@@ -168,7 +168,7 @@ t.test('redaction is idempotent: a second run changes nothing and audits nothing
   t.equal((await ctx.service.audit.list({ action: 'partner.redacted', subjectId: String(id), limit: 10 })).length, 1)
 })
 
-t.test('a crash between the Odoo write and the mirror update is finished by the retry, audited once', async (t) => {
+await t.test('a crash between the Odoo write and the mirror update is finished by the retry, audited once', async (t) => {
   const ctx = await setUp(t, { env: { ODOO_RETRIES: '0' } })
   const { id, dueAt } = await duePartner(ctx)
   ctx.clock.set(new Date(dueAt.getTime() + SECOND))
@@ -185,7 +185,7 @@ t.test('a crash between the Odoo write and the mirror update is finished by the 
   t.equal((await ctx.service.audit.list({ action: 'partner.redacted', subjectId: String(id), limit: 10 })).length, 1)
 })
 
-t.test("contacts of Odoo users and of the seller's company are never redacted, and are reported", async (t) => {
+await t.test("contacts of Odoo users and of the seller's company are never redacted, and are reported", async (t) => {
   const ctx = await setUp(t, { orders: 60 })
   const protectedIds = (await ctx.pool.query('SELECT odoo_id FROM mirror_partners WHERE is_user OR is_company_partner')).rows.map((r) => r.odoo_id)
   t.ok(protectedIds.length > 0, 'the data set has orders of users or of the company')
@@ -198,7 +198,7 @@ t.test("contacts of Odoo users and of the seller's company are never redacted, a
   t.equal((await ctx.service.audit.list({ action: 'partner.redaction_refused', limit: 10 })).length, protectedIds.length)
 })
 
-t.test('dry-run computes, queues and audits "would redact", and writes nothing to Odoo', async (t) => {
+await t.test('dry-run computes, queues and audits "would redact", and writes nothing to Odoo', async (t) => {
   const ctx = await setUp(t, { env: { RETENTION_MODE: 'dry-run' } })
   const { id, dueAt } = await duePartner(ctx)
   const before = ctx.sim.store.get('res.partner', id)
@@ -213,7 +213,7 @@ t.test('dry-run computes, queues and audits "would redact", and writes nothing t
   t.same((await ctx.service.redact([id])).wouldRedact, [], 'reported once')
 })
 
-t.test('a contact that gets personal data again after its redaction is due again', async (t) => {
+await t.test('a contact that gets personal data again after its redaction is due again', async (t) => {
   const ctx = await setUp(t)
   const { id, dueAt } = await duePartner(ctx)
   ctx.clock.set(new Date(dueAt.getTime() + SECOND))

@@ -73,7 +73,7 @@ async function auditOf(ctx: Ctx, id: string) {
   return ctx.service.audit.list({ subjectType: 'request', subjectId: id, limit: 100 })
 }
 
-t.test('a manual verification waits for a second key: the same key cannot approve it, another can, and both are named', async (t) => {
+await t.test('a manual verification waits for a second key: the same key cannot approve it, another can, and both are named', async (t) => {
   const ctx = await setUp(t, 'erasure', { orders: 5 })
   const request = await create(ctx, { type: 'access', email: 'requester@example.com' })
   const asked = await call(ctx, ctx.anna, 'POST', `/v1/requests/${request.id}/verification/manual`, { evidence: EVIDENCE })
@@ -103,7 +103,7 @@ t.test('a manual verification waits for a second key: the same key cannot approv
   t.equal((await call(ctx, ctx.anna, 'GET', `/v1/requests?awaiting_approval=true`)).json().items.length, 0)
 })
 
-t.test('an erasure waits for a second key, then really redacts the subject in Odoo', async (t) => {
+await t.test('an erasure waits for a second key, then really redacts the subject in Odoo', async (t) => {
   const ctx = await setUp(t, 'erasure')
   const subject = await customer(ctx, { finished: true })
   const nameBefore = ctx.sim.store.get('res.partner', subject.id)?.name
@@ -129,7 +129,7 @@ t.test('an erasure waits for a second key, then really redacts the subject in Od
   t.match(trail.find((e) => e.action === 'request.complete'), { actor: ctx.anna.actor, details: { approvedBy: ctx.ada.actor } })
 })
 
-t.test('a rejected action is dropped and never takes effect; the key that asked may take its own back', async (t) => {
+await t.test('a rejected action is dropped and never takes effect; the key that asked may take its own back', async (t) => {
   const ctx = await setUp(t, 'erasure')
   const subject = await customer(ctx, { finished: true })
   const request = await verifiedByCode(ctx, { type: 'ccpa_delete', email: subject.email })
@@ -151,7 +151,7 @@ t.test('a rejected action is dropped and never takes effect; the key that asked 
   t.equal((await call(ctx, ctx.anna, 'GET', `/v1/requests/${request.id}`)).json().state, 'verified')
 })
 
-t.test('RIGHTS_APPROVAL decides what waits: none, erasure (the default), all', async (t) => {
+await t.test('RIGHTS_APPROVAL decides what waits: none, erasure (the default), all', async (t) => {
   const expected: Record<Mode, { manual: number; access: number; erasure: number; ccpa_delete: number; ccpa_opt_out: number }> = {
     none: { manual: 200, access: 200, erasure: 200, ccpa_delete: 200, ccpa_opt_out: 200 },
     erasure: { manual: 202, access: 200, erasure: 202, ccpa_delete: 202, ccpa_opt_out: 200 },
@@ -172,7 +172,7 @@ t.test('RIGHTS_APPROVAL decides what waits: none, erasure (the default), all', a
   t.equal(loadConfig({ PII_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), ODOO_URL: 'http://odoo', ODOO_DB: 'x', ODOO_USERNAME: 'x', ODOO_API_KEY: 'x' }).rights.approval, 'erasure', 'the default')
 })
 
-t.test('two approvals at once carry the action out once', async (t) => {
+await t.test('two approvals at once carry the action out once', async (t) => {
   const ctx = await setUp(t, 'erasure')
   const subject = await customer(ctx, { finished: true })
   const erasure = await verifiedByCode(ctx, { type: 'erasure', email: subject.email })
@@ -193,7 +193,7 @@ t.test('two approvals at once carry the action out once', async (t) => {
   t.equal((await auditOf(ctx, manual.id)).filter((e) => e.action === 'request.verify_manually').length, 1, 'the verification was recorded once')
 })
 
-t.test('while an action waits, another verification, fulfilment or type change is refused; a denial, a withdrawal or a code drops it', async (t) => {
+await t.test('while an action waits, another verification, fulfilment or type change is refused; a denial, a withdrawal or a code drops it', async (t) => {
   const ctx = await setUp(t, 'erasure', { orders: 5 })
   const evidence = { evidence: EVIDENCE }
   const denied = await create(ctx, { type: 'access', email: 'a@nowhere.example' })
@@ -230,7 +230,7 @@ t.test('while an action waits, another verification, fulfilment or type change i
   t.equal(again.json().type, 'urn:problem:approval-pending')
 })
 
-t.test('a verified request changes its type only with reverify, and must then be verified again', async (t) => {
+await t.test('a verified request changes its type only with reverify, and must then be verified again', async (t) => {
   const ctx = await setUp(t, 'erasure', { orders: 5 })
   const request = await verifiedByCode(ctx, { type: 'access', email: 'e@nowhere.example' })
   const refused = await call(ctx, ctx.anna, 'PATCH', `/v1/requests/${request.id}`, { type: 'erasure' })
@@ -249,7 +249,7 @@ t.test('a verified request changes its type only with reverify, and must then be
   t.match((await call(ctx, ctx.anna, 'PATCH', `/v1/requests/${unverified.id}`, { type: 'portability' })).json(), { type: 'portability', state: 'received' }, 'before verification a type changes freely')
 })
 
-t.test('the evidence and the corrections of a waiting action stay sealed: never in the audit trail, the history or the logs', async (t) => {
+await t.test('the evidence and the corrections of a waiting action stay sealed: never in the audit trail, the history or the logs', async (t) => {
   const ctx = await setUp(t, 'all')
   const subject = await customer(ctx)
   const manual = await create(ctx, { type: 'access', email: 'requester@example.com' })

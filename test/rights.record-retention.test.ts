@@ -88,14 +88,15 @@ async function sealedValuesOf(ctx: TestService, id: string): Promise<string[]> {
   return JSON.stringify(rows).match(/v1\.[\w-]+\.[\w-]+\.[\w-]+/g) ?? []
 }
 
-t.test('the cutoff is the retention period before now; the period is at least a day and three years by default', async (t) => {
+await t.test('the cutoff is the retention period before now; the period is at least a day and three years by default', (t) => {
   t.same(purgeCutoff(new Date('2029-11-23T10:00:00Z'), 1095), new Date('2026-11-24T10:00:00Z'))
   t.equal(testConfig({}).rights.recordRetentionDays, 1095)
   const env = { PII_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), ODOO_URL: 'http://odoo:8069', ODOO_DB: 'shop', ODOO_USERNAME: 'bot', ODOO_API_KEY: 'key' }
   t.throws(() => loadConfig({ ...env, RIGHTS_RECORD_RETENTION_DAYS: '0' }), { name: 'ConfigError', message: /RIGHTS_RECORD_RETENTION_DAYS/ })
+  t.end()
 })
 
-t.test('an export left undownloaded is destroyed by the scheduled job once it expires, not before', async (t) => {
+await t.test('an export left undownloaded is destroyed by the scheduled job once it expires, not before', async (t) => {
   const clock = fixedClock('2026-11-23T10:00:00Z')
   const sim = await simulator(t, { orders: 20, now: () => clock.now() })
   const ctx = await startTestService(t, { odoo: sim, clock, role: 'all' })
@@ -118,7 +119,7 @@ t.test('an export left undownloaded is destroyed by the scheduled job once it ex
   t.equal((await ctx.app.inject({ url: `/v1/requests/${request.id}/export`, headers: ctx.auth.agent })).statusCode, 410)
 })
 
-t.test('a closed request keeps its identifiers, evidence and mail until the retention period ends, and not a second longer', async (t) => {
+await t.test('a closed request keeps its identifiers, evidence and mail until the retention period ends, and not a second longer', async (t) => {
   const ctx = await setUp(t)
   const ids = await requests(ctx)
   ctx.clock.advance(RETENTION_DAYS * DAY - SECOND)
@@ -150,7 +151,7 @@ t.test('a closed request keeps its identifiers, evidence and mail until the rete
   t.same(await purge(ctx), { requests: 0, inboundMessages: 0, outboxMessages: 0 }, 'a second run finds nothing')
 })
 
-t.test('the purge is audited once, with masked hints that keep the handling provable', async (t) => {
+await t.test('the purge is audited once, with masked hints that keep the handling provable', async (t) => {
   const ctx = await setUp(t)
   const ids = await requests(ctx)
   ctx.clock.advance(RETENTION_DAYS * DAY + SECOND)
@@ -174,7 +175,7 @@ t.test('the purge is audited once, with masked hints that keep the handling prov
   t.same((await ctx.service.audit.verify()).ok, true, 'the chain holds')
 })
 
-t.test('mail quoting a request whose records were destroyed opens one of its own; mail still tied to a purged request goes at the next run', async (t) => {
+await t.test('mail quoting a request whose records were destroyed opens one of its own; mail still tied to a purged request goes at the next run', async (t) => {
   const ctx = await setUp(t)
   const ids = await requests(ctx)
   ctx.clock.advance(RETENTION_DAYS * DAY + SECOND)
@@ -193,7 +194,7 @@ t.test('mail quoting a request whose records were destroyed opens one of its own
   t.match(entries[1]?.details, { requests: [], otherInboundMessages: { unattached: 0, ofPurgedRequests: 1 } })
 })
 
-t.test('the API answers for a purged request: no identifiers, the record and its history; discovery is 410', async (t) => {
+await t.test('the API answers for a purged request: no identifiers, the record and its history; discovery is 410', async (t) => {
   const ctx = await setUp(t)
   const ids = await requests(ctx)
   ctx.clock.advance(RETENTION_DAYS * DAY + SECOND)
@@ -217,7 +218,7 @@ t.test('the API answers for a purged request: no identifiers, the record and its
   t.equal((await ctx.app.inject({ method: 'POST', url: `/v1/requests/${ids.denied}/withdraw`, headers: ctx.auth.agent })).statusCode, 409, 'a closed request still takes no action')
 })
 
-t.test('an identifier that can no longer be opened (its key was dropped) is destroyed all the same', async (t) => {
+await t.test('an identifier that can no longer be opened (its key was dropped) is destroyed all the same', async (t) => {
   const ctx = await setUp(t)
   const ids = await requests(ctx)
   await ctx.pool.query("UPDATE rights_requests SET email = 'v1.retired-key.aaaa.bbbb' WHERE id = $1", [ids.withdrawn])

@@ -49,7 +49,7 @@ async function verified(ctx: Ctx, body: Record<string, unknown>) {
   return confirmed.json()
 }
 
-t.test('a request is received with its legal deadline and target, and acknowledged to the requester', async (t) => {
+await t.test('a request is received with its legal deadline and target, and acknowledged to the requester', async (t) => {
   const ctx = await setUp(t)
   const gdpr = await create(ctx, { type: 'access', email: 'jane@example.com', language: 'de' })
   t.match(gdpr, { id: /^RR-[0-9A-Z]{10}$/, state: 'received', jurisdiction: 'gdpr', dueAt: '2026-12-23T10:00:00.000Z', targetAt: '2026-12-02T10:00:00.000Z', requester: { email: 'j***@e***.com' }, allowedActions: ['send_verification', 'verify_manually', 'deny', 'withdraw'] })
@@ -60,7 +60,7 @@ t.test('a request is received with its legal deadline and target, and acknowledg
   t.notOk(JSON.stringify((await ctx.pool.query('SELECT * FROM rights_requests')).rows).includes('jane@example.com'), 'the address is sealed at rest')
 })
 
-t.test('the messages are in the language the request gives, English without one; a language the service does not speak is a 400', async (t) => {
+await t.test('the messages are in the language the request gives, English without one; a language the service does not speak is a 400', async (t) => {
   const ctx = await setUp(t)
   const german = await create(ctx, { type: 'access', email: 'jane@example.com', language: 'de' })
   const unsaid = await create(ctx, { type: 'access', email: 'joe@example.com' })
@@ -74,7 +74,7 @@ t.test('the messages are in the language the request gives, English without one;
   }
 })
 
-t.test('a received date outside the years 2000 to 9999 is a 400 and opens nothing', async (t) => {
+await t.test('a received date outside the years 2000 to 9999 is a 400 and opens nothing', async (t) => {
   const ctx = await setUp(t)
   // The last representable JavaScript date: a deadline 30 days later would be no date at all.
   for (const receivedAt of ['+275760-09-13T00:00:00.000Z', '1999-12-31T23:59:59Z']) {
@@ -85,7 +85,7 @@ t.test('a received date outside the years 2000 to 9999 is a 400 and opens nothin
   t.equal((await ctx.pool.query('SELECT count(*)::int AS n FROM rights_requests')).rows[0].n, 0)
 })
 
-t.test('verification: the right code verifies, a wrong one counts, an expired one and too many attempts are refused', async (t) => {
+await t.test('verification: the right code verifies, a wrong one counts, an expired one and too many attempts are refused', async (t) => {
   const ctx = await setUp(t)
   const { email } = await customer(ctx)
   const request = await create(ctx, { type: 'access', email: email.toUpperCase() })
@@ -118,7 +118,7 @@ t.test('verification: the right code verifies, a wrong one counts, an expired on
   t.equal((await act(ctx, guessed.id, '/verification/confirm', { code: await sentCode(ctx, guessed.id) })).statusCode, 200, 'a new code works')
 })
 
-t.test('manual verification needs an evidence note', async (t) => {
+await t.test('manual verification needs an evidence note', async (t) => {
   const ctx = await setUp(t)
   const request = await create(ctx, { type: 'objection', email: 'x@example.com' })
   t.equal((await act(ctx, request.id, '/verification/manual', { evidence: 'ok' })).statusCode, 400)
@@ -127,7 +127,7 @@ t.test('manual verification needs an evidence note', async (t) => {
   t.notMatch(res.body, /delivery address and the last/, 'the evidence itself is not shown')
 })
 
-t.test('invalid transitions are 409 with the allowed actions', async (t) => {
+await t.test('invalid transitions are 409 with the allowed actions', async (t) => {
   const ctx = await setUp(t)
   const request = await create(ctx, { type: 'erasure', email: 'x@example.com' })
   const early = await act(ctx, request.id, '/fulfilment', {})
@@ -145,7 +145,7 @@ t.test('invalid transitions are 409 with the allowed actions', async (t) => {
   t.equal((await ctx.app.inject({ url: '/v1/requests/nope', headers: ctx.auth.agent })).statusCode, 400)
 })
 
-t.test('access: an export of what is held, downloadable once, then destroyed', async (t) => {
+await t.test('access: an export of what is held, downloadable once, then destroyed', async (t) => {
   const ctx = await setUp(t)
   const subject = await customer(ctx)
   // One of the subject's orders named like a formula, another with a refund's negative amount.
@@ -174,7 +174,7 @@ t.test('access: an export of what is held, downloadable once, then destroyed', a
   t.equal((await ctx.service.audit.list({ action: 'request.export_downloaded', limit: 5 })).length, 1)
 })
 
-t.test('an export left too long expires and is destroyed', async (t) => {
+await t.test('an export left too long expires and is destroyed', async (t) => {
   const ctx = await setUp(t)
   const request = await verified(ctx, { type: 'portability', email: (await customer(ctx)).email })
   await act(ctx, request.id, '/fulfilment', {})
@@ -182,7 +182,7 @@ t.test('an export left too long expires and is destroyed', async (t) => {
   t.equal((await ctx.app.inject({ url: `/v1/requests/${request.id}/export`, headers: ctx.auth.agent })).statusCode, 410)
 })
 
-t.test('erasure redacts the subject at once; a hold keeps a contact, and the answer says why', async (t) => {
+await t.test('erasure redacts the subject at once; a hold keeps a contact, and the answer says why', async (t) => {
   const ctx = await setUp(t)
   const subject = await customer(ctx, { finished: true })
   const others = (await ctx.pool.query("SELECT odoo_id FROM mirror_partners WHERE parent_id = $1", [subject.id])).rows.map((r) => r.odoo_id)
@@ -199,7 +199,7 @@ t.test('erasure redacts the subject at once; a hold keeps a contact, and the ans
   t.match((await queuedMail(ctx, request.id)).at(-1), { kind: 'completed', recipient: subject.email })
 })
 
-t.test('rectification writes the corrected values to Odoo and the mirror, and audits field names only', async (t) => {
+await t.test('rectification writes the corrected values to Odoo and the mirror, and audits field names only', async (t) => {
   const ctx = await setUp(t)
   const subject = await customer(ctx)
   const request = await verified(ctx, { type: 'rectification', email: subject.email })
@@ -213,7 +213,7 @@ t.test('rectification writes the corrected values to Odoo and the mirror, and au
   t.notOk(trail.includes('Hauptstraße 7') || trail.includes('Berlin'), 'no values in the audit trail')
 })
 
-t.test('a rectification refused for its input changes nothing: the request does not start', async (t) => {
+await t.test('a rectification refused for its input changes nothing: the request does not start', async (t) => {
   const ctx = await setUp(t)
   const subject = await customer(ctx)
   const request = await verified(ctx, { type: 'rectification', email: subject.email })
@@ -226,7 +226,7 @@ t.test('a rectification refused for its input changes nothing: the request does 
 })
 
 for (const type of ['restriction', 'objection', 'ccpa_opt_out'] as const) {
-  t.test(`${type} is recorded on the subject`, async (t) => {
+  await t.test(`${type} is recorded on the subject`, async (t) => {
     const ctx = await setUp(t)
     const subject = await customer(ctx)
     const request = type === 'ccpa_opt_out' ? await create(ctx, { type, email: subject.email }) : await verified(ctx, { type, email: subject.email })
@@ -240,7 +240,7 @@ for (const type of ['restriction', 'objection', 'ccpa_opt_out'] as const) {
   })
 }
 
-t.test('a verified request about nobody is answered "we hold no data"', async (t) => {
+await t.test('a verified request about nobody is answered "we hold no data"', async (t) => {
   const ctx = await setUp(t)
   const request = await verified(ctx, { type: 'ccpa_delete', email: 'stranger@nowhere.example' })
   const done = await act(ctx, request.id, '/fulfilment', {})
@@ -248,7 +248,7 @@ t.test('a verified request about nobody is answered "we hold no data"', async (t
   t.match((await queuedMail(ctx, request.id)).at(-1), { kind: 'no_data' })
 })
 
-t.test('denial sends the reason; withdrawal closes', async (t) => {
+await t.test('denial sends the reason; withdrawal closes', async (t) => {
   const ctx = await setUp(t)
   const denied = await create(ctx, { type: 'access', email: 'x@example.com' })
   const res = await act(ctx, denied.id, '/deny', { reason: 'manifestly_unfounded', detail: 'Answered on 2026-11-02.' })
@@ -257,7 +257,7 @@ t.test('denial sends the reason; withdrawal closes', async (t) => {
   t.equal((await act(ctx, denied.id, '/deny', { reason: 'not-a-reason' })).statusCode, 400)
 })
 
-t.test('extensions: GDPR up to three months with notice in the first month; CCPA once to 90 days', async (t) => {
+await t.test('extensions: GDPR up to three months with notice in the first month; CCPA once to 90 days', async (t) => {
   const ctx = await setUp(t)
   const gdpr = await create(ctx, { type: 'access', email: 'x@example.com' })
   const ok = await act(ctx, gdpr.id, '/extension', { until: '2027-02-23T10:00:00Z', reason: 'Orders on six marketplaces are being collected.' })
@@ -273,7 +273,7 @@ t.test('extensions: GDPR up to three months with notice in the first month; CCPA
   t.match((await act(ctx, late.id, '/extension', { until: '2027-01-15T00:00:00Z', reason: 'Too late to extend now.' })).json(), { type: 'urn:problem:extension-notice-too-late' })
 })
 
-t.test('listing filters by state, type and deadline, and lists overdue requests', async (t) => {
+await t.test('listing filters by state, type and deadline, and lists overdue requests', async (t) => {
   const ctx = await setUp(t)
   const old = await create(ctx, { type: 'access', email: 'a@example.com', receivedAt: '2026-09-01T00:00:00Z' })
   await create(ctx, { type: 'erasure', email: 'b@example.com' })
@@ -292,7 +292,7 @@ t.test('listing filters by state, type and deadline, and lists overdue requests'
   t.same(detail.history.map((e: { action: string }) => e.action), ['created', 'withdraw'])
 })
 
-t.test('roles: an auditor reads but cannot act; an agent cannot change policies', async (t) => {
+await t.test('roles: an auditor reads but cannot act; an agent cannot change policies', async (t) => {
   const ctx = await setUp(t)
   t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.auditor, payload: { type: 'access', email: 'a@example.com' } })).statusCode, 403)
   const request = await create(ctx, { type: 'access', email: 'a@example.com' })

@@ -65,7 +65,7 @@ async function history(ctx: Ctx, id: string): Promise<{ action: string; details:
   return (await ctx.app.inject({ url: `/v1/requests/${id}`, headers: ctx.auth.agent })).json().history
 }
 
-t.test("a requester's address finds only contacts that hold exactly it: _, %, \\, +tags and case are no patterns", async (t) => {
+await t.test("a requester's address finds only contacts that hold exactly it: _, %, \\, +tags and case are no patterns", async (t) => {
   const ctx = await setUp(t)
   const ids: Record<string, number> = {}
   for (const [key, email] of Object.entries({
@@ -91,7 +91,7 @@ t.test("a requester's address finds only contacts that hold exactly it: _, %, \\
   t.same(live.find((c) => c.partnerId === ids.dot)?.foundBy, ['email', 'odoo_search'])
 })
 
-t.test('Odoo is asked with the address as a literal: its LIKE wildcards and escape character escaped', async (t) => {
+await t.test('Odoo is asked with the address as a literal: its LIKE wildcards and escape character escaped', async (t) => {
   const ctx = await setUp(t)
   const odoo = ctx.service.odoo
   const searchRead = odoo.searchRead
@@ -111,7 +111,7 @@ t.test('Odoo is asked with the address as a literal: its LIKE wildcards and esca
   t.same(domains[1], ['&', '|', ['email', 'ilike', unicode], ['email', 'ilike', ascii], ...Array(12).fill('|'), ['email', '=ilike', unicode], ['email', '=ilike', ascii], ...listed])
 })
 
-t.test('the mirror alone is exact too: a contact Odoo no longer holds under the address is found by it, not by a look-alike', async (t) => {
+await t.test('the mirror alone is exact too: a contact Odoo no longer holds under the address is found by it, not by a look-alike', async (t) => {
   const ctx = await setUp(t)
   const id = await odooContact(ctx, { email: 'mirror.only@lookalike.test' })
   await ctx.service.orderSync.mirrorContacts([id])
@@ -122,7 +122,7 @@ t.test('the mirror alone is exact too: a contact Odoo no longer holds under the 
   t.same(await found(ctx, 'mirror%@lookalike.test'), [])
 })
 
-t.test('internationalized domains: the Unicode and the punycode spelling are one address, accents are not folded', async (t) => {
+await t.test('internationalized domains: the Unicode and the punycode spelling are one address, accents are not folded', async (t) => {
   const ctx = await setUp(t)
   const unicode = await odooContact(ctx, { email: 'jürgen@bücher.test' })
   const punycode = await odooContact(ctx, { email: 'anna@XN--BCHER-KVA.test' })
@@ -140,7 +140,7 @@ t.test('internationalized domains: the Unicode and the punycode spelling are one
   t.same((await subject(ctx, res.json().id)).contacts.map((c) => c.partnerId), [unicode])
 })
 
-t.test("an export never includes a contact that no exact identifier found: a look-alike requester gets only what is theirs", async (t) => {
+await t.test("an export never includes a contact that no exact identifier found: a look-alike requester gets only what is theirs", async (t) => {
   const ctx = await setUp(t)
   const customer = await customerWithOrders(ctx)
   const lookalike = customer.email.replace('.', '_')
@@ -164,7 +164,7 @@ t.test("an export never includes a contact that no exact identifier found: a loo
   t.notOk(JSON.stringify(bundle).includes(customer.email), "nothing of the customer's")
 })
 
-t.test('an erasure from a pattern-like or look-alike address erases nobody else', async (t) => {
+await t.test('an erasure from a pattern-like or look-alike address erases nobody else', async (t) => {
   const ctx = await setUp(t)
   const customer = await customerWithOrders(ctx)
   const name = ctx.sim.store.get('res.partner', customer.id)?.name
@@ -186,7 +186,7 @@ t.test('an erasure from a pattern-like or look-alike address erases nobody else'
   t.equal(ctx.sim.store.get('res.partner', customer.id)?.email, customer.email, 'and their address')
 })
 
-t.test('more contacts than RIGHTS_MAX_SUBJECT_CONTACTS stop the request until an agent names the subject', async (t) => {
+await t.test('more contacts than RIGHTS_MAX_SUBJECT_CONTACTS stop the request until an agent names the subject', async (t) => {
   const ctx = await setUp(t, { RIGHTS_MAX_SUBJECT_CONTACTS: '2' })
   const shared = [
     await odooContact(ctx, { email: 'orders@family.test' }),
@@ -238,7 +238,7 @@ t.test('more contacts than RIGHTS_MAX_SUBJECT_CONTACTS stop the request until an
   t.equal((await put([])).statusCode, 409, 'a closed request keeps its subject')
 })
 
-t.test('a contact whose e-mail field holds several addresses is found by each, but waits for an agent', async (t) => {
+await t.test('a contact whose e-mail field holds several addresses is found by each, but waits for an agent', async (t) => {
   const ctx = await setUp(t)
   const family = await odooContact(ctx, { email: 'anna@family.test, Bob <bob@family.test>' })
   const own = await odooContact(ctx, { email: 'bob@family.test' })

@@ -58,7 +58,7 @@ function tally(statuses: number[]): Record<number, number> {
   return counts
 }
 
-t.test('fifty wrong codes sent at once are checked at most RIGHTS_CODE_MAX_ATTEMPTS times, and then even the right code is refused', async (t) => {
+await t.test('fifty wrong codes sent at once are checked at most RIGHTS_CODE_MAX_ATTEMPTS times, and then even the right code is refused', async (t) => {
   const ctx = await setUp(t)
   const { id, code, wrong } = await awaitingVerification(ctx)
 
@@ -81,7 +81,7 @@ t.test('fifty wrong codes sent at once are checked at most RIGHTS_CODE_MAX_ATTEM
   t.match(fresh.body, { state: 'verified', verification: { method: 'code' } })
 })
 
-t.test('wrong codes arriving at once by API and in mail replies share one attempt counter', async (t) => {
+await t.test('wrong codes arriving at once by API and in mail replies share one attempt counter', async (t) => {
   const ctx = await setUp(t)
   const { id, code, wrong } = await awaitingVerification(ctx)
   const fixture = JSON.parse(readFileSync(new URL('./fixtures/forwardemail-webhook.json', import.meta.url), 'utf8')) as Record<string, unknown>

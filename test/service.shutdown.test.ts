@@ -38,7 +38,7 @@ async function jobStates(url: string, queue: string): Promise<string[]> {
   }
 }
 
-t.test('shutdown waits for a running job to finish, then closes everything', async (t) => {
+await t.test('shutdown waits for a running job to finish, then closes everything', async (t) => {
   const databaseUrl = await createTestDatabase(t)
   const { log } = capturedLogger()
   const job = blockingJob('test-blocking')
@@ -61,7 +61,7 @@ t.test('shutdown waits for a running job to finish, then closes everything', asy
   t.same(await jobStates(databaseUrl, 'test-blocking'), ['completed'])
 })
 
-t.test('a job that outlives the shutdown timeout is left to be retried, and shutdown still ends', async (t) => {
+await t.test('a job that outlives the shutdown timeout is left to be retried, and shutdown still ends', async (t) => {
   const databaseUrl = await createTestDatabase(t)
   const { log } = capturedLogger()
   const job = blockingJob('test-stuck')
@@ -75,7 +75,7 @@ t.test('a job that outlives the shutdown timeout is left to be retried, and shut
   job.release()
 })
 
-t.test('an api process enqueues but runs no jobs', async (t) => {
+await t.test('an api process enqueues but runs no jobs', async (t) => {
   const databaseUrl = await createTestDatabase(t)
   const { log } = capturedLogger()
   const job = blockingJob('test-api-only')
@@ -86,7 +86,7 @@ t.test('an api process enqueues but runs no jobs', async (t) => {
   t.same(await jobStates(databaseUrl, 'test-api-only'), ['created'])
 })
 
-t.test('a worker process serves only the health routes', async (t) => {
+await t.test('a worker process serves only the health routes', async (t) => {
   const databaseUrl = await createTestDatabase(t)
   const { log } = capturedLogger()
   const service = await startService({ config: testConfig({ DATABASE_URL: databaseUrl }), log, role: 'worker', connectOdoo: (c, l) => createOdooGateway(c, { log: l }) })
@@ -95,7 +95,7 @@ t.test('a worker process serves only the health routes', async (t) => {
   t.equal((await service.app.inject({ method: 'GET', url: '/v1/keys' })).statusCode, 404)
 })
 
-t.test('the service starts and reports Odoo down while Odoo is unreachable', async (t) => {
+await t.test('the service starts and reports Odoo down while Odoo is unreachable', async (t) => {
   const databaseUrl = await createTestDatabase(t)
   const { log } = capturedLogger()
   const service = await startService({ config: testConfig({ DATABASE_URL: databaseUrl }), log, role: 'api', connectOdoo: (c, l) => createOdooGateway(c, { log: l }) })

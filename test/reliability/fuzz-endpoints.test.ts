@@ -82,7 +82,7 @@ async function fixtures(t: Test, ctx: TestService, email: string) {
   return { requests, holds, keys, runs: [sync.json().id as string], orders }
 }
 
-t.test('every endpoint answers arbitrary input with a 4xx problem, never a 5xx, and a 4xx writes nothing', async (t) => {
+await t.test('every endpoint answers arbitrary input with a 4xx problem, never a 5xx, and a 4xx writes nothing', async (t) => {
   const sim = await simulator(t, { orders: 20 })
   // Unsigned webhooks taken on purpose, so arbitrary bodies reach the intake's validation instead of its 503.
   const ctx = await startTestService(t, { odoo: sim, role: 'api', clock: realClock(), env: { INTAKE_ALLOW_UNSIGNED: 'true' } })

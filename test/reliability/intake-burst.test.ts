@@ -35,7 +35,7 @@ function shuffled<T>(items: T[], seed: number): T[] {
   return out
 }
 
-t.test('1,000 intake webhooks sent concurrently over HTTP: each distinct message stored once and opening one request, duplicates changing nothing, all answered 200', async (t) => {
+await t.test('1,000 intake webhooks sent concurrently over HTTP: each distinct message stored once and opening one request, duplicates changing nothing, all answered 200', async (t) => {
   const sim = await simulator(t, { orders: 5 })
   const ctx = await startTestService(t, { odoo: sim, clock: realClock(), env: { FORWARDEMAIL_WEBHOOK_KEY: KEY, MAIL_FROM: 'Privacy <privacy@shop.example>' } })
   await ctx.app.listen({ host: '127.0.0.1', port: 0 })

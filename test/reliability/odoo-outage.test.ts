@@ -24,7 +24,7 @@ async function requestSync(ctx: TestService): Promise<{ id: string; state: strin
   }, { what: `sync run ${id} to finish`, timeoutMs: 30_000, intervalMs: 200 })
 }
 
-t.test('Odoo unavailable during sync and redaction: the sync fails, redaction retries, and once Odoo is back nothing is lost or done twice', async (t) => {
+await t.test('Odoo unavailable during sync and redaction: the sync fails, redaction retries, and once Odoo is back nothing is lost or done twice', async (t) => {
   const sim = await simulator(t, { orders: 40 })
   const ctx = await startTestService(t, { odoo: sim, role: 'all', clock: realClock(), env: { REDACTION_BATCH_SIZE: '8', RETENTION_SWEEP_CRON: NEVER } })
   t.equal((await requestSync(ctx)).state, 'succeeded', 'a first sync while Odoo is up')

@@ -33,7 +33,7 @@ const CLIENTS = 4
 /** Bound on the requests each client sends, whatever happens. */
 const MAX_PER_CLIENT = 1500
 
-t.test('PostgreSQL restarted under load: the service reports not-ready, answers problem details, recovers, and loses no acknowledged request', async (t) => {
+await t.test('PostgreSQL restarted under load: the service reports not-ready, answers problem details, recovers, and loses no acknowledged request', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pb-reliability-pg-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const pgPort = await freePort()

@@ -7,7 +7,7 @@ import {
 import { until } from '../support/until.ts'
 import { REDACTED_NAME } from '../../src/mirror/odoo-records.ts'
 
-t.test('two worker processes on one PostgreSQL redact every due contact exactly once, and both take part', async (t) => {
+await t.test('two worker processes on one PostgreSQL redact every due contact exactly once, and both take part', async (t) => {
   const sim = await simulator(t, { orders: 80 })
   // An API process in this test: it migrates the database, syncs the mirror and queues the due
   // contacts; it works no jobs. The two workers are real `serve --role worker` processes.

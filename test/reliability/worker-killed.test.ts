@@ -14,7 +14,7 @@ import { REDACTED_NAME } from '../../src/mirror/odoo-records.ts'
 // 15-minute expiry; they run again after the queue's retry delay (10-20 s on the first retry).
 // The sweeper stays off, so the jobs that finish are the dead worker's own, retried.
 
-t.test('a worker killed with SIGKILL in the middle of a redaction batch: after restart every due contact is redacted once, with one audit entry each', async (t) => {
+await t.test('a worker killed with SIGKILL in the middle of a redaction batch: after restart every due contact is redacted once, with one audit entry each', async (t) => {
   const sim = await simulator(t, { orders: 60 })
   const api = await startTestService(t, { odoo: sim, role: 'api', clock: realClock() })
   await api.service.runSync({ trigger: 'cli', requestedBy: 'test' })
