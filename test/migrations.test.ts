@@ -9,11 +9,11 @@ import { capturedLogger } from './support/logs.ts'
 
 const { log } = capturedLogger()
 
-async function query(url: string, sql: string): Promise<pg.QueryResult> {
+async function query<Row extends pg.QueryResultRow>(url: string, sql: string): Promise<pg.QueryResult<Row>> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
-    return await client.query(sql)
+    return await client.query<Row>(sql)
   } finally {
     await client.end()
   }
@@ -24,9 +24,9 @@ await t.test('a fresh database gets every migration, recorded in schema_migratio
   const applied = await migrate(url, log)
   const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, ''))
   t.same(applied, files)
-  const recorded = await query(url, 'SELECT name FROM schema_migrations ORDER BY id')
+  const recorded = await query<{ name: string }>(url, 'SELECT name FROM schema_migrations ORDER BY id')
   t.same(recorded.rows.map((r) => r.name), files)
-  const tables = await query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+  const tables = await query<{ tablename: string }>(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
   t.ok(tables.rows.some((r) => r.tablename === 'audit_log'))
 })
 
@@ -40,9 +40,9 @@ await t.test('instances starting at once apply each migration once', async (t) =
   const url = await createTestDatabase(t)
   const results = await Promise.all([migrate(url, log), migrate(url, log), migrate(url, log)])
   const total = results.flat().length
-  const recorded = await query(url, 'SELECT count(*)::int AS n FROM schema_migrations')
-  t.equal(recorded.rows[0].n, readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).length)
-  t.ok(total >= recorded.rows[0].n, 'every migration was applied by one of them')
+  const recorded = (await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM schema_migrations')).rows[0]?.n
+  t.equal(recorded, readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).length)
+  t.ok(recorded !== undefined && total >= recorded, 'every migration was applied by one of them')
 })
 
 await t.test('a failing migration leaves the schema as it was', async (t) => {
@@ -51,10 +51,10 @@ await t.test('a failing migration leaves the schema as it was', async (t) => {
   for (const file of readdirSync(MIGRATIONS_DIR)) copyFileSync(join(MIGRATIONS_DIR, file), join(dir, file))
   writeFileSync(join(dir, '20991231235959999_broken.sql'), '-- Up Migration\nCREATE TABLE half_done (id int);\nSELECT no_such_function();\n')
   await t.rejects(migrate(url, log, dir))
-  const halfDone = await query(url, "SELECT to_regclass('public.half_done') AS t")
-  t.equal(halfDone.rows[0].t, null, 'the table created before the error was rolled back')
-  const recorded = await query(url, "SELECT count(*)::int AS n FROM schema_migrations WHERE name = '20991231235959999_broken'")
-  t.equal(recorded.rows[0].n, 0, 'the failed migration is not recorded')
-  const earlier = await query(url, "SELECT to_regclass('public.audit_log') AS t")
-  t.equal(earlier.rows[0].t, 'audit_log', 'the migrations before it stay applied')
+  const halfDone = await query<{ t: string | null }>(url, "SELECT to_regclass('public.half_done') AS t")
+  t.equal(halfDone.rows[0]?.t, null, 'the table created before the error was rolled back')
+  const recorded = await query<{ n: number }>(url, "SELECT count(*)::int AS n FROM schema_migrations WHERE name = '20991231235959999_broken'")
+  t.equal(recorded.rows[0]?.n, 0, 'the failed migration is not recorded')
+  const earlier = await query<{ t: string | null }>(url, "SELECT to_regclass('public.audit_log') AS t")
+  t.equal(earlier.rows[0]?.t, 'audit_log', 'the migrations before it stay applied')
 })

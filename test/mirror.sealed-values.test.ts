@@ -11,6 +11,8 @@ import { reconcileDeletedRecords } from '../src/mirror/reconcile.ts'
 const SECOND = 1000
 
 type Ctx = TestService & { sim: OdooSimulator }
+type PartnerRow = { fingerprint: string; holds_pii: boolean; redacted_at: Date | null; deleted_at: Date | null }
+type DueContact = { odoo_id: number; retention_due_at: Date }
 
 async function setUp(t: Test): Promise<Ctx> {
   const clock = fixedClock(new Date())
@@ -22,13 +24,15 @@ async function setUp(t: Test): Promise<Ctx> {
 
 /** The contact's columns that hold personal data (sealed values, blind indexes), with what is still in them. */
 async function heldValues(ctx: Ctx, id: number): Promise<Record<string, unknown>> {
-  const row = (await ctx.pool.query(`SELECT ${SEALED_PARTNER_COLUMNS.join(', ')} FROM mirror_partners WHERE odoo_id = $1`, [id])).rows[0]
+  const row = (await ctx.pool.query<Record<(typeof SEALED_PARTNER_COLUMNS)[number], string | null>>(`SELECT ${SEALED_PARTNER_COLUMNS.join(', ')} FROM mirror_partners WHERE odoo_id = $1`, [id])).rows[0]
   if (!row) throw new Error(`contact ${id} is not mirrored`)
   return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null))
 }
 
-async function partnerRow(ctx: Ctx, id: number) {
-  return (await ctx.pool.query('SELECT * FROM mirror_partners WHERE odoo_id = $1', [id])).rows[0]
+async function partnerRow(ctx: Ctx, id: number): Promise<PartnerRow> {
+  const row = (await ctx.pool.query<PartnerRow>('SELECT * FROM mirror_partners WHERE odoo_id = $1', [id])).rows[0]
+  if (!row) throw new Error(`contact ${id} is not mirrored`)
+  return row
 }
 
 /** A new customer in Odoo, mirrored as a rights request's discovery mirrors contacts. */
@@ -41,7 +45,7 @@ async function mirroredContact(ctx: Ctx, name: string): Promise<number> {
 
 await t.test('a redacted contact keeps no sealed value or blind index, also after Odoo is read again', async (t) => {
   const ctx = await setUp(t)
-  const due = (await ctx.pool.query("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner AND email IS NOT NULL AND phone IS NOT NULL ORDER BY odoo_id LIMIT 1")).rows[0]
+  const due = (await ctx.pool.query<DueContact>("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner AND email IS NOT NULL AND phone IS NOT NULL ORDER BY odoo_id LIMIT 1")).rows[0]
   if (!due) throw new Error('no due contact with an e-mail and a phone')
   const before = await partnerRow(ctx, due.odoo_id)
   ctx.clock.set(new Date(due.retention_due_at.getTime() + SECOND))
@@ -60,7 +64,7 @@ await t.test('a policy that redacts some fields still leaves none of the contact
   const ctx = await setUp(t)
   const changed = await ctx.app.inject({ method: 'PUT', url: '/v1/retention/policies/shopify', headers: ctx.auth.admin, payload: { clockEvent: 'order_date', periodDays: 90, fields: ['name', 'street'] } })
   t.equal(changed.statusCode, 200, changed.body)
-  const due = (await ctx.pool.query("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE redaction_fields = '{name,street}' AND retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner AND email_index IS NOT NULL ORDER BY odoo_id LIMIT 1")).rows[0]
+  const due = (await ctx.pool.query<DueContact>("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE redaction_fields = '{name,street}' AND retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner AND email_index IS NOT NULL ORDER BY odoo_id LIMIT 1")).rows[0]
   if (!due) throw new Error('no due Shopify contact with an e-mail')
   ctx.clock.set(new Date(due.retention_due_at.getTime() + SECOND))
   t.same((await ctx.service.redact([due.odoo_id])).redacted, [due.odoo_id])
@@ -86,7 +90,7 @@ await t.test('the nightly reconciliation forgets contacts Odoo deleted, and keep
   const archived = await mirroredContact(ctx, 'Anna Schmidt')
   ctx.sim.store.remove('res.partner', deleted)
   ctx.sim.store.update('res.partner', archived, { active: false })
-  const contacts = Number((await ctx.pool.query('SELECT count(*) FROM mirror_partners')).rows[0].count)
+  const contacts = Number((await ctx.pool.query<{ count: string }>('SELECT count(*) FROM mirror_partners')).rows[0]?.count)
   t.match(await reconcileDeletedRecords(ctx.service), { orders: { deleted: 0 }, contacts: { checked: contacts, deleted: 1 } })
   t.same(await heldValues(ctx, deleted), {})
   t.ok((await partnerRow(ctx, deleted)).deleted_at)

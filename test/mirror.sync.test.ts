@@ -1,4 +1,5 @@
 import t from 'tap'
+import type { QueryResultRow } from 'pg'
 import { startTestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { SyncBusyError } from '../src/mirror/sync-coordinator.ts'
@@ -9,9 +10,24 @@ import { REDACT_QUEUE } from '../src/retention/retention-jobs.ts'
 
 const cli = { trigger: 'cli', requestedBy: 'test' } as const
 
-async function mirrored(service: Service) {
-  const orders = await service.pool.query('SELECT * FROM mirror_orders ORDER BY odoo_id')
+interface MirroredOrder {
+  odoo_id: number
+  channel: string
+  partner_id: number | null
+  partner_invoice_id: number | null
+  partner_shipping_id: number | null
+}
+
+async function mirrored(service: Service): Promise<MirroredOrder[]> {
+  const orders = await service.pool.query<MirroredOrder>('SELECT * FROM mirror_orders ORDER BY odoo_id')
   return orders.rows
+}
+
+/** The one row a query must find. */
+async function oneRow<Row extends QueryResultRow>(service: Service, sql: string, values: unknown[]): Promise<Row> {
+  const row = (await service.pool.query<Row>(sql, values)).rows[0]
+  if (!row) throw new Error('the query found no row')
+  return row
 }
 
 await t.test('a first sync mirrors every order with its channel, contacts and deliveries', async (t) => {
@@ -26,7 +42,7 @@ await t.test('a first sync mirrors every order with its channel, contacts and de
   t.same(orders.map((o) => o.channel), expected, 'each order has the channel its origin names')
   t.ok(expected.includes('other'), 'orders of no channel are `other`')
   const partnerIds = new Set(orders.flatMap((o) => [o.partner_id, o.partner_invoice_id, o.partner_shipping_id]))
-  const partners = await service.pool.query('SELECT odoo_id FROM mirror_partners')
+  const partners = await service.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners')
   t.same(new Set(partners.rows.map((p) => p.odoo_id)), partnerIds, 'exactly the contacts the orders reference')
 })
 
@@ -34,7 +50,7 @@ await t.test('personal data is sealed at rest and opens to what Odoo holds', asy
   const sim = await simulator(t, { orders: 20 })
   const { service } = await startTestService(t, { odoo: sim })
   await service.runSync(cli)
-  const { rows } = await service.pool.query("SELECT * FROM mirror_partners WHERE type = 'contact' ORDER BY odoo_id LIMIT 5")
+  const { rows } = await service.pool.query<{ odoo_id: number; email: string; email_index: string | null; country: string | null }>("SELECT * FROM mirror_partners WHERE type = 'contact' ORDER BY odoo_id LIMIT 5")
   for (const row of rows) {
     const source = sim.store.get('res.partner', row.odoo_id)
     const dump = JSON.stringify(row)
@@ -51,16 +67,17 @@ await t.test('an incremental sync picks up edits of orders and contacts', async 
   const { service } = await startTestService(t, { odoo: sim })
   await service.runSync(cli)
   const [order] = await mirrored(service)
+  if (!order?.partner_id) throw new Error('no mirrored order with a customer')
   sim.store.update('sale.order', order.odoo_id, { client_order_ref: 'edited' })
   sim.store.cancelOrder(order.odoo_id)
   sim.store.update('res.partner', order.partner_id, { email: 'new.address@example.org' })
   const run = await service.runSync(cli)
   t.match(run, { state: 'succeeded' })
   t.ok((run?.updated ?? 0) >= 2, 'the changed order and contact count as updated')
-  const after = (await service.pool.query('SELECT * FROM mirror_orders WHERE odoo_id = $1', [order.odoo_id])).rows[0]
+  const after = await oneRow<{ state: string; cancelled_at: Date | null }>(service, 'SELECT * FROM mirror_orders WHERE odoo_id = $1', [order.odoo_id])
   t.equal(after.state, 'cancel')
   t.ok(after.cancelled_at, 'cancellation time recorded')
-  const partner = (await service.pool.query('SELECT email FROM mirror_partners WHERE odoo_id = $1', [order.partner_id])).rows[0]
+  const partner = await oneRow<{ email: string }>(service, 'SELECT email FROM mirror_partners WHERE odoo_id = $1', [order.partner_id])
   t.equal(service.cipher.open(partner.email, `partner:${order.partner_id}:email`), 'new.address@example.org')
 })
 
@@ -83,7 +100,7 @@ await t.test('a shipment that only changes the delivery reaches the mirror', asy
   sim.store.validatePicking(pending.id, new Date('2026-11-20T08:00:00Z'))
   t.equal(sim.store.get('sale.order', orderId)?.write_date, orderWriteDate, 'Odoo did not touch the order')
   await service.runSync(cli)
-  const order = (await service.pool.query('SELECT shipped_at, completed_at FROM mirror_orders WHERE odoo_id = $1', [orderId])).rows[0]
+  const order = await oneRow<{ shipped_at: Date | null; completed_at: Date | null }>(service, 'SELECT shipped_at, completed_at FROM mirror_orders WHERE odoo_id = $1', [orderId])
   t.same(order.shipped_at, new Date('2026-11-20T08:00:00Z'))
   t.same(order.completed_at, order.shipped_at)
 })
@@ -103,13 +120,15 @@ await t.test('Odoo failing mid-sync fails the run; the next run resumes from the
   const sim = await simulator(t, { orders: 50 })
   const { service } = await startTestService(t, { odoo: sim, env: { SYNC_PAGE_SIZE: '10', ODOO_RETRIES: '0' } })
   // Odoo answers the walk's first two queries, then refuses the next.
-  t.teardown(() => sim.faults.clear())
+  t.teardown(() => {
+    sim.faults.clear()
+  })
   sim.faults.odooFaultNext({ kind: 'AccessError', after: 2, match: { model: 'sale.order', method: 'search_read' } })
   const run = await service.runSync(cli)
   t.match(run, { state: 'failed', errors: [{ kind: 'odoo.access' }] })
   const partial = await mirrored(service)
   t.ok(partial.length >= 10 && partial.length < 50, `the pages read before the failure are committed (${partial.length} orders)`)
-  const cursor = (await service.pool.query("SELECT cursor FROM sync_cursors WHERE model = 'sale.order'")).rows[0]?.cursor
+  const cursor = (await service.pool.query<{ cursor: unknown }>("SELECT cursor FROM sync_cursors WHERE model = 'sale.order'")).rows[0]?.cursor
   t.ok(cursor, 'the cursor of the last committed page is stored')
   const resumed = await service.runSync(cli)
   t.match(resumed, { state: 'succeeded' })
@@ -126,8 +145,8 @@ await t.test('two syncs started at once: one runs, the other is told a sync is r
   sim.faults.latency(0)
   t.equal(results.filter((r) => r.status === 'fulfilled').length, 1)
   const rejected = results.find((r) => r.status === 'rejected')
-  t.ok(rejected && rejected.status === 'rejected' && rejected.reason instanceof SyncBusyError)
-  t.equal((await service.pool.query('SELECT count(*)::int AS n FROM sync_runs')).rows[0].n, 1)
+  t.ok(rejected && rejected.reason instanceof SyncBusyError)
+  t.equal((await service.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM sync_runs')).rows[0]?.n, 1)
 })
 
 await t.test('a run left running by a crashed process is marked failed by the next one', async (t) => {
@@ -149,7 +168,7 @@ await t.test('orders deleted in Odoo are marked by reconciliation', async (t) =>
   sim.store.remove('sale.order', draft.id)
   const { reconcileDeletedOrders } = await import('../src/mirror/reconcile.ts')
   t.same(await reconcileDeletedOrders(service), { checked: 30, deleted: 1 })
-  const row = (await service.pool.query('SELECT deleted_at FROM mirror_orders WHERE odoo_id = $1', [draft.id])).rows[0]
+  const row = await oneRow<{ deleted_at: Date | null }>(service, 'SELECT deleted_at FROM mirror_orders WHERE odoo_id = $1', [draft.id])
   t.ok(row.deleted_at)
 })
 
@@ -174,14 +193,15 @@ await t.test('an edit within the same second as the previous sync is still mirro
   now = new Date('2026-11-23T09:00:00.900Z')
   const order = sim.store.records('sale.order').find((o) => o.state === 'sale')
   if (!order) throw new Error('no confirmed order')
+  const partnerId = order.partner_id as number
   sim.store.cancelOrder(order.id)
-  sim.store.update('res.partner', order.partner_id as number, { phone: '+31 6 1111 2222' })
+  sim.store.update('res.partner', partnerId, { phone: '+31 6 1111 2222' })
   const run = await service.runSync(cli)
   t.ok((run?.updated ?? 0) >= 2)
-  const mirroredOrder = (await service.pool.query('SELECT state FROM mirror_orders WHERE odoo_id = $1', [order.id])).rows[0]
+  const mirroredOrder = await oneRow<{ state: string }>(service, 'SELECT state FROM mirror_orders WHERE odoo_id = $1', [order.id])
   t.equal(mirroredOrder.state, 'cancel')
-  const partner = (await service.pool.query('SELECT phone FROM mirror_partners WHERE odoo_id = $1', [order.partner_id])).rows[0]
-  t.equal(service.cipher.open(partner.phone, `partner:${order.partner_id}:phone`), '+31 6 1111 2222')
+  const partner = await oneRow<{ phone: string }>(service, 'SELECT phone FROM mirror_partners WHERE odoo_id = $1', [partnerId])
+  t.equal(service.cipher.open(partner.phone, `partner:${partnerId}:phone`), '+31 6 1111 2222')
 })
 
 await t.test('once its seconds are settled, a model nobody edits is not read again', async (t) => {
@@ -207,9 +227,9 @@ await t.test('a first sync plans orders and contacts exactly as recomputing them
   const { service } = await startTestService(t, { odoo: sim, env: { SYNC_PAGE_SIZE: '10' } })
   t.match(await service.runSync(cli), { state: 'succeeded' })
   const planned = async () => ({
-    orders: (await service.pool.query('SELECT odoo_id, shipped_at, completed_at, cancelled_at, retention_due_at, retention_basis FROM mirror_orders ORDER BY odoo_id')).rows,
-    partners: (await service.pool.query('SELECT odoo_id, retention_due_at, redaction_fields FROM mirror_partners ORDER BY odoo_id')).rows,
-    jobs: (await service.pool.query(`SELECT singleton_key, start_after FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry') ORDER BY singleton_key, start_after`, [REDACT_QUEUE])).rows
+    orders: (await service.pool.query<{ odoo_id: number; shipped_at: Date | null; completed_at: Date | null; cancelled_at: Date | null; retention_due_at: Date | null; retention_basis: unknown }>('SELECT odoo_id, shipped_at, completed_at, cancelled_at, retention_due_at, retention_basis FROM mirror_orders ORDER BY odoo_id')).rows,
+    partners: (await service.pool.query<{ odoo_id: number; retention_due_at: Date | null; redaction_fields: string[] | null }>('SELECT odoo_id, retention_due_at, redaction_fields FROM mirror_partners ORDER BY odoo_id')).rows,
+    jobs: (await service.pool.query<{ singleton_key: string; start_after: Date }>(`SELECT singleton_key, start_after FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry') ORDER BY singleton_key, start_after`, [REDACT_QUEUE])).rows
   })
   const firstSync = await planned()
   const repeatCustomers = firstSync.partners.filter((p) => firstSync.orders.filter((o) => sim.store.get('sale.order', o.odoo_id)?.partner_id === p.odoo_id).length > 1)
@@ -227,7 +247,7 @@ await t.test('a first sync refreshes the planner statistics of the tables it gro
   const sim = await simulator(t, { orders: 2100 })
   const { service } = await startTestService(t, { odoo: sim })
   t.match(await service.runSync(cli), { state: 'succeeded' })
-  const analyzed = await service.pool.query(
+  const analyzed = await service.pool.query<{ relname: string }>(
     `SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname IN ('mirror_orders', 'mirror_partners', 'mirror_pickings', 'job_common') ORDER BY relname`
   )
   t.same(analyzed.rows.map((r) => r.relname), ['job_common', 'mirror_orders', 'mirror_partners', 'mirror_pickings'], 'the mirror and the redaction jobs, by this sync rather than autovacuum')

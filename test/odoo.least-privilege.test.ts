@@ -3,6 +3,7 @@ import type { Test } from 'tap'
 import { pino } from 'pino'
 import { startTestService } from './support/app.ts'
 import type { TestService } from './support/app.ts'
+import type { Json } from './support/json.ts'
 import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import { runCli } from './support/cli.ts'
@@ -17,6 +18,10 @@ import { redactJob } from '../src/retention/retention-jobs.ts'
 import { planRedactions } from '../src/retention/retention-report.ts'
 import type { RedactJobPayload } from '../src/retention/retention-jobs.ts'
 import type { Job } from 'pg-boss'
+import type { z } from 'zod'
+import type { readinessSchema } from '../src/http/routes/health.ts'
+import type { RetentionReport } from '../src/retention/retention-report.ts'
+import type { RequestView } from '../src/rights/request-view.ts'
 
 const DAY = 86_400_000
 const TOKEN = 'test-webhook-token-0123456789abcdef'
@@ -47,7 +52,7 @@ async function setUp(ctx: Ctx, publicUrl?: string) {
 /** A customer whose orders are all due at some time, moved past it; its chatter holds an old phone number. */
 async function dueCustomer(ctx: Ctx): Promise<number> {
   const row = (
-    await ctx.pool.query(
+    await ctx.pool.query<{ odoo_id: number; retention_due_at: Date }>(
       `SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL AND type = 'contact' AND NOT is_user AND NOT is_company_partner ORDER BY retention_due_at DESC, odoo_id LIMIT 1`
     )
   ).rows[0]
@@ -63,7 +68,7 @@ const trackingOf = (sim: OdooSimulator, partnerId: number) =>
     return message?.model === 'res.partner' && message.res_id === partnerId
   })
 
-const readiness = async (ctx: Ctx) => (await ctx.app.inject({ url: '/health/ready' })).json()
+const readiness = async (ctx: Ctx) => (await ctx.app.inject({ url: '/health/ready' })).json<z.infer<typeof readinessSchema>>()
 
 await t.test('without setup, a user with the groups the README once listed syncs, but redaction refuses to start and says why', async (t) => {
   const ctx = await serviceAs(t, 18, (sim) => sim.createUser('privacy-bot', DOCUMENTED_GROUPS))
@@ -77,17 +82,17 @@ await t.test('without setup, a user with the groups the README once listed syncs
   await t.rejects(ctx.service.redact([id]), RedactionBlockedError)
   t.equal(ctx.sim.calls.filter((call) => call.model === 'res.partner' && call.method === 'write').length, writesBefore, 'Odoo was not written: no half-redacted contact')
   t.not(ctx.sim.store.get('res.partner', id)?.name, REDACTED_NAME)
-  const contact = (await ctx.pool.query('SELECT redacted_at, redaction_failure FROM mirror_partners WHERE odoo_id = $1', [id])).rows[0]
+  const contact = (await ctx.pool.query<{ redacted_at: Date | null; redaction_failure: unknown }>('SELECT redacted_at, redaction_failure FROM mirror_partners WHERE odoo_id = $1', [id])).rows[0]
   t.same(contact, { redacted_at: null, redaction_failure: null }, 'the contact stays due, with no failure that would need an admin')
 
-  const report = (await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.admin })).json()
+  const report = (await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.admin })).json<Json<RetentionReport>>()
   t.match(report.blockedBy, { reason: 'odoo_rights_missing', missingRights: ['read mail.tracking.value', 'unlink mail.tracking.value'], since: String })
-  t.ok(report.channels.some((channel: { overdue: number }) => channel.overdue > 0), 'the contact counts as overdue')
+  t.ok(report.channels.some((channel) => channel.overdue > 0), 'the contact counts as overdue')
   t.match(await planRedactions(ctx.service, ctx.clock.now()), [{ partnerId: Number, blockedBy: 'odoo_rights_missing' }], '`retention plan` says why too')
 
   // The job ends instead of burning its retries: the sweeper queues the contact again later.
   const logged: string[] = []
-  const job = redactJob({ redact: ctx.service.redact, publishAuditHead: async () => undefined, batchSize: 10, log: pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) }) })
+  const job = redactJob({ redact: (ids) => ctx.service.redact(ids), publishAuditHead: () => Promise.resolve(), batchSize: 10, log: pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) }) })
   await job.handle([{ data: { v: 1, partnerId: id } } as Job<RedactJobPayload>])
   t.match(logged.join(''), /"missingRights":\["read mail.tracking.value","unlink mail.tracking.value"\].*redaction blocked/)
 
@@ -95,7 +100,7 @@ await t.test('without setup, a user with the groups the README once listed syncs
   const done = await ctx.service.redact([id])
   t.same(done.redacted, [id], 'once the rights are granted, redaction goes on')
   t.same(trackingOf(ctx.sim, id), [], 'and the old phone is gone from the chatter')
-  t.equal((await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.admin })).json().blockedBy, null)
+  t.equal((await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.admin })).json<Json<RetentionReport>>().blockedBy, null)
 })
 
 await t.test('without setup, `odoo check` exits 1 and names mail.tracking.value and what it breaks', async (t) => {
@@ -131,20 +136,22 @@ for (const version of [17, 19] as const) {
     t.same(trackingOf(ctx.sim, id), [], 'redaction deleted the tracking values as the least-privileged user')
 
     // A rights request: erasure of another customer, verified by hand, fulfilled through the API.
-    const other = (await ctx.pool.query(
+    const other = (await ctx.pool.query<{ odoo_id: number }>(
       `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email IS NOT NULL AND p.redacted_at IS NULL AND NOT p.is_user AND NOT p.is_company_partner
          AND NOT EXISTS (SELECT 1 FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND o.state <> 'cancel' AND o.completed_at IS NULL)
        ORDER BY p.odoo_id LIMIT 1`
-    )).rows[0]?.odoo_id as number
+    )).rows[0]?.odoo_id
+    if (other === undefined) throw new Error('no contact left to erase')
     const email = String(ctx.sim.store.get('res.partner', other)?.email)
     const created = await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: { type: 'erasure', email } })
     t.equal(created.statusCode, 201, created.body)
-    const requestId = created.json().id
+    const requestId = created.json<Json<RequestView>>().id
     const verified = await ctx.app.inject({ method: 'POST', url: `/v1/requests/${requestId}/verification/manual`, headers: ctx.auth.agent, payload: { evidence: 'Called back on the number of the last order.' } })
     t.equal(verified.statusCode, 200, verified.body)
     const fulfilled = await ctx.app.inject({ method: 'POST', url: `/v1/requests/${requestId}/fulfilment`, headers: ctx.auth.agent, payload: {} })
     t.equal(fulfilled.statusCode, 200, fulfilled.body)
-    t.ok(fulfilled.json().outcome.erased.includes(other))
+    const outcome = fulfilled.json<Json<RequestView>>().outcome
+    t.ok(Array.isArray(outcome?.erased) && outcome.erased.includes(other))
     t.equal(ctx.sim.store.get('res.partner', other)?.email, false)
 
     // Odoo's webhook rules post to the service: a contact edited in Odoo reaches it at once.

@@ -12,7 +12,7 @@ const CHECK_TIMEOUT_MS = 2_000
 
 const dependencyStatusSchema = z.object({ status: z.enum(['up', 'degraded', 'down']) })
 
-const readinessSchema = z
+export const readinessSchema = z
   .object({
     status: z
       .enum(['ready', 'degraded', 'not_ready'])
