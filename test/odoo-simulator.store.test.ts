@@ -83,7 +83,7 @@ await t.test('remove deletes a record and its dependants as Odoo would', async (
 await t.test('remove refuses what the database refuses: a customer with orders', async (t) => {
   const sim = await startOdooSimulator({ orders: 10 })
   t.teardown(() => sim.close())
-  t.throws(() => sim.store.remove('res.partner', 14), /sale\.order\.partner_id/)
+  t.throws(() => { sim.store.remove('res.partner', 14) }, /sale\.order\.partner_id/)
   t.ok(sim.store.get('res.partner', 14))
 })
 
@@ -110,6 +110,6 @@ await t.test('unlinking a customer with orders fails with the foreign key messag
 await t.test('changing unknown records is refused', async (t) => {
   const sim = await startOdooSimulator({ orders: 10 })
   t.teardown(() => sim.close())
-  t.throws(() => sim.store.update('res.partner', 99999, { name: 'x' }), /res\.partner has no record 99999/)
-  t.throws(() => sim.store.validatePicking(99999), /stock\.picking has no record 99999/)
+  t.throws(() => { sim.store.update('res.partner', 99999, { name: 'x' }) }, /res\.partner has no record 99999/)
+  t.throws(() => { sim.store.validatePicking(99999) }, /stock\.picking has no record 99999/)
 })

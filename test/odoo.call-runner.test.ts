@@ -13,7 +13,10 @@ function runnerWith(overrides: { retries?: number; random?: () => number } = {})
     timeoutMs: 1_000,
     retries: overrides.retries ?? 3,
     retryBaseMs: 100,
-    sleep: async (ms) => void sleeps.push(ms),
+    sleep: (ms) => {
+      sleeps.push(ms)
+      return Promise.resolve()
+    },
     random: overrides.random ?? (() => 1)
   })
   return { run, sleeps, entries }
@@ -21,10 +24,9 @@ function runnerWith(overrides: { retries?: number; random?: () => number } = {})
 
 function failing(errors: Error[], result = 'done') {
   let calls = 0
-  const attempt = async () => {
+  const attempt = () => {
     const error = errors[calls++]
-    if (error) throw error
-    return result
+    return error ? Promise.reject(error) : Promise.resolve(result)
   }
   return { attempt, calls: () => calls }
 }
@@ -84,8 +86,14 @@ await t.test('the attempt gets a signal that aborts at the deadline', async (t) 
   const run = createCallRunner({ log, limit: createConcurrencyLimit(1), timeoutMs: 20, retries: 0, retryBaseMs: 1, sleep: async () => {}, random: () => 0 })
   // The deadline's timer does not keep the process alive (a pending socket does): this one does.
   const keepAlive = setInterval(() => {}, 1_000)
-  t.teardown(() => clearInterval(keepAlive))
-  const reason = await run(read, (signal) => new Promise<DOMException>((resolve) => signal.addEventListener('abort', () => resolve(signal.reason as DOMException))))
+  t.teardown(() => {
+    clearInterval(keepAlive)
+  })
+  const reason = await run(read, (signal) => new Promise<DOMException>((resolve) => {
+    signal.addEventListener('abort', () => {
+      resolve(signal.reason as DOMException)
+    })
+  }))
   t.equal(reason.name, 'TimeoutError')
 })
 

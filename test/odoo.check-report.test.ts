@@ -6,14 +6,11 @@ import type { OdooGateway } from '../src/odoo/gateway.ts'
 /** Only what the check asks of a gateway: Odoo without Inventory installed. */
 function gatewayWithoutInventory(overrides: Partial<OdooGateway> = {}): OdooGateway {
   const stub: Partial<OdooGateway> = {
-    version: async () => ({ serverVersion: '18.0', major: 18 }),
-    protocol: async () => 'jsonrpc',
-    authenticate: async () => 2,
-    read: async () => [{ id: 2, login: 'admin', name: 'Administrator' }],
-    hasAccess: async (model) => {
-      if (model === 'stock.picking') throw new OdooUnknownModelError("Object stock.picking doesn't exist")
-      return true
-    },
+    version: () => Promise.resolve({ serverVersion: '18.0', major: 18 }),
+    protocol: () => Promise.resolve('jsonrpc'),
+    authenticate: () => Promise.resolve(2),
+    read: () => Promise.resolve([{ id: 2, login: 'admin', name: 'Administrator' }]),
+    hasAccess: (model) => (model === 'stock.picking' ? Promise.reject(new OdooUnknownModelError("Object stock.picking doesn't exist")) : Promise.resolve(true)),
     ...overrides
   }
   return stub as OdooGateway

@@ -9,7 +9,9 @@ import { failureOf, HTML, JSON_TYPE, odoo, SECRET, signal, transportOptions } fr
 nock.disableNetConnect()
 const options = transportOptions()
 const transport = createJsonRpcTransport(options)
-t.afterEach(() => nock.cleanAll())
+t.afterEach(() => {
+  nock.cleanAll()
+})
 t.teardown(() => options.http.close())
 
 /** A JSON-RPC error envelope as Odoo sends it (`code` is 200 on 16 and 18, 0 on 19). */
@@ -93,7 +95,9 @@ await t.test('a 503 from a proxy and a non-JSON answer are OdooUnavailableError'
 await t.test('a refused connection is an OdooUnavailableError', async (t) => {
   const closedPort = await portNobodyListensOn()
   nock.enableNetConnect('127.0.0.1')
-  t.teardown(() => nock.disableNetConnect())
+  t.teardown(() => {
+    nock.disableNetConnect()
+  })
   const unreachable = createJsonRpcTransport({ ...options, baseUrl: new URL(`http://127.0.0.1:${closedPort}/`) })
   t.match(await failureOf(unreachable.serverVersion(signal())), { name: 'OdooUnavailableError', message: /ECONNREFUSED/, transient: true })
 })

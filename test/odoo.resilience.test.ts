@@ -17,7 +17,13 @@ for (const { version, protocol } of PROTOCOL_MATRIX) {
     async function setup(t: Test, overrides: Partial<OdooConfig> = {}) {
       const sim = await simulator(t, { version, orders: 6 })
       const sleeps: number[] = []
-      const odoo = gateway(t, sim, protocol, { retries: RETRIES, retryBaseMs: 40, ...overrides }, { sleep: async (ms) => void sleeps.push(ms), random: () => 1 })
+      const odoo = gateway(t, sim, protocol, { retries: RETRIES, retryBaseMs: 40, ...overrides }, {
+        sleep: (ms) => {
+          sleeps.push(ms)
+          return Promise.resolve()
+        },
+        random: () => 1
+      })
       await odoo.authenticate()
       return { sim, odoo, sleeps }
     }

@@ -24,11 +24,11 @@ function fakeOdoo(records: StoredRecord[], comparison: 'microseconds' | 'seconds
     if (operator === '=') return actual === value
     throw new Error(`operator ${operator} not faked`)
   }
-  const query: PageQuery = async (domain, { limit, order }) => {
+  const query: PageQuery = (domain, { limit, order }) => {
     queries.push({ domain, limit, order })
     const found = records.filter((record) => (domain as [string, string, string | number][]).every((leaf) => matches(record, leaf)))
     found.sort(order === 'id asc' ? (a, b) => a.id - b.id : (a, b) => a.writeDate.localeCompare(b.writeDate) || a.id - b.id)
-    return found.slice(0, limit).map((record): OdooRecord => ({ id: record.id, write_date: record.writeDate.slice(0, 19), state: record.state }))
+    return Promise.resolve(found.slice(0, limit).map((record): OdooRecord => ({ id: record.id, write_date: record.writeDate.slice(0, 19), state: record.state })))
   }
   return { query, queries }
 }

@@ -29,7 +29,9 @@ import {
 nock.disableNetConnect()
 const options = transportOptions()
 const transport = createXmlRpcTransport(options)
-t.afterEach(() => nock.cleanAll())
+t.afterEach(() => {
+  nock.cleanAll()
+})
 t.teardown(() => options.http.close())
 
 const partnerWrite = { model: 'res.partner', method: 'write', ids: [8, 12], params: { vals: { name: 'Redacted', street: false }, context: { tracking_disable: true } } }
