@@ -1,6 +1,7 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { Validator } from '@seriousme/openapi-schema-validator'
+import { z } from 'zod'
 import { generateOpenApiDocument } from '../src/http/openapi-document.ts'
 import { capturedLogger } from './support/logs.ts'
 
@@ -9,8 +10,13 @@ const { log } = capturedLogger()
 // generation in the same process lists shared components in another order.
 const generated = generateOpenApiDocument(log)
 
+/** The part of an OpenAPI document this file checks: each path's operations. */
+const operationsByPathSchema = z.object({
+  paths: z.record(z.string(), z.record(z.string(), z.object({ summary: z.string().optional(), tags: z.array(z.string()).optional(), security: z.array(z.unknown()).optional(), responses: z.record(z.string(), z.unknown()) })))
+})
+
 await t.test('the generated document is valid OpenAPI 3.1', async (t) => {
-  const document = JSON.parse(await generated)
+  const document = z.record(z.string(), z.unknown()).parse(JSON.parse(await generated))
   const validator = new Validator()
   const result = await validator.validate(document)
   t.same(result.errors ?? [], [], 'no schema errors')
@@ -24,8 +30,8 @@ await t.test('the committed openapi/openapi.json is what the code generates', as
 })
 
 await t.test('every operation is documented, and every protected one declares the API key and its errors', async (t) => {
-  const document = JSON.parse(await generated)
-  const operations = Object.entries(document.paths as Record<string, Record<string, { summary?: string; tags?: string[]; security?: unknown[]; responses: Record<string, unknown> }>>).flatMap(([path, methods]) =>
+  const document = operationsByPathSchema.parse(JSON.parse(await generated))
+  const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, operation }))
   )
   t.ok(operations.length > 20)
