@@ -7,7 +7,7 @@ import { actorOf } from '../plugins/authentication.ts'
 import { domainError } from '../../errors/catalogue.ts'
 import { problemSchema } from '../schemas/problem.ts'
 
-const apiKeySchema = z
+export const apiKeySchema = z
   .object({
     id: z.string(),
     name: z.string(),
@@ -17,7 +17,7 @@ const apiKeySchema = z
   })
   .meta({ id: 'ApiKey' })
 
-const createdApiKeySchema = apiKeySchema
+export const createdApiKeySchema = apiKeySchema
   .extend({ key: z.string().describe('The API key. Shown once: only a hash is stored.') })
   .meta({ id: 'CreatedApiKey', example: { id: '3f9a1c0b7d2e', name: 'support-desk', role: 'agent', createdAt: '2026-11-23T09:00:00.000Z', revokedAt: null, key: 'pbk_3f9a1c0b7d2e_…' } })
 

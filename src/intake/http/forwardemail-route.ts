@@ -19,7 +19,7 @@ export interface IntakeRouteDeps {
 
 // The sender learns only that its message was taken: which request it opened or joined, how it
 // was classified or why it was ignored stays with the agents (the answer goes to whoever posts).
-const answerSchema = z
+export const answerSchema = z
   .object({ status: z.enum(['accepted', 'duplicate']).describe('`accepted`: stored and acted on; `duplicate`: delivered before, nothing changed.') })
   .meta({ id: 'IntakeAnswer' })
 
