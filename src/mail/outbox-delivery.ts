@@ -5,7 +5,7 @@ import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import type { Pool, PoolClient } from '../db/database.ts'
 import { inTransaction } from '../db/database.ts'
 import type { Logger } from '../log/logger.ts'
-import type { Queryable } from '../mirror/mirror-store.ts'
+import type { Queryable } from '../db/queryable.ts'
 import { SmtpSendError } from './smtp-sender.ts'
 import type { OutgoingMail, SmtpSender } from './smtp-sender.ts'
 

@@ -1,9 +1,10 @@
 import type { PgBoss } from 'pg-boss'
 import type { Pool } from '../db/database.ts'
 import type { JobDefinition } from '../jobs/job.ts'
-import { BOSS_SCHEMA, transactionalDb } from '../jobs/job-runner.ts'
+import { transactionalDb } from '../jobs/job-runner.ts'
+import { liveJobExists } from '../jobs/queue-tables.ts'
 import type { Logger } from '../log/logger.ts'
-import type { Queryable } from '../mirror/mirror-store.ts'
+import type { Queryable } from '../db/queryable.ts'
 import type { DeliveryOutcome } from './outbox-delivery.ts'
 
 export const MAIL_SEND_QUEUE = 'mail-send'
@@ -60,8 +61,7 @@ export async function sweepQueuedMail(deps: { pool: Pool; boss: PgBoss }): Promi
   const waiting = await deps.pool.query<{ id: string }>(
     `SELECT o.id FROM outbox o
       WHERE o.state = 'queued'
-        AND NOT EXISTS (SELECT 1 FROM ${BOSS_SCHEMA}.job j WHERE j.name = $1 AND j.singleton_key = 'outbox:' || o.id
-                          AND j.state IN ('created', 'retry', 'active'))
+        AND NOT ${liveJobExists('$1', "'outbox:' || o.id")}
       ORDER BY o.seq`,
     [MAIL_SEND_QUEUE]
   )

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock } from '../clock.ts'
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
-import type { Queryable } from '../mirror/mirror-store.ts'
+import type { Queryable } from '../db/queryable.ts'
 import type { PoolClient } from '../db/database.ts'
 import { countSealedByKey, reseal, sealedElsewhere } from '../crypto/data-rotation.ts'
 import type { SealedStore } from '../crypto/data-rotation.ts'

@@ -4,6 +4,7 @@ import type { QueryConfig } from 'pg'
 import type { Clock } from '../clock.ts'
 import type { Pool } from '../db/database.ts'
 import { HEAD_HASH_PREFIX_LENGTH, readAuditHead } from '../audit/audit-trail.ts'
+import { queueFigures } from '../jobs/queue-tables.ts'
 import { buildRetentionReport } from '../retention/retention-report.ts'
 import type { RetentionReport } from '../retention/retention-report.ts'
 import { OPEN_STATES } from '../rights/request-states.ts'
@@ -21,12 +22,6 @@ interface SyncFigures {
   byState: Record<string, number>
   lastSuccessAt: Date | null
   lastDurationSeconds: number | null
-}
-
-interface JobFigures {
-  queue: string
-  failed: number
-  deadLettered: number
 }
 
 interface RequestFigures {
@@ -57,16 +52,7 @@ export function registerDatabaseGauges(registry: Registry, deps: Deps): void {
     return { byState: row?.by_state ?? {}, lastSuccessAt: row?.last_success_at ?? null, lastDurationSeconds: row?.last_duration ?? null }
   })
   const retention = onePerScrape((): Promise<RetentionReport> => buildRetentionReport({ pool, clock }))
-  const jobs = onePerScrape(() =>
-    query<JobFigures>(
-      `SELECT q.name AS queue,
-              (SELECT count(*) FROM pgboss.job j WHERE j.name = q.name AND j.state = 'failed')::int AS failed,
-              (SELECT count(*) FROM pgboss.job j WHERE j.name = q.dead_letter AND j.state IN ('created', 'retry', 'active'))::int AS "deadLettered"
-         FROM pgboss.queue q
-        WHERE q.name NOT IN (SELECT dead_letter FROM pgboss.queue WHERE dead_letter IS NOT NULL)
-        ORDER BY q.name`
-    )
-  )
+  const jobs = onePerScrape(() => queueFigures(pool, queryTimeoutMs))
   const requests = onePerScrape(() =>
     query<RequestFigures>(
       `SELECT state, count(*)::int AS open, count(*) FILTER (WHERE due_at < $1)::int AS overdue

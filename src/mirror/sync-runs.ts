@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Clock } from '../clock.ts'
 import type { Pool } from '../db/database.ts'
 import type { FailureDescription } from '../log/failure-description.ts'
-import type { Queryable } from './mirror-store.ts'
+import type { Queryable } from '../db/queryable.ts'
 import type { SyncCounts } from './order-sync.ts'
 
 export type SyncTrigger = 'schedule' | 'api' | 'cli'

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { PoolClient } from '../db/database.ts'
-import type { Queryable } from '../mirror/mirror-store.ts'
+import type { Queryable } from '../db/queryable.ts'
 import type { RequestAction } from './request-states.ts'
 import type { PendingApproval } from './request-approval.ts'
 import type { DenialReason, Jurisdiction, RequestState, RequestType } from './request-types.ts'
