@@ -10,6 +10,7 @@ import type { OdooGateway } from '../odoo/gateway.ts'
 import type { OrderSync } from '../mirror/order-sync.ts'
 import { maskEmail } from '../mirror/masking.ts'
 import { PARTNER_PII_FIELDS } from '../mirror/odoo-records.ts'
+import { makeDueForErasure } from '../mirror/partner-store.ts'
 import type { PartnerPiiField } from '../mirror/odoo-records.ts'
 import type { RedactionReport } from '../retention/redaction.ts'
 import type { Holds } from '../retention/holds.ts'
@@ -519,11 +520,7 @@ export function createRightsService(deps: RightsDeps) {
     }
     const toErase = contacts.map((c) => c.partnerId).filter((id) => !retained.some((r) => r.partnerId === id))
     // A granted erasure is a person's decision: it releases the contact from a redaction backlog too.
-    await pool.query(
-      `UPDATE mirror_partners SET retention_due_at = $2, redaction_fields = $3, backlog_approved_at = CASE WHEN backlog_since IS NULL THEN backlog_approved_at ELSE coalesce(backlog_approved_at, $2) END
-        WHERE odoo_id = ANY($1::int[]) AND redacted_at IS NULL`,
-      [toErase, clock.now(), [...PARTNER_PII_FIELDS]]
-    )
+    await makeDueForErasure(pool, toErase, clock.now(), PARTNER_PII_FIELDS)
     const report = await deps.redact(toErase)
     retained.push(...report.refused.map((partnerId) => ({ partnerId, reason: 'protected' })), ...report.failed.map((f) => ({ partnerId: f.partnerId, reason: 'failed' })))
     const alreadyRedacted = contacts.filter((c) => c.redacted).map((c) => c.partnerId)
