@@ -1,6 +1,6 @@
-import type { QueryConfig } from 'pg'
 import type { Db } from 'pg-boss'
 import type { Queryable } from '../db/queryable.ts'
+import { statementWithTimeout } from '../db/queryable.ts'
 
 /**
  * pg-boss's own tables, read and written here only, always in the schema the job runner gives
@@ -53,16 +53,18 @@ export interface QueueFigures {
 
 /** Per queue (dead-letter queues aside): jobs that failed for good, and live jobs in its dead-letter queue. */
 export async function queueFigures(db: Queryable, queryTimeoutMs?: number): Promise<QueueFigures[]> {
-  const { rows } = await db.query<QueueFigures>({
-    text: `SELECT q.name AS queue,
+  const { rows } = await db.query<QueueFigures>(
+    statementWithTimeout(
+      `SELECT q.name AS queue,
                   (SELECT count(*) FROM ${JOB} j WHERE j.name = q.name AND j.state = 'failed')::int AS failed,
                   (SELECT count(*) FROM ${JOB} j WHERE j.name = q.dead_letter AND j.state IN ('created', 'retry', 'active'))::int AS "deadLettered"
              FROM ${QUEUE} q
             WHERE q.name NOT IN (SELECT dead_letter FROM ${QUEUE} WHERE dead_letter IS NOT NULL)
             ORDER BY q.name`,
-    // pg's per-query timeout (missing from its types): /metrics gives up on a slow database.
-    ...(queryTimeoutMs === undefined ? {} : { query_timeout: queryTimeoutMs })
-  } as QueryConfig)
+      [],
+      queryTimeoutMs
+    )
+  )
   return rows
 }
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { PoolClient } from '../db/database.ts'
 import type { Queryable } from '../db/queryable.ts'
+import { statementWithTimeout } from '../db/queryable.ts'
+import { OPEN_STATES } from './request-states.ts'
 import type { RequestAction } from './request-states.ts'
 import type { PendingApproval } from './request-approval.ts'
 import type { DenialReason, Jurisdiction, RequestState, RequestType } from './request-types.ts'
@@ -214,4 +216,23 @@ function toStored(row: RequestRow): StoredRequest {
     completedAt: row.completed_at,
     identifiersPurgedAt: row.identifiers_purged_at
   }
+}
+
+export interface OpenRequestFigures {
+  state: string
+  open: number
+  overdue: number
+}
+
+/** Open requests per state, and how many of them are past their deadline at `now` (for /metrics). */
+export async function openRequestFigures(db: Queryable, now: Date, queryTimeoutMs?: number): Promise<OpenRequestFigures[]> {
+  const result = await db.query<OpenRequestFigures>(
+    statementWithTimeout(
+      `SELECT state, count(*)::int AS open, count(*) FILTER (WHERE due_at < $1)::int AS overdue
+         FROM rights_requests WHERE state = ANY($2::text[]) GROUP BY state`,
+      [now, OPEN_STATES],
+      queryTimeoutMs
+    )
+  )
+  return result.rows
 }
