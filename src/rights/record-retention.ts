@@ -5,6 +5,8 @@ import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import type { AuditTrail } from '../audit/audit-trail.ts'
 import { domainError } from '../errors/catalogue.ts'
 import type { DomainError } from '../errors/catalogue.ts'
+import { purgeInboundOfRequests, purgeStrayInbound } from '../intake/inbound-store.ts'
+import { failUnsentOfRequests, purgeMessagesOfRequests } from '../mail/outbox.ts'
 import { maskEmail, maskName, maskPhone } from '../mirror/masking.ts'
 import { CLOSED_STATES } from './request-states.ts'
 
@@ -110,16 +112,10 @@ async function purgeBatch(deps: RecordRetentionDeps, db: PoolClient): Promise<Pu
     [ids, now, JSON.stringify({ retentionDays: deps.retentionDays })]
   )
   await db.query('DELETE FROM verification_codes WHERE request_id = ANY($1::text[])', [ids])
-  const inbound = await purgeInbound(db, ids, now)
-  const unsent = await db.query<{ request_id: string }>(
-    "UPDATE outbox SET state = 'failed', last_error = $2 WHERE request_id = ANY($1::text[]) AND state = 'queued' RETURNING request_id",
-    [ids, UNSENT_REASON]
-  )
-  const outbox = await db.query<{ request_id: string }>(
-    'UPDATE outbox SET recipient = NULL, subject = NULL, body_text = NULL, body_html = NULL, purged_at = $2 WHERE request_id = ANY($1::text[]) AND purged_at IS NULL RETURNING request_id',
-    [ids, now]
-  )
-  const stray = await purgeStrayInbound(db, cutoff, now)
+  const inbound = await purgeInboundOfRequests(db, ids, now)
+  const unsent = await failUnsentOfRequests(db, ids, UNSENT_REASON)
+  const outbox = await purgeMessagesOfRequests(db, ids, now)
+  const stray = await purgeStrayInbound(db, cutoff, now, PURGE_BATCH)
 
   const count = (rows: { request_id: string | null }[], id: string) => rows.filter((row) => row.request_id === id).length
   if (due.length > 0 || stray.length > 0) {
@@ -137,8 +133,8 @@ async function purgeBatch(deps: RecordRetentionDeps, db: PoolClient): Promise<Pu
             requester,
             evidence: request.evidence,
             inboundMessages: count(inbound, request.id),
-            outboxMessages: count(outbox.rows, request.id),
-            unsentMessages: count(unsent.rows, request.id)
+            outboxMessages: count(outbox, request.id),
+            unsentMessages: count(unsent, request.id)
           })),
           // Mail tied to no request (received before the cutoff), or to one purged before it came.
           otherInboundMessages: { unattached: stray.filter((row) => row.request_id === null).length, ofPurgedRequests: stray.filter((row) => row.request_id !== null).length }
@@ -150,7 +146,7 @@ async function purgeBatch(deps: RecordRetentionDeps, db: PoolClient): Promise<Pu
   return {
     requests: due.length,
     inboundMessages: inbound.length + stray.length,
-    outboxMessages: outbox.rows.length,
+    outboxMessages: outbox.length,
     more: due.length === PURGE_BATCH || stray.length === PURGE_BATCH
   }
 }
@@ -167,29 +163,6 @@ async function dueRequests(db: PoolClient, cutoff: Date): Promise<DueRequest[]> 
       LIMIT $2
       FOR UPDATE OF r SKIP LOCKED`,
     [cutoff, PURGE_BATCH]
-  )
-  return result.rows
-}
-
-async function purgeInbound(db: PoolClient, requestIds: string[], now: Date): Promise<{ request_id: string | null }[]> {
-  const result = await db.query<{ request_id: string | null }>(
-    'UPDATE inbound_messages SET message = NULL, attachments = NULL, sender_index = NULL, purged_at = $2 WHERE request_id = ANY($1::text[]) AND purged_at IS NULL RETURNING request_id',
-    [requestIds, now]
-  )
-  return result.rows
-}
-
-/** Mail tied to no request is kept for the same time from its arrival; mail to a purged request goes at once. */
-async function purgeStrayInbound(db: PoolClient, cutoff: Date, now: Date): Promise<{ request_id: string | null }[]> {
-  const result = await db.query<{ request_id: string | null }>(
-    `UPDATE inbound_messages SET message = NULL, attachments = NULL, sender_index = NULL, purged_at = $2
-      WHERE id IN (SELECT m.id FROM inbound_messages m
-                    WHERE m.purged_at IS NULL
-                      AND ((m.request_id IS NULL AND m.received_at <= $1)
-                           OR EXISTS (SELECT 1 FROM rights_requests r WHERE r.id = m.request_id AND r.identifiers_purged_at IS NOT NULL))
-                    ORDER BY m.received_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-      RETURNING request_id`,
-    [cutoff, now, PURGE_BATCH]
   )
   return result.rows
 }

@@ -236,3 +236,8 @@ export async function openRequestFigures(db: Queryable, now: Date, queryTimeoutM
   )
   return result.rows
 }
+
+/** SQL condition: the request whose id is `requestId` (an SQL expression) had its identifiers purged. */
+export function requestIdentifiersPurged(requestId: string): string {
+  return `EXISTS (SELECT 1 FROM rights_requests r WHERE r.id = ${requestId} AND r.identifiers_purged_at IS NOT NULL)`
+}
