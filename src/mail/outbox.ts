@@ -8,10 +8,8 @@ import { countSealedByKey, reseal, sealedElsewhere } from '../crypto/data-rotati
 import { liveJobExists } from '../jobs/queue-tables.ts'
 import type { SealedStore } from '../crypto/data-rotation.ts'
 
-/*
- * Every SQL statement on the outbox, in one place: queueing, delivery, the listing, the sweep,
- * which request a reply answers, purging with a request's records, and key rotation.
- */
+// Every SQL statement on the outbox, in one place: queueing, delivery, the listing, the sweep,
+// which request a reply answers, purging with a request's records, and key rotation.
 
 export interface OutgoingMessage {
   requestId: string | null

@@ -6,6 +6,10 @@ import type { Channel } from './channels.ts'
 import type { OrderRow, PickingRow } from './odoo-records.ts'
 import { shippedAt } from './order-clock.ts'
 
+// The SQL statements on orders (`mirror_orders`), their deliveries (`mirror_pickings`) and the
+// sync's cursors (`sync_cursors`), in one place; the few that follow a contact to its orders are
+// with the contacts' in partner-store.ts.
+
 export interface UpsertCounts {
   inserted: number
   updated: number

@@ -10,12 +10,10 @@ import { PARTNER_PII_FIELDS } from './odoo-records.ts'
 import type { PartnerPiiField } from './odoo-records.ts'
 import type { SealedPartner } from './sealed-partner.ts'
 
-/**
- * Every SQL statement on the mirrored contacts (`mirror_partners`), in one place: the sync's
- * writes, and the retention state retention keeps on each contact (due date, backlog, redaction),
- * which retention and rights requests read and change through the functions below. Statements
- * that follow a contact to its orders read `mirror_orders` too (the table of mirror-store.ts).
- */
+// Every SQL statement on the mirrored contacts (`mirror_partners`), in one place: the sync's
+// writes, and the state retention keeps on each contact (due date, backlog, redaction), which
+// retention and rights requests read and change through the functions below. Statements that
+// follow a contact to its orders name `mirror_orders` too (mirror-store.ts holds the rest of its).
 
 /**
  * An SQL condition on the contact with alias `contact` that a table outside the mirror decides
