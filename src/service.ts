@@ -5,7 +5,8 @@ import type { Logger } from './log/logger.ts'
 import { createPool, inTransaction, provideDatabaseServer } from './db/database.ts'
 import type { DatabaseServer, Pool } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
-import { BOSS_SCHEMA, startJobRunner, transactionalDb } from './jobs/job-runner.ts'
+import { startJobRunner, transactionalDb } from './jobs/job-runner.ts'
+import { JOB_LOOKUP_STATISTICS } from './jobs/queue-tables.ts'
 import type { JobRunner } from './jobs/job-runner.ts'
 import type { JobDefinition } from './jobs/job.ts'
 import { createAuditTrail } from './audit/audit-trail.ts'
@@ -40,10 +41,11 @@ import type { Holds } from './retention/holds.ts'
 import { createRetentionPlanner } from './retention/retention-planner.ts'
 import { createRedactionBacklog } from './retention/redaction-backlog.ts'
 import type { RedactionBacklog } from './retention/redaction-backlog.ts'
-import type { RetentionPlanner, ScheduleRedaction } from './retention/retention-planner.ts'
+import type { RetentionPlanner } from './retention/retention-planner.ts'
+import { redactionScheduler } from './retention/redaction-scheduler.ts'
 import { redactPartners } from './retention/redaction.ts'
 import type { RedactionReport } from './retention/redaction.ts'
-import { REDACT_QUEUE, redactionSingletonKey, redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
+import { redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
 import { createRightsService } from './rights/rights-service.ts'
 import type { RightsService } from './rights/rights-service.ts'
 import { destroyExpiredExports, purgeClosedRequestRecords } from './rights/record-retention.ts'
@@ -109,38 +111,6 @@ export interface Service extends ServiceParts {
   close(): Promise<void>
 }
 
-/**
- * Puts each contact's redaction job at its due time, in the caller's transaction, or removes it
- * when the contact is no longer due (a new open order). A waiting job whose time moved is deleted
- * and inserted anew: two statements for a whole page, where pg-boss's per-job `upsert` would cost
- * one round trip per contact.
- */
-export function redactionScheduler(jobs: JobRunner): ScheduleRedaction {
-  return async (db, plans, options) => {
-    if (plans.length === 0) return
-    const connection = { db: transactionalDb(db) }
-    const insert = (toInsert: typeof plans) => {
-      const due = toInsert.filter((plan) => plan.dueAt !== null)
-      if (due.length === 0) return
-      return jobs.boss.insert(REDACT_QUEUE, due.map((plan) => ({ data: { v: 1, partnerId: plan.partnerId }, singletonKey: redactionSingletonKey(plan.partnerId), startAfter: plan.dueAt as Date })), connection)
-    }
-    if (options?.unscheduled) {
-      await insert(plans)
-      return
-    }
-    const waiting = await db.query<{ id: string; singleton_key: string; start_after: Date }>(
-      `SELECT id, singleton_key, start_after FROM ${BOSS_SCHEMA}.job WHERE name = $1 AND singleton_key = ANY($2::text[]) AND state IN ('created', 'retry')`,
-      [REDACT_QUEUE, plans.map((plan) => redactionSingletonKey(plan.partnerId))]
-    )
-    const waitingByKey = new Map(waiting.rows.map((row) => [row.singleton_key, row]))
-    const stale = plans.map((plan) => waitingByKey.get(redactionSingletonKey(plan.partnerId))).filter((job, i) => job !== undefined && job.start_after.getTime() !== plans[i]?.dueAt?.getTime())
-    if (stale.length > 0) await jobs.boss.deleteJob(REDACT_QUEUE, stale.map((job) => (job as { id: string }).id), connection)
-    const unchanged = new Set(waiting.rows.filter((row) => !stale.includes(row)).map((row) => row.singleton_key))
-    const toInsert = plans.filter((plan) => !unchanged.has(redactionSingletonKey(plan.partnerId)))
-    await insert(toInsert)
-  }
-}
-
 /** Wires the domain services over a pool, an Odoo gateway and pg-boss; used by the service and by CLI commands. */
 export function createServiceParts(deps: { config: Config; pool: Pool; odoo: OdooGateway; jobs: JobRunner; clock: Clock; log: Logger }): ServiceParts {
   const { config, pool, odoo, clock, log } = deps
@@ -157,9 +127,9 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     pageSize: config.mirror.pageSize,
     retention: planner,
     audit,
-    // The scheduler above looks jobs up by singleton key; with the statistics of an empty job
+    // The redaction scheduler looks jobs up by singleton key; with the statistics of an empty job
     // table PostgreSQL reads every job of the queue instead.
-    growingTables: [`${BOSS_SCHEMA}.job (name, singleton_key, state)`]
+    growingTables: [JOB_LOOKUP_STATISTICS]
   })
   const syncRuns = createSyncRuns({ pool, clock })
   const redact = (ids: number[]) => redactPartners({ pool, odoo, audit, holds, clock, log, mode: config.retention.mode }, ids)

@@ -10,10 +10,8 @@ import { nextSecond } from '../odoo/write-date-walk.ts'
 import type { OdooCursor } from '../odoo/write-date-walk.ts'
 import type { ChannelClassifier } from './channels.ts'
 import type { FirstSightOrder, FirstSightPlan, OrderRetention, PartnerRetention } from '../retention/retention-planner.ts'
-import {
-  insertFirstSightOrders, insertFirstSightPartners, knownOrderIds, knownPartnerIds, markOrderDeleted, readCursor, refreshPlannerStatistics, refreshShipment,
-  upsertOrders, upsertPartners, upsertPickings, writeCursor
-} from './mirror-store.ts'
+import { insertFirstSightOrders, knownOrderIds, markOrderDeleted, readCursor, refreshPlannerStatistics, refreshShipment, upsertOrders, upsertPickings, writeCursor } from './mirror-store.ts'
+import { CONTACT_LOOKUP_STATISTICS, insertFirstSightPartners, knownPartnerIds, upsertPartners } from './partner-store.ts'
 import type { SyncedModel } from './mirror-store.ts'
 import { many2oneId, ORDER_FIELDS, OUTGOING_PICKINGS_DOMAIN, PARTNER_FIELDS, PICKING_FIELDS, toOrderRow, toPartnerRow, toPickingRow } from './odoo-records.ts'
 import type { OrderRow, PickingRow } from './odoo-records.ts'
@@ -95,7 +93,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     let analyzeAt = FIRST_ANALYZE
     const progress: SyncProgress = async (latest, stage) => {
       if (latest.inserted + latest.updated >= analyzeAt) {
-        await refreshPlannerStatistics(pool, deps.growingTables)
+        await refreshPlannerStatistics(pool, [CONTACT_LOOKUP_STATISTICS, ...(deps.growingTables ?? [])])
         analyzeAt *= 2
       }
       await onProgress?.(latest, stage)

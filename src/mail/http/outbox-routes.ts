@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { Pool } from '../../db/database.ts'
-import { listOutbox, outboxEntrySchema, outboxStateSchema } from '../outbox-delivery.ts'
+import { listOutbox, outboxEntrySchema, outboxStateSchema } from '../outbox.ts'
 
 export interface OutboxRouteDeps {
   pool: Pool
