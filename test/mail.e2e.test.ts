@@ -8,7 +8,7 @@ import { until } from './support/until.ts'
 import type { Json } from './support/json.ts'
 import { messageKey } from '../src/intake/intake-service.ts'
 import { forwardEmailPayloadSchema } from '../src/intake/forwardemail-payload.ts'
-import type { OutboxEntry } from '../src/mail/outbox-delivery.ts'
+import type { OutboxEntry } from '../src/mail/outbox.ts'
 
 const KEY = 'fe-webhook-key-0123456789abcdef'
 
