@@ -109,7 +109,7 @@ export function createRedactionBacklog(deps: { pool: Pool; clock: Clock; cipher:
   }
 
   async function describe(db: Db = pool): Promise<Backlog> {
-    const rows = await db.query<{ channel: Channel; policy_version: number; started_by: string; contacts: number; since: Date; oldest_due: Date }>(
+    const rows = await db.query<{ channel: Channel; policy_version: number | null; started_by: string | null; contacts: number; since: Date; oldest_due: Date }>(
       `SELECT ${CHANNEL} AS channel, (backlog_basis ->> 'policyVersion')::int AS policy_version, backlog_basis ->> 'startedBy' AS started_by,
               count(*)::int AS contacts, min(backlog_since) AS since, min(retention_due_at) AS oldest_due
          FROM mirror_partners p WHERE ${WAITING}

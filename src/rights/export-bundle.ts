@@ -20,7 +20,7 @@ const ORDER_COLUMNS = ['order', 'channel', 'state', 'order_date', 'shipped_at', 
 export async function buildExportBundle(deps: { pool: Pool; odoo: OdooGateway }, requestId: string, partnerIds: readonly number[]): Promise<ExportBundle> {
   const fields = (await deps.odoo.availableFields('res.partner', PARTNER_FIELDS)).filter((f) => f !== 'user_ids')
   const contacts = await deps.odoo.read('res.partner', partnerIds, fields, { context: { active_test: false } })
-  const orders = await deps.pool.query<Record<(typeof ORDER_COLUMNS)[number], unknown>>(
+  const orders = await deps.pool.query<Record<(typeof ORDER_COLUMNS)[number], string | number | Date | null>>(
     // float8, not numeric (which pg hands over as a string): the amount stays a number in the JSON
     // and in the CSV. numeric(14, 2) has at most 14 digits, which float8 carries exactly.
     `SELECT name AS "order", channel, state, order_date, shipped_at, amount_total::float8 AS amount_total, currency,
@@ -30,7 +30,7 @@ export async function buildExportBundle(deps: { pool: Pool; odoo: OdooGateway },
       ORDER BY order_date, odoo_id`,
     [partnerIds]
   )
-  const rows = orders.rows.map((row) => Object.fromEntries(ORDER_COLUMNS.map((c) => [c, row[c] instanceof Date ? (row[c] as Date).toISOString() : row[c]])))
+  const rows = orders.rows.map((row) => Object.fromEntries(ORDER_COLUMNS.map((c) => [c, row[c] instanceof Date ? row[c].toISOString() : row[c]])))
   return {
     generatedAt: new Date().toISOString(),
     requestId,
@@ -40,8 +40,11 @@ export async function buildExportBundle(deps: { pool: Pool; odoo: OdooGateway },
   }
 }
 
+/** What a cell of the export holds: text, numbers, and timestamps already written as ISO 8601 text. */
+type CsvValue = string | number | bigint | boolean | null | undefined
+
 /** RFC 4180 text, with every cell a spreadsheet would run as a formula neutralized. */
-export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+export function toCsv(columns: readonly string[], rows: readonly Record<string, CsvValue>[]): string {
   return [columns.map(csvCell).join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\r\n') + '\r\n'
 }
 
@@ -57,7 +60,7 @@ const FORMULA_START = /^[=+\-@\t\r]/
  * (an amount of -12.5) is written as a number, which no spreadsheet runs, so refunds stay
  * summable. A negative amount that arrived as text would be neutralized like any other text.
  */
-export function csvCell(value: unknown): string {
+export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return ''
   if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') return String(value)
   const text = String(value)
