@@ -22,6 +22,7 @@ export interface IntakeRouteDeps {
 const answerSchema = z
   .object({ status: z.enum(['accepted', 'duplicate']).describe('`accepted`: stored and acted on; `duplicate`: delivered before, nothing changed.') })
   .meta({ id: 'IntakeAnswer' })
+export type IntakeAnswer = z.infer<typeof answerSchema>
 
 /**
  * ForwardEmail's webhook for the privacy address. The signature (hex HMAC-SHA256 of the raw body
