@@ -7,7 +7,7 @@ import type { TestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import { queuedMail, sentCode } from './support/rights.ts'
-import { storedMessage } from './support/intake.ts'
+import { requestIdOf, storedMessage } from './support/intake.ts'
 
 const KEY = 'fe-webhook-key-0123456789abcdef'
 const WEBHOOK = '/v1/intake/forwardemail'
@@ -57,7 +57,7 @@ await t.test('a signed message opens a classified request, stores the original s
   const kept = JSON.parse(ctx.service.cipher.open(row.message, `inbound:${row.id}:message`))
   t.match(kept, { subject: message().subject, text: message().text, html: message().html }, 'the message is kept, sealed')
   t.notOk('raw' in kept || 'textAsHtml' in kept, 'without the raw source and the HTML mailparser derives from the text')
-  t.match((await queuedMail(ctx, outcome.requestId))[0], { kind: 'acknowledgement', recipient: sender })
+  t.match((await queuedMail(ctx, requestIdOf(outcome)))[0], { kind: 'acknowledgement', recipient: sender })
 })
 
 await t.test('deadlines run from when ForwardEmail received the mail; a Date header from the future or before 2000 is not believed', async (t) => {
@@ -120,7 +120,7 @@ await t.test('a reply joins its request, and the code in it verifies the request
   const ctx = await setUp(t)
   const opened = await deliver(ctx, message({ messageId: '<first@mail.example>' }))
   await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/verification`, headers: ctx.auth.agent })
-  const code = await sentCode(ctx, opened.requestId)
+  const code = await sentCode(ctx, requestIdOf(opened))
   const reply = message({ messageId: '<reply@mail.example>', subject: `Re: [${opened.requestId}] Ihre Anfrage`, inReplyTo: '<unknown@shop.example>', text: `Hier ist der Code: ${code}\n\n> Ihr Code lautet ...` })
   const { res, ...outcome } = await deliver(ctx, reply)
   t.equal(res.statusCode, 200)
@@ -203,7 +203,7 @@ await t.test("a stranger quoting a request's id and valid code, or answering our
   const ctx = await setUp(t)
   const opened = await deliver(ctx, message({ messageId: '<owner@mail.example>' }))
   await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/verification`, headers: ctx.auth.agent })
-  const code = await sentCode(ctx, opened.requestId)
+  const code = await sentCode(ctx, requestIdOf(opened))
   const ourMail = (await ctx.pool.query('SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq DESC LIMIT 1', [opened.requestId])).rows[0]
   const stranger = (n: number) => ({ from: { value: [{ address: `someone.else${n}@example.org`, name: 'Someone Else' }], text: `someone.else${n}@example.org` } })
   const quotingCode = message({ messageId: '<stranger-1@example.org>', ...stranger(1), subject: `Re: [${opened.requestId}] Ihre Anfrage`, text: `Code: ${code}` })

@@ -12,7 +12,7 @@ import { until } from './support/until.ts'
 import { destroyExpiredExports, purgeClosedRequestRecords, purgeCutoff } from '../src/rights/record-retention.ts'
 import type { PurgeReport } from '../src/rights/record-retention.ts'
 import { DESTROY_EXPIRED_EXPORTS_QUEUE } from '../src/rights/record-retention-jobs.ts'
-import { storedMessage } from './support/intake.ts'
+import { requestIdOf, storedMessage } from './support/intake.ts'
 
 const SECOND = 1000
 const HOUR = 3_600_000
@@ -67,11 +67,11 @@ async function requests(ctx: TestService) {
   // From the requester's own address: a reply from anyone else would open a request for triage.
   await mail(ctx, { messageId: '<reply-denied@example.net>', subject: `Re: [${denied.id}] Ihre Anfrage`, text: 'Warum?', from: { value: [{ address: 'jane.doe@example.com', name: 'Jane Doe' }], text: 'jane.doe@example.com' } })
   const withdrawn = await mail(ctx, { messageId: '<opened-by-mail@example.net>' })
-  await act(ctx, withdrawn.requestId, '/withdraw')
+  await act(ctx, requestIdOf(withdrawn), '/withdraw')
   t.match(await post(ctx, fixture('forwardemail-autoreply')), { status: 'ignored' })
   const open = await mail(ctx, { messageId: '<open@example.net>', from: { value: [{ address: 'still.open@example.org', name: 'Still Open' }], text: 'still.open@example.org' } })
-  await act(ctx, open.requestId, '/verification/manual', { evidence: 'Matched the invoice address on a phone call.' })
-  return { denied: denied.id, withdrawn: withdrawn.requestId as string, open: open.requestId as string }
+  await act(ctx, requestIdOf(open), '/verification/manual', { evidence: 'Matched the invoice address on a phone call.' })
+  return { denied: denied.id, withdrawn: requestIdOf(withdrawn), open: requestIdOf(open) }
 }
 
 async function requestRow(ctx: TestService, id: string) {
