@@ -78,7 +78,7 @@ export interface ServiceOptions {
   connectOdoo: (config: OdooConfig, log: Logger) => OdooGateway
   clock?: Clock
   /** Extra queues, for tests that need a job of their own. */
-  extraJobs?: (deps: ServiceParts) => JobDefinition<object>[]
+  extraJobs?: (deps: ServiceParts) => JobDefinition[]
 }
 
 /** The domain services, built once and shared by the HTTP app, the jobs and the CLI. */
@@ -95,8 +95,8 @@ export interface ServiceParts {
   holds: Holds
   planner: RetentionPlanner
   backlog: RedactionBacklog
-  redact(partnerIds: number[]): Promise<RedactionReport>
-  sweep(): Promise<number>
+  redact: (partnerIds: number[]) => Promise<RedactionReport>
+  sweep: () => Promise<number>
   rights: RightsService
   rateLimits: RateLimits
   clock: Clock
@@ -163,7 +163,7 @@ function mailIsSent(config: Config): boolean {
   return config.mail.smtpUrl !== undefined && config.mail.from !== undefined
 }
 
-function mailJobs(parts: ServiceParts, config: Config, jobs: JobRunner): JobDefinition<object>[] {
+function mailJobs(parts: ServiceParts, config: Config, jobs: JobRunner): JobDefinition[] {
   const { smtpUrl, from, sweepCron } = config.mail
   if (smtpUrl === undefined || from === undefined) return []
   const { pool, cipher, clock, audit, log } = parts
@@ -171,10 +171,10 @@ function mailJobs(parts: ServiceParts, config: Config, jobs: JobRunner): JobDefi
   return [
     mailSendJob({ deliver: (outboxId) => deliverOutboxMessage({ pool, cipher, clock, sender, audit, log }, outboxId), log }),
     mailSweepJob({ sweep: () => sweepQueuedMail({ pool, boss: jobs.boss }), cron: sweepCron, log })
-  ] as JobDefinition<object>[]
+  ] as JobDefinition[]
 }
 
-export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRunner): JobDefinition<object>[] {
+export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRunner): JobDefinition[] {
   const { log } = parts
   return [
     ...mailJobs(parts, config, jobs),
@@ -187,7 +187,7 @@ export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRun
     sweepJob({ sweep: parts.sweep, backlog: parts.backlog, cron: config.retention.sweepCron, log }),
     destroyExpiredExportsJob({ destroy: () => destroyExpiredExports(parts), log }),
     purgeClosedRecordsJob({ purge: () => purgeClosedRequestRecords({ ...parts, retentionDays: config.rights.recordRetentionDays }), log })
-  ] as JobDefinition<object>[]
+  ] as JobDefinition[]
 }
 
 /** What the HTTP app is built from, besides the service's parts: the configuration and this process's own pieces. */
@@ -224,7 +224,9 @@ export function appDependencies(wiring: AppWiring): AppDeps {
     metrics: wiring.metrics,
     trustProxy: config.http.trustProxy,
     health: {
-      database: async () => void (await pool.query('SELECT 1')),
+      database: async () => {
+        await pool.query('SELECT 1')
+      },
       odoo: (signal) => odooReadiness(odoo, signal)
     },
     rights: { pool, clock, rights: parts.rights },
@@ -260,9 +262,7 @@ export function appDependencies(wiring: AppWiring): AppDeps {
 }
 
 const withoutJobRunner: Pick<JobRunner, 'send'> = {
-  send: async () => {
-    throw new Error('this app has no job runner to enqueue with')
-  }
+  send: () => Promise.reject(new Error('this app has no job runner to enqueue with'))
 }
 
 /** The address part of MAIL_FROM (`Privacy <privacy@shop.example>`), for recognising our own mail. */
@@ -288,7 +288,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const closers: Array<() => Promise<void>> = []
   const closeAll = async () => {
     for (const close of closers.reverse().splice(0)) {
-      await close().catch((error: unknown) => log.error({ err: { message: (error as Error).message } }, 'shutdown step failed'))
+      await close().catch((error: unknown) => {
+        log.error({ err: { message: (error as Error).message } }, 'shutdown step failed')
+      })
     }
   }
 

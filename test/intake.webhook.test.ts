@@ -7,7 +7,7 @@ import type { TestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import { queuedMail, sentCode } from './support/rights.ts'
-import { storedMessage } from './support/intake.ts'
+import { requestIdOf, storedMessage } from './support/intake.ts'
 import type { Json } from './support/json.ts'
 import type { answerSchema } from '../src/intake/http/forwardemail-route.ts'
 import type { RequestView } from '../src/rights/request-view.ts'
@@ -73,7 +73,7 @@ await t.test('a signed message opens a classified request, stores the original s
   const kept = JSON.parse(ctx.service.cipher.open(row.message, `inbound:${row.id}:message`)) as Record<string, unknown>
   t.match(kept, { subject: message().subject, text: message().text, html: message().html }, 'the message is kept, sealed')
   t.notOk('raw' in kept || 'textAsHtml' in kept, 'without the raw source and the HTML mailparser derives from the text')
-  t.match((await queuedMail(ctx, outcome.requestId))[0], { kind: 'acknowledgement', recipient: sender })
+  t.match((await queuedMail(ctx, requestIdOf(outcome)))[0], { kind: 'acknowledgement', recipient: sender })
 })
 
 await t.test('deadlines run from when ForwardEmail received the mail; a Date header from the future or before 2000 is not believed', async (t) => {
@@ -136,7 +136,7 @@ await t.test('a reply joins its request, and the code in it verifies the request
   const ctx = await setUp(t)
   const opened = await deliver(ctx, message({ messageId: '<first@mail.example>' }))
   await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/verification`, headers: ctx.auth.agent })
-  const code = await sentCode(ctx, opened.requestId)
+  const code = await sentCode(ctx, requestIdOf(opened))
   const reply = message({ messageId: '<reply@mail.example>', subject: `Re: [${opened.requestId}] Ihre Anfrage`, inReplyTo: '<unknown@shop.example>', text: `Hier ist der Code: ${code}\n\n> Ihr Code lautet ...` })
   const { res, ...outcome } = await deliver(ctx, reply)
   t.equal(res.statusCode, 200)
@@ -149,7 +149,7 @@ await t.test('a reply joins its request, and the code in it verifies the request
 await t.test('a reply to one of our messages (In-Reply-To) joins its request even without the id in the subject', async (t) => {
   const ctx = await setUp(t)
   const opened = await deliver(ctx, message({ messageId: '<first-2@mail.example>' }))
-  const acknowledgement = await ourMailId(ctx, opened.requestId)
+  const acknowledgement = await ourMailId(ctx, requestIdOf(opened))
   const reply = message({ messageId: '<reply-2@mail.example>', subject: 'Re: Ihre Anfrage', inReplyTo: `<${acknowledgement}@shop.example>`, text: 'Danke!' })
   t.match(await deliver(ctx, reply), { res: { statusCode: 200 }, outcome: 'attached', requestId: opened.requestId })
 })
@@ -219,8 +219,8 @@ await t.test("a stranger quoting a request's id and valid code, or answering our
   const ctx = await setUp(t)
   const opened = await deliver(ctx, message({ messageId: '<owner@mail.example>' }))
   await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/verification`, headers: ctx.auth.agent })
-  const code = await sentCode(ctx, opened.requestId)
-  const ourMail = await ourMailId(ctx, opened.requestId, 'newest')
+  const code = await sentCode(ctx, requestIdOf(opened))
+  const ourMail = await ourMailId(ctx, requestIdOf(opened), 'newest')
   const stranger = (n: number) => ({ from: { value: [{ address: `someone.else${n}@example.org`, name: 'Someone Else' }], text: `someone.else${n}@example.org` } })
   const quotingCode = message({ messageId: '<stranger-1@example.org>', ...stranger(1), subject: `Re: [${opened.requestId}] Ihre Anfrage`, text: `Code: ${code}` })
   const answering = message({ messageId: '<stranger-2@example.org>', ...stranger(2), subject: 'Re: Ihre Anfrage', inReplyTo: `<${ourMail}@shop.example>`, text: 'Code: 999999' })
@@ -255,7 +255,7 @@ await t.test("a reply that answers our mail to its sender joins the sender's req
   const theirs = await deliver(ctx, message({ messageId: '<theirs@mail.example>' }))
   const other = { from: { value: [{ address: 'anna@example.org', name: 'Anna' }], text: 'anna@example.org' } }
   const own = await deliver(ctx, message({ messageId: '<anna-1@example.org>', ...other }))
-  const ourMail = await ourMailId(ctx, own.requestId)
+  const ourMail = await ourMailId(ctx, requestIdOf(own))
   const reply = message({ messageId: '<anna-2@example.org>', ...other, subject: `Re: [${theirs.requestId}] Anfrage`, inReplyTo: `<${ourMail}@shop.example>`, text: 'Danke!' })
   t.match(await deliver(ctx, reply), { outcome: 'attached', requestId: own.requestId })
   t.equal((await counts(ctx)).requests, 2, 'no request for triage')

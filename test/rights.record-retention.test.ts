@@ -12,7 +12,7 @@ import { until } from './support/until.ts'
 import { destroyExpiredExports, purgeClosedRequestRecords, purgeCutoff } from '../src/rights/record-retention.ts'
 import type { PurgeReport } from '../src/rights/record-retention.ts'
 import { DESTROY_EXPIRED_EXPORTS_QUEUE } from '../src/rights/record-retention-jobs.ts'
-import { storedMessage } from './support/intake.ts'
+import { requestIdOf, storedMessage } from './support/intake.ts'
 import type { Json } from './support/json.ts'
 import type { StoredRequest } from '../src/rights/request-store.ts'
 import type { RequestView } from '../src/rights/request-view.ts'
@@ -72,11 +72,11 @@ async function requests(ctx: TestService) {
   // From the requester's own address: a reply from anyone else would open a request for triage.
   await mail(ctx, { messageId: '<reply-denied@example.net>', subject: `Re: [${denied.id}] Ihre Anfrage`, text: 'Warum?', from: { value: [{ address: 'jane.doe@example.com', name: 'Jane Doe' }], text: 'jane.doe@example.com' } })
   const withdrawn = await mail(ctx, { messageId: '<opened-by-mail@example.net>' })
-  await act(ctx, withdrawn.requestId, '/withdraw')
+  await act(ctx, requestIdOf(withdrawn), '/withdraw')
   t.match(await post(ctx, fixture('forwardemail-autoreply')), { status: 'ignored' })
   const open = await mail(ctx, { messageId: '<open@example.net>', from: { value: [{ address: 'still.open@example.org', name: 'Still Open' }], text: 'still.open@example.org' } })
-  await act(ctx, open.requestId, '/verification/manual', { evidence: 'Matched the invoice address on a phone call.' })
-  return { denied: denied.id, withdrawn: withdrawn.requestId, open: open.requestId }
+  await act(ctx, requestIdOf(open), '/verification/manual', { evidence: 'Matched the invoice address on a phone call.' })
+  return { denied: denied.id, withdrawn: requestIdOf(withdrawn), open: requestIdOf(open) }
 }
 
 /** A stored request as its row holds it (sealed identifiers, the verification as JSON). */

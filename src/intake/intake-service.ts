@@ -95,7 +95,7 @@ export async function receiveMail(deps: IntakeDeps, payload: ForwardEmailPayload
     // anything is done, and both requests' histories point at each other.
     const type = mentioned ? 'unclassified' : classification.type
     const request = await deps.rights.create(
-      { type, jurisdiction, email: sender, name: payload.from?.value[0]?.name || undefined, language: classification.language, receivedAt: arrivalOf(payload, clock), source: 'email' },
+      { type, jurisdiction, email: sender, name: payload.from.value[0]?.name || undefined, language: classification.language, receivedAt: arrivalOf(payload, clock), source: 'email' },
       'system',
       db
     )
@@ -173,7 +173,7 @@ const ARRIVAL_SKEW_MS = 86_400_000
 
 function arrivalOf(payload: ForwardEmailPayload, clock: Clock): Date {
   const latest = clock.now().getTime() + ARRIVAL_SKEW_MS
-  const candidates = [payload.session?.arrivalTime, payload.date].map((value) => (value === undefined || value === null ? NaN : new Date(value as string | number).getTime()))
+  const candidates = [payload.session?.arrivalTime, payload.date].map((value) => (value === undefined ? NaN : new Date(value).getTime()))
   const valid = candidates.find((time) => Number.isFinite(time) && time >= RECEIVED_RANGE.earliest.getTime() && time <= latest)
   return valid === undefined ? clock.now() : new Date(valid)
 }
@@ -194,7 +194,7 @@ function withoutAttachments(payload: ForwardEmailPayload): Record<string, unknow
 function sealAttachments(deps: IntakeDeps, inboundId: string, payload: ForwardEmailPayload): string | null {
   if (!deps.config.keepAttachments || !payload.attachments?.length) return null
   const kept = payload.attachments
-    .filter((a) => (a.content?.data?.length ?? 0) <= deps.config.attachmentMaxBytes)
+    .filter((a) => (a.content?.data.length ?? 0) <= deps.config.attachmentMaxBytes)
     .map((a) => ({ filename: a.filename, contentType: a.contentType, base64: Buffer.from(a.content?.data ?? []).toString('base64') }))
   return kept.length ? deps.cipher.seal(JSON.stringify(kept), `inbound:${inboundId}:attachments`) : null
 }

@@ -18,8 +18,8 @@ const MONITOR_INTERVAL_SECONDS = 15
 export interface JobRunner {
   boss: PgBoss
   /** Creates the queues (and their dead-letter queues) and, in a worker process, works them. */
-  register(definitions: readonly JobDefinition<object>[]): Promise<void>
-  send<Payload extends object>(queue: string, data: Payload, options?: SendOptions): Promise<string | null>
+  register(definitions: readonly JobDefinition[]): Promise<void>
+  send(queue: string, data: object, options?: SendOptions): Promise<string | null>
   /** Stops taking jobs, lets running ones finish within `timeoutMs`, and closes pg-boss's pool. */
   stop(timeoutMs: number): Promise<void>
 }
@@ -59,7 +59,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     monitorIntervalSeconds: MONITOR_INTERVAL_SECONDS,
     schedule: options.work
   })
-  boss.on('error', (error: Error) => log.error({ err: { message: error.message, name: error.name } }, 'pg-boss error'))
+  boss.on('error', (error: Error) => {
+    log.error({ err: { message: error.message, name: error.name } }, 'pg-boss error')
+  })
 
   return {
     boss,
@@ -83,7 +85,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
  * `updateQueue`; its policy and partitioning cannot change. A heartbeat the definition no longer
  * asks for is removed (`null`), so the database follows the code both ways.
  */
-async function ensureQueue(boss: PgBoss, definition: JobDefinition<object>): Promise<void> {
+async function ensureQueue(boss: PgBoss, definition: JobDefinition): Promise<void> {
   const deadLetter = deadLetterQueueOf(definition.queue)
   if (!(await boss.getQueue(deadLetter))) await boss.createQueue(deadLetter)
   const options = { ...definition.queueOptions, deadLetter }
@@ -97,7 +99,7 @@ async function ensureQueue(boss: PgBoss, definition: JobDefinition<object>): Pro
   }
 }
 
-async function startWorking(boss: PgBoss, definition: JobDefinition<object>, log: Logger): Promise<void> {
+async function startWorking(boss: PgBoss, definition: JobDefinition, log: Logger): Promise<void> {
   await boss.work<object>(definition.queue, { ...definition.workOptions }, async (jobs) => {
     const started = performance.now()
     try {

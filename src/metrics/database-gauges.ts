@@ -47,10 +47,11 @@ export function registerDatabaseGauges(registry: Registry, deps: Deps): void {
     for (const state of SYNC_STATES) g.set({ state }, byState[state] ?? 0)
   })
 
-  const perChannel = (name: string, help: string, figure: (channel: RetentionReport['channels'][number]) => number) =>
+  const perChannel = (name: string, help: string, figure: (channel: RetentionReport['channels'][number]) => number) => {
     gauge(registry, name, help, ['channel'], async (g) => {
       for (const channel of (await retention()).channels) g.set({ channel: channel.channel }, figure(channel))
     })
+  }
   // The report lists every channel, so a channel without orders shows 0 rather than nothing.
   perChannel('orders_with_pii', 'Mirrored orders whose personal data is not redacted yet, by channel.', (c) => c.ordersWithPii)
   perChannel('contacts_with_pii', 'Contacts on orders of the channel whose personal data is not redacted yet (a contact counts in each of its channels).', (c) => c.contactsWithPii)

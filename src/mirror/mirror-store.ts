@@ -280,8 +280,8 @@ export async function orderIdsOfChannels(db: Queryable, channels: readonly Chann
 export const EXPORT_ORDER_COLUMNS = ['order', 'channel', 'state', 'order_date', 'shipped_at', 'amount_total', 'currency', 'customer_id', 'invoice_contact_id', 'delivery_contact_id'] as const
 
 /** The orders naming these contacts, oldest first, as an export shows them. */
-export async function exportOrdersOf(db: Queryable, partnerIds: readonly number[]): Promise<Record<(typeof EXPORT_ORDER_COLUMNS)[number], unknown>[]> {
-  const orders = await db.query<Record<(typeof EXPORT_ORDER_COLUMNS)[number], unknown>>(
+export async function exportOrdersOf(db: Queryable, partnerIds: readonly number[]): Promise<Record<(typeof EXPORT_ORDER_COLUMNS)[number], string | number | Date | null>[]> {
+  const orders = await db.query<Record<(typeof EXPORT_ORDER_COLUMNS)[number], string | number | Date | null>>(
     // float8, not numeric (which pg hands over as a string): the amount stays a number in the JSON
     // and in the CSV. numeric(14, 2) has at most 14 digits, which float8 carries exactly.
     `SELECT name AS "order", channel, state, order_date, shipped_at, amount_total::float8 AS amount_total, currency,

@@ -225,7 +225,9 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
         return { rows, known, claimed, partners: seal(partners, context), pickings: pickings.map(toPickingRow).filter((p) => p !== undefined) }
       },
       write: (page, db) => writeOrderPage(page, db),
-      settled: (page) => page.claimed.forEach((id) => claimedPartners.delete(id)),
+      settled: (page) => {
+        for (const id of page.claimed) claimedPartners.delete(id)
+      },
       merge: (earlier, later) => ({
         rows: latestById([...earlier.rows, ...later.rows]),
         known: new Set([...earlier.known, ...later.known]),
@@ -262,7 +264,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
 
   /** Deliveries of mirrored orders; one of an order not mirrored yet arrives with that order's first sync. */
   const pickingStage: PageStage<PickingRow[]> = {
-    prepare: async (records) => records.map(toPickingRow).filter((p) => p !== undefined),
+    prepare: (records) => Promise.resolve(records.map(toPickingRow).filter((p) => p !== undefined)),
     merge: (earlier, later) => latestById([...earlier, ...later]),
     async write(rows, db) {
       const orders = await knownOrderIds(db, rows.map((r) => r.orderId))
@@ -275,7 +277,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
   /** Edits of contacts the mirror holds; other contacts in Odoo are none of its business. */
   function partnerStage(context: SyncContext): PageStage<SealedPartner[]> {
     return {
-      prepare: async (records) => seal(records, context),
+      prepare: (records) => Promise.resolve(seal(records, context)),
       merge: (earlier, later) => latestById([...earlier, ...later]),
       async write(rows, db) {
         const known = await knownPartnerIds(db, rows.map((r) => r.odooId))

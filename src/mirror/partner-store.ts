@@ -234,8 +234,8 @@ export async function countBacklog(db: Queryable): Promise<number> {
 }
 
 /** The waiting contacts grouped by channel and rule (policy version, clock event). */
-export async function backlogByRule(db: Queryable): Promise<{ channel: Channel; policy_version: number; started_by: string; contacts: number; since: Date; oldest_due: Date }[]> {
-  const rows = await db.query<{ channel: Channel; policy_version: number; started_by: string; contacts: number; since: Date; oldest_due: Date }>(
+export async function backlogByRule(db: Queryable): Promise<{ channel: Channel; policy_version: number | null; started_by: string | null; contacts: number; since: Date; oldest_due: Date }[]> {
+  const rows = await db.query<{ channel: Channel; policy_version: number | null; started_by: string | null; contacts: number; since: Date; oldest_due: Date }>(
     `SELECT ${CHANNEL} AS channel, (backlog_basis ->> 'policyVersion')::int AS policy_version, backlog_basis ->> 'startedBy' AS started_by,
             count(*)::int AS contacts, min(backlog_since) AS since, min(retention_due_at) AS oldest_due
        FROM mirror_partners p WHERE ${WAITING}

@@ -54,7 +54,9 @@ export function redactJob(deps: { redact: (ids: number[]) => Promise<RedactionRe
       deps.log.info({ redacted: report.redacted.length, wouldRedact: report.wouldRedact.length, skipped: report.skipped.length, refused: report.refused.length, failed: report.failed.length }, 'redaction batch done')
       // The batch is done and audited: a head that cannot be read now is not worth redoing it
       // for; the next batch or the hourly job publishes it.
-      await deps.publishAuditHead().catch((error: unknown) => deps.log.warn({ err: { message: (error as Error).message } }, 'audit chain head not published'))
+      await deps.publishAuditHead().catch((error: unknown) => {
+        deps.log.warn({ err: { message: (error as Error).message } }, 'audit chain head not published')
+      })
     }
   }
 }

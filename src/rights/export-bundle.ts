@@ -20,7 +20,7 @@ export async function buildExportBundle(deps: { pool: Pool; odoo: OdooGateway },
   const fields = (await deps.odoo.availableFields('res.partner', PARTNER_FIELDS)).filter((f) => f !== 'user_ids')
   const contacts = await deps.odoo.read('res.partner', partnerIds, fields, { context: { active_test: false } })
   const orders = await exportOrdersOf(deps.pool, partnerIds)
-  const rows = orders.map((row) => Object.fromEntries(EXPORT_ORDER_COLUMNS.map((c) => [c, row[c] instanceof Date ? (row[c] as Date).toISOString() : row[c]])))
+  const rows = orders.map((row) => Object.fromEntries(EXPORT_ORDER_COLUMNS.map((c) => [c, row[c] instanceof Date ? row[c].toISOString() : row[c]])))
   return {
     generatedAt: new Date().toISOString(),
     requestId,
@@ -30,8 +30,11 @@ export async function buildExportBundle(deps: { pool: Pool; odoo: OdooGateway },
   }
 }
 
+/** What a cell of the export holds: text, numbers, and timestamps already written as ISO 8601 text. */
+type CsvValue = string | number | bigint | boolean | null | undefined
+
 /** RFC 4180 text, with every cell a spreadsheet would run as a formula neutralized. */
-export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+export function toCsv(columns: readonly string[], rows: readonly Record<string, CsvValue>[]): string {
   return [columns.map(csvCell).join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\r\n') + '\r\n'
 }
 
@@ -47,7 +50,7 @@ const FORMULA_START = /^[=+\-@\t\r]/
  * (an amount of -12.5) is written as a number, which no spreadsheet runs, so refunds stay
  * summable. A negative amount that arrived as text would be neutralized like any other text.
  */
-export function csvCell(value: unknown): string {
+export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return ''
   if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') return String(value)
   const text = String(value)

@@ -256,10 +256,12 @@ export function createRightsService(deps: RightsDeps) {
   }
 
   function applyManualVerification(db: PoolClient, request: StoredRequest, evidence: string, by: Actor, approvedBy?: Actor): Promise<StoredRequest> {
-    return applyTransition(db, request, 'verify_manually', by, async () => ({
-      changes: { verification: { method: 'manual', at: clock.now().toISOString(), by, ...(approvedBy ? { approvedBy } : {}), evidence: cipher.seal(evidence, `request:${request.id}:evidence`) } },
-      details: { method: 'manual', ...(approvedBy ? { approvedBy } : {}) }
-    }))
+    return applyTransition(db, request, 'verify_manually', by, () =>
+      Promise.resolve({
+        changes: { verification: { method: 'manual', at: clock.now().toISOString(), by, ...(approvedBy ? { approvedBy } : {}), evidence: cipher.seal(evidence, `request:${request.id}:evidence`) } },
+        details: { method: 'manual', ...(approvedBy ? { approvedBy } : {}) }
+      })
+    )
   }
 
   /** Holds an action back until another key decides: its input sealed, the request's history and the audit trail told. */
@@ -440,7 +442,7 @@ export function createRightsService(deps: RightsDeps) {
   async function carryOutFulfilment(prepared: StoredRequest, partnerIds: number[], input: Fulfilment, actor: Actor, approvedBy?: Actor): Promise<StoredRequest> {
     const id = prepared.id
     const approval = approvedBy ? { approvedBy } : {}
-    const request = prepared.state === 'in_progress' ? prepared : await transition(id, 'start_fulfilment', actor, async () => ({ details: approval }))
+    const request = prepared.state === 'in_progress' ? prepared : await transition(id, 'start_fulfilment', actor, () => Promise.resolve({ details: approval }))
     const outcome = partnerIds.length === 0 ? { noData: true } : await perform(request, partnerIds, input)
     return transition(id, 'complete', actor, async (current, db) => {
       if (outcome.noData) await notify(db, current, { kind: 'no_data', requestId: id })
@@ -591,7 +593,7 @@ export function createRightsService(deps: RightsDeps) {
   }
 
   async function withdraw(id: string, actor: Actor): Promise<StoredRequest> {
-    return transition(id, 'withdraw', actor, async () => ({}))
+    return transition(id, 'withdraw', actor, () => Promise.resolve({}))
   }
 
   /** An extension is recorded, and the requester told why, without changing the request's state. */

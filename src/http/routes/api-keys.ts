@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod'
 import type { ApiKeys } from '../../auth/api-keys.ts'
 import { roleSchema } from '../../auth/roles.ts'
 import type { AuditTrail } from '../../audit/audit-trail.ts'
@@ -27,7 +27,7 @@ const createApiKeySchema = z
 
 const ADMIN = ['admin'] as const
 
-export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeys; audit: AuditTrail }> = async (app, { apiKeys, audit }) => {
+export const apiKeyRoutes: FastifyPluginCallbackZod<{ apiKeys: ApiKeys; audit: AuditTrail }> = (app, { apiKeys, audit }, done) => {
   app.get(
     '/v1/keys',
     { config: { roles: ADMIN }, schema: { tags: ['keys'], summary: 'List API keys (never their secrets)', response: { 200: z.object({ items: z.array(apiKeySchema) }) } } },
@@ -58,4 +58,5 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeys; audit: Audi
       return revoked
     }
   )
+  done()
 }
