@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { PoolClient } from '../db/database.ts'
 import type { Queryable } from '../mirror/mirror-store.ts'
+import { CLOSED_STATES } from './request-states.ts'
 import type { RequestAction } from './request-states.ts'
 import type { PendingApproval } from './request-approval.ts'
 import type { DenialReason, Jurisdiction, RequestState, RequestType } from './request-types.ts'
@@ -214,4 +215,36 @@ function toStored(row: RequestRow): StoredRequest {
     completedAt: row.completed_at,
     identifiersPurgedAt: row.identifiers_purged_at
   }
+}
+
+export interface WeeklyCount {
+  week: Date
+  kind: 'opened' | 'closed' | 'overdue'
+  n: number
+}
+
+/**
+ * Per week of 7 days from `since` (a Monday 00:00 UTC) up to `until`: requests received, requests
+ * closed (their transition into completed, denied or withdrawn), and requests whose deadline
+ * passed, by `now`, before they were closed (closed late, or still open). The events are never
+ * changed and a request's row outlives the purge of its identifiers, so past weeks stay exact.
+ */
+export async function countRequestsPerWeek(db: Queryable, range: { since: Date; until: Date; now: Date }): Promise<WeeklyCount[]> {
+  const result = await db.query<WeeklyCount>(
+    `WITH closing AS (
+       SELECT request_id, at FROM rights_request_events WHERE to_state = ANY($4::text[]) AND from_state IS DISTINCT FROM to_state)
+     SELECT date_bin('7 days', received_at, $1) AS week, 'opened' AS kind, count(*)::int AS n
+       FROM rights_requests WHERE received_at >= $1 AND received_at < $2 GROUP BY 1
+     UNION ALL
+     SELECT date_bin('7 days', at, $1), 'closed', count(*)::int
+       FROM closing WHERE at >= $1 AND at < $2 GROUP BY 1
+     UNION ALL
+     SELECT date_bin('7 days', r.due_at, $1), 'overdue', count(*)::int
+       FROM rights_requests r
+      WHERE r.due_at >= $1 AND r.due_at < $2 AND r.due_at <= $3
+        AND NOT EXISTS (SELECT 1 FROM closing c WHERE c.request_id = r.id AND c.at <= r.due_at)
+      GROUP BY 1`,
+    [range.since, range.until, range.now, CLOSED_STATES]
+  )
+  return result.rows
 }
