@@ -46,6 +46,8 @@ import { redactionScheduler } from './retention/redaction-scheduler.ts'
 import { redactPartners } from './retention/redaction.ts'
 import type { RedactionReport } from './retention/redaction.ts'
 import { redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
+import { takeRetentionSnapshot } from './retention/retention-history.ts'
+import { retentionSnapshotJob } from './retention/retention-snapshot.job.ts'
 import { createRightsService } from './rights/rights-service.ts'
 import type { RightsService } from './rights/rights-service.ts'
 import { destroyExpiredExports, purgeClosedRequestRecords } from './rights/record-retention.ts'
@@ -185,6 +187,7 @@ export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRun
     reconcileJob({ reconcile: () => reconcileDeletedRecords(parts), config: config.mirror, log }),
     redactJob({ redact: parts.redact, publishAuditHead: () => publishAuditHead({ audit: parts.audit, log }), batchSize: config.retention.batchSize, log }),
     sweepJob({ sweep: parts.sweep, backlog: parts.backlog, cron: config.retention.sweepCron, log }),
+    retentionSnapshotJob({ snapshot: () => takeRetentionSnapshot(parts), cron: config.retention.snapshotCron, log }),
     destroyExpiredExportsJob({ destroy: () => destroyExpiredExports(parts), log }),
     purgeClosedRecordsJob({ purge: () => purgeClosedRequestRecords({ ...parts, retentionDays: config.rights.recordRetentionDays }), log })
   ] as JobDefinition[]

@@ -102,6 +102,7 @@ const envSchema = z
     RETENTION_MODE: z.enum(['enforce', 'dry-run']).default('enforce'),
     REDACTION_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
     RETENTION_SWEEP_CRON: cron.default('*/5 * * * *'),
+    RETENTION_SNAPSHOT_CRON: cron.default('55 23 * * *'),
     RETENTION_BACKLOG_APPROVAL: z
       .union([z.enum(['always', 'never']), z.coerce.number().int().min(0).max(1_000_000)], { message: 'must be always, never or a number of contacts' })
       .default(25),
@@ -168,6 +169,8 @@ export interface RetentionConfig {
   mode: 'enforce' | 'dry-run'
   batchSize: number
   sweepCron: string
+  /** When the day's figures of the retention report are kept for GET /v1/retention/history (UTC). */
+  snapshotCron: string
   /**
    * When contacts already past due at planning wait for an admin: `always`, `never`, or when more
    * than this many would be redacted at once.
@@ -275,7 +278,7 @@ function toConfig(env: Env): Config {
       webhookToken: env.ODOO_WEBHOOK_TOKEN,
       publicUrl: env.PUBLIC_URL
     },
-    retention: { mode: env.RETENTION_MODE, batchSize: env.REDACTION_BATCH_SIZE, sweepCron: env.RETENTION_SWEEP_CRON, backlogApproval: env.RETENTION_BACKLOG_APPROVAL },
+    retention: { mode: env.RETENTION_MODE, batchSize: env.REDACTION_BATCH_SIZE, sweepCron: env.RETENTION_SWEEP_CRON, snapshotCron: env.RETENTION_SNAPSHOT_CRON, backlogApproval: env.RETENTION_BACKLOG_APPROVAL },
     rights: {
       defaultJurisdiction: env.RIGHTS_DEFAULT_JURISDICTION,
       otherDays: env.RIGHTS_OTHER_DAYS,

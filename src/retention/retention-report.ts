@@ -9,7 +9,7 @@ import { isHeld } from './holds.ts'
 import { REDACT_QUEUE } from './retention-jobs.ts'
 import { currentRedactionBlock, redactionBlockSchema } from './redaction-block.ts'
 
-const channelFiguresSchema = z.object({
+export const channelFiguresSchema = z.object({
   channel: channelSchema,
   ordersWithPii: z.number().int(),
   contactsWithPii: z.number().int(),

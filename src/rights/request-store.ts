@@ -341,3 +341,35 @@ export async function openRequestFigures(db: Queryable, now: Date, queryTimeoutM
   )
   return result.rows
 }
+
+export interface WeeklyCount {
+  week: Date
+  kind: 'opened' | 'closed' | 'overdue'
+  n: number
+}
+
+/**
+ * Per week of 7 days from `since` (a Monday 00:00 UTC) up to `until`: requests received, requests
+ * closed (their transition into completed, denied or withdrawn), and requests whose deadline
+ * passed, by `now`, before they were closed (closed late, or still open). The events are never
+ * changed and a request's row outlives the purge of its identifiers, so past weeks stay exact.
+ */
+export async function countRequestsPerWeek(db: Queryable, range: { since: Date; until: Date; now: Date }): Promise<WeeklyCount[]> {
+  const result = await db.query<WeeklyCount>(
+    `WITH closing AS (
+       SELECT request_id, min(at) AS at FROM rights_request_events
+        WHERE to_state = ANY($4::text[]) AND from_state IS DISTINCT FROM to_state GROUP BY request_id)
+     SELECT date_bin('7 days', received_at, $1) AS week, 'opened' AS kind, count(*)::int AS n
+       FROM rights_requests WHERE received_at >= $1 AND received_at < $2 GROUP BY 1
+     UNION ALL
+     SELECT date_bin('7 days', at, $1), 'closed', count(*)::int
+       FROM closing WHERE at >= $1 AND at < $2 GROUP BY 1
+     UNION ALL
+     SELECT date_bin('7 days', r.due_at, $1), 'overdue', count(*)::int
+       FROM rights_requests r LEFT JOIN closing c ON c.request_id = r.id
+      WHERE r.due_at >= $1 AND r.due_at < $2 AND r.due_at <= $3 AND (c.at IS NULL OR c.at > r.due_at)
+      GROUP BY 1`,
+    [range.since, range.until, range.now, CLOSED_STATES]
+  )
+  return result.rows
+}

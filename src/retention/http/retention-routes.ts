@@ -14,6 +14,7 @@ import type { RetentionPlanner } from '../retention-planner.ts'
 import { createHoldSchema, holdSchema } from '../holds.ts'
 import type { Holds } from '../holds.ts'
 import { buildRetentionReport, retentionReportSchema } from '../retention-report.ts'
+import { historyRange, historyRangeSchema, MAX_HISTORY_DAYS, retentionHistory, retentionHistorySchema } from '../retention-history.ts'
 import { backlogSchema } from '../redaction-backlog.ts'
 import type { RedactionBacklog } from '../redaction-backlog.ts'
 
@@ -111,6 +112,21 @@ export const retentionRoutes: FastifyPluginCallbackZod<RetentionRouteDeps> = (ap
     '/v1/retention/report',
     { config: { roles: ['admin', 'auditor'] }, schema: { tags: ['retention'], summary: 'Per channel: PII held, due soon, overdue (must be 0), redacted, on hold, failed', response: { 200: retentionReportSchema } } },
     async () => buildRetentionReport(deps)
+  )
+
+  app.get(
+    '/v1/retention/history',
+    {
+      config: { roles: ['admin', 'auditor'] },
+      schema: {
+        tags: ['retention'],
+        summary: "The report's channel figures day by day, from the daily snapshot",
+        description: `One snapshot a day (RETENTION_SNAPSHOT_CRON, UTC), each the figures \`GET /v1/retention/report\` gave at that moment. At most ${MAX_HISTORY_DAYS} days at once.`,
+        querystring: historyRangeSchema,
+        response: { 200: retentionHistorySchema }
+      }
+    },
+    async (request) => retentionHistory(deps.pool, historyRange(request.query, deps.clock.now()))
   )
 
   app.get(

@@ -13,6 +13,7 @@ import { listRequests, requestHistory } from '../request-store.ts'
 import { requestViewSchema, toRequestView } from '../request-view.ts'
 import { approvalDecisionSchema } from '../request-approval.ts'
 import { subjectDiscoverySchema } from '../subject-discovery.ts'
+import { requestStats, requestStatsQuerySchema, requestStatsSchema } from '../request-stats.ts'
 import type { Decided, RightsService } from '../rights-service.ts'
 
 const AGENTS = ['agent', 'admin'] as const
@@ -91,6 +92,21 @@ export const requestRoutes: FastifyPluginCallbackZod<RequestRouteDeps & { rateLi
       const items = await listRequests(pool, { state, type, dueBefore: due_before, overdueAt: overdue === 'true' ? clock.now() : undefined, awaitingApproval, after, limit })
       return { items: items.map((item) => view(item)), nextCursor: items.length === limit ? (items.at(-1)?.id ?? null) : null }
     }
+  )
+
+  app.get(
+    '/v1/requests/stats',
+    {
+      config: { roles: READERS },
+      schema: {
+        tags: ['requests'],
+        summary: 'Requests opened, closed and gone overdue per ISO week',
+        description: 'Weeks run Monday to Monday in UTC. Computed from the requests and their history, so every past week stays as it was, purged requests included.',
+        querystring: requestStatsQuerySchema,
+        response: { 200: requestStatsSchema }
+      }
+    },
+    async (request) => requestStats(pool, clock.now(), request.query.weeks)
   )
 
   app.get(
