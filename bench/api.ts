@@ -1,9 +1,11 @@
 /**
- * API load: requests per second and p99 latency of `GET /v1/requests/{id}` and of the ForwardEmail
- * intake, each against a bare fastify route doing the same database work in the same run, so the
- * result is a ratio: what authentication, validation, sealing, auditing and the service's own
- * logic cost on top of the database.
- *   node bench/api.ts [--seconds 10] [--connections 10]
+ * API load: requests per second and p50/p99 latency of `GET /v1/requests/{id}` and of the
+ * ForwardEmail intake, each against a bare fastify route doing the same database work in the same
+ * run, so the result is a ratio: what authentication, validation, sealing, auditing and the
+ * service's own logic cost on top of the database. Then the privacy desk's charts, over a year of
+ * requests and 90 daily retention snapshots: `GET /v1/requests/stats?weeks=52` and
+ * `GET /v1/retention/history` for 90 days.
+ *   node bench/api.ts [--seconds 10] [--connections 10] [--requests 1000]
  */
 import { parseArgs } from 'node:util'
 import { createHmac, randomUUID } from 'node:crypto'
@@ -15,11 +17,15 @@ import { loadConfig } from '../src/config/env.ts'
 import { createLogger } from '../src/log/logger.ts'
 import { createOdooGateway } from '../src/odoo/gateway.ts'
 import { startService } from '../src/service.ts'
+import { takeRetentionSnapshot, utcDay } from '../src/retention/retention-history.ts'
 import { describeMachine, startSimulatorProcess, withBenchDatabase } from './support.ts'
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } })
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, requests: { type: 'string', default: '1000' } } })
 const duration = Number(values.seconds)
 const connections = Number(values.connections)
+const yearOfRequests = Number(values.requests)
+const DAY_MS = 86_400_000
+const SNAPSHOT_DAYS = 90
 const log = createLogger({ level: 'silent' })
 const WEBHOOK_KEY = 'bench-webhook-key-0123456789abcdef'
 
@@ -39,10 +45,26 @@ try {
       HOST: '127.0.0.1',
       PORT: '0'
     })
-    const service = await startService({ config, log, role: 'api', connectOdoo: (c, l) => createOdooGateway(c, { log: l }) })
+    // The service's clock, moved back in time to lay down a year of requests and snapshots.
+    const realNow = Date.now()
+    let now = realNow
+    const service = await startService({ config, log, role: 'api', clock: { now: () => new Date(now) }, connectOdoo: (c, l) => createOdooGateway(c, { log: l }) })
     await service.app.listen({ host: '127.0.0.1', port: 0 })
     const base = `http://127.0.0.1:${(service.app.server.address() as AddressInfo).port}`
     const agent = await service.apiKeys.create({ name: 'bench', role: 'agent' })
+    const auditor = await service.apiKeys.create({ name: 'bench-auditor', role: 'auditor' })
+
+    await service.runSync({ trigger: 'cli', requestedBy: 'bench' })
+    // A year of requests, evenly received; two in three withdrawn within 40 days, the rest left open to go overdue.
+    for (let i = 0; i < yearOfRequests; i++) {
+      now = realNow - (365 - (i * 365) / yearOfRequests) * DAY_MS
+      const opened = await service.rights.create({ type: 'access', email: `bench-${i}@example.com` }, 'system')
+      if (i % 3 === 0) continue
+      now += (i % 40) * DAY_MS
+      await service.rights.withdraw(opened.id, 'system')
+    }
+    for (let day = SNAPSHOT_DAYS - 1; day >= 0; day--) await takeRetentionSnapshot({ pool: service.pool, clock: { now: () => new Date(realNow - day * DAY_MS) } })
+    now = realNow
     const request = await service.rights.create({ type: 'access', email: 'bench@example.com' }, 'system')
 
     // The bare routes: the same database work, nothing else.
@@ -64,7 +86,7 @@ try {
     const load = async (title: string, options: autocannon.Options) => {
       const result = await autocannon({ duration, connections, ...options })
       const errors = result.non2xx + result.errors
-      console.log(`${title.padEnd(34)} ${Math.round(result.requests.average).toString().padStart(6)} req/s  p99 ${String(result.latency.p99).padStart(4)} ms${errors ? `  (${errors} errors)` : ''}`)
+      console.log(`${title.padEnd(34)} ${Math.round(result.requests.average).toString().padStart(6)} req/s  p50 ${String(result.latency.p50).padStart(4)} ms  p99 ${String(result.latency.p99).padStart(4)} ms${errors ? `  (${errors} errors)` : ''}`)
       return result
     }
 
@@ -74,6 +96,11 @@ try {
     const bare2 = await load('  one insert, bare fastify', { url: `${bareBase}/intake`, method: 'POST' })
     const ratio = (a: autocannon.Result, b: autocannon.Result) => (a.requests.average / b.requests.average).toFixed(2)
     console.log(`ratio service/bare: GET request ${ratio(service1, bare1)}, intake ${ratio(service2, bare2)} (throughput; 1.00 = no overhead)`)
+
+    console.log(`privacy desk: ${yearOfRequests} requests over a year, ${SNAPSHOT_DAYS} daily snapshots of 7 channels`)
+    await load('GET /v1/requests/stats?weeks=52', { url: `${base}/v1/requests/stats?weeks=52`, headers: { authorization: `Bearer ${agent.secret}` } })
+    const from = utcDay(new Date(realNow - (SNAPSHOT_DAYS - 1) * DAY_MS))
+    await load(`GET /v1/retention/history (${SNAPSHOT_DAYS} d)`, { url: `${base}/v1/retention/history?from=${from}`, headers: { authorization: `Bearer ${auditor.secret}` } })
 
     await bare.close()
     await service.close()

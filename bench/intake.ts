@@ -17,6 +17,7 @@ import { createOdooGateway } from '../src/odoo/gateway.ts'
 import { startService } from '../src/service.ts'
 import type { Service } from '../src/service.ts'
 import { classifyRequest } from '../src/intake/classify.ts'
+import type { IntakeAnswer } from '../src/intake/http/forwardemail-route.ts'
 import { benchConfig, describeMachine, startSimulatorProcess, withBenchDatabase } from './support.ts'
 import type { SimulatorProcess } from './support.ts'
 
@@ -90,8 +91,7 @@ function signed(payload: Payload): { payload: Buffer; headers: Record<string, st
 async function deliver(service: Service, body: ReturnType<typeof signed>): Promise<string> {
   const res = await service.app.inject({ method: 'POST', url: '/v1/intake/forwardemail', ...body })
   if (res.statusCode !== 200) throw new Error(`the webhook answered ${res.statusCode}: ${res.body.slice(0, 300)}`)
-  const outcome = res.json() as { status: string; type?: string }
-  return outcome.type ? `${outcome.status} ${outcome.type}` : outcome.status
+  return res.json<IntakeAnswer>().status
 }
 
 const worst = <T>(all: Measured<T>[]) => ({

@@ -50,7 +50,11 @@ async function measure(name: string, once: () => Promise<unknown>): Promise<void
 }
 
 async function settlesWithin(ms: number, promise: Promise<unknown>): Promise<string> {
-  const timer = new Promise<string>((resolve) => setTimeout(() => resolve(`still pending after ${ms} ms`), ms))
+  const timer = new Promise<string>((resolve) => {
+    setTimeout(() => {
+      resolve(`still pending after ${ms} ms`)
+    }, ms)
+  })
   return Promise.race([promise.then(() => 'resolved', (error: unknown) => `rejected: ${describe(error)}`), timer])
 }
 

@@ -32,10 +32,10 @@ try {
     await jobs.register(jobDefinitions(parts, config, jobs))
     await parts.runSync({ trigger: 'cli', requestedBy: 'bench' })
 
-    const due = (await pool.query(
+    const due = (await pool.query<{ odoo_id: number }>(
       `SELECT odoo_id FROM mirror_partners WHERE retention_due_at <= now() AND NOT is_user AND NOT is_company_partner ORDER BY odoo_id LIMIT $1`,
       [contacts * 2]
-    )).rows.map((r) => r.odoo_id as number)
+    )).rows.map((r) => r.odoo_id)
     const batched = due.slice(0, Math.floor(due.length / 2))
     const single = due.slice(Math.floor(due.length / 2))
 

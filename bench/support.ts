@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import pg from 'pg'
+import { z } from 'zod'
 import { provideDatabaseServer } from '../src/db/database.ts'
 import { migrate } from '../src/db/migrate.ts'
 import type { Logger } from '../src/log/logger.ts'
@@ -30,12 +31,20 @@ export async function startSimulatorProcess(args: { orders: number; version?: nu
   const child = spawn(process.execPath, [cli, '--version', String(args.version ?? 18), '--orders', String(args.orders), '--port', '0', '--latency', String(args.latencyMs ?? 0), '--days-behind', String(args.daysBehind ?? 0)], { stdio: ['ignore', 'pipe', 'inherit'] })
   const [line] = await new Promise<string[]>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout })
-    lines.once('line', (first) => resolve([first]))
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)))
+    lines.once('line', (first) => {
+      resolve([first])
+    })
+    child.once('exit', (code) => {
+      reject(new Error(`simulator exited with ${code}`))
+    })
   })
-  const info = JSON.parse(line ?? '{}')
+  const info = simulatorLineSchema.parse(JSON.parse(line ?? '{}'))
+  if (child.pid === undefined) throw new Error('the simulator process has no pid')
   return { ...info, pid: child.pid, stop: () => child.kill('SIGTERM') }
 }
+
+/** The JSON line test/odoo-simulator/cli.ts prints once it listens. */
+const simulatorLineSchema = z.object({ url: z.string(), db: z.string(), login: z.string(), apiKey: z.string() })
 
 export function describeMachine(): string {
   const cpu = cpus()

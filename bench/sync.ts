@@ -63,7 +63,8 @@ try {
     await jobs.register(jobDefinitions(parts, config, jobs))
     const sync = await phase(() => parts.runSync({ trigger: 'cli', requestedBy: 'bench' }))
     const again = await phase(() => parts.runSync({ trigger: 'cli', requestedBy: 'bench' }))
-    const mirrored = (await pool.query('SELECT (SELECT count(*) FROM mirror_orders)::int AS orders, (SELECT count(*) FROM mirror_partners)::int AS partners, (SELECT count(*) FROM mirror_pickings)::int AS pickings')).rows[0]
+    const [mirrored] = (await pool.query<{ orders: number; partners: number; pickings: number }>('SELECT (SELECT count(*) FROM mirror_orders)::int AS orders, (SELECT count(*) FROM mirror_partners)::int AS partners, (SELECT count(*) FROM mirror_pickings)::int AS pickings')).rows
+    if (!mirrored) throw new Error('the mirror counts query returned no row')
 
     const seconds = (ms: number) => (ms / 1000).toFixed(2)
     console.log(`bare paging      ${bare.result} orders in ${seconds(bare.ms)} s = ${Math.round(bare.result / (bare.ms / 1000))} orders/s; ${bare.cpu}`)

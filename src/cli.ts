@@ -32,6 +32,6 @@ try {
 } catch (error) {
   // Problems the user can fix are one line on stderr, never a stack trace.
   const known = error instanceof UsageError || error instanceof EmbeddedPostgresError
-  console.error(known ? (error as Error).message : `privacy-bridge: ${(error as Error).message ?? String(error)}`)
+  console.error(known ? error.message : `privacy-bridge: ${error instanceof Error ? error.message : String(error)}`)
   process.exitCode = error instanceof UsageError ? 2 : 1
 }

@@ -22,7 +22,10 @@ export async function serve(options: { config: Config; log: Logger; role: Proces
     else log.info({ signal }, 'shutting down')
     await service.close()
   })
-  service.app.addHook('onClose', async () => closeListeners.uninstall())
+  service.app.addHook('onClose', (_app, done) => {
+    closeListeners.uninstall()
+    done()
+  })
   await service.app.listen({ host: config.http.host, port: config.http.port })
   log.info({ role: options.role, docs: config.http.swaggerUi ? '/docs' : undefined }, 'service ready')
   return service

@@ -5,7 +5,8 @@ import type { Logger } from './log/logger.ts'
 import { createPool, inTransaction, provideDatabaseServer } from './db/database.ts'
 import type { DatabaseServer, Pool } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
-import { BOSS_SCHEMA, startJobRunner, transactionalDb } from './jobs/job-runner.ts'
+import { startJobRunner, transactionalDb } from './jobs/job-runner.ts'
+import { JOB_LOOKUP_STATISTICS } from './jobs/queue-tables.ts'
 import type { JobRunner } from './jobs/job-runner.ts'
 import type { JobDefinition } from './jobs/job.ts'
 import { createAuditTrail } from './audit/audit-trail.ts'
@@ -40,10 +41,11 @@ import type { Holds } from './retention/holds.ts'
 import { createRetentionPlanner } from './retention/retention-planner.ts'
 import { createRedactionBacklog } from './retention/redaction-backlog.ts'
 import type { RedactionBacklog } from './retention/redaction-backlog.ts'
-import type { RetentionPlanner, ScheduleRedaction } from './retention/retention-planner.ts'
+import type { RetentionPlanner } from './retention/retention-planner.ts'
+import { redactionScheduler } from './retention/redaction-scheduler.ts'
 import { redactPartners } from './retention/redaction.ts'
 import type { RedactionReport } from './retention/redaction.ts'
-import { REDACT_QUEUE, redactionSingletonKey, redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
+import { redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
 import { takeRetentionSnapshot } from './retention/retention-history.ts'
 import { retentionSnapshotJob } from './retention/retention-snapshot.job.ts'
 import { createRightsService } from './rights/rights-service.ts'
@@ -78,7 +80,7 @@ export interface ServiceOptions {
   connectOdoo: (config: OdooConfig, log: Logger) => OdooGateway
   clock?: Clock
   /** Extra queues, for tests that need a job of their own. */
-  extraJobs?: (deps: ServiceParts) => JobDefinition<object>[]
+  extraJobs?: (deps: ServiceParts) => JobDefinition[]
 }
 
 /** The domain services, built once and shared by the HTTP app, the jobs and the CLI. */
@@ -95,8 +97,8 @@ export interface ServiceParts {
   holds: Holds
   planner: RetentionPlanner
   backlog: RedactionBacklog
-  redact(partnerIds: number[]): Promise<RedactionReport>
-  sweep(): Promise<number>
+  redact: (partnerIds: number[]) => Promise<RedactionReport>
+  sweep: () => Promise<number>
   rights: RightsService
   rateLimits: RateLimits
   clock: Clock
@@ -109,38 +111,6 @@ export interface Service extends ServiceParts {
   jobs: JobRunner
   /** Stops HTTP, lets running jobs finish (bounded), closes the pools, stops an embedded database. */
   close(): Promise<void>
-}
-
-/**
- * Puts each contact's redaction job at its due time, in the caller's transaction, or removes it
- * when the contact is no longer due (a new open order). A waiting job whose time moved is deleted
- * and inserted anew: two statements for a whole page, where pg-boss's per-job `upsert` would cost
- * one round trip per contact.
- */
-export function redactionScheduler(jobs: JobRunner): ScheduleRedaction {
-  return async (db, plans, options) => {
-    if (plans.length === 0) return
-    const connection = { db: transactionalDb(db) }
-    const insert = (toInsert: typeof plans) => {
-      const due = toInsert.filter((plan) => plan.dueAt !== null)
-      if (due.length === 0) return
-      return jobs.boss.insert(REDACT_QUEUE, due.map((plan) => ({ data: { v: 1, partnerId: plan.partnerId }, singletonKey: redactionSingletonKey(plan.partnerId), startAfter: plan.dueAt as Date })), connection)
-    }
-    if (options?.unscheduled) {
-      await insert(plans)
-      return
-    }
-    const waiting = await db.query<{ id: string; singleton_key: string; start_after: Date }>(
-      `SELECT id, singleton_key, start_after FROM ${BOSS_SCHEMA}.job WHERE name = $1 AND singleton_key = ANY($2::text[]) AND state IN ('created', 'retry')`,
-      [REDACT_QUEUE, plans.map((plan) => redactionSingletonKey(plan.partnerId))]
-    )
-    const waitingByKey = new Map(waiting.rows.map((row) => [row.singleton_key, row]))
-    const stale = plans.map((plan) => waitingByKey.get(redactionSingletonKey(plan.partnerId))).filter((job, i) => job !== undefined && job.start_after.getTime() !== plans[i]?.dueAt?.getTime())
-    if (stale.length > 0) await jobs.boss.deleteJob(REDACT_QUEUE, stale.map((job) => (job as { id: string }).id), connection)
-    const unchanged = new Set(waiting.rows.filter((row) => !stale.includes(row)).map((row) => row.singleton_key))
-    const toInsert = plans.filter((plan) => !unchanged.has(redactionSingletonKey(plan.partnerId)))
-    await insert(toInsert)
-  }
 }
 
 /** Wires the domain services over a pool, an Odoo gateway and pg-boss; used by the service and by CLI commands. */
@@ -159,9 +129,9 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     pageSize: config.mirror.pageSize,
     retention: planner,
     audit,
-    // The scheduler above looks jobs up by singleton key; with the statistics of an empty job
+    // The redaction scheduler looks jobs up by singleton key; with the statistics of an empty job
     // table PostgreSQL reads every job of the queue instead.
-    growingTables: [`${BOSS_SCHEMA}.job (name, singleton_key, state)`]
+    growingTables: [JOB_LOOKUP_STATISTICS]
   })
   const syncRuns = createSyncRuns({ pool, clock })
   const redact = (ids: number[]) => redactPartners({ pool, odoo, audit, holds, clock, log, mode: config.retention.mode }, ids)
@@ -195,7 +165,7 @@ function mailIsSent(config: Config): boolean {
   return config.mail.smtpUrl !== undefined && config.mail.from !== undefined
 }
 
-function mailJobs(parts: ServiceParts, config: Config, jobs: JobRunner): JobDefinition<object>[] {
+function mailJobs(parts: ServiceParts, config: Config, jobs: JobRunner): JobDefinition[] {
   const { smtpUrl, from, sweepCron } = config.mail
   if (smtpUrl === undefined || from === undefined) return []
   const { pool, cipher, clock, audit, log } = parts
@@ -203,10 +173,10 @@ function mailJobs(parts: ServiceParts, config: Config, jobs: JobRunner): JobDefi
   return [
     mailSendJob({ deliver: (outboxId) => deliverOutboxMessage({ pool, cipher, clock, sender, audit, log }, outboxId), log }),
     mailSweepJob({ sweep: () => sweepQueuedMail({ pool, boss: jobs.boss }), cron: sweepCron, log })
-  ] as JobDefinition<object>[]
+  ] as JobDefinition[]
 }
 
-export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRunner): JobDefinition<object>[] {
+export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRunner): JobDefinition[] {
   const { log } = parts
   return [
     ...mailJobs(parts, config, jobs),
@@ -220,7 +190,7 @@ export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRun
     retentionSnapshotJob({ snapshot: () => takeRetentionSnapshot(parts), cron: config.retention.snapshotCron, log }),
     destroyExpiredExportsJob({ destroy: () => destroyExpiredExports(parts), log }),
     purgeClosedRecordsJob({ purge: () => purgeClosedRequestRecords({ ...parts, retentionDays: config.rights.recordRetentionDays }), log })
-  ] as JobDefinition<object>[]
+  ] as JobDefinition[]
 }
 
 /** What the HTTP app is built from, besides the service's parts: the configuration and this process's own pieces. */
@@ -257,7 +227,9 @@ export function appDependencies(wiring: AppWiring): AppDeps {
     metrics: wiring.metrics,
     trustProxy: config.http.trustProxy,
     health: {
-      database: async () => void (await pool.query('SELECT 1')),
+      database: async () => {
+        await pool.query('SELECT 1')
+      },
       odoo: (signal) => odooReadiness(odoo, signal)
     },
     rights: { pool, clock, rights: parts.rights },
@@ -293,9 +265,7 @@ export function appDependencies(wiring: AppWiring): AppDeps {
 }
 
 const withoutJobRunner: Pick<JobRunner, 'send'> = {
-  send: async () => {
-    throw new Error('this app has no job runner to enqueue with')
-  }
+  send: () => Promise.reject(new Error('this app has no job runner to enqueue with'))
 }
 
 /** The address part of MAIL_FROM (`Privacy <privacy@shop.example>`), for recognising our own mail. */
@@ -321,7 +291,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const closers: Array<() => Promise<void>> = []
   const closeAll = async () => {
     for (const close of closers.reverse().splice(0)) {
-      await close().catch((error: unknown) => log.error({ err: { message: (error as Error).message } }, 'shutdown step failed'))
+      await close().catch((error: unknown) => {
+        log.error({ err: { message: (error as Error).message } }, 'shutdown step failed')
+      })
     }
   }
 

@@ -5,10 +5,15 @@ import { capturedLogger } from './support/logs.ts'
 import { runCli } from './support/cli.ts'
 import { TEST_PII_KEY } from './support/config.ts'
 import { formatAuditHead, parseAuditHead } from '../src/audit/audit-trail.ts'
+import type { AuditEntry } from '../src/audit/audit-trail.ts'
 import { GENESIS_HASH } from '../src/audit/hash-chain.ts'
 import { publishAuditHead, publishAuditHeadJob } from '../src/audit/publish-audit-head.job.ts'
 import { redactJob } from '../src/retention/retention-jobs.ts'
 import type { Job } from 'pg-boss'
+import type { Json } from './support/json.ts'
+
+/** A page of `GET /v1/audit`. */
+type AuditPage = Json<{ items: AuditEntry[]; nextCursor: number | null }>
 
 await t.test('entries chain: each links to the one before and the chain verifies', async (t) => {
   const { audit } = await buildTestApp(t)
@@ -67,9 +72,9 @@ await t.test('an auditor reads the trail and its verdict over the API', async (t
 await t.test('the audit trail pages with a cursor', async (t) => {
   const { app, audit, auth } = await buildTestApp(t)
   for (let i = 0; i < 5; i++) await audit.record({ actor: 'system', action: 'test.page' })
-  const first = (await app.inject({ method: 'GET', url: '/v1/audit?action=test.page&limit=3', headers: auth.admin })).json()
+  const first = (await app.inject({ method: 'GET', url: '/v1/audit?action=test.page&limit=3', headers: auth.admin })).json<AuditPage>()
   t.equal(first.items.length, 3)
-  const second = (await app.inject({ method: 'GET', url: `/v1/audit?action=test.page&limit=3&after=${first.nextCursor}`, headers: auth.admin })).json()
+  const second = (await app.inject({ method: 'GET', url: `/v1/audit?action=test.page&limit=3&after=${String(first.nextCursor)}`, headers: auth.admin })).json<AuditPage>()
   t.equal(second.items.length, 2)
   t.equal(second.nextCursor, null)
 })
@@ -178,10 +183,8 @@ await t.test('the head is logged by the hourly job and after each redaction batc
 await t.test('a redaction batch whose head cannot be published still completes, with a warning', async (t) => {
   const { log, output } = capturedLogger('info')
   const redaction = redactJob({
-    redact: async () => ({ redacted: [], wouldRedact: [], skipped: [7], refused: [], failed: [] }),
-    publishAuditHead: async () => {
-      throw new Error('database gone')
-    },
+    redact: () => Promise.resolve({ redacted: [], wouldRedact: [], skipped: [7], refused: [], failed: [] }),
+    publishAuditHead: () => Promise.reject(new Error('database gone')),
     batchSize: 10,
     log
   })

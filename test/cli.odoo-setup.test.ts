@@ -2,6 +2,8 @@ import t from 'tap'
 import { runCli } from './support/cli.ts'
 import { TEST_PII_KEY } from './support/config.ts'
 import { simulator } from './support/simulator.ts'
+import type { Json } from './support/json.ts'
+import type { OdooSetupReport } from '../src/odoo/odoo-setup.ts'
 
 const TOKEN = 'cli-webhook-token-0123456789abcdef'
 
@@ -39,7 +41,7 @@ await t.test('`odoo setup` with an admin key: dry run, setup, nothing more the s
 
   const again = await runCli(['odoo', 'setup', '--json', '--admin-key', sim.apiKey], env)
   t.equal(again.code, 0, again.stderr)
-  t.same(JSON.parse(again.stdout).changes, [])
+  t.same((JSON.parse(again.stdout) as Json<OdooSetupReport>).changes, [])
 
   const after = await runCli(['odoo', 'check'], env)
   t.equal(after.code, 0, after.stdout)

@@ -3,14 +3,22 @@ import type { Test } from 'tap'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { z } from 'zod'
 import { freePort } from './support/database.ts'
 import { TEST_PII_KEY } from './support/config.ts'
 import { finished, runCli, startCli } from './support/cli.ts'
 import { until } from './support/until.ts'
+import type { Json } from './support/json.ts'
+import type { PlanEntry } from '../src/retention/retention-report.ts'
+
+/** What `keys create --json` prints of the key it made. */
+const createdKeySchema = z.object({ id: z.string(), key: z.string() })
 
 async function embeddedEnv(t: Test): Promise<Record<string, string>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pb-smoke-'))
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  t.teardown(() => {
+    rmSync(dataDir, { recursive: true, force: true })
+  })
   return {
     DATA_DIR: dataDir,
     EMBEDDED_PG_PORT: String(await freePort()),
@@ -40,7 +48,7 @@ await t.test('with no DATABASE_URL the service runs on an embedded PostgreSQL an
 
   const keys = await runCli(['keys', 'create', '--role', 'admin', '--name', 'smoke', '--json'], env)
   t.equal(keys.code, 0, 'a command beside the running service uses its embedded database')
-  const { key } = JSON.parse(keys.stdout)
+  const { key } = createdKeySchema.parse(JSON.parse(keys.stdout))
   const listed = await fetch(`http://127.0.0.1:${env.PORT}/v1/keys`, { headers: { authorization: `Bearer ${key}` } })
   t.equal(listed.status, 200, 'the key created from the CLI works against the service')
 
@@ -65,7 +73,7 @@ await t.test('keys are created, listed without secrets and revoked from the comm
   if (!env.DATABASE_URL) delete (env as Record<string, string>).DATABASE_URL
   const created = await runCli(['keys', 'create', '--role', 'agent', '--name', 'desk', '--json'], env)
   t.equal(created.code, 0, created.stderr)
-  const { id, key } = JSON.parse(created.stdout)
+  const { id, key } = createdKeySchema.parse(JSON.parse(created.stdout))
   const listed = await runCli(['keys', 'list'], env)
   t.match(listed.stdout, id)
   t.notOk(listed.stdout.includes(key.slice(`pbk_${id}_`.length)), 'the secret is not listed')
@@ -123,7 +131,7 @@ await t.test('`retention plan` shows what would be redacted by a date and why, w
   t.equal((await runCli(['sync', '--json'], env)).code, 0)
   const plan = await runCli(['retention', 'plan', '--as-of', '2030-01-01', '--json'], env)
   t.equal(plan.code, 0, plan.stderr)
-  const parsed = JSON.parse(plan.stdout)
+  const parsed = JSON.parse(plan.stdout) as Json<{ asOf: Date; mode: string; contacts: PlanEntry[] }>
   t.ok(parsed.contacts.length > 0)
   t.match(parsed.contacts[0], { partnerId: Number, dueAt: String, channels: Array, startedBy: Array, fields: Array, held: false })
   for (const partner of sim.store.records('res.partner')) if (typeof partner.email === 'string') t.notOk(plan.stdout.includes(partner.email))

@@ -83,7 +83,7 @@ await t.test('.env.example is a valid configuration that documents every variabl
   const { readFileSync } = await import('node:fs')
   const { parseEnv } = await import('node:util')
   const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8')
-  const config = loadConfig(parseEnv(text) as Record<string, string>)
+  const config = loadConfig(parseEnv(text))
   t.equal(config.mirror.syncCron, '*/10 * * * *')
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
   const source = readFileSync(new URL('../src/config/env.ts', import.meta.url), 'utf8')

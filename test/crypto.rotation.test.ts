@@ -14,6 +14,22 @@ import { mirrorContactStore } from '../src/mirror/rotate-data-key.ts'
 import { SEALED_STORES } from '../src/service.ts'
 import { TEST_PII_KEY } from './support/config.ts'
 import type { OdooSimulator } from './odoo-simulator/index.ts'
+import type { Json } from './support/json.ts'
+import type { RequestView } from '../src/rights/request-view.ts'
+import type { StoredRequest } from '../src/rights/request-store.ts'
+import { forwardEmailPayloadSchema } from '../src/intake/forwardemail-payload.ts'
+
+/** What these tests read of a row of rights_requests. */
+interface SealedRequestRow {
+  id: string
+  email: string
+  phone: string | null
+  name: string | null
+  order_refs: string | null
+  email_index: string
+  verification: StoredRequest['verification']
+  approval_input: string | null
+}
 
 const OLD_KEY = Buffer.from(TEST_PII_KEY, 'base64')
 const NEW_KEY = Buffer.alloc(32, 99)
@@ -34,9 +50,13 @@ async function populated(t: Test): Promise<World> {
   const sim = await simulator(t, { orders: 20 })
   const ctx = await startTestService(t, { odoo: sim, env: { FORWARDEMAIL_WEBHOOK_KEY: WEBHOOK_KEY, RIGHTS_APPROVAL: 'erasure' } })
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
-  const withEmail = (await ctx.pool.query("SELECT odoo_id, email FROM mirror_partners WHERE email IS NOT NULL AND type = 'contact' ORDER BY odoo_id")).rows
-  const emailOf = (row: { odoo_id: number; email: string }) => ctx.service.cipher.open(row.email, `partner:${row.odoo_id}:email`)
+  const withEmail = (await ctx.pool.query<{ odoo_id: number; email: string }>("SELECT odoo_id, email FROM mirror_partners WHERE email IS NOT NULL AND type = 'contact' ORDER BY odoo_id")).rows
+  const emailOf = (row: { odoo_id: number; email: string } | undefined) => {
+    if (!row) throw new Error('the simulator made too few contacts with an e-mail address')
+    return ctx.service.cipher.open(row.email, `partner:${row.odoo_id}:email`)
+  }
   const [held, legacy, ...others] = withEmail
+  if (!held || !legacy) throw new Error('the simulator made too few contacts with an e-mail address')
   t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/holds', headers: ctx.auth.admin, payload: { subjectType: 'email', email: emailOf(held), reason: 'tax audit 2026' } })).statusCode, 201)
   // A hold as earlier versions stored it: the blind index alone.
   await ctx.pool.query(
@@ -44,7 +64,7 @@ async function populated(t: Test): Promise<World> {
     [oldOnly.blindIndex('email', emailOf(legacy))]
   )
 
-  const request = async (type: string, email: string) => (await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: { type, email, phone: '+49 170 1234567', name: 'Erika Mustermann', orderRefs: ['113-1234567-1234567'] } })).json().id as string
+  const request = async (type: string, email: string) => (await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: { type, email, phone: '+49 170 1234567', name: 'Erika Mustermann', orderRefs: ['113-1234567-1234567'] } })).json<Json<RequestView>>().id
   const act = async (id: string, path: string, payload: object = {}) => {
     const res = await ctx.app.inject({ method: 'POST', url: `/v1/requests/${id}/${path}`, headers: ctx.auth.agent, payload })
     t.ok(res.statusCode < 300, `${path}: ${res.body}`)
@@ -68,7 +88,7 @@ async function populated(t: Test): Promise<World> {
   await act(await request('access', emailOf(others[5])), 'deny', { reason: 'identity_not_verified' })
   await act(await request('access', emailOf(others[6])), 'withdraw')
 
-  const mail = JSON.parse(readFileSync(new URL('./fixtures/forwardemail-webhook.json', import.meta.url), 'utf8'))
+  const mail = JSON.parse(readFileSync(new URL('./fixtures/forwardemail-webhook.json', import.meta.url), 'utf8')) as unknown
   const body = JSON.stringify(mail)
   const res = await ctx.app.inject({ method: 'POST', url: '/v1/intake/forwardemail', payload: body, headers: { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', WEBHOOK_KEY).update(body).digest('hex') } })
   t.equal(res.statusCode, 200, res.body)
@@ -77,11 +97,11 @@ async function populated(t: Test): Promise<World> {
 
 /** Every text value in the database that looks sealed, with the key it names. */
 async function sealedValues(ctx: TestService): Promise<{ where: string; keyId: string }[]> {
-  const columns = (await ctx.pool.query("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND data_type IN ('text', 'jsonb')")).rows
+  const columns = (await ctx.pool.query<{ table_name: string; column_name: string }>("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND data_type IN ('text', 'jsonb')")).rows
   const found: { where: string; keyId: string }[] = []
   for (const { table_name: table, column_name: column } of columns) {
-    const rows = (await ctx.pool.query(`SELECT ${column}::text AS v FROM ${table} WHERE ${column}::text ~ 'v1\\.[0-9a-f]{8}\\.'`)).rows
-    for (const row of rows) for (const match of row.v.matchAll(/v1\.([0-9a-f]{8})\./g)) found.push({ where: `${table}.${column}`, keyId: match[1] })
+    const rows = (await ctx.pool.query<{ v: string }>(`SELECT ${column}::text AS v FROM ${table} WHERE ${column}::text ~ 'v1\\.[0-9a-f]{8}\\.'`)).rows
+    for (const row of rows) for (const match of row.v.matchAll(/v1\.([0-9a-f]{8})\./g)) found.push({ where: `${table}.${column}`, keyId: match[1] as string })
   }
   return found
 }
@@ -118,12 +138,12 @@ await t.test('while the rotation is half-way, holds and lookups match under ever
   } finally {
     client.release()
   }
-  const keys = (await ctx.pool.query("SELECT split_part(email, '.', 2) AS key FROM mirror_partners WHERE email IS NOT NULL")).rows.map((r) => r.key)
+  const keys = (await ctx.pool.query<{ key: string }>("SELECT split_part(email, '.', 2) AS key FROM mirror_partners WHERE email IS NOT NULL")).rows.map((r) => r.key)
   t.ok(keys.includes(newOnly.currentKeyId) && keys.includes(oldOnly.currentKeyId), 'contacts under both keys')
   const holds = createHolds({ pool: ctx.pool, clock: ctx.clock, cipher: rotating })
   t.equal((await holds.heldAmong(ctx.pool, [ctx.heldPartner, ctx.legacyHeldPartner])).size, 2, 'holds hold whichever key the contact is under')
   const { discoverSubject } = await import('../src/rights/subject-discovery.ts')
-  for (const row of (await ctx.pool.query("SELECT odoo_id, email FROM mirror_partners WHERE email IS NOT NULL AND type = 'contact' ORDER BY odoo_id LIMIT 6")).rows) {
+  for (const row of (await ctx.pool.query<{ odoo_id: number; email: string }>("SELECT odoo_id, email FROM mirror_partners WHERE email IS NOT NULL AND type = 'contact' ORDER BY odoo_id LIMIT 6")).rows) {
     const email = rotating.open(row.email, `partner:${row.odoo_id}:email`)
     const found = await discoverSubject({ pool: ctx.pool, cipher: rotating, odoo: ctx.service.odoo, sync: ctx.service.orderSync }, { email, phone: null })
     t.ok(found.some((c) => c.partnerId === row.odoo_id && c.foundBy.includes('email')), `contact ${row.odoo_id} is found by its e-mail in the mirror`)
@@ -133,17 +153,19 @@ await t.test('while the rotation is half-way, holds and lookups match under ever
 await t.test('a process under the new key recognises a repeated delivery and a code sent before the rotation', async (t) => {
   const ctx = await populated(t)
   const { sentCode } = await import('./support/rights.ts')
-  const pending = (await ctx.pool.query("SELECT id FROM rights_requests WHERE state = 'awaiting_verification' LIMIT 1")).rows[0].id as string
+  const [awaiting] = (await ctx.pool.query<{ id: string }>("SELECT id FROM rights_requests WHERE state = 'awaiting_verification' LIMIT 1")).rows
+  if (!awaiting) throw new Error('no request awaits verification')
+  const pending = awaiting.id
   const code = await sentCode(ctx, pending)
   const next = await startTestService(t, { odoo: ctx.sim, databaseUrl: ctx.databaseUrl, env: { FORWARDEMAIL_WEBHOOK_KEY: WEBHOOK_KEY, PII_ENCRYPTION_KEY: NEW_KEY.toString('base64'), PII_PREVIOUS_KEYS: TEST_PII_KEY } })
-  const before = (await ctx.pool.query('SELECT count(*)::int AS n FROM rights_requests')).rows[0].n
+  const before = (await ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM rights_requests')).rows[0]?.n
   const body = readFileSync(new URL('./fixtures/forwardemail-webhook.json', import.meta.url), 'utf8')
   const again = await next.app.inject({ method: 'POST', url: '/v1/intake/forwardemail', payload: body, headers: { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', WEBHOOK_KEY).update(body).digest('hex') } })
   t.same(again.json(), { status: 'duplicate' })
-  t.equal((await ctx.pool.query('SELECT count(*)::int AS n FROM rights_requests')).rows[0].n, before, 'no second request')
+  t.equal((await ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM rights_requests')).rows[0]?.n, before, 'no second request')
   const confirmed = await next.app.inject({ method: 'POST', url: `/v1/requests/${pending}/verification/confirm`, headers: next.auth.agent, payload: { code } })
   t.equal(confirmed.statusCode, 200, confirmed.body)
-  t.equal(confirmed.json().state, 'verified')
+  t.equal(confirmed.json<Json<RequestView>>().state, 'verified')
 })
 
 await t.test('a legacy hold that matches no contact is reported as stranded, not silently dropped', async (t) => {
@@ -170,30 +192,34 @@ await t.test('`keys rotate-data --check` lists what is under an old key; `keys r
   t.match(await ctx.service.audit.list({ action: 'pii.rekeyed', limit: 1 }), [{ details: { keyId: newOnly.currentKeyId } }])
 })
 
+// Nothing has been purged in these tests: every identifier and message is there to be opened.
 async function opensUnderNewKeyAlone(t: Test, ctx: TestService, cipher: PiiCipher): Promise<void> {
-  const outbox = (await ctx.pool.query('SELECT id, recipient, subject, body_text, body_html FROM outbox')).rows
+  const outbox = (await ctx.pool.query<{ id: string; recipient: string; subject: string; body_text: string; body_html: string }>('SELECT id, recipient, subject, body_text, body_html FROM outbox')).rows
   t.ok(outbox.length > 5)
   const columns = [['recipient', 'recipient'], ['subject', 'subject'], ['body_text', 'text'], ['body_html', 'html']] as const
   for (const row of outbox) for (const [column, field] of columns) cipher.open(row[column], `outbox:${row.id}:${field}`)
   t.pass('every message of the outbox opens: no mail is stuck')
-  const requests = (await ctx.pool.query('SELECT id, email, phone, name, order_refs, email_index, verification, approval_input FROM rights_requests')).rows
+  const requests = (await ctx.pool.query<SealedRequestRow>('SELECT id, email, phone, name, order_refs, email_index, verification, approval_input FROM rights_requests')).rows
   for (const row of requests) {
     const email = cipher.open(row.email, `request:${row.id}:email`)
     t.equal(row.email_index, cipher.blindIndex('email', email), `request ${row.id}: its blind index is under the new key`)
-    for (const field of ['phone', 'name', 'order_refs']) if (row[field]) cipher.open(row[field], `request:${row.id}:${field}`)
+    for (const field of ['phone', 'name', 'order_refs'] as const) {
+      const sealed = row[field]
+      if (sealed) cipher.open(sealed, `request:${row.id}:${field}`)
+    }
     if (row.verification?.evidence) cipher.open(row.verification.evidence, `request:${row.id}:evidence`)
   }
-  const awaiting = requests.filter((row) => row.approval_input)
+  const awaiting = requests.filter((row): row is SealedRequestRow & { approval_input: string } => row.approval_input !== null)
   t.equal(awaiting.length, 1, 'one request awaits approval')
-  for (const row of awaiting) t.match(JSON.parse(cipher.open(row.approval_input, `request:${row.id}:approval_input`)), { action: 'verify_manually', evidence: /order number/ }, 'its pending evidence opens')
-  const flags = (await ctx.pool.query('SELECT f.email_index AS flag, r.email_index AS request FROM subject_flags f JOIN rights_requests r ON r.id = f.request_id')).rows
+  for (const row of awaiting) t.match(JSON.parse(cipher.open(row.approval_input, `request:${row.id}:approval_input`)) as unknown, { action: 'verify_manually', evidence: /order number/ }, 'its pending evidence opens')
+  const flags = (await ctx.pool.query<{ flag: string | null; request: string | null }>('SELECT f.email_index AS flag, r.email_index AS request FROM subject_flags f JOIN rights_requests r ON r.id = f.request_id')).rows
   t.ok(flags.length > 0 && flags.every((f) => f.flag === f.request), 'subject flags follow their request')
-  for (const row of (await ctx.pool.query('SELECT id, bundle FROM rights_exports WHERE bundle IS NOT NULL')).rows) cipher.open(row.bundle, `export:${row.id}`)
-  for (const row of (await ctx.pool.query('SELECT id, message, message_key FROM inbound_messages')).rows) {
-    const message = JSON.parse(cipher.open(row.message, `inbound:${row.id}:message`))
+  for (const row of (await ctx.pool.query<{ id: string; bundle: string }>('SELECT id, bundle FROM rights_exports WHERE bundle IS NOT NULL')).rows) cipher.open(row.bundle, `export:${row.id}`)
+  for (const row of (await ctx.pool.query<{ id: string; message: string; message_key: string }>('SELECT id, message, message_key FROM inbound_messages')).rows) {
+    const message = forwardEmailPayloadSchema.parse(JSON.parse(cipher.open(row.message, `inbound:${row.id}:message`)))
     t.equal(row.message_key, cipher.fingerprint(`message-id:${message.messageId.trim().toLowerCase()}`), 'a repeated delivery is still recognised')
   }
-  for (const row of (await ctx.pool.query("SELECT odoo_id, email, email_index FROM mirror_partners WHERE email IS NOT NULL")).rows) {
+  for (const row of (await ctx.pool.query<{ odoo_id: number; email: string; email_index: string | null }>("SELECT odoo_id, email, email_index FROM mirror_partners WHERE email IS NOT NULL")).rows) {
     t.equal(row.email_index, cipher.blindIndex('email', cipher.open(row.email, `partner:${row.odoo_id}:email`)))
   }
 }

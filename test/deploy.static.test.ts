@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { DCLinter } from 'dclint'
+import { DCLinter as UntypedDCLinter } from 'dclint'
 import { validate as validateDockerfile, ValidationSeverity } from 'dockerfile-utils'
 import { parse as parseYaml, parseAllDocuments } from 'yaml'
 import { ConfigError, loadConfig } from '../src/config/env.ts'
@@ -94,25 +94,37 @@ const composeEnvExample: Record<string, string> = Object.fromEntries(
     .split('\n')
     .map((line) => /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line))
     .filter((m) => m !== null)
-    .map((m) => [m[1], m[2]])
+    .map((m): [string, string] => [m[1] as string, m[2] as string])
 )
 
-/** What dclint reports of one problem (its own type declarations do not resolve under NodeNext). */
+// dclint's own type declarations do not resolve under NodeNext (they import without file
+// extensions): what these tests use of its linter is declared here, as its declarations say it.
+
+/** What dclint reports of one problem. */
 interface ComposeLintMessage {
   rule: string
   line: number
   message: string
 }
 
-function lintCompose(rules: ConstructorParameters<typeof DCLinter>[0]['rules'], file = pathOf('docker-compose.yml')): ComposeLintMessage[] {
+/** dclint's rule settings: off (0), warning (1) or error (2), with the rule's options. */
+type ComposeRuleLevel = 0 | 1 | 2
+type ComposeRules = Record<string, ComposeRuleLevel | [ComposeRuleLevel, Record<string, unknown>?]>
+
+interface ComposeLinter {
+  lintFiles(paths: string[], doRecursiveSearch: boolean): { messages: ComposeLintMessage[] }[]
+}
+
+const DCLinter = UntypedDCLinter as new (config: { rules: ComposeRules; quiet: boolean; debug: boolean; exclude: string[] }) => ComposeLinter
+
+function lintCompose(rules: ComposeRules, file = pathOf('docker-compose.yml')): ComposeLintMessage[] {
   const linter = new DCLinter({ rules, exclude: [], quiet: true, debug: false })
-  const results = linter.lintFiles([file], false) as { messages: ComposeLintMessage[] }[]
-  return results.flatMap((result) => result.messages)
+  return linter.lintFiles([file], false).flatMap((result) => result.messages)
 }
 
 // The rules of dclint that this project follows, every one as an error; only the alphabetical order of
 // services is off (the file reads databases → Odoo → bridge). `<<` (the shared x-bridge block) comes first.
-const COMPOSE_RULES: ConstructorParameters<typeof DCLinter>[0]['rules'] = {
+const COMPOSE_RULES: ComposeRules = {
   'services-alphabetical-order': 0,
   'require-quotes-in-ports': [2, { quoteType: 'double' }],
   'service-keys-order': [2, { groups: { 'Core Definitions': ['<<', 'image', 'build', 'container_name'] } }]
@@ -126,7 +138,9 @@ await t.test('the compose file is valid against the Compose Specification schema
 
 await t.test('the compose schema validation rejects a service with an unknown key', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'compose-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  t.teardown(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
   const file = join(dir, 'docker-compose.yml')
   writeFileSync(file, 'services:\n  api:\n    image: "x:1"\n    helthcheck:\n      test: ["CMD", "true"]\n')
   t.match(lintCompose({}, file), [{ rule: 'invalid-schema' }])
@@ -324,7 +338,7 @@ const ALL_CHECKS_AS_ERRORS = {
 
 await t.test("the Dockerfile has no diagnostic from dockerfile-utils' validator, every check an error", (t) => {
   t.same(
-    validateDockerfile(dockerfileText, ALL_CHECKS_AS_ERRORS).map((d) => `${d.range.start.line + 1}: ${d.message}`),
+    validateDockerfile(dockerfileText, ALL_CHECKS_AS_ERRORS).map((d) => `${d.range.start.line + 1}: ${typeof d.message === 'string' ? d.message : d.message.value}`),
     []
   )
   t.end()
@@ -392,8 +406,8 @@ await t.test('no ADD instruction fetches a URL or unpacks an archive', (t) => {
 })
 
 await t.test('the image runs node dist/cli.js, serving every role by default, and exposes 8080', (t) => {
-  t.same(runtime.filter((i) => i.keyword === 'ENTRYPOINT').map((i) => JSON.parse(i.args)), [['node', 'dist/cli.js']])
-  t.same(runtime.filter((i) => i.keyword === 'CMD').map((i) => JSON.parse(i.args)), [['serve', '--role', 'all']])
+  t.same(runtime.filter((i) => i.keyword === 'ENTRYPOINT').map((i) => JSON.parse(i.args) as unknown), [['node', 'dist/cli.js']])
+  t.same(runtime.filter((i) => i.keyword === 'CMD').map((i) => JSON.parse(i.args) as unknown), [['serve', '--role', 'all']])
   t.same(runtime.filter((i) => i.keyword === 'EXPOSE').map((i) => i.args), ['8080'])
   t.end()
 })
@@ -604,7 +618,7 @@ await t.test('Deployment selectors match their pod labels, the Service selects o
 
   const services = ofKind('Service')
   t.equal(services.length, 1)
-  const selector = services[0]?.spec?.selector as Record<string, string> | undefined
+  const selector = services[0]?.spec?.selector
   t.ok(matches(selector, api.spec?.template?.metadata?.labels), 'the Service selects the API pods')
   t.notOk(matches(selector, worker.spec?.template?.metadata?.labels), 'and not the worker pods')
   t.same(services[0]?.spec?.ports?.map((port) => port.targetPort), ['http'])
@@ -742,7 +756,9 @@ await t.test('each unit is hardened, with only DATA_DIR writable', (t) => {
 
 await t.test('systemd-analyze verify accepts the units', { skip: existsSync('/usr/bin/systemd-analyze') ? false : 'no systemd-analyze on this machine' }, (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'units-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  t.teardown(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
   for (const [source, target] of [['odoo-privacy-bridge.service', 'odoo-privacy-bridge.service'], ['odoo-privacy-bridge@.service', 'odoo-privacy-bridge@worker.service']] as const) {
     // The checkout under /opt is not on this machine: point ExecStart at this Node so verify can check the rest.
     const file = join(dir, target)

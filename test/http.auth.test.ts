@@ -1,5 +1,11 @@
 import t from 'tap'
+import type { z } from 'zod'
 import { buildTestApp } from './support/app.ts'
+import type { Json } from './support/json.ts'
+import type { apiKeySchema, createdApiKeySchema } from '../src/http/routes/api-keys.ts'
+
+type ApiKeyBody = Json<z.infer<typeof apiKeySchema>>
+type CreatedApiKeyBody = Json<z.infer<typeof createdApiKeySchema>>
 
 await t.test('a protected route without a key is 401 with problem details', async (t) => {
   const { app } = await buildTestApp(t)
@@ -53,9 +59,9 @@ await t.test('an admin creates a key that is shown once and then works', async (
   const { app, auth } = await buildTestApp(t)
   const created = await app.inject({ method: 'POST', url: '/v1/keys', headers: auth.admin, payload: { name: 'desk', role: 'agent' } })
   t.equal(created.statusCode, 201)
-  const { key, id } = created.json()
+  const { key, id } = created.json<CreatedApiKeyBody>()
   t.match(key, /^pbk_[0-9a-f]{12}_/)
-  const listed = (await app.inject({ method: 'GET', url: '/v1/keys', headers: auth.admin })).json()
+  const listed = (await app.inject({ method: 'GET', url: '/v1/keys', headers: auth.admin })).json<{ items: ApiKeyBody[] }>()
   // The whole secret: it may itself contain `_`, so a part of it split there could be one letter.
   t.notOk(JSON.stringify(listed).includes(key.slice(`pbk_${id}_`.length)), 'the list never shows a secret')
   t.ok(listed.items.some((k: { id: string }) => k.id === id))
@@ -65,10 +71,10 @@ await t.test('an admin creates a key that is shown once and then works', async (
 
 await t.test('revoking a key over the API is audited, and an unknown id is 404', async (t) => {
   const { app, auth, audit } = await buildTestApp(t)
-  const { id } = (await app.inject({ method: 'POST', url: '/v1/keys', headers: auth.admin, payload: { name: 'temp', role: 'auditor' } })).json()
+  const { id } = (await app.inject({ method: 'POST', url: '/v1/keys', headers: auth.admin, payload: { name: 'temp', role: 'auditor' } })).json<CreatedApiKeyBody>()
   const revoked = await app.inject({ method: 'DELETE', url: `/v1/keys/${id}`, headers: auth.admin })
   t.equal(revoked.statusCode, 200)
-  t.ok(revoked.json().revokedAt)
+  t.ok(revoked.json<ApiKeyBody>().revokedAt)
   const missing = await app.inject({ method: 'DELETE', url: '/v1/keys/000000000000', headers: auth.admin })
   t.equal(missing.statusCode, 404)
   t.match(missing.json(), { type: 'urn:problem:not-found' })

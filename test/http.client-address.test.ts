@@ -27,7 +27,7 @@ async function clientAddress(app: App, remoteAddress: string): Promise<string> {
 }
 
 function withAddressRoute(app: App): App {
-  app.get('/client-address', async (request) => request.ip)
+  app.get('/client-address', (request) => request.ip)
   return app
 }
 

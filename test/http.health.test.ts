@@ -1,12 +1,10 @@
 import t from 'tap'
 import { buildTestApp } from './support/app.ts'
 
-const refused = async () => {
-  throw new Error('connect ECONNREFUSED 10.0.0.7:8069')
-}
+const refused = () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.7:8069'))
 
 await t.test('readiness reports the database and Odoo separately', async (t) => {
-  const { app } = await buildTestApp(t, { health: { database: async () => undefined, odoo: refused } })
+  const { app } = await buildTestApp(t, { health: { database: () => Promise.resolve(), odoo: refused } })
   const degraded = await app.inject({ method: 'GET', url: '/health/ready' })
   t.equal(degraded.statusCode, 200, 'the API still serves while Odoo is down')
   t.same(degraded.json(), { status: 'degraded', checks: { database: { status: 'up' }, odoo: { status: 'down' } } })
@@ -14,14 +12,14 @@ await t.test('readiness reports the database and Odoo separately', async (t) => 
 
 await t.test('readiness is 503 when the database does not answer', async (t) => {
   const never = () => new Promise<void>(() => undefined)
-  const { app } = await buildTestApp(t, { health: { database: never, odoo: async () => undefined } })
+  const { app } = await buildTestApp(t, { health: { database: never, odoo: () => Promise.resolve() } })
   const res = await app.inject({ method: 'GET', url: '/health/ready' })
   t.equal(res.statusCode, 503)
   t.same(res.json(), { status: 'not_ready', checks: { database: { status: 'down' }, odoo: { status: 'up' } } })
 })
 
 await t.test('readiness tells a caller only up or down; why a dependency is down goes to the log', async (t) => {
-  const { app, logs, auth } = await buildTestApp(t, { health: { database: async () => undefined, odoo: refused } })
+  const { app, logs, auth } = await buildTestApp(t, { health: { database: () => Promise.resolve(), odoo: refused } })
   for (const headers of [{}, auth.admin]) {
     const res = await app.inject({ method: 'GET', url: '/health/ready', headers })
     t.notMatch(res.body, /ECONNREFUSED|10\.0\.0\.7|8069|latency/i, 'no error text, address or timing in the answer')
@@ -32,7 +30,7 @@ await t.test('readiness tells a caller only up or down; why a dependency is down
 })
 
 await t.test('Odoo answering without every right the service needs is degraded, and says nothing more', async (t) => {
-  const { app, logs } = await buildTestApp(t, { health: { database: async () => undefined, odoo: async () => 'degraded' as const } })
+  const { app, logs } = await buildTestApp(t, { health: { database: () => Promise.resolve(), odoo: () => Promise.resolve('degraded' as const) } })
   const res = await app.inject({ method: 'GET', url: '/health/ready' })
   t.equal(res.statusCode, 200)
   t.same(res.json(), { status: 'degraded', checks: { database: { status: 'up' }, odoo: { status: 'degraded' } } })

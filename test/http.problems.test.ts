@@ -1,14 +1,22 @@
 import t from 'tap'
 import { buildTestApp } from './support/app.ts'
+import type { Problem } from '../src/http/schemas/problem.ts'
+
+/** What these tests read of the OpenAPI document. */
+interface OpenApiDocument {
+  openapi: string
+  components: { securitySchemes: Record<string, unknown> }
+  paths: Record<string, Record<string, { security?: unknown[] }>>
+}
 
 await t.test('a validation error is 400 problem details with the field errors', async (t) => {
   const { app, auth } = await buildTestApp(t)
   const res = await app.inject({ method: 'POST', url: '/v1/keys', headers: auth.admin, payload: { name: '', role: 'wizard' } })
   t.equal(res.statusCode, 400)
   t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
-  const body = res.json()
+  const body = res.json<Problem>()
   t.match(body, { type: 'urn:problem:validation', title: 'Validation failed', status: 400, requestId: String })
-  t.same(body.errors.map((e: { path: string }) => e.path).sort(), ['body.name', 'body.role'])
+  t.same(body.errors?.map((e) => e.path).sort(), ['body.name', 'body.role'])
 })
 
 await t.test('malformed JSON is a 400 problem, not a 500', async (t) => {
@@ -29,7 +37,7 @@ await t.test('a query parameter of the wrong type is a 400 naming it', async (t)
   const { app, auth } = await buildTestApp(t)
   const res = await app.inject({ method: 'GET', url: '/v1/audit?limit=lots', headers: auth.admin })
   t.equal(res.statusCode, 400)
-  t.match(res.json().errors, [{ path: 'querystring.limit' }])
+  t.match(res.json<Problem>().errors, [{ path: 'querystring.limit' }])
 })
 
 await t.test('every response carries a request id; a sane incoming one is kept', async (t) => {
@@ -46,9 +54,10 @@ await t.test('Swagger UI and the OpenAPI document are served', async (t) => {
   const { app } = await buildTestApp(t)
   const doc = await app.inject({ method: 'GET', url: '/openapi.json' })
   t.equal(doc.statusCode, 200)
-  t.equal(doc.json().openapi, '3.1.0')
-  t.ok(doc.json().components.securitySchemes.apiKey)
-  t.same(doc.json().paths['/v1/keys'].get.security, [{ apiKey: [] }])
+  const document = doc.json<OpenApiDocument>()
+  t.equal(document.openapi, '3.1.0')
+  t.ok(document.components.securitySchemes.apiKey)
+  t.same(document.paths['/v1/keys']?.get?.security, [{ apiKey: [] }])
   const ui = await app.inject({ method: 'GET', url: '/docs/' })
   t.equal(ui.statusCode, 200)
   t.match(ui.body, /swagger/i)

@@ -7,6 +7,8 @@ import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import type { ControlledClock } from './support/clock.ts'
 import { sentCode } from './support/rights.ts'
+import type { Json } from './support/json.ts'
+import type { RequestView } from '../src/rights/request-view.ts'
 
 const MINUTE = 60_000
 const WEBHOOK = '/v1/intake/forwardemail'
@@ -34,7 +36,7 @@ function listRequests(instance: TestService, from: string, headers: Record<strin
 }
 
 async function counterRows(instance: TestService): Promise<{ limit_name: string; key: string; hits: number }[]> {
-  return (await instance.pool.query('SELECT limit_name, key, hits FROM rate_limit_counters ORDER BY limit_name, key')).rows
+  return (await instance.pool.query<{ limit_name: string; key: string; hits: number }>('SELECT limit_name, key, hits FROM rate_limit_counters ORDER BY limit_name, key')).rows
 }
 
 await t.test('failed authentications are limited per client address across two instances; successful ones do not count', async (t) => {
@@ -91,7 +93,7 @@ await t.test('code confirmations are limited per request and per client address 
     instance.app.inject({ method: 'POST', url: `/v1/requests/${id}/verification/confirm`, remoteAddress: from, headers: instance.auth.agent, payload: { code } })
   const open = async () => {
     const res = await a.app.inject({ method: 'POST', url: '/v1/requests', headers: a.auth.agent, payload: { type: 'access', email: 'limited@example.com' } })
-    return String(res.json().id)
+    return res.json<Json<RequestView>>().id
   }
 
   // Per request: three tries from three addresses, on both instances, use the request's window.
@@ -106,7 +108,7 @@ await t.test('code confirmations are limited per request and per client address 
   t.equal(refused.statusCode, 429, 'the fourth confirmation of the request is refused, even with the right code')
   t.equal(refused.headers['retry-after'], '900')
   t.match(refused.json(), { type: 'urn:problem:rate-limited', status: 429, detail: 'Too many code confirmations for this request: try again in 900 seconds.' })
-  t.equal((await a.pool.query('SELECT attempts FROM verification_codes WHERE request_id = $1', [id])).rows[0].attempts, 3, 'the refused code was not checked')
+  t.equal((await a.pool.query<{ attempts: number }>('SELECT attempts FROM verification_codes WHERE request_id = $1', [id])).rows[0]?.attempts, 3, 'the refused code was not checked')
 
   // Per address: one address confirming on three requests (whatever the answer) uses its window.
   const from = '198.51.100.9'
@@ -139,7 +141,7 @@ await t.test('intake webhooks are limited per sender, counted under its blind in
   t.equal(refused.headers['retry-after'], '3600')
   t.match(refused.json(), { type: 'urn:problem:rate-limited', status: 429, detail: 'Too many messages from this sender: try again in 3600 seconds.' })
   t.equal((await deliver(b, 'someone.else@example.org')).statusCode, 200, 'another sender has its own count')
-  t.equal((await a.pool.query('SELECT count(*)::int AS n FROM inbound_messages')).rows[0].n, 3, 'the refused message was not stored')
+  t.equal((await a.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM inbound_messages')).rows[0]?.n, 3, 'the refused message was not stored')
 
   t.equal((await deliver(a, 'undisclosed-recipients:;', '192.0.2.50')).statusCode, 200)
   t.equal((await deliver(b, '', '192.0.2.50')).statusCode, 200)
@@ -175,5 +177,5 @@ await t.test('the defaults: 20 failed authentications per address per 15 minutes
   const { a, b } = await twoInstances(t, {})
   const statuses = []
   for (let i = 0; i < 21; i++) statuses.push((await listRequests(i % 2 ? a : b, '203.0.113.7', badKey)).statusCode)
-  t.same(statuses, [...Array(20).fill(401), 429])
+  t.same(statuses, [...Array<number>(20).fill(401), 429])
 })

@@ -46,7 +46,8 @@ await t.test('a reply with 5,000 References, ours the newest, joins its request'
   const ctx = await setUp(t)
   await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed({ messageId: '<first@mail.example>' }) })
   const opened = await storedMessage(ctx, '<first@mail.example>')
-  const ours = (await ctx.pool.query('SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq LIMIT 1', [opened.requestId])).rows[0]
+  const [ours] = (await ctx.pool.query<{ id: string }>('SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq LIMIT 1', [opened.requestId])).rows
+  if (!ours) throw new Error('the request queued no mail')
   const references = [...Array.from({ length: 4_999 }, (_, i) => `<thread-${i}@mail.example>`), `<${ours.id}@shop.example>`]
   const reply = signed({ messageId: '<reply@mail.example>', subject: 'Re: Ihre Anfrage', text: 'Danke!', inReplyTo: '<thread-4998@mail.example>', references })
   await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...reply })
@@ -62,7 +63,8 @@ await t.test('attachments that arrive as arrays of integers are kept byte for by
     ...signed({ messageId: '<scan@mail.example>', attachments: [{ filename: 'ausweis.pdf', contentType: 'application/pdf', size: bytes.length, content: bytes.toJSON() }] })
   })
   t.equal(res.statusCode, 200, res.body)
-  const row = (await ctx.pool.query('SELECT id, attachments FROM inbound_messages')).rows[0]
+  const [row] = (await ctx.pool.query<{ id: string; attachments: string | null }>('SELECT id, attachments FROM inbound_messages')).rows
+  if (!row?.attachments) throw new Error('no attachments were stored')
   const kept = JSON.parse(ctx.service.cipher.open(row.attachments, `inbound:${row.id}:attachments`)) as { filename: string; base64: string }[]
   t.equal(kept.length, 1)
   t.equal(kept[0]?.filename, 'ausweis.pdf')

@@ -7,7 +7,11 @@ import type { TestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import { queuedMail, sentCode } from './support/rights.ts'
-import { storedMessage } from './support/intake.ts'
+import { requestIdOf, storedMessage } from './support/intake.ts'
+import type { Json } from './support/json.ts'
+import type { answerSchema } from '../src/intake/http/forwardemail-route.ts'
+import type { RequestView } from '../src/rights/request-view.ts'
+import type { z } from 'zod'
 
 const KEY = 'fe-webhook-key-0123456789abcdef'
 const WEBHOOK = '/v1/intake/forwardemail'
@@ -30,15 +34,26 @@ function message(over: Record<string, unknown> = {}): Record<string, unknown> {
 
 const stored = storedMessage
 
+type RequestBody = Json<RequestView>
+type IntakeAnswer = z.infer<typeof answerSchema>
+
 /** Posts a signed message; the answer, and what became of the message. */
 async function deliver(ctx: TestService, body: Record<string, unknown>) {
   const res = await ctx.app.inject({ method: 'POST', url: WEBHOOK, ...signed(body) })
   return { res, ...(await stored(ctx, body.messageId)) }
 }
 
-async function counts(ctx: TestService) {
-  const row = (await ctx.pool.query('SELECT (SELECT count(*) FROM inbound_messages)::int AS messages, (SELECT count(*) FROM rights_requests)::int AS requests')).rows[0]
-  return row as { messages: number; requests: number }
+async function counts(ctx: TestService): Promise<{ messages: number; requests: number }> {
+  const [row] = (await ctx.pool.query<{ messages: number; requests: number }>('SELECT (SELECT count(*) FROM inbound_messages)::int AS messages, (SELECT count(*) FROM rights_requests)::int AS requests')).rows
+  if (!row) throw new Error('a count without a row')
+  return row
+}
+
+/** The id of the first mail we queued for a request, or of the newest: a reply names it in In-Reply-To. */
+async function ourMailId(ctx: TestService, requestId: string, which: 'first' | 'newest' = 'first'): Promise<string> {
+  const [row] = (await ctx.pool.query<{ id: string }>(`SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq ${which === 'first' ? 'ASC' : 'DESC'} LIMIT 1`, [requestId])).rows
+  if (!row) throw new Error('no mail queued for the request')
+  return row.id
 }
 
 await t.test('a signed message opens a classified request, stores the original sealed, and acknowledges', async (t) => {
@@ -47,24 +62,25 @@ await t.test('a signed message opens a classified request, stores the original s
   t.equal(res.statusCode, 200, res.body)
   t.same(res.json(), { status: 'accepted' }, 'the answer names no request, type, confidence or reason')
   t.match(outcome, { outcome: 'created', requestId: /^RR-/ })
-  const request = (await ctx.app.inject({ url: `/v1/requests/${outcome.requestId}`, headers: ctx.auth.agent })).json()
+  const request = (await ctx.app.inject({ url: `/v1/requests/${outcome.requestId}`, headers: ctx.auth.agent })).json<RequestBody>()
   t.match(request, { source: 'email', type: 'erasure', language: 'de', state: 'received' })
   const stored = JSON.stringify((await ctx.pool.query('SELECT * FROM inbound_messages')).rows)
   const sender = String((message().from as { value: { address: string }[] }).value[0]?.address)
   t.notOk(stored.includes(sender), 'the sender is not in clear')
   t.notOk(stored.includes(String(message().subject)), 'nor the subject')
-  const row = (await ctx.pool.query('SELECT id, message FROM inbound_messages')).rows[0]
-  const kept = JSON.parse(ctx.service.cipher.open(row.message, `inbound:${row.id}:message`))
+  const [row] = (await ctx.pool.query<{ id: string; message: string | null }>('SELECT id, message FROM inbound_messages')).rows
+  if (!row?.message) throw new Error('no message was stored')
+  const kept = JSON.parse(ctx.service.cipher.open(row.message, `inbound:${row.id}:message`)) as Record<string, unknown>
   t.match(kept, { subject: message().subject, text: message().text, html: message().html }, 'the message is kept, sealed')
   t.notOk('raw' in kept || 'textAsHtml' in kept, 'without the raw source and the HTML mailparser derives from the text')
-  t.match((await queuedMail(ctx, outcome.requestId))[0], { kind: 'acknowledgement', recipient: sender })
+  t.match((await queuedMail(ctx, requestIdOf(outcome)))[0], { kind: 'acknowledgement', recipient: sender })
 })
 
 await t.test('deadlines run from when ForwardEmail received the mail; a Date header from the future or before 2000 is not believed', async (t) => {
   const ctx = await setUp(t)
   const receivedAt = async (over: Record<string, unknown>, n: number) => {
     const { requestId } = await deliver(ctx, message({ messageId: `<arrival-${n}@example.net>`, ...over }))
-    return (await ctx.app.inject({ url: `/v1/requests/${requestId}`, headers: ctx.auth.agent })).json().receivedAt
+    return (await ctx.app.inject({ url: `/v1/requests/${requestId}`, headers: ctx.auth.agent })).json<RequestBody>().receivedAt
   }
   t.equal(await receivedAt({ session: { ...(message().session as object), arrivalTime: Date.parse('2026-11-22T08:00:00Z') } }, 1), '2026-11-22T08:00:00.000Z', 'ForwardEmail\'s arrival time')
   for (const [n, date] of [[2, '+275760-09-13T00:00:00.000Z'], [3, '2027-01-01T00:00:00Z'], [4, '1970-01-02T00:00:00Z']] as const) {
@@ -97,8 +113,8 @@ await t.test('the same message delivered twice, or twenty times at once, opens o
   t.same(await stored(ctx, '<dup-1@mail.example>'), opened, 'the repeat changed nothing')
   const burst = signed(message({ messageId: '<dup-2@mail.example>' }))
   const answers = await Promise.all(Array.from({ length: 20 }, () => ctx.app.inject({ method: 'POST', url: WEBHOOK, ...burst })))
-  t.equal(answers.filter((a) => a.json().status === 'accepted').length, 1)
-  t.equal(answers.filter((a) => a.json().status === 'duplicate').length, 19)
+  t.equal(answers.filter((a) => a.json<IntakeAnswer>().status === 'accepted').length, 1)
+  t.equal(answers.filter((a) => a.json<IntakeAnswer>().status === 'duplicate').length, 19)
   t.ok(answers.every((a) => a.statusCode === 200))
   t.same(await counts(ctx), { messages: 2, requests: 2 })
 })
@@ -120,7 +136,7 @@ await t.test('a reply joins its request, and the code in it verifies the request
   const ctx = await setUp(t)
   const opened = await deliver(ctx, message({ messageId: '<first@mail.example>' }))
   await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/verification`, headers: ctx.auth.agent })
-  const code = await sentCode(ctx, opened.requestId)
+  const code = await sentCode(ctx, requestIdOf(opened))
   const reply = message({ messageId: '<reply@mail.example>', subject: `Re: [${opened.requestId}] Ihre Anfrage`, inReplyTo: '<unknown@shop.example>', text: `Hier ist der Code: ${code}\n\n> Ihr Code lautet ...` })
   const { res, ...outcome } = await deliver(ctx, reply)
   t.equal(res.statusCode, 200)
@@ -133,8 +149,8 @@ await t.test('a reply joins its request, and the code in it verifies the request
 await t.test('a reply to one of our messages (In-Reply-To) joins its request even without the id in the subject', async (t) => {
   const ctx = await setUp(t)
   const opened = await deliver(ctx, message({ messageId: '<first-2@mail.example>' }))
-  const acknowledgement = (await ctx.pool.query('SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq LIMIT 1', [opened.requestId])).rows[0]
-  const reply = message({ messageId: '<reply-2@mail.example>', subject: 'Re: Ihre Anfrage', inReplyTo: `<${acknowledgement.id}@shop.example>`, text: 'Danke!' })
+  const acknowledgement = await ourMailId(ctx, requestIdOf(opened))
+  const reply = message({ messageId: '<reply-2@mail.example>', subject: 'Re: Ihre Anfrage', inReplyTo: `<${acknowledgement}@shop.example>`, text: 'Danke!' })
   t.match(await deliver(ctx, reply), { res: { statusCode: 200 }, outcome: 'attached', requestId: opened.requestId })
 })
 
@@ -203,29 +219,29 @@ await t.test("a stranger quoting a request's id and valid code, or answering our
   const ctx = await setUp(t)
   const opened = await deliver(ctx, message({ messageId: '<owner@mail.example>' }))
   await ctx.app.inject({ method: 'POST', url: `/v1/requests/${opened.requestId}/verification`, headers: ctx.auth.agent })
-  const code = await sentCode(ctx, opened.requestId)
-  const ourMail = (await ctx.pool.query('SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq DESC LIMIT 1', [opened.requestId])).rows[0]
+  const code = await sentCode(ctx, requestIdOf(opened))
+  const ourMail = await ourMailId(ctx, requestIdOf(opened), 'newest')
   const stranger = (n: number) => ({ from: { value: [{ address: `someone.else${n}@example.org`, name: 'Someone Else' }], text: `someone.else${n}@example.org` } })
   const quotingCode = message({ messageId: '<stranger-1@example.org>', ...stranger(1), subject: `Re: [${opened.requestId}] Ihre Anfrage`, text: `Code: ${code}` })
-  const answering = message({ messageId: '<stranger-2@example.org>', ...stranger(2), subject: 'Re: Ihre Anfrage', inReplyTo: `<${ourMail.id}@shop.example>`, text: 'Code: 999999' })
+  const answering = message({ messageId: '<stranger-2@example.org>', ...stranger(2), subject: 'Re: Ihre Anfrage', inReplyTo: `<${ourMail}@shop.example>`, text: 'Code: 999999' })
 
   for (const mail of [quotingCode, answering]) {
     const { res, ...outcome } = await deliver(ctx, mail)
     t.same(res.json(), { status: 'accepted' })
     t.match(outcome, { outcome: 'created', reason: 'not-from-requester' }, 'not joined to the request it names')
     t.not(outcome.requestId, opened.requestId)
-    const triage = (await ctx.app.inject({ url: `/v1/requests/${outcome.requestId}`, headers: ctx.auth.agent })).json()
+    const triage = (await ctx.app.inject({ url: `/v1/requests/${outcome.requestId}`, headers: ctx.auth.agent })).json<RequestBody>()
     t.match(triage, { type: 'unclassified', source: 'email', state: 'received', requester: { email: 's***@e***.org' } }, 'an agent finds it among the unclassified')
     t.match(triage.history, [{ action: 'created' }, { action: 'mail_received', details: { fromOtherAddress: true, refersTo: opened.requestId } }])
   }
-  const original = (await ctx.app.inject({ url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent })).json()
+  const original = (await ctx.app.inject({ url: `/v1/requests/${opened.requestId}`, headers: ctx.auth.agent })).json<RequestBody>()
   t.match(original, { state: 'awaiting_verification', verification: null })
-  t.same(original.history.filter((e: { action: string }) => e.action === 'mail_received').map((e: { details: object }) => e.details), [
+  t.same(original.history?.filter((e) => e.action === 'mail_received').map((e) => e.details), [
     { fromOtherAddress: true, openedRequest: (await stored(ctx, '<stranger-1@example.org>')).requestId },
     { fromOtherAddress: true, openedRequest: (await stored(ctx, '<stranger-2@example.org>')).requestId }
   ], "the request's history shows who wrote about it from elsewhere")
   t.same((await ctx.pool.query('SELECT attempts FROM verification_codes WHERE request_id = $1', [opened.requestId])).rows, [{ attempts: 0 }], 'no code was tried')
-  const list = (await ctx.app.inject({ url: '/v1/requests?type=unclassified', headers: ctx.auth.agent })).json()
+  const list = (await ctx.app.inject({ url: '/v1/requests?type=unclassified', headers: ctx.auth.agent })).json<Json<{ items: RequestView[]; nextCursor: string | null }>>()
   t.equal(list.items.length, 2, 'both in the triage list')
 
   // The same code from the requester's own address (written differently) still verifies.
@@ -239,8 +255,8 @@ await t.test("a reply that answers our mail to its sender joins the sender's req
   const theirs = await deliver(ctx, message({ messageId: '<theirs@mail.example>' }))
   const other = { from: { value: [{ address: 'anna@example.org', name: 'Anna' }], text: 'anna@example.org' } }
   const own = await deliver(ctx, message({ messageId: '<anna-1@example.org>', ...other }))
-  const ourMail = (await ctx.pool.query('SELECT id FROM outbox WHERE request_id = $1 ORDER BY seq LIMIT 1', [own.requestId])).rows[0]
-  const reply = message({ messageId: '<anna-2@example.org>', ...other, subject: `Re: [${theirs.requestId}] Anfrage`, inReplyTo: `<${ourMail.id}@shop.example>`, text: 'Danke!' })
+  const ourMail = await ourMailId(ctx, requestIdOf(own))
+  const reply = message({ messageId: '<anna-2@example.org>', ...other, subject: `Re: [${theirs.requestId}] Anfrage`, inReplyTo: `<${ourMail}@shop.example>`, text: 'Danke!' })
   t.match(await deliver(ctx, reply), { outcome: 'attached', requestId: own.requestId })
   t.equal((await counts(ctx)).requests, 2, 'no request for triage')
 })

@@ -27,8 +27,9 @@ async function setUp(t: Test) {
     return runner
   }
   const heartbeats = async () => {
-    const queue = (await pool.query('SELECT heartbeat_seconds FROM pgboss.queue WHERE name = $1', [QUEUE])).rows[0]?.heartbeat_seconds
-    const jobs = (await pool.query('SELECT singleton_key AS key, heartbeat_seconds FROM pgboss.job WHERE name = $1 ORDER BY singleton_key', [QUEUE])).rows
+    const queue = (await pool.query<{ heartbeat_seconds: number | null }>('SELECT heartbeat_seconds FROM pgboss.queue WHERE name = $1', [QUEUE])).rows[0]?.heartbeat_seconds
+    // Every job these tests send has a singleton key.
+    const jobs = (await pool.query<{ key: string; heartbeat_seconds: number | null }>('SELECT singleton_key AS key, heartbeat_seconds FROM pgboss.job WHERE name = $1 ORDER BY singleton_key', [QUEUE])).rows
     return { queue, jobs: Object.fromEntries(jobs.map((j) => [j.key, j.heartbeat_seconds])) }
   }
   return { pool, start, heartbeats }

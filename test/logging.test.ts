@@ -40,7 +40,7 @@ await t.test('a logged error shows its class, code and stack frames, never its m
   const refused = Object.assign(new Error(`invalid input syntax for type integer: "${PII[0]}"`), { code: '22P02', table: 'mirror_partners' })
   captured.log.error(refused)
   captured.log.warn({ err: new TypeError(`${PII[2]} is not a function`, { cause: refused }) }, 'step failed')
-  const [first, second] = captured.output().trim().split('\n').map((line) => JSON.parse(line))
+  const [first, second] = captured.output().trim().split('\n').map((line) => JSON.parse(line) as unknown)
   t.match(first, { msg: /^Error 22P02 on mirror_partners/, err: { type: 'Error', kind: 'internal', code: '22P02', stack: /^ {4}at .*logging\.test\.ts/ } })
   t.match(second, { msg: 'step failed', err: { exceptionName: 'TypeError', cause: { code: '22P02' } } })
   for (const value of PII) t.notOk(captured.output().includes(value), `"${value}" is not in the logs`)

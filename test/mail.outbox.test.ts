@@ -8,6 +8,7 @@ import type { Received } from './support/smtp.ts'
 import { startTestService } from './support/app.ts'
 import type { TestService } from './support/app.ts'
 import { until } from './support/until.ts'
+import type { Json } from './support/json.ts'
 import { inTransaction } from '../src/db/database.ts'
 import { authentication } from '../src/http/plugins/authentication.ts'
 import { toProblem } from '../src/http/problems.ts'
@@ -15,10 +16,27 @@ import { queueMessage } from '../src/mail/outbox.ts'
 import { createSmtpSender, SmtpSendError } from '../src/mail/smtp-sender.ts'
 import { deliverOutboxMessage } from '../src/mail/outbox-delivery.ts'
 import type { OutboxDeliveryDeps } from '../src/mail/outbox-delivery.ts'
+import type { OutboxEntry } from '../src/mail/outbox.ts'
 import { enqueueMailDelivery, MAIL_SEND_QUEUE, mailSendJob, sweepQueuedMail } from '../src/mail/outbox-jobs.ts'
+import type { MailSendPayload } from '../src/mail/outbox-jobs.ts'
 import { outboxRoutes } from '../src/mail/http/outbox-routes.ts'
+import type { RequestView } from '../src/rights/request-view.ts'
 
 const FROM = 'Privacy <privacy@shop.example>'
+
+/** A page of `GET /v1/outbox`. */
+type OutboxPage = Json<{ items: OutboxEntry[]; nextCursor: string | null }>
+
+interface OutboxRow {
+  id: string
+  kind: string
+  state: string
+  attempts: number
+  last_error: string | null
+  message_id: string | null
+  in_reply_to: string | null
+  sent_at: Date | null
+}
 
 function deliveryDeps(ctx: TestService, smtp: { url: string }): OutboxDeliveryDeps {
   const { pool, cipher, clock, audit, log } = ctx.service
@@ -28,11 +46,11 @@ function deliveryDeps(ctx: TestService, smtp: { url: string }): OutboxDeliveryDe
 async function createRequest(ctx: TestService, email = 'jane@example.com'): Promise<string> {
   const res = await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: { type: 'access', email, language: 'en' } })
   if (res.statusCode !== 201) throw new Error(`create: ${res.statusCode} ${res.body}`)
-  return res.json().id
+  return res.json<Json<RequestView>>().id
 }
 
-async function outboxOf(ctx: TestService, requestId: string): Promise<{ id: string; kind: string; state: string; attempts: number; last_error: string | null; message_id: string | null; in_reply_to: string | null; sent_at: Date | null }[]> {
-  return (await ctx.pool.query('SELECT id, kind, state, attempts, last_error, message_id, in_reply_to, sent_at FROM outbox WHERE request_id = $1 ORDER BY seq', [requestId])).rows
+async function outboxOf(ctx: TestService, requestId: string): Promise<OutboxRow[]> {
+  return (await ctx.pool.query<OutboxRow>('SELECT id, kind, state, attempts, last_error, message_id, in_reply_to, sent_at FROM outbox WHERE request_id = $1 ORDER BY seq', [requestId])).rows
 }
 
 /** The acknowledgement a new request queued: every delivery test starts from it. */
@@ -42,8 +60,10 @@ async function queuedAcknowledgement(ctx: TestService, requestId: string) {
   return ack
 }
 
-async function outboxRow(ctx: TestService, id: string) {
-  return (await ctx.pool.query('SELECT state, attempts, last_error, sent_at FROM outbox WHERE id = $1', [id])).rows[0]
+async function outboxRow(ctx: TestService, id: string): Promise<Pick<OutboxRow, 'state' | 'attempts' | 'last_error' | 'sent_at'>> {
+  const [row] = (await ctx.pool.query<Pick<OutboxRow, 'state' | 'attempts' | 'last_error' | 'sent_at'>>('SELECT state, attempts, last_error, sent_at FROM outbox WHERE id = $1', [id])).rows
+  if (!row) throw new Error(`no outbox row ${id}`)
+  return row
 }
 
 function openText(ctx: TestService, id: string, sealed: string): string {
@@ -79,8 +99,9 @@ await t.test('a queued message is delivered to the requester with its stable Mes
   t.equal(header(mail.raw, 'Auto-Submitted'), 'auto-generated')
   t.notOk(header(mail.raw, 'In-Reply-To'), 'the first message of a request starts the thread')
   t.match(header(mail.raw, 'Subject'), requestId)
-  const sealed = (await ctx.pool.query('SELECT body_text FROM outbox WHERE id = $1', [ack.id])).rows[0].body_text
-  const firstLine = openText(ctx, ack.id, sealed).split('\n').find((line) => line.trim().length > 0) as string
+  const [sealed] = (await ctx.pool.query<{ body_text: string }>('SELECT body_text FROM outbox WHERE id = $1', [ack.id])).rows
+  if (!sealed) throw new Error('the acknowledgement is gone')
+  const firstLine = openText(ctx, ack.id, sealed.body_text).split('\n').find((line) => line.trim().length > 0) as string
   t.ok(decoded(mail.raw).includes(firstLine), 'the plain-text body')
   t.match(mail.raw, /Content-Type: text\/html/, 'the HTML body')
   t.match(await outboxOf(ctx, requestId), [{ state: 'sent', attempts: 1, last_error: null, message_id: `<${ack.id}@shop.example>`, sent_at: ctx.clock.now() }])
@@ -121,7 +142,7 @@ await t.test('while SMTP is down the message stays queued and is retried until t
 
   const failed = await until(async () => {
     const row = await outboxRow(ctx, ack.id)
-    return row.attempts >= 1 && row
+    return row.attempts >= 1 ? row : undefined
   }, { what: 'a failed attempt' })
   t.equal(failed.state, 'queued', 'the message waits')
   t.match(failed.last_error, /ECONNREFUSED|ECONNECTION|ESOCKET/)
@@ -129,7 +150,7 @@ await t.test('while SMTP is down the message stays queued and is retried until t
   await smtp.start()
   const sent = await until(async () => {
     const row = await outboxRow(ctx, ack.id)
-    return row.state === 'sent' && row
+    return row.state === 'sent' ? row : undefined
   }, { what: 'delivery' })
   t.ok(sent.attempts >= 2)
   t.equal(sent.last_error, null)
@@ -215,7 +236,7 @@ await t.test('the sweeper gives a job to every queued message that has none, and
   t.equal(await sweepQueuedMail({ pool: ctx.pool, boss }), 1)
   t.equal(await sweepQueuedMail({ pool: ctx.pool, boss }), 0, 'a second sweep finds every queued message with its job')
 
-  const jobs = (await ctx.pool.query(`SELECT singleton_key, data FROM pgboss.job WHERE name = $1 ORDER BY singleton_key`, [MAIL_SEND_QUEUE])).rows
+  const jobs = (await ctx.pool.query<{ singleton_key: string; data: MailSendPayload }>(`SELECT singleton_key, data FROM pgboss.job WHERE name = $1 ORDER BY singleton_key`, [MAIL_SEND_QUEUE])).rows
   t.same(jobs.map((job) => job.data.outboxId).sort(), [orphan, withJob].sort())
   t.same(jobs.map((job) => Object.keys(job.data).sort()), [['outboxId', 'v'], ['outboxId', 'v']], 'ids only in the payload')
 })
@@ -259,7 +280,7 @@ await t.test('GET /v1/outbox shows where each message stands and never its recip
 
   const all = await app.inject({ method: 'GET', url: '/v1/outbox', headers: ctx.auth.admin })
   t.equal(all.statusCode, 200)
-  t.match(all.json(), {
+  t.match(all.json<OutboxPage>(), {
     items: [
       { id: failedAck?.id, requestId: first, kind: 'acknowledgement', language: 'en', state: 'failed', attempts: 1, lastError: /550/, messageId: `<${failedAck?.id}@shop.example>`, createdAt: String, sentAt: null },
       { requestId: second, state: 'queued', attempts: 0, lastError: null, messageId: null }
@@ -269,7 +290,7 @@ await t.test('GET /v1/outbox shows where each message stands and never its recip
   t.notMatch(all.body, /jane@|joe@|recipient|subject|body/i, 'no address, subject or body')
 
   const queued = await app.inject({ method: 'GET', url: '/v1/outbox?state=queued', headers: ctx.auth.admin })
-  t.same(queued.json().items.map((item: { requestId: string }) => item.requestId), [second])
+  t.same(queued.json<OutboxPage>().items.map((item) => item.requestId), [second])
 })
 
 await t.test('GET /v1/outbox pages with a cursor', async (t) => {
@@ -277,11 +298,11 @@ await t.test('GET /v1/outbox pages with a cursor', async (t) => {
   const requests = [await createRequest(ctx), await createRequest(ctx), await createRequest(ctx)]
   const app = await outboxApp(t, ctx)
 
-  const page1 = (await app.inject({ method: 'GET', url: '/v1/outbox?limit=2', headers: ctx.auth.admin })).json()
+  const page1 = (await app.inject({ method: 'GET', url: '/v1/outbox?limit=2', headers: ctx.auth.admin })).json<OutboxPage>()
   t.equal(page1.items.length, 2)
   t.type(page1.nextCursor, 'string')
-  const page2 = (await app.inject({ method: 'GET', url: `/v1/outbox?limit=2&after=${page1.nextCursor}`, headers: ctx.auth.admin })).json()
-  t.same([...page1.items, ...page2.items].map((item: { requestId: string }) => item.requestId), requests)
+  const page2 = (await app.inject({ method: 'GET', url: `/v1/outbox?limit=2&after=${String(page1.nextCursor)}`, headers: ctx.auth.admin })).json<OutboxPage>()
+  t.same([...page1.items, ...page2.items].map((item) => item.requestId), requests)
   t.equal(page2.nextCursor, null)
 })
 

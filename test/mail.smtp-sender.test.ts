@@ -5,7 +5,7 @@ import { classifySmtpFailure, createSmtpSender, maskAddresses } from '../src/mai
 import { MAIL_SWEEP_QUEUE, mailSweepJob } from '../src/mail/outbox-jobs.ts'
 import { capturedLogger } from './support/logs.ts'
 
-const failure = (props: Record<string, unknown>) => Object.assign(new Error(String(props.message ?? 'failed')), props)
+const failure = (props: Record<string, unknown>) => Object.assign(new Error(typeof props.message === 'string' ? props.message : 'failed'), props)
 
 await t.test('the server being unreachable or slow is transient', (t) => {
   t.equal(classifySmtpFailure(failure({ code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:25' })).transient, true)
@@ -53,10 +53,18 @@ await t.test('a sender address without an e-mail address is refused at start-up'
 await t.test('a server that accepts the connection and never greets fails the send as transient', async (t) => {
   const sockets = new Set<Socket>()
   const silent = createServer((socket) => sockets.add(socket))
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()))
+  await new Promise<void>((resolve) => {
+    silent.listen(0, '127.0.0.1', () => {
+      resolve()
+    })
+  })
   t.teardown(() => {
     for (const socket of sockets) socket.destroy()
-    return new Promise<void>((resolve) => silent.close(() => resolve()))
+    return new Promise<void>((resolve) => {
+      silent.close(() => {
+        resolve()
+      })
+    })
   })
   const address = silent.address()
   const port = typeof address === 'object' && address ? address.port : 0
@@ -68,7 +76,7 @@ await t.test('a server that accepts the connection and never greets fails the se
 await t.test('the mail sweep job runs the sweeper on its schedule', async (t) => {
   const captured = capturedLogger()
   let sweeps = 0
-  const job = mailSweepJob({ sweep: async () => ++sweeps, cron: '* * * * *', log: captured.log })
+  const job = mailSweepJob({ sweep: () => Promise.resolve(++sweeps), cron: '* * * * *', log: captured.log })
   t.equal(job.queue, MAIL_SWEEP_QUEUE)
   t.same(job.schedule, { cron: '* * * * *', data: { v: 1 } })
   await job.handle([])

@@ -10,6 +10,9 @@ import { createMetrics } from '../src/metrics/metrics.ts'
 import { deadLetterQueueOf } from '../src/jobs/job.ts'
 import { REDACT_QUEUE } from '../src/retention/retention-jobs.ts'
 import type { Pool } from '../src/db/database.ts'
+import type { DocumentedPaths } from '../src/http/role-table.ts'
+import type { RetentionReport } from '../src/retention/retention-report.ts'
+import type { Json } from './support/json.ts'
 
 const DAY = 86_400_000
 const P = 'odoo_privacy_bridge_'
@@ -28,7 +31,7 @@ function parse(text: string): Sample[] {
     .map((line) => {
       const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line)
       if (!match) throw new Error(`not a sample line: ${line}`)
-      const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]))
+      const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m): [string, string] => [m[1] as string, m[2] as string]))
       const raw = match[3] as string
       return { name: match[1] as string, labels, value: raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw) }
     })
@@ -39,7 +42,7 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
 }
 
 function perLabel(samples: Sample[], name: string, label: string): Record<string, number> {
-  return Object.fromEntries(samples.filter((s) => s.name === `${P}${name}`).map((s) => [s.labels[label], s.value]))
+  return Object.fromEntries(samples.filter((s) => s.name === `${P}${name}`).map((s) => [String(s.labels[label]), s.value]))
 }
 
 async function scrape(t: Test, ctx: { app: TestService['app'] }): Promise<{ text: string; samples: Sample[] }> {
@@ -98,13 +101,14 @@ await t.test('/metrics answers Prometheus text with every family, unauthenticate
   t.same(Object.keys(perLabel(samples, 'orders_with_pii', 'channel')).sort(), ['amazon', 'bol', 'ebay', 'etsy', 'other', 'shopify', 'tiktok_shop'], 'every channel, even without orders')
   t.ok(Object.keys(perLabel(samples, 'jobs_failed', 'queue')).includes(REDACT_QUEUE), 'queues are listed')
   t.notOk(Object.keys(perLabel(samples, 'jobs_failed', 'queue')).some((q) => q.endsWith('-dead-letter')), 'dead-letter queues are not queues of their own here')
-  const document = (await ctx.app.inject({ url: '/openapi.json' })).json()
+  const document = (await ctx.app.inject({ url: '/openapi.json' })).json<DocumentedPaths>()
   t.notOk(document.paths['/metrics'], 'hidden from the OpenAPI document')
 })
 
 await t.test('after a sync and a redaction, the sync, PII, job and request figures match the database', async (t) => {
   const ctx = await setUp(t)
-  const synced = (await ctx.pool.query("SELECT finished_at, started_at FROM sync_runs WHERE state = 'succeeded'")).rows[0]
+  const [synced] = (await ctx.pool.query<{ finished_at: Date; started_at: Date }>("SELECT finished_at, started_at FROM sync_runs WHERE state = 'succeeded'")).rows
+  if (!synced) throw new Error('the set-up sync did not succeed')
 
   // A rights request from a customer the simulator knows, then time moves on past deadlines.
   const email = String(ctx.sim.store.records('res.partner').find((p) => typeof p.email === 'string' && p.email.includes('@'))?.email)
@@ -126,7 +130,8 @@ await t.test('after a sync and a redaction, the sync, PII, job and request figur
   const overdueBefore = Object.values(perLabel(samples, 'redactions_overdue', 'channel')).reduce((a, b) => a + b, 0)
   t.ok(overdueBefore > 0, 'some redactions are overdue')
 
-  const partner = (await ctx.pool.query("SELECT odoo_id FROM mirror_partners WHERE retention_due_at <= $1 AND NOT is_user AND NOT is_company_partner AND type = 'contact' ORDER BY odoo_id LIMIT 1", [ctx.clock.now()])).rows[0]
+  const [partner] = (await ctx.pool.query<{ odoo_id: number }>("SELECT odoo_id FROM mirror_partners WHERE retention_due_at <= $1 AND NOT is_user AND NOT is_company_partner AND type = 'contact' ORDER BY odoo_id LIMIT 1", [ctx.clock.now()])).rows
+  if (!partner) throw new Error('no contact is overdue')
   t.same((await ctx.service.redact([partner.odoo_id])).redacted, [partner.odoo_id])
   // A failed job, and a redaction job that exhausted its retries.
   const failedId = await ctx.service.jobs.boss.send(REDACT_QUEUE, { v: 1, partnerId: 999_999 })
@@ -138,11 +143,12 @@ await t.test('after a sync and a redaction, the sync, PII, job and request figur
   t.same(withoutZeros(perLabel(samples, 'orders_with_pii', 'channel')), withoutZeros(expected.orders), 'after the redaction: orders')
   t.same(withoutZeros(perLabel(samples, 'contacts_with_pii', 'channel')), withoutZeros(expected.contacts), 'after the redaction: contacts')
   t.same(withoutZeros(perLabel(samples, 'redactions_overdue', 'channel')), withoutZeros(expected.overdue), 'after the redaction: overdue')
-  const channels = (await ctx.pool.query('SELECT count(DISTINCT channel)::int AS n FROM mirror_orders WHERE $1 IN (partner_id, partner_invoice_id, partner_shipping_id)', [partner.odoo_id])).rows[0].n
-  t.equal(Object.values(perLabel(samples, 'redactions_overdue', 'channel')).reduce((a, b) => a + b, 0), overdueBefore - channels, 'one fewer overdue in each of its channels')
-  const report = (await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.auditor })).json()
+  const [channels] = (await ctx.pool.query<{ n: number }>('SELECT count(DISTINCT channel)::int AS n FROM mirror_orders WHERE $1 IN (partner_id, partner_invoice_id, partner_shipping_id)', [partner.odoo_id])).rows
+  if (!channels) throw new Error('a count without a row')
+  t.equal(Object.values(perLabel(samples, 'redactions_overdue', 'channel')).reduce((a, b) => a + b, 0), overdueBefore - channels.n, 'one fewer overdue in each of its channels')
+  const report = (await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.auditor })).json<Json<RetentionReport>>()
   for (const c of report.channels) t.equal(value(samples, 'redactions_overdue', { channel: c.channel }), c.overdue, `${c.channel}: as the retention report says`)
-  const failed = (await ctx.pool.query("SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'failed'", [REDACT_QUEUE])).rows[0].n
+  const failed = (await ctx.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'failed'", [REDACT_QUEUE])).rows[0]?.n
   t.equal(value(samples, 'jobs_failed', { queue: REDACT_QUEUE }), failed)
   t.equal(failed, 1)
   t.equal(value(samples, 'jobs_dead_lettered', { queue: REDACT_QUEUE }), 1)

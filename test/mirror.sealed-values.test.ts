@@ -5,7 +5,7 @@ import type { TestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import type { OdooSimulator } from './odoo-simulator/index.ts'
-import { SEALED_PARTNER_COLUMNS } from '../src/mirror/mirror-store.ts'
+import { SEALED_PARTNER_COLUMNS } from '../src/mirror/partner-store.ts'
 import { reconcileDeletedRecords } from '../src/mirror/reconcile.ts'
 
 const SECOND = 1000

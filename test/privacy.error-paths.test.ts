@@ -8,7 +8,9 @@ import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import { sentCode } from './support/rights.ts'
 import { until } from './support/until.ts'
+import type { Json } from './support/json.ts'
 import type { OdooSimulator } from './odoo-simulator/index.ts'
+import type { RequestView } from '../src/rights/request-view.ts'
 
 // Every contact in Odoo carries it in its name and e-mail; the faults below make Odoo quote them.
 const SEEDED = 'qx7echo'
@@ -66,27 +68,28 @@ for (const { version, protocol, validation, access, conflict } of PROTOCOLS) {
 
     // A redaction batch whose write Odoo refuses for the first contact, quoting the contacts.
     clock.set(new Date(clock.now().getTime() + 3650 * DAY))
-    const due = (await ctx.pool.query('SELECT odoo_id FROM mirror_partners WHERE NOT is_user AND NOT is_company_partner AND retention_due_at IS NOT NULL ORDER BY odoo_id LIMIT 3')).rows.map((r) => r.odoo_id as number)
+    const due = (await ctx.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE NOT is_user AND NOT is_company_partner AND retention_due_at IS NOT NULL ORDER BY odoo_id LIMIT 3')).rows.map((r) => r.odoo_id)
     sim.faults.odooFaultNext({ kind: 'ValidationError', echo: true, times: 2, match: { model: 'res.partner', method: 'write' }, message: 'The operation cannot be completed: Contacts require a name' })
     const report = await ctx.service.redact(due)
     t.equal(report.redacted.length, 2, 'the other contacts are redacted')
     const expectedFailure = { kind: 'validation', ...validation, model: 'res.partner', method: 'write', fields: ['name'] }
     t.match(report.failed, [{ partnerId: due[0], ...expectedFailure }])
-    t.match((await ctx.pool.query('SELECT redaction_failure FROM mirror_partners WHERE odoo_id = $1', [due[0]])).rows[0].redaction_failure, expectedFailure)
+    t.match((await ctx.pool.query<{ redaction_failure: Record<string, unknown> | null }>('SELECT redaction_failure FROM mirror_partners WHERE odoo_id = $1', [due[0]])).rows[0]?.redaction_failure, expectedFailure)
     const audited = (await ctx.service.audit.list({ subjectType: 'partner', limit: 50 })).filter((event) => event.action === 'partner.redaction_failed')
     t.match(audited, [{ details: expectedFailure }])
 
     // A rectification Odoo refuses: the agent gets a 502 naming the class, and the request stays open.
-    const subject = (await ctx.pool.query("SELECT odoo_id FROM mirror_partners WHERE type = 'contact' AND email IS NOT NULL AND redacted_at IS NULL AND NOT is_user AND NOT is_company_partner ORDER BY odoo_id DESC LIMIT 1")).rows[0].odoo_id as number
+    const subject = (await ctx.pool.query<{ odoo_id: number }>("SELECT odoo_id FROM mirror_partners WHERE type = 'contact' AND email IS NOT NULL AND redacted_at IS NULL AND NOT is_user AND NOT is_company_partner ORDER BY odoo_id DESC LIMIT 1")).rows[0]?.odoo_id
+    if (subject === undefined) throw new Error('no contact left to rectify')
     const created = await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: { type: 'rectification', email: sim.store.get('res.partner', subject)?.email } })
-    const requestId = created.json().id as string
+    const requestId = created.json<Json<RequestView>>().id
     await act(ctx, requestId, '/verification')
     t.equal((await act(ctx, requestId, '/verification/confirm', { code: await sentCode(ctx, requestId) })).statusCode, 200)
     sim.faults.odooFaultNext({ kind: 'ValidationError', echo: true, match: { model: 'res.partner', method: 'write' }, message: 'The street of this contact is not a valid address.' })
     const refused = await act(ctx, requestId, '/fulfilment', { changes: { street: 'Neue Straße 1' }, partnerIds: [subject] })
     t.equal(refused.statusCode, 502)
     t.match(refused.json(), { type: 'urn:problem:odoo', detail: `Odoo refused the operation: ${validation.exceptionName} (${validation.code}) in res.partner.write, field street` })
-    t.equal((await ctx.app.inject({ url: `/v1/requests/${requestId}`, headers: ctx.auth.agent })).json().state, 'in_progress')
+    t.equal((await ctx.app.inject({ url: `/v1/requests/${requestId}`, headers: ctx.auth.agent })).json<Json<RequestView>>().state, 'in_progress')
 
     // A webhook's record sync that keeps meeting a concurrent update: pg-boss keeps the job's failure.
     const worker = await startJobRunner({ databaseUrl: ctx.databaseUrl, log: ctx.service.log, work: true, poolMax: 2 })
@@ -94,7 +97,7 @@ for (const { version, protocol, validation, access, conflict } of PROTOCOLS) {
     await worker.register([syncRecordJob({ sync: ctx.service.orderSync, log: ctx.service.log })])
     sim.faults.odooFaultNext({ kind: 'SerializationFailure', echo: true, times: 1000, match: { model: 'res.partner', method: 'read' } })
     await ctx.app.inject({ method: 'POST', url: '/v1/odoo/webhook/test-webhook-token-0123456789abcdef', payload: { _model: 'res.partner', _id: subject } })
-    const output = await until(async () => (await ctx.pool.query('SELECT output FROM pgboss.job WHERE name = $1 AND output IS NOT NULL', [SYNC_RECORD_QUEUE])).rows[0]?.output, { what: 'the record sync job to keep its failure' })
+    const output = await until(async () => (await ctx.pool.query<{ output: unknown }>('SELECT output FROM pgboss.job WHERE name = $1 AND output IS NOT NULL', [SYNC_RECORD_QUEUE])).rows[0]?.output, { what: 'the record sync job to keep its failure' })
     t.match(output, { name: 'JobFailure', failure: { kind: 'odoo.conflict', exceptionName: 'psycopg2.errors.SerializationFailure', code: conflict, model: 'res.partner', method: 'read' } })
     await worker.stop(1000)
     sim.faults.clear()

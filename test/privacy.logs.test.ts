@@ -9,7 +9,7 @@ await t.test('a whole sync, webhook and redaction cycle logs no personal data, e
   const ctx = await startTestService(t, { odoo: sim, clock })
   const personal = sim.store.records('res.partner').flatMap((p) => [p.name, p.email, p.phone, p.street, p.city, p.zip]).filter((v): v is string => typeof v === 'string' && v.length > 3)
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
-  const partner = (await ctx.pool.query('SELECT odoo_id FROM mirror_partners WHERE NOT is_user AND NOT is_company_partner AND retention_due_at IS NOT NULL ORDER BY odoo_id LIMIT 3')).rows.map((r) => r.odoo_id)
+  const partner = (await ctx.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE NOT is_user AND NOT is_company_partner AND retention_due_at IS NOT NULL ORDER BY odoo_id LIMIT 3')).rows.map((r) => r.odoo_id)
   sim.faults.odooFaultNext({ kind: 'ValidationError', times: 2, match: { model: 'res.partner', method: 'write' } })
   clock.set(new Date(Date.now() + 3650 * 86_400_000))
   await ctx.service.redact(partner)

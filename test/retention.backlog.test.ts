@@ -4,9 +4,21 @@ import { startTestService } from './support/app.ts'
 import type { TestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
+import type { Json } from './support/json.ts'
 import type { OdooSimulator } from './odoo-simulator/index.ts'
+import type { Backlog } from '../src/retention/redaction-backlog.ts'
+import type { RetentionReport } from '../src/retention/retention-report.ts'
+import type { RequestView } from '../src/rights/request-view.ts'
 
 const DAY = 86_400_000
+
+type BacklogBody = Json<Backlog>
+
+/** What approving the backlog answers, over HTTP and on the command line. */
+interface BacklogApproved {
+  approved: Record<string, number>
+  queued: number
+}
 
 async function setUp(t: Test, approval: string, orders = 40): Promise<TestService & { sim: OdooSimulator }> {
   const clock = fixedClock(new Date())
@@ -17,13 +29,20 @@ async function setUp(t: Test, approval: string, orders = 40): Promise<TestServic
 }
 
 const waiting = async (ctx: TestService): Promise<number[]> =>
-  (await ctx.pool.query('SELECT odoo_id FROM mirror_partners WHERE backlog_since IS NOT NULL AND backlog_approved_at IS NULL AND redacted_at IS NULL ORDER BY odoo_id')).rows.map((r) => r.odoo_id)
+  (await ctx.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE backlog_since IS NOT NULL AND backlog_approved_at IS NULL AND redacted_at IS NULL ORDER BY odoo_id')).rows.map((r) => r.odoo_id)
 
 const queued = async (ctx: TestService): Promise<Set<string>> =>
-  new Set((await ctx.pool.query("SELECT singleton_key FROM pgboss.job WHERE name = 'retention-redact' AND state IN ('created', 'retry', 'active')")).rows.map((r) => r.singleton_key))
+  new Set((await ctx.pool.query<{ singleton_key: string }>("SELECT singleton_key FROM pgboss.job WHERE name = 'retention-redact' AND state IN ('created', 'retry', 'active')")).rows.map((r) => r.singleton_key))
 
 const pastDue = async (ctx: TestService): Promise<number[]> =>
-  (await ctx.pool.query('SELECT odoo_id FROM mirror_partners WHERE retention_due_at <= $1 AND redacted_at IS NULL ORDER BY odoo_id', [ctx.clock.now()])).rows.map((r) => r.odoo_id)
+  (await ctx.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE retention_due_at <= $1 AND redacted_at IS NULL ORDER BY odoo_id', [ctx.clock.now()])).rows.map((r) => r.odoo_id)
+
+/** One channel's figures in an answer: the test cannot go on without them. */
+function channelOf<Figures extends { channel: string }>(channels: Figures[], channel: string): Figures {
+  const found = channels.find((c) => c.channel === channel)
+  if (!found) throw new Error(`no ${channel} channel in the answer`)
+  return found
+}
 
 await t.test('by default, a first sync of an old shop redacts nothing: its past-due contacts wait for an admin, overdue', async (t) => {
   const ctx = await setUp(t, '25', 120)
@@ -35,18 +54,18 @@ await t.test('by default, a first sync of an old shop redacts nothing: its past-
   t.equal(await ctx.service.sweep(), 0, 'the sweeper does not queue them')
   t.same((await ctx.service.redact(due)).redacted, [], 'a redaction job that reaches one anyway leaves it alone')
 
-  const backlog = (await ctx.app.inject({ url: '/v1/retention/backlog', headers: ctx.auth.auditor })).json()
+  const backlog = (await ctx.app.inject({ url: '/v1/retention/backlog', headers: ctx.auth.auditor })).json<BacklogBody>()
   t.equal(backlog.approval, 25)
-  t.equal(backlog.channels.reduce((sum: number, c: { contacts: number }) => sum + c.contacts, 0), due.length)
-  const amazon = backlog.channels.find((c: { channel: string }) => c.channel === 'amazon')
+  t.equal(backlog.channels.reduce((sum, c) => sum + c.contacts, 0), due.length)
+  const amazon = channelOf(backlog.channels, 'amazon')
   t.match(amazon, { contacts: Number, since: String, oldestDueAt: String, rules: [{ policyVersion: 0, startedBy: 'shipped', contacts: Number }] })
   t.ok(amazon.sample.length > 0 && amazon.sample.length <= 5)
-  t.match(amazon.sample[0].name, /^(\p{L}\.\s?)+$/u, 'names are masked')
+  t.match(amazon.sample[0]?.name, /^(\p{L}\.\s?)+$/u, 'names are masked')
   const body = JSON.stringify(backlog)
   for (const partner of ctx.sim.store.records('res.partner')) if (typeof partner.name === 'string' && partner.name.length > 3) t.notOk(body.includes(partner.name), 'no name in the answer')
 
-  const report = (await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.auditor })).json()
-  const amazonReport = report.channels.find((c: { channel: string }) => c.channel === 'amazon')
+  const report = (await ctx.app.inject({ url: '/v1/retention/report', headers: ctx.auth.auditor })).json<Json<RetentionReport>>()
+  const amazonReport = channelOf(report.channels, 'amazon')
   t.ok(amazonReport.awaitingApproval > 0, 'the report shows the backlog')
   t.ok(amazonReport.overdue >= amazonReport.awaitingApproval, 'as overdue, which it is')
   const plan = await import('../src/retention/retention-report.ts').then((m) => m.planRedactions({ pool: ctx.pool, clock: ctx.clock }, ctx.clock.now()))
@@ -57,15 +76,15 @@ await t.test('only an admin approves, per channel or all; approval queues the co
   const ctx = await setUp(t, '25', 120)
   t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/retention/backlog/approve', headers: ctx.auth.agent, payload: {} })).statusCode, 403)
   t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/retention/backlog/approve', headers: ctx.auth.admin, payload: { channels: ['amazonia'] } })).statusCode, 400)
-  const before = (await ctx.app.inject({ url: '/v1/retention/backlog', headers: ctx.auth.admin })).json()
-  const amazonCount = before.channels.find((c: { channel: string }) => c.channel === 'amazon').contacts
+  const before = (await ctx.app.inject({ url: '/v1/retention/backlog', headers: ctx.auth.admin })).json<BacklogBody>()
+  const amazonCount = channelOf(before.channels, 'amazon').contacts
 
   const res = await ctx.app.inject({ method: 'POST', url: '/v1/retention/backlog/approve', headers: ctx.auth.admin, payload: { channels: ['amazon'] } })
   t.equal(res.statusCode, 200)
-  t.same(res.json().approved, { amazon: amazonCount })
-  t.equal(res.json().queued, amazonCount, 'the approved contacts are queued now')
-  const after = (await ctx.app.inject({ url: '/v1/retention/backlog', headers: ctx.auth.admin })).json()
-  t.notOk(after.channels.some((c: { channel: string }) => c.channel === 'amazon'), 'amazon no longer waits')
+  t.same(res.json<BacklogApproved>().approved, { amazon: amazonCount })
+  t.equal(res.json<BacklogApproved>().queued, amazonCount, 'the approved contacts are queued now')
+  const after = (await ctx.app.inject({ url: '/v1/retention/backlog', headers: ctx.auth.admin })).json<BacklogBody>()
+  t.notOk(after.channels.some((c) => c.channel === 'amazon'), 'amazon no longer waits')
   t.ok(after.channels.length > 0, 'the other channels still do')
   const audit = await ctx.service.audit.list({ action: 'retention.backlog_approved', limit: 5 })
   t.match(audit, [{ details: { approved: { amazon: amazonCount } } }])
@@ -90,8 +109,9 @@ await t.test('under the threshold, or with approval off, past-due contacts are q
 
 await t.test('contacts that come due in the normal course are redacted on time without approval', async (t) => {
   const ctx = await setUp(t, 'always')
-  const future = (await ctx.pool.query("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at > $1 AND NOT is_user AND NOT is_company_partner ORDER BY retention_due_at LIMIT 1", [ctx.clock.now()])).rows[0]
+  const future = (await ctx.pool.query<{ odoo_id: number; retention_due_at: Date }>("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at > $1 AND NOT is_user AND NOT is_company_partner ORDER BY retention_due_at LIMIT 1", [ctx.clock.now()])).rows[0]
   t.ok(future, 'a contact due later')
+  if (!future) return
   t.ok((await queued(ctx)).has(`partner:${future.odoo_id}`), 'has its job at its due time')
   ctx.clock.set(new Date(future.retention_due_at.getTime() + 1000))
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
@@ -103,7 +123,7 @@ await t.test('contacts that come due in the normal course are redacted on time w
 await t.test('a shortened policy that makes contacts past due sends them to the backlog', async (t) => {
   const ctx = await setUp(t, 'always')
   await ctx.app.inject({ method: 'POST', url: '/v1/retention/backlog/approve', headers: ctx.auth.admin, payload: {} })
-  const notYet = (await ctx.pool.query(
+  const notYet = (await ctx.pool.query<{ odoo_id: number }>(
     `SELECT p.odoo_id FROM mirror_partners p WHERE p.retention_due_at > $1 AND p.retention_due_at < $2
         AND NOT EXISTS (SELECT 1 FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND o.channel <> 'shopify')
         AND EXISTS (SELECT 1 FROM mirror_orders o WHERE o.partner_id = p.odoo_id)`,
@@ -116,14 +136,15 @@ await t.test('a shortened policy that makes contacts past due sends them to the 
   t.ok(notYet.every((id) => backlog.includes(id)), 'they wait for approval')
   const jobs = await queued(ctx)
   t.notOk(notYet.some((id) => jobs.has(`partner:${id}`)), 'their earlier jobs are gone')
-  const described = (await ctx.app.inject({ url: '/v1/retention/backlog', headers: ctx.auth.admin })).json()
-  t.match(described.channels.find((c: { channel: string }) => c.channel === 'shopify').rules, [{ policyVersion: 1, startedBy: 'order_date' }])
+  const described = (await ctx.app.inject({ url: '/v1/retention/backlog', headers: ctx.auth.admin })).json<BacklogBody>()
+  t.match(channelOf(described.channels, 'shopify').rules, [{ policyVersion: 1, startedBy: 'order_date' }])
   t.same((await ctx.service.redact(notYet)).redacted, [], 'not redacted before approval')
 })
 
 await t.test('a contact in the backlog whose new order stops its clock leaves the backlog', async (t) => {
   const ctx = await setUp(t, 'always')
-  const [first] = (await ctx.pool.query("SELECT p.odoo_id FROM mirror_partners p JOIN mirror_orders o ON o.partner_id = p.odoo_id WHERE p.backlog_since IS NOT NULL LIMIT 1")).rows
+  const [first] = (await ctx.pool.query<{ odoo_id: number }>("SELECT p.odoo_id FROM mirror_partners p JOIN mirror_orders o ON o.partner_id = p.odoo_id WHERE p.backlog_since IS NOT NULL LIMIT 1")).rows
+  if (!first) throw new Error('no contact with an order waits in the backlog')
   ctx.sim.store.create('sale.order', { partner_id: first.odoo_id, origin: 'Amazon', state: 'sale' })
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
   t.notOk((await waiting(ctx)).includes(first.odoo_id))
@@ -131,18 +152,19 @@ await t.test('a contact in the backlog whose new order stops its clock leaves th
 
 await t.test('a granted erasure is not held up by the backlog', async (t) => {
   const ctx = await setUp(t, 'always')
-  const [row] = (await ctx.pool.query('SELECT odoo_id FROM mirror_partners WHERE backlog_since IS NOT NULL AND email IS NOT NULL ORDER BY odoo_id LIMIT 1')).rows
+  const [row] = (await ctx.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE backlog_since IS NOT NULL AND email IS NOT NULL ORDER BY odoo_id LIMIT 1')).rows
+  if (!row) throw new Error('no contact with an e-mail waits in the backlog')
   const email = ctx.sim.store.get('res.partner', row.odoo_id)?.email as string
-  const created = (await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: { type: 'erasure', email } })).json()
+  const created = (await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: { type: 'erasure', email } })).json<Json<RequestView>>()
   t.equal((await ctx.app.inject({ method: 'POST', url: `/v1/requests/${created.id}/verification/manual`, headers: ctx.auth.agent, payload: { evidence: 'Order number and address confirmed by phone' } })).statusCode, 200)
   const done = await ctx.app.inject({ method: 'POST', url: `/v1/requests/${created.id}/fulfilment`, headers: ctx.auth.agent, payload: {} })
   t.equal(done.statusCode, 200, done.body)
-  t.ok((await ctx.pool.query('SELECT redacted_at FROM mirror_partners WHERE odoo_id = $1', [row.odoo_id])).rows[0].redacted_at, 'erased')
+  t.ok((await ctx.pool.query<{ redacted_at: Date | null }>('SELECT redacted_at FROM mirror_partners WHERE odoo_id = $1', [row.odoo_id])).rows[0]?.redacted_at, 'erased')
 })
 
 await t.test('the sweeper warns about the waiting backlog and /metrics shows it per channel', async (t) => {
   const ctx = await setUp(t, 'always')
-  const sweep = (await import('../src/retention/retention-jobs.ts')).sweepJob({ sweep: ctx.service.sweep, backlog: ctx.service.backlog, cron: '* * * * *', log: ctx.service.log })
+  const sweep = (await import('../src/retention/retention-jobs.ts')).sweepJob({ sweep: () => ctx.service.sweep(), backlog: ctx.service.backlog, cron: '* * * * *', log: ctx.service.log })
   await sweep.handle([])
   t.match(ctx.logs(), /redaction backlog is overdue and waits for an admin/)
   t.match(ctx.logs(), /"overdueAwaitingApproval":\{"amazon":\d+/)
@@ -159,8 +181,8 @@ await t.test('`retention backlog` shows the backlog without personal data and `-
   t.equal((await runCli(['sync', '--json'], env)).code, 0)
   const listed = await runCli(['retention', 'backlog', '--json'], env)
   t.equal(listed.code, 0, listed.stderr)
-  const backlog = JSON.parse(listed.stdout)
-  const amazon = backlog.channels.find((c: { channel: string }) => c.channel === 'amazon')
+  const backlog = JSON.parse(listed.stdout) as BacklogBody
+  const amazon = channelOf(backlog.channels, 'amazon')
   t.ok(amazon.contacts > 0)
   const text = await runCli(['retention', 'backlog'], env)
   t.match(text.stdout, /contacts wait for approval \(RETENTION_BACKLOG_APPROVAL=always\)/)
@@ -169,7 +191,7 @@ await t.test('`retention backlog` shows the backlog without personal data and `-
   t.equal((await runCli(['retention', 'backlog', '--approve', 'amazonia'], env)).code, 2, 'an unknown channel is a usage error')
   const approved = await runCli(['retention', 'backlog', '--approve', 'amazon', '--json'], env)
   t.equal(approved.code, 0, approved.stderr)
-  t.same(JSON.parse(approved.stdout).approved, { amazon: amazon.contacts })
-  const after = JSON.parse((await runCli(['retention', 'backlog', '--json'], env)).stdout)
-  t.notOk(after.channels.some((c: { channel: string }) => c.channel === 'amazon'))
+  t.same((JSON.parse(approved.stdout) as BacklogApproved).approved, { amazon: amazon.contacts })
+  const after = JSON.parse((await runCli(['retention', 'backlog', '--json'], env)).stdout) as BacklogBody
+  t.notOk(after.channels.some((c) => c.channel === 'amazon'))
 })

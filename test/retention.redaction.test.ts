@@ -19,18 +19,44 @@ async function setUp(t: Test, options: { orders?: number; env?: Record<string, s
   return { ...ctx, sim }
 }
 
-async function partnerRow(ctx: TestService, id: number) {
-  return (await ctx.pool.query('SELECT * FROM mirror_partners WHERE odoo_id = $1', [id])).rows[0]
+/** The columns of a mirrored contact the tests read. */
+interface MirroredPartner {
+  email: string | null
+  email_index: string | null
+  country: string | null
+  retention_due_at: Date | null
+  redacted_at: Date | null
+  redaction_failure: Record<string, unknown> | null
 }
 
-async function orderRow(ctx: TestService, id: number) {
-  return (await ctx.pool.query('SELECT * FROM mirror_orders WHERE odoo_id = $1', [id])).rows[0]
+/** The dates of a mirrored order its due date is computed from, and that due date. */
+interface MirroredOrderDates {
+  channel: string
+  // Odoo requires an order's date.
+  order_date: Date
+  shipped_at: Date | null
+  completed_at: Date | null
+  cancelled_at: Date | null
+  retention_due_at: Date | null
+  retention_basis: { startedBy: string } | null
+}
+
+async function partnerRow(ctx: TestService, id: number): Promise<MirroredPartner> {
+  const row = (await ctx.pool.query<MirroredPartner>('SELECT * FROM mirror_partners WHERE odoo_id = $1', [id])).rows[0]
+  if (!row) throw new Error(`contact ${id} is not in the mirror`)
+  return row
+}
+
+async function orderRow(ctx: TestService, id: number): Promise<MirroredOrderDates> {
+  const row = (await ctx.pool.query<MirroredOrderDates>('SELECT * FROM mirror_orders WHERE odoo_id = $1', [id])).rows[0]
+  if (!row) throw new Error(`order ${id} is not in the mirror`)
+  return row
 }
 
 /** A contact all of whose orders are due at some time, with that time. */
 async function duePartner(ctx: TestService, channel?: string): Promise<{ id: number; dueAt: Date }> {
   const row = (
-    await ctx.pool.query(
+    await ctx.pool.query<{ odoo_id: number; retention_due_at: Date }>(
       `SELECT p.odoo_id, p.retention_due_at FROM mirror_partners p WHERE p.retention_due_at IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner
          AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM mirror_orders o WHERE o.channel = $1 AND p.odoo_id IN (o.partner_id, o.partner_shipping_id, o.partner_invoice_id)))
        ORDER BY p.odoo_id LIMIT 1`,
@@ -45,8 +71,8 @@ const writes = (sim: OdooSimulator) => sim.calls.filter((c) => c.model === 'res.
 
 await t.test('each order gets the due date of its channel policy', async (t) => {
   const ctx = await setUp(t, { orders: 60 })
-  const { rows } = await ctx.pool.query('SELECT channel, order_date, shipped_at, completed_at, cancelled_at, retention_due_at, retention_basis FROM mirror_orders')
-  const expectations: Record<string, (o: (typeof rows)[0]) => Date | null> = {
+  const { rows } = await ctx.pool.query<MirroredOrderDates>('SELECT channel, order_date, shipped_at, completed_at, cancelled_at, retention_due_at, retention_basis FROM mirror_orders')
+  const expectations: Record<string, (o: MirroredOrderDates) => Date | null> = {
     amazon: (o) => (o.shipped_at ? new Date(o.shipped_at.getTime() + 30 * DAY) : o.cancelled_at ? new Date(o.cancelled_at.getTime() + 30 * DAY) : null),
     tiktok_shop: (o) => new Date(o.order_date.getTime() + 30 * DAY),
     etsy: (o) => o.completed_at ?? o.cancelled_at ?? null,
@@ -88,7 +114,7 @@ for (const channel of ['amazon', 'tiktok_shop', 'etsy', 'shopify', 'ebay', 'bol'
 
 await t.test('a shipment arriving late starts the Amazon clock then', async (t) => {
   const ctx = await setUp(t, { orders: 60 })
-  const pending = (await ctx.pool.query("SELECT odoo_id FROM mirror_orders WHERE channel = 'amazon' AND state = 'sale' AND shipped_at IS NULL ORDER BY odoo_id LIMIT 1")).rows[0]
+  const pending = (await ctx.pool.query<{ odoo_id: number }>("SELECT odoo_id FROM mirror_orders WHERE channel = 'amazon' AND state = 'sale' AND shipped_at IS NULL ORDER BY odoo_id LIMIT 1")).rows[0]
   if (!pending) throw new Error('no unshipped Amazon order')
   t.equal((await orderRow(ctx, pending.odoo_id)).retention_due_at, null)
   const picking = ctx.sim.store.records('stock.picking').find((p) => p.sale_id === pending.odoo_id && p.state !== 'done')
@@ -101,7 +127,7 @@ await t.test('a shipment arriving late starts the Amazon clock then', async (t) 
 await t.test('a contact shared with an order that is not due yet waits for it', async (t) => {
   const ctx = await setUp(t, { orders: 60 })
   const shared = (
-    await ctx.pool.query(
+    await ctx.pool.query<{ odoo_id: number }>(
       `SELECT p.odoo_id FROM mirror_partners p JOIN mirror_orders o ON p.odoo_id = o.partner_id
         GROUP BY p.odoo_id HAVING count(*) > 1 AND count(o.retention_due_at) > 0 AND count(o.retention_due_at) < count(*) LIMIT 1`
     )
@@ -134,24 +160,26 @@ await t.test('the redaction leaves no copy of the old values in Odoo\'s chatter'
 
 await t.test('a batch is one write; a contact Odoo refuses is isolated and reported, the others proceed', async (t) => {
   const ctx = await setUp(t, { orders: 60 })
-  const due = (await ctx.pool.query("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner AND redaction_fields @> '{name,email}' ORDER BY odoo_id LIMIT 4")).rows
+  const due = (await ctx.pool.query<{ odoo_id: number; retention_due_at: Date }>("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner AND redaction_fields @> '{name,email}' ORDER BY odoo_id LIMIT 4")).rows
   t.equal(due.length, 4)
   ctx.clock.set(new Date(Math.max(...due.map((r) => r.retention_due_at.getTime())) + SECOND))
   const ids = due.map((r) => r.odoo_id)
+  const [refused] = ids
+  if (refused === undefined) throw new Error('no due contacts')
   // The batch write and then the first contact's own write are refused.
   ctx.sim.faults.odooFaultNext({ kind: 'ValidationError', times: 2, match: { model: 'res.partner', method: 'write' } })
   const report = await ctx.service.redact(ids)
   t.same(report.redacted.sort(), ids.slice(1).sort())
-  t.match(report.failed, [{ partnerId: ids[0], kind: 'validation' }])
-  t.match((await partnerRow(ctx, ids[0])).redaction_failure, { kind: 'validation' })
+  t.match(report.failed, [{ partnerId: refused, kind: 'validation' }])
+  t.match((await partnerRow(ctx, refused)).redaction_failure, { kind: 'validation' })
   const failedAudit = await ctx.service.audit.list({ action: 'partner.redaction_failed', limit: 10 })
   t.equal(failedAudit.length, 1)
 
   const writesBefore = writes(ctx.sim).length
-  const others = (await ctx.pool.query("SELECT odoo_id FROM mirror_partners WHERE retention_due_at <= $1 AND redacted_at IS NULL AND redaction_failure IS NULL AND NOT is_user AND NOT is_company_partner AND redaction_fields @> '{name,email}'", [ctx.clock.now()])).rows.map((r) => r.odoo_id)
+  const others = (await ctx.pool.query<{ odoo_id: number }>("SELECT odoo_id FROM mirror_partners WHERE retention_due_at <= $1 AND redacted_at IS NULL AND redaction_failure IS NULL AND NOT is_user AND NOT is_company_partner AND redaction_fields @> '{name,email}'", [ctx.clock.now()])).rows.map((r) => r.odoo_id)
   if (others.length > 1) {
     await ctx.service.redact(others)
-    const fieldSets = new Set((await ctx.pool.query('SELECT redaction_fields FROM mirror_partners WHERE odoo_id = ANY($1::int[])', [others])).rows.map((r) => r.redaction_fields.join()))
+    const fieldSets = new Set((await ctx.pool.query<{ redaction_fields: string[] }>('SELECT redaction_fields FROM mirror_partners WHERE odoo_id = ANY($1::int[])', [others])).rows.map((r) => r.redaction_fields.join()))
     t.equal(writes(ctx.sim).length - writesBefore, fieldSets.size, 'one write per batch of contacts with the same fields')
   }
 })
@@ -187,7 +215,7 @@ await t.test('a crash between the Odoo write and the mirror update is finished b
 
 await t.test("contacts of Odoo users and of the seller's company are never redacted, and are reported", async (t) => {
   const ctx = await setUp(t, { orders: 60 })
-  const protectedIds = (await ctx.pool.query('SELECT odoo_id FROM mirror_partners WHERE is_user OR is_company_partner')).rows.map((r) => r.odoo_id)
+  const protectedIds = (await ctx.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE is_user OR is_company_partner')).rows.map((r) => r.odoo_id)
   t.ok(protectedIds.length > 0, 'the data set has orders of users or of the company')
   ctx.clock.set(new Date(Date.now() + 3650 * DAY))
   await ctx.pool.query('UPDATE mirror_partners SET retention_due_at = $2 WHERE odoo_id = ANY($1::int[])', [protectedIds, new Date()])

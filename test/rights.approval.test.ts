@@ -8,6 +8,10 @@ import { sentCode } from './support/rights.ts'
 import type { OdooSimulator } from './odoo-simulator/index.ts'
 import { REDACTED_NAME } from '../src/mirror/odoo-records.ts'
 import type { Role } from '../src/auth/roles.ts'
+import type { Problem } from '../src/http/schemas/problem.ts'
+import type { StoredRequest } from '../src/rights/request-store.ts'
+import type { RequestView } from '../src/rights/request-view.ts'
+import type { Json } from './support/json.ts'
 
 type Mode = 'none' | 'erasure' | 'all'
 interface Person {
@@ -15,6 +19,11 @@ interface Person {
   headers: { authorization: string }
 }
 type Ctx = TestService & { sim: OdooSimulator; anna: Person; ben: Person; ada: Person }
+type RequestBody = Json<RequestView>
+interface RequestPage {
+  items: RequestBody[]
+  nextCursor: string | null
+}
 
 const EVIDENCE = 'Called back +49 170 5550199 on order 113-7777777-7777777; Mrs Quirinus confirmed her birthday.'
 
@@ -33,7 +42,7 @@ async function setUp(t: Test, mode: Mode, options: { orders?: number } = {}): Pr
 
 /** A customer of the simulated shop (with nothing open, if asked), and the e-mail Odoo holds. */
 async function customer(ctx: Ctx, options: { finished?: boolean } = {}): Promise<{ id: number; email: string }> {
-  const row = (await ctx.pool.query(
+  const row = (await ctx.pool.query<{ odoo_id: number }>(
     `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner
         AND ($1 = false OR NOT EXISTS (SELECT 1 FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND o.state <> 'cancel' AND o.completed_at IS NULL))
       ORDER BY p.odoo_id LIMIT 1`,
@@ -50,7 +59,7 @@ async function call(ctx: Ctx, who: Person, method: 'POST' | 'PATCH' | 'GET', url
 async function create(ctx: Ctx, body: Record<string, unknown>): Promise<{ id: string }> {
   const res = await call(ctx, ctx.anna, 'POST', '/v1/requests', body)
   if (res.statusCode !== 201) throw new Error(`create: ${res.statusCode} ${res.body}`)
-  return res.json()
+  return res.json<RequestBody>()
 }
 
 /** Verified with a code the requester received: no second key is needed for that. */
@@ -65,8 +74,8 @@ async function verifiedByCode(ctx: Ctx, body: Record<string, unknown>): Promise<
 const decide = (ctx: Ctx, who: Person, id: string, decision: 'approve' | 'reject', note?: string) =>
   call(ctx, who, 'POST', `/v1/requests/${id}/approval`, { decision, ...(note ? { note } : {}) })
 
-async function history(ctx: Ctx, id: string): Promise<{ action: string; actor: string; fromState: string; toState: string; details: Record<string, unknown> }[]> {
-  return (await call(ctx, ctx.ada, 'GET', `/v1/requests/${id}`)).json().history
+async function history(ctx: Ctx, id: string): Promise<NonNullable<RequestBody['history']>> {
+  return (await call(ctx, ctx.ada, 'GET', `/v1/requests/${id}`)).json<RequestBody>().history ?? []
 }
 
 async function auditOf(ctx: Ctx, id: string) {
@@ -79,13 +88,13 @@ await t.test('a manual verification waits for a second key: the same key cannot 
   const asked = await call(ctx, ctx.anna, 'POST', `/v1/requests/${request.id}/verification/manual`, { evidence: EVIDENCE })
   t.equal(asked.statusCode, 202, asked.body)
   t.match(asked.json(), { state: 'received', verification: null, approval: { action: 'verify_manually', requestedBy: ctx.anna.actor, requestedAt: '2026-11-23T10:00:00.000Z', awaiting: `another agent or admin key than ${ctx.anna.actor}` } })
-  t.notOk(asked.json().allowedActions.includes('verify_manually'), 'not offered again while it waits')
+  t.notOk(asked.json<RequestBody>().allowedActions.includes('verify_manually'), 'not offered again while it waits')
 
   const self = await decide(ctx, ctx.anna, request.id, 'approve')
   t.equal(self.statusCode, 403)
   t.match(self.json(), { type: 'urn:problem:approval-needs-second-person', detail: new RegExp(ctx.anna.actor) })
-  t.equal((await call(ctx, ctx.anna, 'GET', `/v1/requests/${request.id}`)).json().state, 'received', 'nothing took effect')
-  t.equal((await call(ctx, ctx.anna, 'GET', `/v1/requests?awaiting_approval=true`)).json().items.length, 1)
+  t.equal((await call(ctx, ctx.anna, 'GET', `/v1/requests/${request.id}`)).json<RequestBody>().state, 'received', 'nothing took effect')
+  t.equal((await call(ctx, ctx.anna, 'GET', `/v1/requests?awaiting_approval=true`)).json<RequestPage>().items.length, 1)
   const auditor = await ctx.app.inject({ method: 'POST', url: `/v1/requests/${request.id}/approval`, headers: ctx.auth.auditor, payload: { decision: 'approve' } })
   t.equal(auditor.statusCode, 403, 'an auditor decides nothing')
 
@@ -99,8 +108,8 @@ await t.test('a manual verification waits for a second key: the same key cannot 
   t.match(trail.find((e) => e.action === 'request.verify_manually'), { actor: ctx.anna.actor, details: { method: 'manual', approvedBy: ctx.ben.actor } })
   const again = await decide(ctx, ctx.ada, request.id, 'approve')
   t.equal(again.statusCode, 409)
-  t.equal(again.json().type, 'urn:problem:no-approval-pending')
-  t.equal((await call(ctx, ctx.anna, 'GET', `/v1/requests?awaiting_approval=true`)).json().items.length, 0)
+  t.equal(again.json<Problem>().type, 'urn:problem:no-approval-pending')
+  t.equal((await call(ctx, ctx.anna, 'GET', `/v1/requests?awaiting_approval=true`)).json<RequestPage>().items.length, 0)
 })
 
 await t.test('an erasure waits for a second key, then really redacts the subject in Odoo', async (t) => {
@@ -113,14 +122,14 @@ await t.test('an erasure waits for a second key, then really redacts the subject
   t.match(asked.json(), { state: 'verified', outcome: null, approval: { action: 'fulfil', requestedBy: ctx.anna.actor } })
   t.equal(ctx.sim.store.get('res.partner', subject.id)?.name, nameBefore, 'Odoo is untouched while it waits')
   t.same((await ctx.service.audit.list({ action: 'partner.redacted', limit: 10 })).length, 0)
-  const awaiting = (await call(ctx, ctx.anna, 'GET', '/v1/requests?awaiting_approval=true')).json().items
-  t.same(awaiting.map((r: { id: string }) => r.id), [request.id])
-  t.notOk((await call(ctx, ctx.anna, 'GET', '/v1/requests?awaiting_approval=false')).json().items.some((r: { id: string }) => r.id === request.id))
+  const awaiting = (await call(ctx, ctx.anna, 'GET', '/v1/requests?awaiting_approval=true')).json<RequestPage>().items
+  t.same(awaiting.map((r) => r.id), [request.id])
+  t.notOk((await call(ctx, ctx.anna, 'GET', '/v1/requests?awaiting_approval=false')).json<RequestPage>().items.some((r) => r.id === request.id))
 
   const approved = await decide(ctx, ctx.ada, request.id, 'approve')
   t.equal(approved.statusCode, 200, approved.body)
   t.match(approved.json(), { state: 'completed', approval: null })
-  t.ok(approved.json().outcome.erased.includes(subject.id))
+  t.ok((approved.json<RequestBody>().outcome as { erased: number[] }).erased.includes(subject.id))
   t.equal(ctx.sim.store.get('res.partner', subject.id)?.name, REDACTED_NAME, 'redacted in Odoo')
   t.equal(ctx.sim.store.get('res.partner', subject.id)?.email, false)
   t.match((await history(ctx, request.id)).map((e) => e.action), ['created', 'send_verification', 'verify_code', 'approval_requested', 'approved', 'start_fulfilment', 'complete'])
@@ -147,8 +156,8 @@ await t.test('a rejected action is dropped and never takes effect; the key that 
   t.equal((await call(ctx, ctx.anna, 'POST', `/v1/requests/${request.id}/fulfilment`, {})).statusCode, 202, 'asked again')
   const takenBack = await decide(ctx, ctx.anna, request.id, 'reject')
   t.equal(takenBack.statusCode, 200, takenBack.body)
-  t.equal(takenBack.json().approval, null)
-  t.equal((await call(ctx, ctx.anna, 'GET', `/v1/requests/${request.id}`)).json().state, 'verified')
+  t.equal(takenBack.json<RequestBody>().approval, null)
+  t.equal((await call(ctx, ctx.anna, 'GET', `/v1/requests/${request.id}`)).json<RequestBody>().state, 'verified')
 })
 
 await t.test('RIGHTS_APPROVAL decides what waits: none, erasure (the default), all', async (t) => {
@@ -183,7 +192,7 @@ await t.test('two approvals at once carry the action out once', async (t) => {
   for (const id of [erasure.id, manual.id]) {
     const answers = await Promise.all([decide(ctx, ctx.ben, id, 'approve'), decide(ctx, ctx.ada, id, 'approve')])
     t.same(answers.map((a) => a.statusCode).sort(), [200, 409], answers.map((a) => a.body).join(' / '))
-    t.equal(answers.find((a) => a.statusCode === 409)?.json().type, 'urn:problem:no-approval-pending')
+    t.equal(answers.find((a) => a.statusCode === 409)?.json<Problem>().type, 'urn:problem:no-approval-pending')
     const trail = await auditOf(ctx, id)
     t.equal(trail.filter((e) => e.action === 'request.approved').length, 1, `${id}: approved once`)
   }
@@ -201,11 +210,11 @@ await t.test('while an action waits, another verification, fulfilment or type ch
   for (const who of [ctx.anna, ctx.ben]) {
     const twice = await call(ctx, who, 'POST', `/v1/requests/${denied.id}/verification/manual`, evidence)
     t.equal(twice.statusCode, 409)
-    t.equal(twice.json().type, 'urn:problem:approval-pending')
+    t.equal(twice.json<Problem>().type, 'urn:problem:approval-pending')
   }
   const retyped = await call(ctx, ctx.ben, 'PATCH', `/v1/requests/${denied.id}`, { type: 'erasure' })
   t.equal(retyped.statusCode, 409)
-  t.equal(retyped.json().type, 'urn:problem:approval-pending')
+  t.equal(retyped.json<Problem>().type, 'urn:problem:approval-pending')
   const deny = await call(ctx, ctx.ben, 'POST', `/v1/requests/${denied.id}/deny`, { reason: 'identity_not_verified' })
   t.match(deny.json(), { state: 'denied', approval: null })
   t.match((await history(ctx, denied.id)).at(-1), { action: 'deny', details: { approvalDropped: 'verify_manually' } })
@@ -214,7 +223,7 @@ await t.test('while an action waits, another verification, fulfilment or type ch
   const withdrawn = await create(ctx, { type: 'access', email: 'b@nowhere.example' })
   await call(ctx, ctx.anna, 'POST', `/v1/requests/${withdrawn.id}/verification/manual`, evidence)
   t.match((await call(ctx, ctx.anna, 'POST', `/v1/requests/${withdrawn.id}/withdraw`)).json(), { state: 'withdrawn', approval: null })
-  t.equal((await ctx.pool.query('SELECT count(*)::int AS n FROM rights_requests WHERE approval_input IS NOT NULL')).rows[0].n, 0, 'the sealed evidence went with it')
+  t.equal((await ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM rights_requests WHERE approval_input IS NOT NULL')).rows[0]?.n, 0, 'the sealed evidence went with it')
 
   const coded = await create(ctx, { type: 'access', email: 'c@nowhere.example' })
   await call(ctx, ctx.anna, 'POST', `/v1/requests/${coded.id}/verification`)
@@ -227,7 +236,7 @@ await t.test('while an action waits, another verification, fulfilment or type ch
   t.equal((await call(ctx, ctx.anna, 'POST', `/v1/requests/${erasure.id}/fulfilment`, {})).statusCode, 202)
   const again = await call(ctx, ctx.ben, 'POST', `/v1/requests/${erasure.id}/fulfilment`, {})
   t.equal(again.statusCode, 409)
-  t.equal(again.json().type, 'urn:problem:approval-pending')
+  t.equal(again.json<Problem>().type, 'urn:problem:approval-pending')
 })
 
 await t.test('a verified request changes its type only with reverify, and must then be verified again', async (t) => {
@@ -276,10 +285,11 @@ await t.test('the evidence and the corrections of a waiting action stay sealed: 
   t.equal((await decide(ctx, ctx.ben, manual.id, 'approve')).statusCode, 200)
   const done = await decide(ctx, ctx.ben, rectification.id, 'approve')
   t.equal(done.statusCode, 200, done.body)
-  t.match(done.json().outcome, { rectifiedFields: ['street', 'city'] })
+  t.match(done.json<RequestBody>().outcome, { rectifiedFields: ['street', 'city'] })
   t.equal(ctx.sim.store.get('res.partner', subject.id)?.street, 'Geheimweg 42', 'the approved correction reached Odoo')
-  const row = (await ctx.pool.query('SELECT verification, approval, approval_input FROM rights_requests WHERE id = $1', [manual.id])).rows[0]
-  t.equal(ctx.service.cipher.open(row.verification.evidence, `request:${manual.id}:evidence`), EVIDENCE, 'the evidence is kept sealed as any manual verification\'s')
+  const row = (await ctx.pool.query<Pick<StoredRequest, 'verification' | 'approval'> & { approval_input: string | null }>('SELECT verification, approval, approval_input FROM rights_requests WHERE id = $1', [manual.id])).rows[0]
+  if (!row) throw new Error(`request ${manual.id} is not stored`)
+  t.equal(ctx.service.cipher.open(String(row.verification?.evidence), `request:${manual.id}:evidence`), EVIDENCE, 'the evidence is kept sealed as any manual verification\'s')
   t.same([row.approval, row.approval_input], [null, null])
   await leaks('decided')
 })

@@ -12,7 +12,10 @@ import { until } from './support/until.ts'
 import { destroyExpiredExports, purgeClosedRequestRecords, purgeCutoff } from '../src/rights/record-retention.ts'
 import type { PurgeReport } from '../src/rights/record-retention.ts'
 import { DESTROY_EXPIRED_EXPORTS_QUEUE } from '../src/rights/record-retention-jobs.ts'
-import { storedMessage } from './support/intake.ts'
+import { requestIdOf, storedMessage } from './support/intake.ts'
+import type { Json } from './support/json.ts'
+import type { StoredRequest } from '../src/rights/request-store.ts'
+import type { RequestView } from '../src/rights/request-view.ts'
 
 const SECOND = 1000
 const HOUR = 3_600_000
@@ -20,6 +23,8 @@ const DAY = 86_400_000
 const RETENTION_DAYS = 30
 const KEY = 'fe-webhook-key-0123456789abcdef'
 const WEBHOOK = '/v1/intake/forwardemail'
+type RequestBody = Json<RequestView>
+
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>
 
 async function setUp(t: Test): Promise<TestService> {
@@ -32,13 +37,13 @@ const purge = (ctx: TestService): Promise<PurgeReport> => purgeClosedRequestReco
 async function create(ctx: TestService, body: Record<string, unknown>): Promise<{ id: string }> {
   const res = await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: body })
   if (res.statusCode !== 201) throw new Error(`create: ${res.statusCode} ${res.body}`)
-  return res.json()
+  return res.json<RequestBody>()
 }
 
-async function act(ctx: TestService, id: string, path: string, payload?: Record<string, unknown>) {
+async function act(ctx: TestService, id: string, path: string, payload?: Record<string, unknown>): Promise<RequestBody> {
   const res = await ctx.app.inject({ method: 'POST', url: `/v1/requests/${id}${path}`, headers: ctx.auth.agent, ...(payload === undefined ? {} : { payload }) })
   if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${res.body}`)
-  return res.json()
+  return res.json<RequestBody>()
 }
 
 async function mail(ctx: TestService, over: Record<string, unknown>) {
@@ -67,23 +72,31 @@ async function requests(ctx: TestService) {
   // From the requester's own address: a reply from anyone else would open a request for triage.
   await mail(ctx, { messageId: '<reply-denied@example.net>', subject: `Re: [${denied.id}] Ihre Anfrage`, text: 'Warum?', from: { value: [{ address: 'jane.doe@example.com', name: 'Jane Doe' }], text: 'jane.doe@example.com' } })
   const withdrawn = await mail(ctx, { messageId: '<opened-by-mail@example.net>' })
-  await act(ctx, withdrawn.requestId, '/withdraw')
+  await act(ctx, requestIdOf(withdrawn), '/withdraw')
   t.match(await post(ctx, fixture('forwardemail-autoreply')), { status: 'ignored' })
   const open = await mail(ctx, { messageId: '<open@example.net>', from: { value: [{ address: 'still.open@example.org', name: 'Still Open' }], text: 'still.open@example.org' } })
-  await act(ctx, open.requestId, '/verification/manual', { evidence: 'Matched the invoice address on a phone call.' })
-  return { denied: denied.id, withdrawn: withdrawn.requestId as string, open: open.requestId as string }
+  await act(ctx, requestIdOf(open), '/verification/manual', { evidence: 'Matched the invoice address on a phone call.' })
+  return { denied: denied.id, withdrawn: requestIdOf(withdrawn), open: requestIdOf(open) }
 }
 
-async function requestRow(ctx: TestService, id: string) {
-  return (await ctx.pool.query('SELECT * FROM rights_requests WHERE id = $1', [id])).rows[0]
+/** A stored request as its row holds it (sealed identifiers, the verification as JSON). */
+interface RequestRecord {
+  email: string | null
+  verification: StoredRequest['verification']
+}
+
+async function requestRow(ctx: TestService, id: string): Promise<RequestRecord> {
+  const row = (await ctx.pool.query<RequestRecord>('SELECT * FROM rights_requests WHERE id = $1', [id])).rows[0]
+  if (!row) throw new Error(`request ${id} is not stored`)
+  return row
 }
 
 /** Every value of the request's rows (request, inbound mail, outbox) that is still sealed. */
 async function sealedValuesOf(ctx: TestService, id: string): Promise<string[]> {
   const rows = [
-    ...(await ctx.pool.query('SELECT * FROM rights_requests WHERE id = $1', [id])).rows,
-    ...(await ctx.pool.query('SELECT * FROM inbound_messages WHERE request_id = $1', [id])).rows,
-    ...(await ctx.pool.query('SELECT * FROM outbox WHERE request_id = $1', [id])).rows
+    ...(await ctx.pool.query<Record<string, unknown>>('SELECT * FROM rights_requests WHERE id = $1', [id])).rows,
+    ...(await ctx.pool.query<Record<string, unknown>>('SELECT * FROM inbound_messages WHERE request_id = $1', [id])).rows,
+    ...(await ctx.pool.query<Record<string, unknown>>('SELECT * FROM outbox WHERE request_id = $1', [id])).rows
   ]
   return JSON.stringify(rows).match(/v1\.[\w-]+\.[\w-]+\.[\w-]+/g) ?? []
 }
@@ -101,11 +114,16 @@ await t.test('an export left undownloaded is destroyed by the scheduled job once
   const sim = await simulator(t, { orders: 20, now: () => clock.now() })
   const ctx = await startTestService(t, { odoo: sim, clock, role: 'all' })
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
-  const customer = (await ctx.pool.query("SELECT odoo_id FROM mirror_partners WHERE type = 'contact' AND email IS NOT NULL AND NOT is_user AND NOT is_company_partner ORDER BY odoo_id LIMIT 1")).rows[0]
+  const customer = (await ctx.pool.query<{ odoo_id: number }>("SELECT odoo_id FROM mirror_partners WHERE type = 'contact' AND email IS NOT NULL AND NOT is_user AND NOT is_company_partner ORDER BY odoo_id LIMIT 1")).rows[0]
+  if (!customer) throw new Error('no customer in the generated data')
   const request = await create(ctx, { type: 'access', email: String(sim.store.get('res.partner', customer.odoo_id)?.email) })
   await act(ctx, request.id, '/verification/manual', { evidence: 'Matched the delivery address on a call.' })
   const { outcome } = await act(ctx, request.id, '/fulfilment', {})
-  const exportRow = async () => (await ctx.pool.query('SELECT bundle, destroyed_at FROM rights_exports WHERE id = $1', [outcome.exportId])).rows[0]
+  const exportRow = async () => {
+    const row = (await ctx.pool.query<{ bundle: string | null; destroyed_at: Date | null }>('SELECT bundle, destroyed_at FROM rights_exports WHERE id = $1', [outcome?.exportId])).rows[0]
+    if (!row) throw new Error('the export is not stored')
+    return row
+  }
 
   clock.advance(72 * HOUR - SECOND)
   t.equal(await destroyExpiredExports(ctx.service), 0, 'a second before expiry nothing is due')
@@ -115,7 +133,7 @@ await t.test('an export left undownloaded is destroyed by the scheduled job once
   await ctx.service.jobs.send(DESTROY_EXPIRED_EXPORTS_QUEUE, { v: 1 })
   await until(async () => (await exportRow()).bundle === null, { what: 'the job to destroy the expired export', timeoutMs: 10_000 })
   t.match(await exportRow(), { bundle: null, destroyed_at: clock.now() }, 'destroyed by the job')
-  t.match(await ctx.service.audit.list({ action: 'request.export_destroyed', limit: 5 }), [{ subjectType: 'request', subjectId: request.id, details: { exportId: outcome.exportId } }])
+  t.match(await ctx.service.audit.list({ action: 'request.export_destroyed', limit: 5 }), [{ subjectType: 'request', subjectId: request.id, details: { exportId: outcome?.exportId } }])
   t.equal((await ctx.app.inject({ url: `/v1/requests/${request.id}/export`, headers: ctx.auth.agent })).statusCode, 410)
 })
 
@@ -136,7 +154,7 @@ await t.test('a closed request keeps its identifiers, evidence and mail until th
     t.same(await sealedValuesOf(ctx, id), [], `${id}: nothing sealed is left, in the request, its mail in or its mail out`)
   }
   const denied = await requestRow(ctx, ids.denied)
-  t.same(denied.verification, { method: 'manual', at: '2026-11-23T10:00:00.000Z', by: denied.verification.by }, 'the evidence went, the fact of the verification stayed')
+  t.same(denied.verification, { method: 'manual', at: '2026-11-23T10:00:00.000Z', by: denied.verification?.by }, 'the evidence went, the fact of the verification stayed')
   t.match(denied, { type: 'erasure', state: 'denied', denial: { reason: 'manifestly_unfounded' }, received_at: new Date('2026-11-23T10:00:00Z') }, 'the record of the handling stays')
   const unattached = (await ctx.pool.query('SELECT message, sender_index, purged_at FROM inbound_messages WHERE request_id IS NULL')).rows
   t.match(unattached, [{ message: null, sender_index: null, purged_at: ctx.clock.now() }], 'mail tied to no request goes the same time after it came')
@@ -146,7 +164,7 @@ await t.test('a closed request keeps its identifiers, evidence and mail until th
   const open = await requestRow(ctx, ids.open)
   t.match(open, { email: /^v1\./, email_index: String, identifiers_purged_at: null, verification: { evidence: /^v1\./ } }, 'an open request keeps everything')
   t.match((await ctx.pool.query('SELECT message, sender_index FROM inbound_messages WHERE request_id = $1', [ids.open])).rows, [{ message: /^v1\./, sender_index: String }])
-  t.equal((await ctx.pool.query('SELECT count(*)::int AS n FROM outbox WHERE request_id = $1 AND recipient IS NOT NULL', [ids.open])).rows[0].n, 1)
+  t.equal((await ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE request_id = $1 AND recipient IS NOT NULL', [ids.open])).rows[0]?.n, 1)
 
   t.same(await purge(ctx), { requests: 0, inboundMessages: 0, outboxMessages: 0 }, 'a second run finds nothing')
 })
@@ -207,11 +225,11 @@ await t.test('the API answers for a purged request: no identifiers, the record a
     verification: { method: 'manual' },
     denial: { reason: 'manifestly_unfounded' }
   })
-  t.ok(one.json().history.some((event: { action: string }) => event.action === 'identifiers_purged'), 'the history says when')
+  t.ok(one.json<RequestBody>().history?.some((event) => event.action === 'identifiers_purged'), 'the history says when')
   const list = await ctx.app.inject({ url: '/v1/requests?limit=10', headers: ctx.auth.agent })
   t.equal(list.statusCode, 200, list.body)
-  t.match(list.json().items.find((item: { id: string }) => item.id === ids.withdrawn), { requester: { email: null, purgedAt: String } })
-  t.match(list.json().items.find((item: { id: string }) => item.id === ids.open), { requester: { email: 's***@e***.org', purgedAt: null } })
+  t.match(list.json<{ items: RequestBody[] }>().items.find((item) => item.id === ids.withdrawn), { requester: { email: null, purgedAt: String } })
+  t.match(list.json<{ items: RequestBody[] }>().items.find((item) => item.id === ids.open), { requester: { email: 's***@e***.org', purgedAt: null } })
   const subject = await ctx.app.inject({ url: `/v1/requests/${ids.denied}/subject`, headers: ctx.auth.agent })
   t.equal(subject.statusCode, 410)
   t.match(subject.json(), { type: 'urn:problem:identifiers-purged' })

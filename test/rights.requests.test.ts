@@ -6,9 +6,18 @@ import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import { queuedMail, sentCode } from './support/rights.ts'
 import type { OdooSimulator } from './odoo-simulator/index.ts'
+import type { Json } from './support/json.ts'
 import { REDACTED_NAME } from '../src/mirror/odoo-records.ts'
+import type { Problem } from '../src/http/schemas/problem.ts'
+import type { ExportBundle } from '../src/rights/export-bundle.ts'
+import type { RequestView } from '../src/rights/request-view.ts'
 
 type Ctx = TestService & { sim: OdooSimulator }
+type RequestBody = Json<RequestView>
+interface RequestPage {
+  items: RequestBody[]
+  nextCursor: string | null
+}
 
 async function setUp(t: Test): Promise<Ctx> {
   const clock = fixedClock('2026-11-23T10:00:00Z')
@@ -20,7 +29,7 @@ async function setUp(t: Test): Promise<Ctx> {
 
 /** A customer of the simulated shop whose orders are all finished (nothing open), with their e-mail. */
 async function customer(ctx: Ctx, options: { finished?: boolean } = {}): Promise<{ id: number; email: string }> {
-  const rows = (await ctx.pool.query(
+  const rows = (await ctx.pool.query<{ odoo_id: number }>(
     `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner
         AND ($1 = false OR NOT EXISTS (SELECT 1 FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND o.state <> 'cancel' AND o.completed_at IS NULL))
       ORDER BY p.odoo_id`,
@@ -31,22 +40,22 @@ async function customer(ctx: Ctx, options: { finished?: boolean } = {}): Promise
   return { id: row.odoo_id, email: String(ctx.sim.store.get('res.partner', row.odoo_id)?.email) }
 }
 
-async function create(ctx: Ctx, body: Record<string, unknown>) {
+async function create(ctx: Ctx, body: Record<string, unknown>): Promise<RequestBody> {
   const res = await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: body })
   if (res.statusCode !== 201) throw new Error(`create: ${res.statusCode} ${res.body}`)
-  return res.json()
+  return res.json<RequestBody>()
 }
 
 async function act(ctx: Ctx, id: string, path: string, payload?: Record<string, unknown>) {
   return ctx.app.inject({ method: 'POST', url: `/v1/requests/${id}${path}`, headers: ctx.auth.agent, ...(payload === undefined ? {} : { payload }) })
 }
 
-async function verified(ctx: Ctx, body: Record<string, unknown>) {
+async function verified(ctx: Ctx, body: Record<string, unknown>): Promise<RequestBody> {
   const request = await create(ctx, body)
   await act(ctx, request.id, '/verification')
   const confirmed = await act(ctx, request.id, '/verification/confirm', { code: await sentCode(ctx, request.id) })
   if (confirmed.statusCode !== 200) throw new Error(`verify: ${confirmed.body}`)
-  return confirmed.json()
+  return confirmed.json<RequestBody>()
 }
 
 await t.test('a request is received with its legal deadline and target, and acknowledged to the requester', async (t) => {
@@ -82,7 +91,7 @@ await t.test('a received date outside the years 2000 to 9999 is a 400 and opens 
     t.equal(res.statusCode, 400, receivedAt)
     t.match(res.json(), { errors: [{ path: 'receivedAt', message: /between the years 2000 and 9999/ }] })
   }
-  t.equal((await ctx.pool.query('SELECT count(*)::int AS n FROM rights_requests')).rows[0].n, 0)
+  t.equal((await ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM rights_requests')).rows[0]?.n, 0)
 })
 
 await t.test('verification: the right code verifies, a wrong one counts, an expired one and too many attempts are refused', async (t) => {
@@ -91,7 +100,7 @@ await t.test('verification: the right code verifies, a wrong one counts, an expi
   const request = await create(ctx, { type: 'access', email: email.toUpperCase() })
   const sent = await act(ctx, request.id, '/verification')
   t.equal(sent.statusCode, 200)
-  t.equal(sent.json().state, 'awaiting_verification')
+  t.equal(sent.json<RequestBody>().state, 'awaiting_verification')
   const mail = (await queuedMail(ctx, request.id)).at(-1)
   t.equal(mail?.recipient.toLowerCase(), email.toLowerCase(), 'the code goes to the address Odoo holds')
   const code = await sentCode(ctx, request.id)
@@ -138,7 +147,7 @@ await t.test('invalid transitions are 409 with the allowed actions', async (t) =
   for (const path of ['/verification', '/withdraw', '/fulfilment']) {
     const res = await act(ctx, request.id, path, path === '/fulfilment' ? {} : undefined)
     t.equal(res.statusCode, 409, `${path} after withdrawal`)
-    t.same(res.json().allowed, [])
+    t.same(res.json<Problem>().allowed, [])
   }
   t.equal((await act(ctx, request.id, '/deny', { reason: 'excessive' })).statusCode, 409)
   t.equal((await ctx.app.inject({ url: '/v1/requests/RR-0000000000', headers: ctx.auth.agent })).statusCode, 404)
@@ -159,17 +168,17 @@ await t.test('access: an export of what is held, downloadable once, then destroy
   t.match(done.json(), { state: 'completed', outcome: { exportId: String, contacts: Number } })
   const download = await ctx.app.inject({ url: `/v1/requests/${request.id}/export`, headers: ctx.auth.agent })
   t.equal(download.statusCode, 200)
-  const bundle = download.json()
-  t.ok(bundle.contacts.some((c: { email: string }) => c.email === subject.email), 'the contact as Odoo holds it')
+  const bundle = download.json<ExportBundle>()
+  t.ok(bundle.contacts.some((c) => c.email === subject.email), 'the contact as Odoo holds it')
   t.ok(bundle.orders.length > 0)
   t.match(bundle.ordersCsv, /^order,channel,state,order_date/)
-  const lines: string[] = bundle.ordersCsv.split('\r\n')
+  const lines = bundle.ordersCsv.split('\r\n')
   t.ok(lines[1]?.startsWith(`"'=HYPERLINK(""http://evil.example"",""x"")",`), 'the formula is neutralized in the CSV')
-  t.equal(bundle.orders[0].order, '=HYPERLINK("http://evil.example","x")', 'and kept as it is in the JSON')
-  t.equal(bundle.orders[1].amount_total, -12.5, 'a negative amount is a number in the JSON')
+  t.equal(bundle.orders[0]?.order, '=HYPERLINK("http://evil.example","x")', 'and kept as it is in the JSON')
+  t.equal(bundle.orders[1]?.amount_total, -12.5, 'a negative amount is a number in the JSON')
   t.match(lines[2], /,-12\.5,/, 'and a plain number in the CSV')
   t.equal((await ctx.app.inject({ url: `/v1/requests/${request.id}/export`, headers: ctx.auth.agent })).statusCode, 410, 'once only')
-  t.equal((await ctx.pool.query('SELECT count(*)::int AS n FROM rights_exports WHERE bundle IS NOT NULL')).rows[0].n, 0, 'destroyed')
+  t.equal((await ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM rights_exports WHERE bundle IS NOT NULL')).rows[0]?.n, 0, 'destroyed')
   t.match((await queuedMail(ctx, request.id)).at(-1), { kind: 'completed' })
   t.equal((await ctx.service.audit.list({ action: 'request.export_downloaded', limit: 5 })).length, 1)
 })
@@ -185,13 +194,13 @@ await t.test('an export left too long expires and is destroyed', async (t) => {
 await t.test('erasure redacts the subject at once; a hold keeps a contact, and the answer says why', async (t) => {
   const ctx = await setUp(t)
   const subject = await customer(ctx, { finished: true })
-  const others = (await ctx.pool.query("SELECT odoo_id FROM mirror_partners WHERE parent_id = $1", [subject.id])).rows.map((r) => r.odoo_id)
+  const others = (await ctx.pool.query<{ odoo_id: number }>("SELECT odoo_id FROM mirror_partners WHERE parent_id = $1", [subject.id])).rows.map((r) => r.odoo_id)
   const request = await verified(ctx, { type: 'erasure', email: subject.email })
   const held = others[0]
   if (held) await ctx.app.inject({ method: 'POST', url: '/v1/holds', headers: ctx.auth.admin, payload: { subjectType: 'partner', partnerId: held, reason: 'Tax record (§147 AO)' } })
   const done = await act(ctx, request.id, '/fulfilment', {})
   t.equal(done.statusCode, 200, done.body)
-  const outcome = done.json().outcome
+  const outcome = done.json<RequestBody>().outcome as { erased: number[]; retained: { partnerId: number; reason: string }[] }
   t.ok(outcome.erased.includes(subject.id))
   t.equal(ctx.sim.store.get('res.partner', subject.id)?.name, REDACTED_NAME)
   t.equal(ctx.sim.store.get('res.partner', subject.id)?.email, false)
@@ -205,10 +214,10 @@ await t.test('rectification writes the corrected values to Odoo and the mirror, 
   const request = await verified(ctx, { type: 'rectification', email: subject.email })
   const done = await act(ctx, request.id, '/fulfilment', { changes: { street: 'Hauptstraße 7', city: 'Berlin' }, partnerIds: [subject.id] })
   t.equal(done.statusCode, 200, done.body)
-  t.match(done.json().outcome, { rectifiedFields: ['street', 'city'], partners: [subject.id] })
+  t.match(done.json<RequestBody>().outcome, { rectifiedFields: ['street', 'city'], partners: [subject.id] })
   t.equal(ctx.sim.store.get('res.partner', subject.id)?.street, 'Hauptstraße 7')
-  const mirrored = (await ctx.pool.query('SELECT street FROM mirror_partners WHERE odoo_id = $1', [subject.id])).rows[0]
-  t.equal(ctx.service.cipher.open(mirrored.street, `partner:${subject.id}:street`), 'Hauptstraße 7')
+  const mirrored = (await ctx.pool.query<{ street: string | null }>('SELECT street FROM mirror_partners WHERE odoo_id = $1', [subject.id])).rows[0]
+  t.equal(ctx.service.cipher.open(String(mirrored?.street), `partner:${subject.id}:street`), 'Hauptstraße 7')
   const trail = JSON.stringify(await ctx.service.audit.list({ subjectType: 'request', limit: 50 }))
   t.notOk(trail.includes('Hauptstraße 7') || trail.includes('Berlin'), 'no values in the audit trail')
 })
@@ -221,7 +230,7 @@ await t.test('a rectification refused for its input changes nothing: the request
   for (const payload of [{}, { changes: {} }, { changes: { email: 'not an address' } }, { changes: { street: 'a\u0000b' } }, { changes: { vat: 'X' } }]) {
     t.equal((await act(ctx, request.id, '/fulfilment', payload)).statusCode, 400, JSON.stringify(payload))
   }
-  t.equal((await ctx.app.inject({ url: `/v1/requests/${request.id}`, headers: ctx.auth.agent })).json().state, 'verified')
+  t.equal((await ctx.app.inject({ url: `/v1/requests/${request.id}`, headers: ctx.auth.agent })).json<RequestBody>().state, 'verified')
   t.equal((await ctx.service.audit.list({ subjectType: 'request', limit: 100 })).length, before, 'nothing audited')
 })
 
@@ -233,8 +242,8 @@ for (const type of ['restriction', 'objection', 'ccpa_opt_out'] as const) {
     const done = await act(ctx, request.id, '/fulfilment', {})
     t.equal(done.statusCode, 200, done.body)
     t.match(done.json(), { state: 'completed', outcome: { recorded: type === 'ccpa_opt_out' ? 'opt_out' : type } })
-    t.equal((await ctx.pool.query('SELECT count(*)::int AS n FROM subject_flags WHERE request_id = $1', [request.id])).rows[0].n, 1)
-    const tag = ctx.sim.store.records('res.partner.category').find((c) => c.name === done.json().outcome.odooTag)
+    t.equal((await ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM subject_flags WHERE request_id = $1', [request.id])).rows[0]?.n, 1)
+    const tag = ctx.sim.store.records('res.partner.category').find((c) => c.name === done.json<RequestBody>().outcome?.odooTag)
     t.ok(tag, 'the tag exists in Odoo')
     t.ok((ctx.sim.store.get('res.partner', subject.id)?.category_id as number[]).includes(tag?.id as number), 'and the contact carries it')
   })
@@ -279,17 +288,17 @@ await t.test('listing filters by state, type and deadline, and lists overdue req
   await create(ctx, { type: 'erasure', email: 'b@example.com' })
   const closed = await create(ctx, { type: 'access', email: 'c@example.com', receivedAt: '2026-08-01T00:00:00Z' })
   await act(ctx, closed.id, '/withdraw')
-  const overdue = (await ctx.app.inject({ url: '/v1/requests?overdue=true', headers: ctx.auth.agent })).json()
-  t.same(overdue.items.map((r: { id: string }) => r.id), [old.id], 'open and past its deadline; the closed one is not overdue')
-  t.ok(overdue.items[0].overdue)
-  t.equal((await ctx.app.inject({ url: '/v1/requests?type=erasure', headers: ctx.auth.auditor })).json().items.length, 1)
-  t.equal((await ctx.app.inject({ url: '/v1/requests?state=withdrawn', headers: ctx.auth.agent })).json().items.length, 1)
-  t.equal((await ctx.app.inject({ url: '/v1/requests?due_before=2026-11-01T00:00:00Z', headers: ctx.auth.agent })).json().items.length, 2)
-  const page = (await ctx.app.inject({ url: '/v1/requests?limit=2', headers: ctx.auth.agent })).json()
-  const next = (await ctx.app.inject({ url: `/v1/requests?limit=2&after=${page.nextCursor}`, headers: ctx.auth.agent })).json()
+  const overdue = (await ctx.app.inject({ url: '/v1/requests?overdue=true', headers: ctx.auth.agent })).json<RequestPage>()
+  t.same(overdue.items.map((r) => r.id), [old.id], 'open and past its deadline; the closed one is not overdue')
+  t.ok(overdue.items[0]?.overdue)
+  t.equal((await ctx.app.inject({ url: '/v1/requests?type=erasure', headers: ctx.auth.auditor })).json<RequestPage>().items.length, 1)
+  t.equal((await ctx.app.inject({ url: '/v1/requests?state=withdrawn', headers: ctx.auth.agent })).json<RequestPage>().items.length, 1)
+  t.equal((await ctx.app.inject({ url: '/v1/requests?due_before=2026-11-01T00:00:00Z', headers: ctx.auth.agent })).json<RequestPage>().items.length, 2)
+  const page = (await ctx.app.inject({ url: '/v1/requests?limit=2', headers: ctx.auth.agent })).json<RequestPage>()
+  const next = (await ctx.app.inject({ url: `/v1/requests?limit=2&after=${String(page.nextCursor)}`, headers: ctx.auth.agent })).json<RequestPage>()
   t.equal(page.items.length + next.items.length, 3)
-  const detail = (await ctx.app.inject({ url: `/v1/requests/${closed.id}`, headers: ctx.auth.agent })).json()
-  t.same(detail.history.map((e: { action: string }) => e.action), ['created', 'withdraw'])
+  const detail = (await ctx.app.inject({ url: `/v1/requests/${closed.id}`, headers: ctx.auth.agent })).json<RequestBody>()
+  t.same(detail.history?.map((e) => e.action), ['created', 'withdraw'])
 })
 
 await t.test('an inbox: open requests only, soonest deadline first, paged by a cursor of the same order', async (t) => {

@@ -9,8 +9,14 @@ import { executeKw } from './support/odoo-simulator-rpc.ts'
 import type { OdooSimulator } from './odoo-simulator/index.ts'
 import type { RequestType } from '../src/rights/request-types.ts'
 import { REDACTED_NAME } from '../src/mirror/odoo-records.ts'
+import type { Problem } from '../src/http/schemas/problem.ts'
+import type { ExportBundle } from '../src/rights/export-bundle.ts'
+import type { RequestView } from '../src/rights/request-view.ts'
+import type { SubjectDiscovery } from '../src/rights/subject-discovery.ts'
+import type { Json } from './support/json.ts'
 
 type Ctx = TestService & { sim: OdooSimulator }
+type RequestBody = Json<RequestView>
 
 async function setUp(t: Test, env: Record<string, string> = {}): Promise<Ctx> {
   const clock = fixedClock('2026-11-23T10:00:00Z')
@@ -27,10 +33,11 @@ async function odooContact(ctx: Ctx, values: Record<string, unknown>): Promise<n
 
 /** A mirrored customer of the generated shop, with orders, and the address Odoo holds for them. */
 async function customerWithOrders(ctx: Ctx): Promise<{ id: number; email: string }> {
-  const row = (await ctx.pool.query(
+  const row = (await ctx.pool.query<{ odoo_id: number }>(
     `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner
         AND EXISTS (SELECT 1 FROM mirror_orders o WHERE o.partner_id = p.odoo_id) ORDER BY p.odoo_id LIMIT 1`
   )).rows[0]
+  if (!row) throw new Error('no customer with orders in the generated data')
   return { id: row.odoo_id, email: String(ctx.sim.store.get('res.partner', row.odoo_id)?.email) }
 }
 
@@ -46,10 +53,10 @@ async function act(ctx: Ctx, id: string, path: string, payload?: Record<string, 
   return ctx.app.inject({ method: 'POST', url: `/v1/requests/${id}${path}`, headers: ctx.auth.agent, ...(payload === undefined ? {} : { payload }) })
 }
 
-async function subject(ctx: Ctx, id: string) {
+async function subject(ctx: Ctx, id: string): Promise<SubjectDiscovery> {
   const res = await ctx.app.inject({ url: `/v1/requests/${id}/subject`, headers: ctx.auth.agent })
   if (res.statusCode !== 200) throw new Error(`subject: ${res.statusCode} ${res.body}`)
-  return res.json() as { contacts: { partnerId: number; foundBy: string[]; sharedEmailField: boolean }[]; subjectPartnerIds: number[]; confirmation: unknown; needsConfirmation: { reasons: string[]; maxContacts: number } | null }
+  return res.json<SubjectDiscovery>()
 }
 
 async function found(ctx: Ctx, email: string): Promise<number[]> {
@@ -62,7 +69,7 @@ async function verifiedManually(ctx: Ctx, id: string): Promise<void> {
 }
 
 async function history(ctx: Ctx, id: string): Promise<{ action: string; details: Record<string, unknown> }[]> {
-  return (await ctx.app.inject({ url: `/v1/requests/${id}`, headers: ctx.auth.agent })).json().history
+  return (await ctx.app.inject({ url: `/v1/requests/${id}`, headers: ctx.auth.agent })).json<RequestBody>().history ?? []
 }
 
 await t.test("a requester's address finds only contacts that hold exactly it: _, %, \\, +tags and case are no patterns", async (t) => {
@@ -94,7 +101,7 @@ await t.test("a requester's address finds only contacts that hold exactly it: _,
 await t.test('Odoo is asked with the address as a literal: its LIKE wildcards and escape character escaped', async (t) => {
   const ctx = await setUp(t)
   const odoo = ctx.service.odoo
-  const searchRead = odoo.searchRead
+  const searchRead = odoo.searchRead.bind(odoo)
   const domains: unknown[] = []
   odoo.searchRead = (model, domain, options) => {
     if (model === 'res.partner') domains.push(domain)
@@ -106,9 +113,9 @@ await t.test('Odoo is asked with the address as a literal: its LIKE wildcards an
   // Fields equal to the address, or holding it beside a separator (a display name, a list): candidates, checked by the service.
   const listed = [' ', '\t', '\r', '\n', '<', '>', ',', ';', '"', '(', ')'].map((separator) => ['email', 'like', separator])
   const escaped = 'eva\\_mil\\%ler\\\\0@lookalike.test'
-  t.same(domains[0], ['&', ['email', 'ilike', escaped], ...Array(11).fill('|'), ['email', '=ilike', escaped], ...listed])
+  t.same(domains[0], ['&', ['email', 'ilike', escaped], ...Array<string>(11).fill('|'), ['email', '=ilike', escaped], ...listed])
   const [unicode, ascii] = ['jürgen@bücher.test', 'jürgen@xn--bcher-kva.test']
-  t.same(domains[1], ['&', '|', ['email', 'ilike', unicode], ['email', 'ilike', ascii], ...Array(12).fill('|'), ['email', '=ilike', unicode], ['email', '=ilike', ascii], ...listed])
+  t.same(domains[1], ['&', '|', ['email', 'ilike', unicode], ['email', 'ilike', ascii], ...Array<string>(12).fill('|'), ['email', '=ilike', unicode], ['email', '=ilike', ascii], ...listed])
 })
 
 await t.test('the mirror alone is exact too: a contact Odoo no longer holds under the address is found by it, not by a look-alike', async (t) => {
@@ -137,7 +144,7 @@ await t.test('internationalized domains: the Unicode and the punycode spelling a
   // The API takes such an address as the requester's.
   const res = await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: { type: 'access', email: 'jürgen@bücher.test' } })
   t.equal(res.statusCode, 201, res.body)
-  t.same((await subject(ctx, res.json().id)).contacts.map((c) => c.partnerId), [unicode])
+  t.same((await subject(ctx, res.json<RequestBody>().id)).contacts.map((c) => c.partnerId), [unicode])
 })
 
 await t.test("an export never includes a contact that no exact identifier found: a look-alike requester gets only what is theirs", async (t) => {
@@ -151,7 +158,7 @@ await t.test("an export never includes a contact that no exact identifier found:
   const answered = await act(ctx, nobody, '/fulfilment', {})
   t.equal(answered.statusCode, 200, answered.body)
   t.match(answered.json(), { state: 'completed', outcome: { noData: true } }, 'before the fix this exported the customer')
-  t.equal((await ctx.pool.query('SELECT count(*)::int AS n FROM rights_exports WHERE request_id = $1', [nobody])).rows[0].n, 0)
+  t.equal((await ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM rights_exports WHERE request_id = $1', [nobody])).rows[0]?.n, 0)
 
   const own = await odooContact(ctx, { email: lookalike, phone: '+49 30 1234567' })
   const request = await requestFrom(ctx, lookalike)
@@ -159,8 +166,8 @@ await t.test("an export never includes a contact that no exact identifier found:
   const done = await act(ctx, request, '/fulfilment', {})
   t.equal(done.statusCode, 200, done.body)
   t.match(done.json(), { subjectPartnerIds: [own], outcome: { contacts: 1, orders: 0 } })
-  const bundle = (await ctx.app.inject({ url: `/v1/requests/${request}/export`, headers: ctx.auth.agent })).json()
-  t.same(bundle.contacts.map((c: { email: string }) => c.email), [lookalike])
+  const bundle = (await ctx.app.inject({ url: `/v1/requests/${request}/export`, headers: ctx.auth.agent })).json<ExportBundle>()
+  t.same(bundle.contacts.map((c) => c.email), [lookalike])
   t.notOk(JSON.stringify(bundle).includes(customer.email), "nothing of the customer's")
 })
 
@@ -180,7 +187,7 @@ await t.test('an erasure from a pattern-like or look-alike address erases nobody
   await verifiedManually(ctx, request)
   const done = await act(ctx, request, '/fulfilment', {})
   t.equal(done.statusCode, 200, done.body)
-  t.same(done.json().outcome.erased, [own])
+  t.same(done.json<RequestBody>().outcome?.erased, [own])
   t.equal(ctx.sim.store.get('res.partner', own)?.name, REDACTED_NAME)
   t.equal(ctx.sim.store.get('res.partner', customer.id)?.name, name, 'the customer keeps their name')
   t.equal(ctx.sim.store.get('res.partner', customer.id)?.email, customer.email, 'and their address')
@@ -197,7 +204,7 @@ await t.test('more contacts than RIGHTS_MAX_SUBJECT_CONTACTS stop the request un
   // Phones are looked up in the mirror only (their blind index): this one is synced.
   await ctx.service.orderSync.mirrorContacts([shared[2] as number])
   const created = await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: { type: 'erasure', email: 'orders@family.test', phone: '0049 170 5550001' } })
-  const id = created.json().id as string
+  const id = created.json<RequestBody>().id
 
   const refused = await act(ctx, id, '/verification')
   t.equal(refused.statusCode, 409)
@@ -233,7 +240,7 @@ await t.test('more contacts than RIGHTS_MAX_SUBJECT_CONTACTS stop the request un
   t.equal((await act(ctx, id, '/verification/confirm', { code: await sentCode(ctx, id) })).statusCode, 200)
   const done = await act(ctx, id, '/fulfilment', {})
   t.equal(done.statusCode, 200, done.body)
-  t.same(done.json().outcome.erased, [shared[0], shared[1]])
+  t.same(done.json<RequestBody>().outcome?.erased, [shared[0], shared[1]])
   t.equal(ctx.sim.store.get('res.partner', shared[2] as number)?.email, 'someone@else.test', 'the contact the agent left out is untouched')
   t.equal((await put([])).statusCode, 409, 'a closed request keeps its subject')
 })
@@ -251,14 +258,14 @@ await t.test('a contact whose e-mail field holds several addresses is found by e
 
   const refused = await act(ctx, id, '/verification')
   t.equal(refused.statusCode, 409)
-  t.match(refused.json().detail, new RegExp(`^Contact ${family} holds other e-mail addresses besides the requester's`))
+  t.match(refused.json<Problem>().detail, new RegExp(`^Contact ${family} holds other e-mail addresses besides the requester's`))
   await verifiedManually(ctx, id)
   t.equal((await act(ctx, id, '/fulfilment', {})).statusCode, 409, 'fulfilment waits as well')
-  t.equal((await ctx.app.inject({ url: `/v1/requests/${id}`, headers: ctx.auth.agent })).json().state, 'verified', 'and did not start')
+  t.equal((await ctx.app.inject({ url: `/v1/requests/${id}`, headers: ctx.auth.agent })).json<RequestBody>().state, 'verified', 'and did not start')
 
   t.equal((await ctx.app.inject({ method: 'PUT', url: `/v1/requests/${id}/subject`, headers: ctx.auth.agent, payload: { partnerIds: [own] } })).statusCode, 200)
   const done = await act(ctx, id, '/fulfilment', {})
   t.equal(done.statusCode, 200, done.body)
-  const bundle = (await ctx.app.inject({ url: `/v1/requests/${id}/export`, headers: ctx.auth.agent })).json()
-  t.same(bundle.contacts.map((c: { email: string }) => c.email), ['bob@family.test'], "the family's contact is not in Bob's export")
+  const bundle = (await ctx.app.inject({ url: `/v1/requests/${id}/export`, headers: ctx.auth.agent })).json<ExportBundle>()
+  t.same(bundle.contacts.map((c) => c.email), ['bob@family.test'], "the family's contact is not in Bob's export")
 })

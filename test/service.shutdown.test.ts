@@ -31,7 +31,7 @@ async function jobStates(url: string, queue: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
-    const result = await client.query('SELECT state FROM pgboss.job WHERE name = $1', [queue])
+    const result = await client.query<{ state: string }>('SELECT state FROM pgboss.job WHERE name = $1', [queue])
     return result.rows.map((r) => r.state)
   } finally {
     await client.end()

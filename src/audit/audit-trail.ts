@@ -1,7 +1,7 @@
-import type { QueryConfig } from 'pg'
 import type { Clock } from '../clock.ts'
 import type { Pool, PoolClient } from '../db/database.ts'
 import { inTransaction } from '../db/database.ts'
+import { statementWithTimeout } from '../db/queryable.ts'
 import { computeAuditHash, GENESIS_HASH } from './hash-chain.ts'
 import type { AuditFacts } from './hash-chain.ts'
 
@@ -168,11 +168,9 @@ export function createAuditTrail(deps: { pool: Pool; clock: Clock }): AuditTrail
 
 /** Count and newest hash in one statement, so both come from the same snapshot. */
 export async function readAuditHead(db: Pick<Pool, 'query'>, queryTimeoutMs?: number): Promise<AuditHead> {
-  const { rows } = await db.query<{ entries: string; hash: string | null }>({
-    text: 'SELECT count(*) AS entries, (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS hash FROM audit_log',
-    // pg's per-query timeout (missing from its types): /metrics gives up on a slow database.
-    ...(queryTimeoutMs === undefined ? {} : { query_timeout: queryTimeoutMs })
-  } as QueryConfig)
+  const { rows } = await db.query<{ entries: string; hash: string | null }>(
+    statementWithTimeout('SELECT count(*) AS entries, (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS hash FROM audit_log', [], queryTimeoutMs)
+  )
   return { entries: Number(rows[0]?.entries ?? 0), hash: rows[0]?.hash ?? GENESIS_HASH }
 }
 

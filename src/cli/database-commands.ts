@@ -10,7 +10,7 @@ export function registerDatabaseCommands(program: Command): void {
     .description('apply pending database migrations (the service also does on start-up)')
     .action(async () => {
       const config = readConfig()
-      await withDatabase(config, commandLogger(config), async () => undefined)
+      await withDatabase(config, commandLogger(config), () => Promise.resolve())
       console.log('Database schema is up to date.')
     })
 

@@ -39,8 +39,14 @@ export function registerKeysCommands(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const config = readConfig()
       const all = await withDatabase(config, commandLogger(config), (pool) => createApiKeys({ pool, clock: systemClock }).list())
-      if (options.json) return console.log(JSON.stringify(all))
-      if (all.length === 0) return console.log('No API keys yet: create one with `privacy-bridge keys create --role admin --name NAME`.')
+      if (options.json) {
+        console.log(JSON.stringify(all))
+        return
+      }
+      if (all.length === 0) {
+        console.log('No API keys yet: create one with `privacy-bridge keys create --role admin --name NAME`.')
+        return
+      }
       for (const key of all) {
         console.log([key.id, key.role.padEnd(7), key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active'.padEnd(32), key.name].join('  '))
       }
@@ -93,7 +99,10 @@ export function registerKeysCommands(program: Command): void {
         await createAuditTrail({ pool, clock: systemClock }).record({ actor: 'system', action: 'pii.rekeyed', details: { resealed, keyId: cipher.currentKeyId, via: 'cli' } })
         return { resealed, check: await findStaleData({ pool, cipher }, SEALED_STORES) }
       })
-      if (options.json) return console.log(JSON.stringify({ keyId: cipher.currentKeyId, ...result }))
+      if (options.json) {
+        console.log(JSON.stringify({ keyId: cipher.currentKeyId, ...result }))
+        return
+      }
       console.log(`Re-encrypted under key ${cipher.currentKeyId}: ${Object.entries(result.resealed).map(([store, n]) => `${store} ${n}`).join(', ')}.`)
       if (result.check.clean) console.log('Nothing is left under an older key: the keys in PII_PREVIOUS_KEYS can be removed.')
       else printStaleReport(result.check)

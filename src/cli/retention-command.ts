@@ -20,7 +20,9 @@ export function registerRetentionCommands(program: Command): void {
       const log = commandLogger(config)
       if (options.approve === undefined) {
         const backlog = await withServiceParts(config, log, (parts) => parts.backlog.describe())
-        return options.json ? console.log(JSON.stringify(backlog)) : printBacklog(backlog)
+        if (options.json) console.log(JSON.stringify(backlog))
+        else printBacklog(backlog)
+        return
       }
       const result = await withServiceParts(config, log, async (parts) => {
         const approved = await inTransaction(parts.pool, async (db) => {
@@ -30,7 +32,10 @@ export function registerRetentionCommands(program: Command): void {
         })
         return { approved, queued: await parts.sweep() }
       })
-      if (options.json) return console.log(JSON.stringify(result))
+      if (options.json) {
+        console.log(JSON.stringify(result))
+        return
+      }
       const total = Object.values(result.approved).reduce((sum, n) => sum + n, 0)
       console.log(`approved ${total} contacts (${Object.entries(result.approved).map(([c, n]) => `${c}: ${n}`).join(', ') || 'none waiting'}); ${result.queued} queued for redaction`)
     })
@@ -44,7 +49,10 @@ export function registerRetentionCommands(program: Command): void {
       if (Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of ${options.asOf} is not a date (use e.g. 2026-12-31 or 2026-12-31T12:00:00Z)`)
       const config = readConfig()
       const plan = await withDatabase(config, commandLogger(config), (pool) => planRedactions({ pool, clock: systemClock }, asOf))
-      if (options.json) return console.log(JSON.stringify({ asOf, mode: config.retention.mode, contacts: plan }))
+      if (options.json) {
+        console.log(JSON.stringify({ asOf, mode: config.retention.mode, contacts: plan }))
+        return
+      }
       console.log(`${plan.length} contacts due by ${asOf.toISOString()} (mode: ${config.retention.mode})`)
       for (const entry of plan) {
         const status = entry.held ? 'ON HOLD' : entry.blockedBy ? `BLOCKED (${entry.blockedBy})` : 'will redact'

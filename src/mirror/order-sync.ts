@@ -10,10 +10,8 @@ import { nextSecond } from '../odoo/write-date-walk.ts'
 import type { OdooCursor } from '../odoo/write-date-walk.ts'
 import type { ChannelClassifier } from './channels.ts'
 import type { FirstSightOrder, FirstSightPlan, OrderRetention, PartnerRetention } from '../retention/retention-planner.ts'
-import {
-  insertFirstSightOrders, insertFirstSightPartners, knownOrderIds, knownPartnerIds, markOrderDeleted, readCursor, refreshPlannerStatistics, refreshShipment,
-  upsertOrders, upsertPartners, upsertPickings, writeCursor
-} from './mirror-store.ts'
+import { insertFirstSightOrders, knownOrderIds, markOrderDeleted, readCursor, refreshPlannerStatistics, refreshShipment, upsertOrders, upsertPickings, writeCursor } from './mirror-store.ts'
+import { CONTACT_LOOKUP_STATISTICS, insertFirstSightPartners, knownPartnerIds, upsertPartners } from './partner-store.ts'
 import type { SyncedModel } from './mirror-store.ts'
 import { many2oneId, ORDER_FIELDS, OUTGOING_PICKINGS_DOMAIN, PARTNER_FIELDS, PICKING_FIELDS, toOrderRow, toPartnerRow, toPickingRow } from './odoo-records.ts'
 import type { OrderRow, PickingRow } from './odoo-records.ts'
@@ -95,7 +93,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     let analyzeAt = FIRST_ANALYZE
     const progress: SyncProgress = async (latest, stage) => {
       if (latest.inserted + latest.updated >= analyzeAt) {
-        await refreshPlannerStatistics(pool, deps.growingTables)
+        await refreshPlannerStatistics(pool, [CONTACT_LOOKUP_STATISTICS, ...(deps.growingTables ?? [])])
         analyzeAt *= 2
       }
       await onProgress?.(latest, stage)
@@ -227,7 +225,9 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
         return { rows, known, claimed, partners: seal(partners, context), pickings: pickings.map(toPickingRow).filter((p) => p !== undefined) }
       },
       write: (page, db) => writeOrderPage(page, db),
-      settled: (page) => page.claimed.forEach((id) => claimedPartners.delete(id)),
+      settled: (page) => {
+        for (const id of page.claimed) claimedPartners.delete(id)
+      },
       merge: (earlier, later) => ({
         rows: latestById([...earlier.rows, ...later.rows]),
         known: new Set([...earlier.known, ...later.known]),
@@ -264,7 +264,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
 
   /** Deliveries of mirrored orders; one of an order not mirrored yet arrives with that order's first sync. */
   const pickingStage: PageStage<PickingRow[]> = {
-    prepare: async (records) => records.map(toPickingRow).filter((p) => p !== undefined),
+    prepare: (records) => Promise.resolve(records.map(toPickingRow).filter((p) => p !== undefined)),
     merge: (earlier, later) => latestById([...earlier, ...later]),
     async write(rows, db) {
       const orders = await knownOrderIds(db, rows.map((r) => r.orderId))
@@ -277,7 +277,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
   /** Edits of contacts the mirror holds; other contacts in Odoo are none of its business. */
   function partnerStage(context: SyncContext): PageStage<SealedPartner[]> {
     return {
-      prepare: async (records) => seal(records, context),
+      prepare: (records) => Promise.resolve(seal(records, context)),
       merge: (earlier, later) => latestById([...earlier, ...later]),
       async write(rows, db) {
         const known = await knownPartnerIds(db, rows.map((r) => r.odooId))

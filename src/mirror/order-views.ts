@@ -3,6 +3,10 @@ import type { Pool } from '../db/database.ts'
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import { channelSchema } from './channels.ts'
 import { maskEmail, maskName, maskPhone, maskText } from './masking.ts'
+import { findOrder, listOrders } from './mirror-store.ts'
+import type { StoredOrder } from './mirror-store.ts'
+import { contactsByIds } from './partner-store.ts'
+import type { StoredContact } from './partner-store.ts'
 
 export const maskedContactSchema = z
   .object({
@@ -63,28 +67,19 @@ export function createOrderViews(deps: { pool: Pool; cipher: PiiCipher }): Order
   const { pool, cipher } = deps
 
   async function list(filters: OrderFilters) {
-    const result = await pool.query<OrderRowDb>(
-      `SELECT * FROM mirror_orders
-        WHERE odoo_id > $1 AND ($2::text IS NULL OR channel = $2) AND ($3::text IS NULL OR state = $3)
-          AND ($4::int IS NULL OR $4 IN (partner_id, partner_invoice_id, partner_shipping_id))
-          AND ($5::boolean IS NULL OR (redacted_at IS NOT NULL) = $5)
-          AND ($7::timestamptz IS NULL OR retention_due_at < $7)
-        ORDER BY odoo_id LIMIT $6`,
-      [filters.after ?? 0, filters.channel ?? null, filters.state ?? null, filters.partner ?? null, filters.redacted ?? null, filters.limit, filters.dueBefore ?? null]
-    )
-    const items = await withContacts(result.rows)
+    const items = await withContacts(await listOrders(pool, filters))
     return { items, nextCursor: items.length === filters.limit ? (items.at(-1)?.id ?? null) : null }
   }
 
   async function get(id: number) {
-    const result = await pool.query<OrderRowDb>('SELECT * FROM mirror_orders WHERE odoo_id = $1', [id])
-    return (await withContacts(result.rows))[0]
+    const order = await findOrder(pool, id)
+    return (await withContacts(order ? [order] : []))[0]
   }
 
-  async function withContacts(rows: OrderRowDb[]): Promise<OrderView[]> {
+  async function withContacts(rows: StoredOrder[]): Promise<OrderView[]> {
     const ids = [...new Set(rows.flatMap((r) => [r.partner_id, r.partner_invoice_id, r.partner_shipping_id]).filter((id): id is number => id !== null))]
-    const partners = await pool.query<PartnerRowDb>('SELECT * FROM mirror_partners WHERE odoo_id = ANY($1::int[])', [ids])
-    const contacts = new Map(partners.rows.map((p) => [p.odoo_id, maskContact(p)]))
+    const partners = await contactsByIds(pool, ids)
+    const contacts = new Map(partners.map((p) => [p.odoo_id, maskContact(p)]))
     const contact = (id: number | null) => (id === null ? null : (contacts.get(id) ?? null))
     return rows.map((r) => ({
       id: r.odoo_id,
@@ -107,7 +102,7 @@ export function createOrderViews(deps: { pool: Pool; cipher: PiiCipher }): Order
     }))
   }
 
-  function maskContact(p: PartnerRowDb): MaskedContact {
+  function maskContact(p: StoredContact): MaskedContact {
     const open = (field: 'name' | 'email' | 'phone' | 'mobile' | 'street' | 'city' | 'zip', value: string | null) =>
       value === null ? null : cipher.open(value, `partner:${p.odoo_id}:${field}`)
     const phone = open('phone', p.phone) ?? open('mobile', p.mobile)
@@ -128,39 +123,4 @@ export function createOrderViews(deps: { pool: Pool; cipher: PiiCipher }): Order
   }
 
   return { list, get }
-}
-
-interface OrderRowDb {
-  odoo_id: number
-  name: string
-  channel: z.infer<typeof channelSchema>
-  state: string
-  order_date: Date | null
-  shipped_at: Date | null
-  completed_at: Date | null
-  cancelled_at: Date | null
-  amount_total: string | null
-  currency: string | null
-  partner_id: number | null
-  partner_invoice_id: number | null
-  partner_shipping_id: number | null
-  synced_at: Date
-  redacted_at: Date | null
-  retention_due_at: Date | null
-  deleted_at: Date | null
-}
-
-interface PartnerRowDb {
-  odoo_id: number
-  type: string | null
-  name: string | null
-  street: string | null
-  zip: string | null
-  city: string | null
-  email: string | null
-  phone: string | null
-  mobile: string | null
-  state: string | null
-  country: string | null
-  redacted_at: Date | null
 }

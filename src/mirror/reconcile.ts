@@ -3,7 +3,8 @@ import type { Clock } from '../clock.ts'
 import type { Pool } from '../db/database.ts'
 import { inTransaction } from '../db/database.ts'
 import type { OdooGateway } from '../odoo/gateway.ts'
-import { markOrdersDeleted, markPartnersDeleted } from './mirror-store.ts'
+import { liveOrderIdsAfter, markOrdersDeleted } from './mirror-store.ts'
+import { liveContactIdsAfter, markPartnersDeleted } from './partner-store.ts'
 
 const CHUNK = 1000
 
@@ -21,11 +22,7 @@ export async function reconcileDeletedOrders(deps: { pool: Pool; odoo: OdooGatew
   let checked = 0
   let deleted = 0
   for (;;) {
-    const chunk = await deps.pool.query<{ odoo_id: number }>(
-      'SELECT odoo_id FROM mirror_orders WHERE odoo_id > $1 AND deleted_at IS NULL ORDER BY odoo_id LIMIT $2',
-      [after, CHUNK]
-    )
-    const ids = chunk.rows.map((r) => r.odoo_id)
+    const ids = await liveOrderIdsAfter(deps.pool, after, CHUNK)
     if (ids.length === 0) return { checked, deleted }
     const present = await deps.odoo.searchRead('sale.order', [['id', 'in', ids]], { fields: ['id'] })
     const last = ids[ids.length - 1] as number
@@ -41,11 +38,7 @@ export async function reconcileDeletedContacts(deps: { pool: Pool; odoo: OdooGat
   let checked = 0
   let deleted = 0
   for (;;) {
-    const chunk = await deps.pool.query<{ odoo_id: number }>(
-      'SELECT odoo_id FROM mirror_partners WHERE odoo_id > $1 AND deleted_at IS NULL ORDER BY odoo_id LIMIT $2',
-      [after, CHUNK]
-    )
-    const ids = chunk.rows.map((r) => r.odoo_id)
+    const ids = await liveContactIdsAfter(deps.pool, after, CHUNK)
     if (ids.length === 0) return { checked, deleted }
     const present = new Set((await deps.odoo.searchRead('res.partner', [['id', 'in', ids]], { fields: ['id'], context: { active_test: false } })).map((r) => r.id))
     deleted += (await forgetDeletedContacts(deps, ids.filter((id) => !present.has(id)))).length

@@ -1,9 +1,9 @@
 import type { PoolClient } from '../db/database.ts'
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
-import { countSealedByKey, sealedElsewhere } from '../crypto/data-rotation.ts'
 import type { SealedStore } from '../crypto/data-rotation.ts'
 import { PARTNER_PII_FIELDS } from './odoo-records.ts'
 import type { PartnerPiiField } from './odoo-records.ts'
+import { countContactValuesByKey, lockContactsSealedElsewhere, writeResealedContact } from './partner-store.ts'
 
 const INDEXED: Partial<Record<PartnerPiiField, 'email' | 'phone'>> = { email: 'email', phone: 'phone', mobile: 'phone' }
 
@@ -14,14 +14,10 @@ const INDEXED: Partial<Record<PartnerPiiField, 'email' | 'phone'>> = { email: 'e
  */
 export const mirrorContactStore: SealedStore = {
   name: 'mirror contacts',
-  countStale: (db, cipher) => countSealedByKey(db, cipher, 'mirror_partners', PARTNER_PII_FIELDS),
+  countStale: countContactValuesByKey,
   async resealBatch(db: PoolClient, cipher: PiiCipher, limit: number) {
-    const stale = PARTNER_PII_FIELDS.map((field) => sealedElsewhere(field, '$1')).join(' OR ')
-    const batch = await db.query<Record<PartnerPiiField, string | null> & { odoo_id: number }>(
-      `SELECT odoo_id, ${PARTNER_PII_FIELDS.join(', ')} FROM mirror_partners WHERE ${stale} ORDER BY odoo_id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
-      [cipher.currentKeyId]
-    )
-    for (const row of batch.rows) {
+    const batch = await lockContactsSealedElsewhere(db, cipher.currentKeyId, limit)
+    for (const row of batch) {
       const sealed: Record<string, string | null> = {}
       for (const field of PARTNER_PII_FIELDS) {
         const value = row[field]
@@ -31,9 +27,8 @@ export const mirrorContactStore: SealedStore = {
         const index = INDEXED[field]
         if (index) sealed[`${field}_index`] = plain === null ? null : cipher.blindIndex(index, plain)
       }
-      const columns = Object.keys(sealed)
-      await db.query(`UPDATE mirror_partners SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE odoo_id = $1`, [row.odoo_id, ...Object.values(sealed)])
+      await writeResealedContact(db, row.odoo_id, sealed)
     }
-    return batch.rows.length
+    return batch.length
   }
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import type { Clock } from '../clock.ts'
 import type { Pool } from '../db/database.ts'
 import type { FailureDescription } from '../log/failure-description.ts'
-import type { Queryable } from './mirror-store.ts'
+import type { Queryable } from '../db/queryable.ts'
+import { statementWithTimeout } from '../db/queryable.ts'
 import type { SyncCounts } from './order-sync.ts'
 
 export type SyncTrigger = 'schedule' | 'api' | 'cli'
@@ -30,6 +31,30 @@ export interface SyncRuns {
   failInterrupted(exceptId?: string): Promise<number>
   get(id: string): Promise<SyncRun | undefined>
   list(options: { limit: number; before?: Date }): Promise<SyncRun[]>
+}
+
+export interface SyncFigures {
+  byState: Record<string, number>
+  lastSuccessAt: Date | null
+  lastDurationSeconds: number | null
+}
+
+/** Runs per state, and when the last successful one finished and how long it ran, in one statement (for /metrics). */
+export async function readSyncFigures(db: Queryable, queryTimeoutMs?: number): Promise<SyncFigures> {
+  const [row] = (
+    await db.query<{ by_state: Record<string, number> | null; last_success_at: Date | null; last_duration: number | null }>(
+      statementWithTimeout(
+        `SELECT (SELECT json_object_agg(state, n) FROM (SELECT state, count(*)::int AS n FROM sync_runs GROUP BY state) s) AS by_state,
+                last.finished_at AS last_success_at,
+                EXTRACT(EPOCH FROM last.finished_at - last.started_at)::float8 AS last_duration
+           FROM (SELECT 1) one
+           LEFT JOIN LATERAL (SELECT finished_at, started_at FROM sync_runs WHERE state = 'succeeded' ORDER BY finished_at DESC LIMIT 1) last ON true`,
+        [],
+        queryTimeoutMs
+      )
+    )
+  ).rows
+  return { byState: row?.by_state ?? {}, lastSuccessAt: row?.last_success_at ?? null, lastDurationSeconds: row?.last_duration ?? null }
 }
 
 export function createSyncRuns(deps: { pool: Pool; clock: Clock }): SyncRuns {

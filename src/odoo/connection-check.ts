@@ -33,7 +33,7 @@ export async function checkOdooConnection(gateway: OdooGateway): Promise<OdooChe
     report.server = { version: serverVersion, major, protocol: await gateway.protocol() }
     const uid = await gateway.authenticate()
     const [user] = await gateway.read('res.users', [uid], ['login', 'name'])
-    report.user = { uid, login: String(user?.login ?? ''), name: String(user?.name ?? '') }
+    report.user = { uid, login: typeof user?.login === 'string' ? user.login : '', name: typeof user?.name === 'string' ? user.name : '' }
     for (const need of ODOO_ACCESS_NEEDS) report.rights.push(await checkRight(gateway, need))
   } catch (error) {
     if (!(error instanceof OdooError)) throw error

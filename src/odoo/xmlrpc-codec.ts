@@ -66,7 +66,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 // The type only, never the value: parameters carry customers' data.
 function describeType(value: unknown): string {
   if (typeof value !== 'object' || value === null) return `a ${typeof value}`
-  return `a ${(value as object).constructor?.name ?? 'object'}`
+  // An object made by Object.create(null) has no constructor.
+  const maker = (value as { constructor?: { name: string } }).constructor
+  return `a ${maker?.name ?? 'object'}`
 }
 
 function escapeText(text: string): string {
@@ -109,7 +111,7 @@ export function decodeMethodResponse(xml: string): XmlRpcResponse {
     reader.open('fault')
     const fault = readValue(reader) as { faultCode?: unknown; faultString?: unknown } | null
     reader.close('fault')
-    response = { fault: true, faultCode: Number(fault?.faultCode), faultString: String(fault?.faultString ?? '') }
+    response = { fault: true, faultCode: Number(fault?.faultCode), faultString: typeof fault?.faultString === 'string' ? fault.faultString : '' }
   } else {
     reader.open('params')
     reader.open('param')

@@ -3,7 +3,11 @@ import { z } from 'zod'
 import type { Clock } from '../clock.ts'
 import type { Pool, PoolClient } from '../db/database.ts'
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
+import type { Queryable } from '../db/queryable.ts'
 import { maskEmail } from '../mirror/masking.ts'
+import { orderNamesContact } from '../mirror/mirror-store.ts'
+import { contactsMeeting, contactWithEmailIndexIn } from '../mirror/partner-store.ts'
+import type { ContactCondition } from '../mirror/partner-store.ts'
 import { countSealedByKey, sealedElsewhere } from '../crypto/data-rotation.ts'
 import type { SealedStore } from '../crypto/data-rotation.ts'
 
@@ -42,7 +46,7 @@ export interface Holds {
   release(db: PoolClient, id: string, by: string): Promise<Hold | undefined>
   list(options: { active: boolean }): Promise<Hold[]>
   /** The contacts among `partnerIds` under an active hold: their own, one of their orders', or their e-mail's. */
-  heldAmong(db: Pick<PoolClient, 'query'>, partnerIds: readonly number[]): Promise<Set<number>>
+  heldAmong(db: Queryable, partnerIds: readonly number[]): Promise<Set<number>>
 }
 
 /**
@@ -79,10 +83,8 @@ export function createHolds(deps: { pool: Pool; clock: Clock; cipher: PiiCipher 
     return result.rows.map(toHold)
   }
 
-  async function heldAmong(db: Pick<PoolClient, 'query'>, partnerIds: readonly number[]) {
-    if (partnerIds.length === 0) return new Set<number>()
-    const result = await db.query<{ odoo_id: number }>(`SELECT p.odoo_id FROM mirror_partners p WHERE p.odoo_id = ANY($1::int[]) AND ${isHeld('p', '$2')}`, [partnerIds, clock.now()])
-    return new Set(result.rows.map((r) => r.odoo_id))
+  function heldAmong(db: Queryable, partnerIds: readonly number[]) {
+    return contactsMeeting(db, partnerIds, isHeld, clock.now())
   }
 
   return { create, release, list, heldAmong }
@@ -92,12 +94,11 @@ export function createHolds(deps: { pool: Pool; clock: Clock; cipher: PiiCipher 
  * SQL condition: the contact `alias` is under an active hold at the time in parameter `now` — its
  * own, its e-mail's, or one on any order it appears on.
  */
-export function isHeld(alias: string, now: string): string {
+export const isHeld: ContactCondition = (alias, now) => {
   const active = `h.released_at IS NULL AND (h.ends_at IS NULL OR h.ends_at > ${now})`
   return `(EXISTS (SELECT 1 FROM holds h WHERE ${active} AND h.subject_type = 'partner' AND h.subject_ref = ${alias}.odoo_id::text)
     OR EXISTS (SELECT 1 FROM holds h WHERE ${active} AND h.subject_type = 'email' AND ${alias}.email_index = ANY(h.subject_indexes))
-    OR EXISTS (SELECT 1 FROM holds h JOIN mirror_orders ho ON h.subject_type = 'order' AND h.subject_ref = ho.odoo_id::text
-                WHERE ${active} AND ${alias}.odoo_id IN (ho.partner_id, ho.partner_invoice_id, ho.partner_shipping_id)))`
+    OR EXISTS (SELECT 1 FROM holds h WHERE ${active} AND h.subject_type = 'order' AND ${orderNamesContact('h.subject_ref', alias)}))`
 }
 
 interface HoldRow {
@@ -139,7 +140,7 @@ export const holdStore: SealedStore = {
   async resealBatch(db: PoolClient, cipher: PiiCipher, limit: number) {
     const batch = await db.query<{ id: string; subject_sealed: string | null; odoo_id: number | null; email: string | null }>(
       `SELECT h.id, h.subject_sealed, p.odoo_id, p.email FROM holds h
-         LEFT JOIN LATERAL (SELECT odoo_id, email FROM mirror_partners WHERE email_index = ANY(h.subject_indexes) AND email IS NOT NULL LIMIT 1) p ON h.subject_sealed IS NULL
+         LEFT JOIN LATERAL (${contactWithEmailIndexIn('h.subject_indexes')} LIMIT 1) p ON h.subject_sealed IS NULL
         WHERE h.subject_type = 'email' AND (${sealedElsewhere('h.subject_sealed', '$1')} OR (h.subject_sealed IS NULL AND h.released_at IS NULL AND p.odoo_id IS NOT NULL))
         ORDER BY h.id LIMIT ${limit} FOR UPDATE OF h SKIP LOCKED`,
       [cipher.currentKeyId]
@@ -153,7 +154,7 @@ export const holdStore: SealedStore = {
   async stranded(db) {
     const rows = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM holds h WHERE h.subject_type = 'email' AND h.subject_sealed IS NULL AND h.released_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM mirror_partners p WHERE p.email_index = ANY(h.subject_indexes) AND p.email IS NOT NULL)`
+          AND NOT EXISTS (${contactWithEmailIndexIn('h.subject_indexes')})`
     )
     return { count: rows.rows[0]?.n ?? 0, why: 'active e-mail holds from before holds kept their address, matching no mirrored contact: create them again (the address is needed) before dropping the old key' }
   }

@@ -1,5 +1,7 @@
 import { z } from 'zod'
-import type { Pool } from '../db/database.ts'
+import type { Queryable } from '../db/queryable.ts'
+import { orderDuesOfChannel, retentionOfOrdersNaming } from '../mirror/mirror-store.ts'
+import { contactsOfChannel } from '../mirror/partner-store.ts'
 import { channelSchema } from '../mirror/channels.ts'
 import type { Channel } from '../mirror/channels.ts'
 import { isHeld } from './holds.ts'
@@ -89,34 +91,17 @@ function isEarlier(a: Date | null, b: Date | null): boolean {
 }
 
 /** The channel's orders and the contacts they name that still hold personal data, as the preview needs them. */
-export async function loadPolicyPreviewInput(pool: Pool, channel: Channel, now: Date): Promise<{ orders: ChannelOrder[]; contacts: ContactDues[] }> {
-  const orders = await pool.query<{ odoo_id: number; order_date: Date | null; shipped_at: Date | null; completed_at: Date | null; cancelled_at: Date | null; retention_due_at: Date | null }>(
-    'SELECT odoo_id, order_date, shipped_at, completed_at, cancelled_at, retention_due_at FROM mirror_orders WHERE channel = $1',
-    [channel]
-  )
-  const contacts = await pool.query<{ odoo_id: number; retention_due_at: Date | null; held: boolean }>(
-    `SELECT p.odoo_id, p.retention_due_at, ${isHeld('p', '$2')} AS held FROM mirror_partners p
-      WHERE p.redacted_at IS NULL AND p.odoo_id IN (
-        SELECT partner_id FROM mirror_orders WHERE channel = $1 UNION SELECT partner_invoice_id FROM mirror_orders WHERE channel = $1
-        UNION SELECT partner_shipping_id FROM mirror_orders WHERE channel = $1)`,
-    [channel, now]
-  )
-  const ids = contacts.rows.map((row) => row.odoo_id)
-  // Three indexed lookups, as the planner does: a join on `IN (three columns)` scans every order.
-  const named = await pool.query<{ partner_id: number; odoo_id: number; retention_due_at: Date | null }>(
-    `SELECT partner_id, odoo_id, retention_due_at FROM mirror_orders WHERE partner_id = ANY($1::int[])
-     UNION SELECT partner_invoice_id, odoo_id, retention_due_at FROM mirror_orders WHERE partner_invoice_id = ANY($1::int[])
-     UNION SELECT partner_shipping_id, odoo_id, retention_due_at FROM mirror_orders WHERE partner_shipping_id = ANY($1::int[])`,
-    [ids]
-  )
-  const ordersOf = Map.groupBy(named.rows, (row) => row.partner_id)
+export async function loadPolicyPreviewInput(db: Queryable, channel: Channel, now: Date): Promise<{ orders: ChannelOrder[]; contacts: ContactDues[] }> {
+  const orders = await orderDuesOfChannel(db, channel)
+  const contacts = await contactsOfChannel(db, channel, now, isHeld)
+  const ordersOf = Map.groupBy(await retentionOfOrdersNaming(db, contacts.map((row) => row.odoo_id)), (row) => row.partner_id)
   return {
-    orders: orders.rows.map((row) => ({ odooId: row.odoo_id, orderDate: row.order_date, shippedAt: row.shipped_at, completedAt: row.completed_at, cancelledAt: row.cancelled_at, dueAt: row.retention_due_at })),
-    contacts: contacts.rows.map((row) => ({
+    orders: orders.map((row) => ({ odooId: row.odoo_id, orderDate: row.order_date, shippedAt: row.shipped_at, completedAt: row.completed_at, cancelledAt: row.cancelled_at, dueAt: row.retention_due_at })),
+    contacts: contacts.map((row) => ({
       partnerId: row.odoo_id,
       dueAt: row.retention_due_at,
       held: row.held,
-      orders: (ordersOf.get(row.odoo_id) ?? []).map((order) => ({ odooId: order.odoo_id, dueAt: order.retention_due_at }))
+      orders: (ordersOf.get(row.odoo_id) ?? []).map((order) => ({ odooId: order.odoo_id, dueAt: order.due }))
     }))
   }
 }

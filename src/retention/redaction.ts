@@ -8,9 +8,9 @@ import { OdooError } from '../odoo/errors.ts'
 import type { OdooGateway } from '../odoo/gateway.ts'
 import { many2oneId, PARTNER_PII_FIELDS, REDACTED_NAME } from '../mirror/odoo-records.ts'
 import type { PartnerPiiField } from '../mirror/odoo-records.ts'
-import { SEALED_PARTNER_COLUMNS } from '../mirror/mirror-store.ts'
+import { markContactsRedacted, markRedactionSimulated, recordRedactionFailure, redactionCandidates } from '../mirror/partner-store.ts'
+import type { RedactionCandidate } from '../mirror/partner-store.ts'
 import type { Holds } from './holds.ts'
-import { IN_BACKLOG } from './redaction-backlog.ts'
 import { ensureRedactionRights } from './redaction-block.ts'
 
 /**
@@ -42,12 +42,6 @@ export interface RedactionReport {
   failed: (FailureDescription & { partnerId: number })[]
 }
 
-interface Candidate {
-  odoo_id: number
-  redaction_fields: PartnerPiiField[]
-  redacted_fields: PartnerPiiField[] | null
-}
-
 /**
  * Redacts the due contacts among `partnerIds` in Odoo, then in the mirror. Contacts sharing the same
  * fields to redact are written in one call; a contact Odoo refuses is isolated and reported while
@@ -74,7 +68,7 @@ export async function redactPartners(deps: RedactionDeps, partnerIds: readonly n
   } else {
     const available = new Set(await deps.odoo.availableFields('res.partner', [...PARTNER_PII_FIELDS]))
     for (const group of Map.groupBy(toRedact, (c) => c.redaction_fields.filter((f) => available.has(f)).join(',')).values()) {
-      const fields = (group[0] as Candidate).redaction_fields.filter((f) => available.has(f))
+      const fields = (group[0] as RedactionCandidate).redaction_fields.filter((f) => available.has(f))
       const written = await writeIsolating(deps, group.map((c) => c.odoo_id), fields, report)
       const verified = await verifyInOdoo(deps, written, fields, report)
       const cleaned = await removeChatterCopies(deps, verified, report)
@@ -85,18 +79,10 @@ export async function redactPartners(deps: RedactionDeps, partnerIds: readonly n
   return report
 }
 
-async function dueCandidates(deps: RedactionDeps, partnerIds: readonly number[]): Promise<Candidate[]> {
-  const due = await deps.pool.query<Candidate & { redacted_fields: PartnerPiiField[] | null }>(
-    `SELECT odoo_id, redaction_fields, redacted_fields FROM mirror_partners p
-      WHERE odoo_id = ANY($1::int[]) AND retention_due_at <= $2 AND redaction_fields IS NOT NULL
-        AND (redacted_at IS NULL OR NOT (redacted_fields @> redaction_fields))
-        AND ($3 = 'enforce' OR dry_run_at IS NULL)
-        -- A job queued before the contact joined the backlog must not redact it unapproved.
-        AND NOT ${IN_BACKLOG('p')}`,
-    [partnerIds, deps.clock.now(), deps.mode]
-  )
-  const held = await deps.holds.heldAmong(deps.pool, due.rows.map((r) => r.odoo_id))
-  return due.rows.filter((r) => !held.has(r.odoo_id))
+async function dueCandidates(deps: RedactionDeps, partnerIds: readonly number[]): Promise<RedactionCandidate[]> {
+  const due = await redactionCandidates(deps.pool, partnerIds, deps.clock.now(), deps.mode)
+  const held = await deps.holds.heldAmong(deps.pool, due.map((r) => r.odoo_id))
+  return due.filter((r) => !held.has(r.odoo_id))
 }
 
 /** Reads the contacts live: the mirror may be minutes old, and a contact may have become a user since. */
@@ -171,32 +157,17 @@ async function removeChatterCopies(deps: RedactionDeps, ids: number[], report: R
 /** Destroys the sealed PII in the mirror (country, state, amounts and dates stay) and audits once per contact. */
 async function recordRedaction(deps: RedactionDeps, ids: number[], fields: PartnerPiiField[]): Promise<number[]> {
   if (ids.length === 0) return []
-  // Every sealed value and blind index goes, not only the policy's fields: the mirror keeps no personal data of a redacted contact.
-  const cleared = SEALED_PARTNER_COLUMNS.map((column) => `${column} = NULL`)
   return inTransaction(deps.pool, async (db) => {
-    const updated = await db.query<{ odoo_id: number }>(
-      `UPDATE mirror_partners SET ${cleared.join(', ')}, holds_pii = false, redacted_at = $2,
-              redacted_fields = ARRAY(SELECT DISTINCT unnest(COALESCE(redacted_fields, '{}') || $3::text[]) ORDER BY 1), redaction_failure = NULL
-        WHERE odoo_id = ANY($1::int[]) AND (redacted_fields IS NULL OR NOT (redacted_fields @> $3::text[]))
-        RETURNING odoo_id`,
-      [ids, deps.clock.now(), fields]
-    )
-    const redacted = updated.rows.map((r) => r.odoo_id)
-    await db.query(
-      `UPDATE mirror_orders o SET redacted_at = $2
-        WHERE o.redacted_at IS NULL AND (o.partner_id = ANY($1::int[]) OR o.partner_invoice_id = ANY($1::int[]) OR o.partner_shipping_id = ANY($1::int[]))
-          AND NOT EXISTS (SELECT 1 FROM mirror_partners p WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND p.redacted_at IS NULL)`,
-      [redacted, deps.clock.now()]
-    )
+    const redacted = await markContactsRedacted(db, ids, fields, deps.clock.now())
     await deps.audit.recordMany(redacted.map((id) => ({ actor: 'system' as const, action: 'partner.redacted', subject: { type: 'partner', id }, details: { fields } })), db)
     return redacted
   })
 }
 
-async function recordDryRun(deps: RedactionDeps, candidates: Candidate[]): Promise<void> {
+async function recordDryRun(deps: RedactionDeps, candidates: RedactionCandidate[]): Promise<void> {
   if (candidates.length === 0) return
   await inTransaction(deps.pool, async (db) => {
-    await db.query('UPDATE mirror_partners SET dry_run_at = $2 WHERE odoo_id = ANY($1::int[])', [candidates.map((c) => c.odoo_id), deps.clock.now()])
+    await markRedactionSimulated(db, candidates.map((c) => c.odoo_id), deps.clock.now())
     await deps.audit.recordMany(candidates.map((c) => ({ actor: 'system' as const, action: 'partner.redaction_simulated', subject: { type: 'partner', id: c.odoo_id }, details: { fields: c.redaction_fields, mode: 'dry-run' } })), db)
   })
 }
@@ -211,11 +182,7 @@ async function recordProblems(deps: RedactionDeps, report: RedactionReport): Pro
   await inTransaction(deps.pool, async (db) => {
     for (const problem of problems) {
       const { partnerId: _partnerId, ...failure } = problem
-      const changed = await db.query(
-        `UPDATE mirror_partners SET redaction_failure = $2 WHERE odoo_id = $1 AND redaction_failure IS DISTINCT FROM $2 RETURNING odoo_id`,
-        [problem.partnerId, { ...failure }]
-      )
-      if (changed.rowCount === 0) continue
+      if (!(await recordRedactionFailure(db, problem.partnerId, { ...failure }))) continue
       await deps.audit.record(
         { actor: 'system', action: problem.kind === 'protected' ? 'partner.redaction_refused' : 'partner.redaction_failed', outcome: problem.kind === 'protected' ? 'denied' : 'failure', subject: { type: 'partner', id: problem.partnerId }, details: failure },
         db

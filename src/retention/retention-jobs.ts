@@ -3,10 +3,10 @@ import type { JobDefinition } from '../jobs/job.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Clock } from '../clock.ts'
 import type { Pool } from '../db/database.ts'
+import { contactsToSweep } from '../mirror/partner-store.ts'
 import type { RedactionReport } from './redaction.ts'
 import type { Holds } from './holds.ts'
 import type { ScheduleRedaction } from './retention-planner.ts'
-import { IN_BACKLOG } from './redaction-backlog.ts'
 import type { RedactionBacklog } from './redaction-backlog.ts'
 import { RedactionBlockedError } from './redaction-block.ts'
 
@@ -18,9 +18,11 @@ export interface RedactJobPayload {
   partnerId: number
 }
 
+const REDACTION_KEY_PREFIX = 'partner:'
+
 /** The job a due contact gets: its id only, never its data. One per contact (stately, keyed by contact). */
 export function redactionSingletonKey(partnerId: number): string {
-  return `partner:${partnerId}`
+  return `${REDACTION_KEY_PREFIX}${partnerId}`
 }
 
 /**
@@ -52,7 +54,9 @@ export function redactJob(deps: { redact: (ids: number[]) => Promise<RedactionRe
       deps.log.info({ redacted: report.redacted.length, wouldRedact: report.wouldRedact.length, skipped: report.skipped.length, refused: report.refused.length, failed: report.failed.length }, 'redaction batch done')
       // The batch is done and audited: a head that cannot be read now is not worth redoing it
       // for; the next batch or the hourly job publishes it.
-      await deps.publishAuditHead().catch((error: unknown) => deps.log.warn({ err: { message: (error as Error).message } }, 'audit chain head not published'))
+      await deps.publishAuditHead().catch((error: unknown) => {
+        deps.log.warn({ err: { message: (error as Error).message } }, 'audit chain head not published')
+      })
     }
   }
 }
@@ -77,18 +81,9 @@ export function sweepJob(deps: { sweep: () => Promise<number>; backlog: Pick<Red
 
 export async function sweepDuePartners(deps: { pool: Pool; holds: Holds; clock: Clock; schedule: ScheduleRedaction; dryRun: boolean }): Promise<number> {
   const now = deps.clock.now()
-  const due = await deps.pool.query<{ odoo_id: number }>(
-    `SELECT p.odoo_id FROM mirror_partners p
-      WHERE p.retention_due_at <= $1 AND p.redacted_at IS NULL AND p.redaction_failure IS NULL
-        AND (NOT $2 OR p.dry_run_at IS NULL)
-        AND NOT ${IN_BACKLOG('p')}
-        -- A job already running or ready to run will do; one waiting for a later time is moved up.
-        AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = $3 AND j.singleton_key = 'partner:' || p.odoo_id
-                          AND (j.state = 'active' OR (j.state IN ('created', 'retry') AND j.start_after <= $1)))`,
-    [now, deps.dryRun, REDACT_QUEUE]
-  )
-  const held = await deps.holds.heldAmong(deps.pool, due.rows.map((r) => r.odoo_id))
-  const toQueue = due.rows.map((r) => r.odoo_id).filter((id) => !held.has(id))
+  const due = await contactsToSweep(deps.pool, { now, dryRun: deps.dryRun, queue: REDACT_QUEUE, keyPrefix: REDACTION_KEY_PREFIX })
+  const held = await deps.holds.heldAmong(deps.pool, due)
+  const toQueue = due.filter((id) => !held.has(id))
   await deps.schedule(deps.pool, toQueue.map((partnerId) => ({ partnerId, dueAt: now })))
   return toQueue.length
 }

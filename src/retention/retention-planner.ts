@@ -1,5 +1,8 @@
-import type { Pool, PoolClient } from '../db/database.ts'
+import type { Pool } from '../db/database.ts'
 import { inTransaction } from '../db/database.ts'
+import type { Queryable } from '../db/queryable.ts'
+import { orderClocks, orderIdsOfChannels, retentionOfOrdersNaming, writeOrderRetention } from '../mirror/mirror-store.ts'
+import { writeContactRetention } from '../mirror/partner-store.ts'
 import type { Channel } from '../mirror/channels.ts'
 import type { PartnerPiiField } from '../mirror/odoo-records.ts'
 import { PARTNER_PII_FIELDS } from '../mirror/odoo-records.ts'
@@ -8,7 +11,7 @@ import type { OrderClock, Policy } from './policy.ts'
 import type { PolicyStore } from './policy-store.ts'
 import type { DueBasis, RedactionBacklog } from './redaction-backlog.ts'
 
-type Db = Pick<PoolClient, 'query'>
+type Db = Queryable
 
 /**
  * Puts each contact's redaction job at its due time (one job per contact; a later call moves it,
@@ -88,46 +91,24 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
   async function ordersChanged(db: Db, orderIds: readonly number[]) {
     if (orderIds.length === 0) return
     const byChannel = await policies.all(db)
-    const orders = await db.query<OrderClockRow>(
-      'SELECT odoo_id, channel, order_date, shipped_at, completed_at, cancelled_at, partner_id, partner_invoice_id, partner_shipping_id FROM mirror_orders WHERE odoo_id = ANY($1::int[])',
-      [orderIds]
-    )
-    const dues = orders.rows.map((order) => ({
+    const orders = await orderClocks(db, orderIds)
+    const dues = orders.map((order) => ({
       id: order.odoo_id,
       ...orderRetention({ channel: order.channel, orderDate: order.order_date, shippedAt: order.shipped_at, completedAt: order.completed_at, cancelledAt: order.cancelled_at }, byChannel)
     }))
-    await db.query(
-      `UPDATE mirror_orders o SET retention_due_at = d.due, retention_basis = d.basis
-         FROM unnest($1::int[], $2::timestamptz[], $3::jsonb[]) AS d(id, due, basis)
-        WHERE o.odoo_id = d.id AND (o.retention_due_at IS DISTINCT FROM d.due OR o.retention_basis IS DISTINCT FROM d.basis)`,
-      [dues.map((d) => d.id), dues.map((d) => d.dueAt), dues.map((d) => (d.basis ? JSON.stringify(d.basis) : null))]
-    )
-    const partners = orders.rows.flatMap((o) => [o.partner_id, o.partner_invoice_id, o.partner_shipping_id]).filter((id): id is number => id !== null)
+    await writeOrderRetention(db, dues)
+    const partners = orders.flatMap((o) => [o.partner_id, o.partner_invoice_id, o.partner_shipping_id]).filter((id): id is number => id !== null)
     await partnersChanged(db, [...new Set(partners)])
   }
 
   async function partnersChanged(db: Db, partnerIds: readonly number[]) {
     if (partnerIds.length === 0) return
     const byChannel = await policies.all(db)
-    // Three indexed lookups rather than one join on `IN (three columns)`, which scans every order.
-    const result = await db.query<PartnerOrder & { partner_id: number }>(
-      `SELECT partner_id, retention_due_at AS due, channel, retention_basis AS basis FROM mirror_orders WHERE partner_id = ANY($1::int[])
-       UNION ALL SELECT partner_invoice_id, retention_due_at, channel, retention_basis FROM mirror_orders WHERE partner_invoice_id = ANY($1::int[])
-       UNION ALL SELECT partner_shipping_id, retention_due_at, channel, retention_basis FROM mirror_orders WHERE partner_shipping_id = ANY($1::int[])`,
-      [partnerIds]
-    )
-    const orders = Map.groupBy(result.rows, (row) => row.partner_id)
+    const orders = Map.groupBy(await retentionOfOrdersNaming(db, partnerIds), (row) => row.partner_id)
     const plans = partnerIds.map((id) => ({ id, ...partnerRetention(orders.get(id) ?? [], byChannel) }))
-    const moved = await db.query<{ odoo_id: number; retention_due_at: Date | null }>(
-      `UPDATE mirror_partners p SET retention_due_at = d.due, redaction_fields = string_to_array(d.fields, ',')
-         FROM unnest($1::int[], $2::timestamptz[], $3::text[]) AS d(id, due, fields)
-        WHERE p.odoo_id = d.id AND p.redacted_at IS NULL
-          AND (p.retention_due_at IS DISTINCT FROM d.due OR p.redaction_fields IS DISTINCT FROM string_to_array(d.fields, ','))
-        RETURNING p.odoo_id, p.retention_due_at`,
-      [plans.map((p) => p.id), plans.map((p) => p.dueAt), plans.map((p) => p.fields.join(','))]
-    )
+    const moved = await writeContactRetention(db, plans)
     const bases = new Map(plans.map((plan) => [plan.id, plan.basis]))
-    const admitted = await backlog.admit(db, moved.rows.map((row) => ({ partnerId: row.odoo_id, dueAt: row.retention_due_at, basis: bases.get(row.odoo_id) ?? null })))
+    const admitted = await backlog.admit(db, moved.map((row) => ({ ...row, basis: bases.get(row.partnerId) ?? null })))
     await schedule(db, admitted)
   }
 
@@ -135,9 +116,8 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
     let after = 0
     let total = 0
     for (;;) {
-      const batch = await pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_orders WHERE channel = ANY($1::text[]) AND odoo_id > $2 ORDER BY odoo_id LIMIT $3', [channels, after, BATCH])
-      if (batch.rows.length === 0) return total
-      const ids = batch.rows.map((r) => r.odoo_id)
+      const ids = await orderIdsOfChannels(pool, channels, after, BATCH)
+      if (ids.length === 0) return total
       await inTransaction(pool, (db) => ordersChanged(db, ids))
       total += ids.length
       after = ids[ids.length - 1] as number
@@ -165,16 +145,4 @@ function partnerRetention(orders: readonly PartnerOrder[], byChannel: ReadonlyMa
   const dueAt = computePartnerDueAt(orders.map((order) => order.due))
   const decisive = dueAt === null ? undefined : orders.find((order) => order.due?.getTime() === dueAt.getTime())
   return { dueAt, fields: PARTNER_PII_FIELDS.filter((f) => fields.has(f)), basis: decisive?.basis ?? null }
-}
-
-interface OrderClockRow {
-  odoo_id: number
-  channel: Channel
-  order_date: Date | null
-  shipped_at: Date | null
-  completed_at: Date | null
-  cancelled_at: Date | null
-  partner_id: number | null
-  partner_invoice_id: number | null
-  partner_shipping_id: number | null
 }

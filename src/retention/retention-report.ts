@@ -2,10 +2,10 @@ import { z } from 'zod'
 import type { Clock } from '../clock.ts'
 import type { Pool } from '../db/database.ts'
 import { channelSchema } from '../mirror/channels.ts'
-import type { Channel } from '../mirror/channels.ts'
 import { deadLetterQueueOf } from '../jobs/job.ts'
+import { countLiveJobs } from '../jobs/queue-tables.ts'
+import { contactFiguresByChannel, contactsDueBy } from '../mirror/partner-store.ts'
 import { isHeld } from './holds.ts'
-import { IN_BACKLOG } from './redaction-backlog.ts'
 import { REDACT_QUEUE } from './retention-jobs.ts'
 import { currentRedactionBlock, redactionBlockSchema } from './redaction-block.ts'
 
@@ -38,34 +38,16 @@ const WEEK_MS = 7 * 86_400_000
 /** The compliance picture per channel; a contact on orders of several channels counts in each. */
 export async function buildRetentionReport(deps: { pool: Pool; clock: Clock }): Promise<RetentionReport> {
   const now = deps.clock.now()
-  const figures = await deps.pool.query<Record<string, number> & { channel: Channel }>(
-    `WITH contact_channels AS (
-       SELECT DISTINCT o.channel, p.odoo_id, p.retention_due_at, p.redacted_at, p.redaction_failure, ${isHeld('p', '$1')} AS held, ${IN_BACKLOG('p')} AS backlog
-         FROM mirror_orders o JOIN mirror_partners p ON p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id))
-     SELECT c.channel,
-            (SELECT count(*) FROM mirror_orders o WHERE o.channel = c.channel AND o.redacted_at IS NULL)::int AS "ordersWithPii",
-            count(*) FILTER (WHERE redacted_at IS NULL)::int AS "contactsWithPii",
-            count(*) FILTER (WHERE redacted_at IS NULL AND retention_due_at > $1 AND retention_due_at <= $2)::int AS "dueNext7Days",
-            count(*) FILTER (WHERE redacted_at IS NULL AND retention_due_at <= $1 AND NOT held)::int AS overdue,
-            count(*) FILTER (WHERE redacted_at IS NOT NULL)::int AS redacted,
-            count(*) FILTER (WHERE redacted_at IS NULL AND held)::int AS "onHold",
-            count(*) FILTER (WHERE redacted_at IS NULL AND redaction_failure IS NOT NULL)::int AS failed,
-            count(*) FILTER (WHERE redacted_at IS NULL AND retention_due_at <= $1 AND NOT held AND backlog)::int AS "awaitingApproval"
-       FROM contact_channels c GROUP BY c.channel ORDER BY c.channel`,
-    [now, new Date(now.getTime() + WEEK_MS)]
-  )
-  const deadLettered = await deps.pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
-    [deadLetterQueueOf(REDACT_QUEUE)]
-  )
-  const byChannel = new Map(figures.rows.map((row) => [row.channel, row]))
+  const figures = await contactFiguresByChannel(deps.pool, { now, weekEnd: new Date(now.getTime() + WEEK_MS) }, isHeld)
+  const deadLettered = await countLiveJobs(deps.pool, deadLetterQueueOf(REDACT_QUEUE))
+  const byChannel = new Map(figures.map((row) => [row.channel, row]))
   return {
     asOf: now,
     channels: channelSchema.options.map((channel) => {
       const row = byChannel.get(channel)
       return { channel, ordersWithPii: row?.ordersWithPii ?? 0, contactsWithPii: row?.contactsWithPii ?? 0, dueNext7Days: row?.dueNext7Days ?? 0, overdue: row?.overdue ?? 0, redacted: row?.redacted ?? 0, onHold: row?.onHold ?? 0, failed: row?.failed ?? 0, awaitingApproval: row?.awaitingApproval ?? 0 }
     }),
-    deadLettered: deadLettered.rows[0]?.n ?? 0,
+    deadLettered,
     blockedBy: await currentRedactionBlock(deps.pool)
   }
 }
@@ -86,17 +68,9 @@ export type PlanEntry = z.infer<typeof planEntrySchema>
 
 /** What would be redacted by `asOf` and why: ids, policies and dates only, never personal data. */
 export async function planRedactions(deps: { pool: Pool; clock: Clock }, asOf: Date): Promise<PlanEntry[]> {
-  const result = await deps.pool.query<{ odoo_id: number; retention_due_at: Date; channels: Channel[]; started_by: string[]; redaction_fields: string[]; held: boolean; backlog: boolean; failure: { kind: string } | null }>(
-    `SELECT p.odoo_id, p.retention_due_at, p.redaction_fields, p.redaction_failure AS failure, ${isHeld('p', '$2')} AS held, ${IN_BACKLOG('p')} AS backlog,
-            ARRAY(SELECT DISTINCT o.channel FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) ORDER BY 1) AS channels,
-            ARRAY(SELECT DISTINCT o.retention_basis ->> 'startedBy' FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) ORDER BY 1) AS started_by
-       FROM mirror_partners p
-      WHERE p.redacted_at IS NULL AND p.retention_due_at <= $1
-      ORDER BY p.retention_due_at, p.odoo_id`,
-    [asOf, deps.clock.now()]
-  )
+  const due = await contactsDueBy(deps.pool, asOf, deps.clock.now(), isHeld)
   const block = await currentRedactionBlock(deps.pool)
-  return result.rows.map((row) => ({
+  return due.map((row) => ({
     partnerId: row.odoo_id,
     dueAt: row.retention_due_at,
     channels: row.channels,

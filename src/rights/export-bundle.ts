@@ -1,5 +1,6 @@
 import type { Pool } from '../db/database.ts'
 import type { OdooGateway } from '../odoo/gateway.ts'
+import { EXPORT_ORDER_COLUMNS, exportOrdersOf } from '../mirror/mirror-store.ts'
 import { PARTNER_FIELDS } from '../mirror/odoo-records.ts'
 
 export interface ExportBundle {
@@ -10,8 +11,6 @@ export interface ExportBundle {
   ordersCsv: string
 }
 
-const ORDER_COLUMNS = ['order', 'channel', 'state', 'order_date', 'shipped_at', 'amount_total', 'currency', 'customer_id', 'invoice_contact_id', 'delivery_contact_id'] as const
-
 /**
  * Everything held about the subject, for access and portability (GDPR Art. 15 and 20, CCPA
  * "know"): the contacts as Odoo holds them now (read live, so nothing unsynced is missed) and the
@@ -20,28 +19,22 @@ const ORDER_COLUMNS = ['order', 'channel', 'state', 'order_date', 'shipped_at', 
 export async function buildExportBundle(deps: { pool: Pool; odoo: OdooGateway }, requestId: string, partnerIds: readonly number[]): Promise<ExportBundle> {
   const fields = (await deps.odoo.availableFields('res.partner', PARTNER_FIELDS)).filter((f) => f !== 'user_ids')
   const contacts = await deps.odoo.read('res.partner', partnerIds, fields, { context: { active_test: false } })
-  const orders = await deps.pool.query<Record<(typeof ORDER_COLUMNS)[number], unknown>>(
-    // float8, not numeric (which pg hands over as a string): the amount stays a number in the JSON
-    // and in the CSV. numeric(14, 2) has at most 14 digits, which float8 carries exactly.
-    `SELECT name AS "order", channel, state, order_date, shipped_at, amount_total::float8 AS amount_total, currency,
-            partner_id AS customer_id, partner_invoice_id AS invoice_contact_id, partner_shipping_id AS delivery_contact_id
-       FROM mirror_orders
-      WHERE partner_id = ANY($1::int[]) OR partner_invoice_id = ANY($1::int[]) OR partner_shipping_id = ANY($1::int[])
-      ORDER BY order_date, odoo_id`,
-    [partnerIds]
-  )
-  const rows = orders.rows.map((row) => Object.fromEntries(ORDER_COLUMNS.map((c) => [c, row[c] instanceof Date ? (row[c] as Date).toISOString() : row[c]])))
+  const orders = await exportOrdersOf(deps.pool, partnerIds)
+  const rows = orders.map((row) => Object.fromEntries(EXPORT_ORDER_COLUMNS.map((c) => [c, row[c] instanceof Date ? row[c].toISOString() : row[c]])))
   return {
     generatedAt: new Date().toISOString(),
     requestId,
     contacts: contacts.map((contact) => Object.fromEntries(Object.entries(contact).map(([key, value]) => [key, value === false ? null : value]))),
     orders: rows,
-    ordersCsv: toCsv(ORDER_COLUMNS, rows)
+    ordersCsv: toCsv(EXPORT_ORDER_COLUMNS, rows)
   }
 }
 
+/** What a cell of the export holds: text, numbers, and timestamps already written as ISO 8601 text. */
+type CsvValue = string | number | bigint | boolean | null | undefined
+
 /** RFC 4180 text, with every cell a spreadsheet would run as a formula neutralized. */
-export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+export function toCsv(columns: readonly string[], rows: readonly Record<string, CsvValue>[]): string {
   return [columns.map(csvCell).join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\r\n') + '\r\n'
 }
 
@@ -57,7 +50,7 @@ const FORMULA_START = /^[=+\-@\t\r]/
  * (an amount of -12.5) is written as a number, which no spreadsheet runs, so refunds stay
  * summable. A negative amount that arrived as text would be neutralized like any other text.
  */
-export function csvCell(value: unknown): string {
+export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return ''
   if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') return String(value)
   const text = String(value)

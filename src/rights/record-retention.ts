@@ -5,8 +5,13 @@ import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import type { AuditTrail } from '../audit/audit-trail.ts'
 import { domainError } from '../errors/catalogue.ts'
 import type { DomainError } from '../errors/catalogue.ts'
+import { purgeInboundOfRequests, purgeStrayInbound } from '../intake/inbound-store.ts'
+import { failUnsentOfRequests, purgeMessagesOfRequests } from '../mail/outbox.ts'
 import { maskEmail, maskName, maskPhone } from '../mirror/masking.ts'
-import { CLOSED_STATES } from './request-states.ts'
+import { closedRequestsDue, purgeRequestIdentifiers } from './request-store.ts'
+import type { ClosedRequest } from './request-store.ts'
+import { destroyExpired } from './export-store.ts'
+import { deleteCodes } from './verification-codes.ts'
 
 /**
  * The service's own records follow the promises it keeps for Odoo's: an export lives until it is
@@ -38,8 +43,6 @@ const PURGE_BATCH = 100
 // outage longer than the retention period) is never sent: it needs the address being destroyed.
 const UNSENT_REASON = "not sent: destroyed with the request's records at the end of their retention"
 
-const CLOSED = CLOSED_STATES.map((state) => `'${state}'`).join(', ')
-
 /** Records that closed (or mail that arrived) at or before this moment are due for destruction. */
 export function purgeCutoff(now: Date, retentionDays: number): Date {
   return new Date(now.getTime() - retentionDays * DAY_MS)
@@ -54,15 +57,12 @@ export function identifiersPurged(requestId: string): DomainError {
 export async function destroyExpiredExports(deps: Pick<RecordRetentionDeps, 'pool' | 'clock' | 'audit'>): Promise<number> {
   return inTransaction(deps.pool, async (db) => {
     const now = deps.clock.now()
-    const destroyed = await db.query<{ id: string; request_id: string; expires_at: Date }>(
-      'UPDATE rights_exports SET bundle = NULL, destroyed_at = $1 WHERE bundle IS NOT NULL AND expires_at <= $1 RETURNING id, request_id, expires_at',
-      [now]
-    )
+    const destroyed = await destroyExpired(db, now)
     await deps.audit.recordMany(
-      destroyed.rows.map((row) => ({ actor: 'system' as const, action: 'request.export_destroyed', subject: { type: 'request', id: row.request_id }, details: { exportId: row.id, expiredAt: row.expires_at.toISOString() } })),
+      destroyed.map((row) => ({ actor: 'system' as const, action: 'request.export_destroyed', subject: { type: 'request', id: row.request_id }, details: { exportId: row.id, expiredAt: row.expires_at.toISOString() } })),
       db
     )
-    return destroyed.rows.length
+    return destroyed.length
   })
 }
 
@@ -81,45 +81,19 @@ export async function purgeClosedRequestRecords(deps: RecordRetentionDeps): Prom
   }
 }
 
-interface DueRequest {
-  id: string
-  state: string
-  email: string | null
-  phone: string | null
-  name: string | null
-  evidence: boolean
-  closed_at: Date
-}
-
 async function purgeBatch(deps: RecordRetentionDeps, db: PoolClient): Promise<PurgeReport & { more: boolean }> {
   const now = deps.clock.now()
   const cutoff = purgeCutoff(now, deps.retentionDays)
-  const due = await dueRequests(db, cutoff)
+  const due = await closedRequestsDue(db, cutoff, PURGE_BATCH)
   const ids = due.map((r) => r.id)
   const hints = due.map((request) => ({ request, requester: requesterHints(deps.cipher, request) }))
 
-  await db.query(
-    `UPDATE rights_requests SET email = NULL, email_index = NULL, phone = NULL, name = NULL, order_refs = NULL,
-            verification = verification - 'evidence', identifiers_purged_at = $2
-      WHERE id = ANY($1::text[])`,
-    [ids, now]
-  )
-  await db.query(
-    `INSERT INTO rights_request_events (request_id, at, actor, action, from_state, to_state, details)
-     SELECT id, $2, 'system', 'identifiers_purged', state, state, $3 FROM rights_requests WHERE id = ANY($1::text[])`,
-    [ids, now, JSON.stringify({ retentionDays: deps.retentionDays })]
-  )
-  await db.query('DELETE FROM verification_codes WHERE request_id = ANY($1::text[])', [ids])
-  const inbound = await purgeInbound(db, ids, now)
-  const unsent = await db.query<{ request_id: string }>(
-    "UPDATE outbox SET state = 'failed', last_error = $2 WHERE request_id = ANY($1::text[]) AND state = 'queued' RETURNING request_id",
-    [ids, UNSENT_REASON]
-  )
-  const outbox = await db.query<{ request_id: string }>(
-    'UPDATE outbox SET recipient = NULL, subject = NULL, body_text = NULL, body_html = NULL, purged_at = $2 WHERE request_id = ANY($1::text[]) AND purged_at IS NULL RETURNING request_id',
-    [ids, now]
-  )
-  const stray = await purgeStrayInbound(db, cutoff, now)
+  await purgeRequestIdentifiers(db, ids, now, { retentionDays: deps.retentionDays })
+  await deleteCodes(db, ids)
+  const inbound = await purgeInboundOfRequests(db, ids, now)
+  const unsent = await failUnsentOfRequests(db, ids, UNSENT_REASON)
+  const outbox = await purgeMessagesOfRequests(db, ids, now)
+  const stray = await purgeStrayInbound(db, cutoff, now, PURGE_BATCH)
 
   const count = (rows: { request_id: string | null }[], id: string) => rows.filter((row) => row.request_id === id).length
   if (due.length > 0 || stray.length > 0) {
@@ -137,8 +111,8 @@ async function purgeBatch(deps: RecordRetentionDeps, db: PoolClient): Promise<Pu
             requester,
             evidence: request.evidence,
             inboundMessages: count(inbound, request.id),
-            outboxMessages: count(outbox.rows, request.id),
-            unsentMessages: count(unsent.rows, request.id)
+            outboxMessages: count(outbox, request.id),
+            unsentMessages: count(unsent, request.id)
           })),
           // Mail tied to no request (received before the cutoff), or to one purged before it came.
           otherInboundMessages: { unattached: stray.filter((row) => row.request_id === null).length, ofPurgedRequests: stray.filter((row) => row.request_id !== null).length }
@@ -150,52 +124,13 @@ async function purgeBatch(deps: RecordRetentionDeps, db: PoolClient): Promise<Pu
   return {
     requests: due.length,
     inboundMessages: inbound.length + stray.length,
-    outboxMessages: outbox.rows.length,
+    outboxMessages: outbox.length,
     more: due.length === PURGE_BATCH || stray.length === PURGE_BATCH
   }
 }
 
-/** Closed requests whose closing transition is at or before the cutoff. */
-async function dueRequests(db: PoolClient, cutoff: Date): Promise<DueRequest[]> {
-  const result = await db.query<DueRequest>(
-    `SELECT r.id, r.state, r.email, r.phone, r.name, COALESCE(r.verification ? 'evidence', false) AS evidence, closing.at AS closed_at
-       FROM rights_requests r
-       CROSS JOIN LATERAL (SELECT max(e.at) AS at FROM rights_request_events e
-                            WHERE e.request_id = r.id AND e.to_state = r.state AND e.from_state IS DISTINCT FROM e.to_state) closing
-      WHERE r.identifiers_purged_at IS NULL AND r.state IN (${CLOSED}) AND closing.at <= $1
-      ORDER BY closing.at, r.id
-      LIMIT $2
-      FOR UPDATE OF r SKIP LOCKED`,
-    [cutoff, PURGE_BATCH]
-  )
-  return result.rows
-}
-
-async function purgeInbound(db: PoolClient, requestIds: string[], now: Date): Promise<{ request_id: string | null }[]> {
-  const result = await db.query<{ request_id: string | null }>(
-    'UPDATE inbound_messages SET message = NULL, attachments = NULL, sender_index = NULL, purged_at = $2 WHERE request_id = ANY($1::text[]) AND purged_at IS NULL RETURNING request_id',
-    [requestIds, now]
-  )
-  return result.rows
-}
-
-/** Mail tied to no request is kept for the same time from its arrival; mail to a purged request goes at once. */
-async function purgeStrayInbound(db: PoolClient, cutoff: Date, now: Date): Promise<{ request_id: string | null }[]> {
-  const result = await db.query<{ request_id: string | null }>(
-    `UPDATE inbound_messages SET message = NULL, attachments = NULL, sender_index = NULL, purged_at = $2
-      WHERE id IN (SELECT m.id FROM inbound_messages m
-                    WHERE m.purged_at IS NULL
-                      AND ((m.request_id IS NULL AND m.received_at <= $1)
-                           OR EXISTS (SELECT 1 FROM rights_requests r WHERE r.id = m.request_id AND r.identifiers_purged_at IS NOT NULL))
-                    ORDER BY m.received_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-      RETURNING request_id`,
-    [cutoff, now, PURGE_BATCH]
-  )
-  return result.rows
-}
-
 /** Masked, as agents saw them: enough to recognise the request again, not to find the person. */
-function requesterHints(cipher: PiiCipher, request: DueRequest): Record<string, string | null> {
+function requesterHints(cipher: PiiCipher, request: ClosedRequest): Record<string, string | null> {
   const hint = (value: string | null, field: string, mask: (plain: string) => string) => {
     if (value === null) return null
     try {

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { PoolClient } from '../db/database.ts'
-import type { Queryable } from '../mirror/mirror-store.ts'
+import type { Queryable } from '../db/queryable.ts'
+import type { PiiCipher } from '../crypto/pii-cipher.ts'
+import { countSealedByKey, sealedElsewhere } from '../crypto/data-rotation.ts'
+import { statementWithTimeout } from '../db/queryable.ts'
 import { CLOSED_STATES, OPEN_STATES } from './request-states.ts'
 import type { RequestAction } from './request-states.ts'
 import type { PendingApproval } from './request-approval.ts'
@@ -182,6 +185,109 @@ export async function requestHistory(db: Queryable, id: string): Promise<Request
   return result.rows.map((r) => ({ at: r.at, actor: r.actor, action: r.action, fromState: r.from_state, toState: r.to_state, details: r.details }))
 }
 
+/** Writes the jurisdiction a reclassification settled on (its event is the reclassification's). */
+export async function setJurisdiction(db: Queryable, id: string, jurisdiction: Jurisdiction): Promise<void> {
+  await db.query('UPDATE rights_requests SET jurisdiction = $2 WHERE id = $1', [id, jurisdiction])
+}
+
+/** A restriction, objection or opt-out the request recorded for its subject: the e-mail's blind index and the contacts. */
+export async function recordSubjectFlag(db: Queryable, flag: { id: string; kind: string; emailIndex: string | null; partnerIds: readonly number[]; requestId: string; at: Date }): Promise<void> {
+  await db.query('INSERT INTO subject_flags (id, kind, email_index, partner_ids, request_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)', [flag.id, flag.kind, flag.emailIndex, flag.partnerIds, flag.requestId, flag.at])
+}
+
+/** A closed request whose records are due for destruction, with what its purge audit entry keeps masked. */
+export interface ClosedRequest {
+  id: string
+  state: string
+  email: string | null
+  phone: string | null
+  name: string | null
+  evidence: boolean
+  closed_at: Date
+}
+
+const CLOSED = CLOSED_STATES.map((state) => `'${state}'`).join(', ')
+
+/**
+ * Up to `limit` closed requests not purged yet whose closing transition is at or before `cutoff`,
+ * the first closed first; locked for the caller's transaction.
+ */
+export async function closedRequestsDue(db: PoolClient, cutoff: Date, limit: number): Promise<ClosedRequest[]> {
+  const result = await db.query<ClosedRequest>(
+    `SELECT r.id, r.state, r.email, r.phone, r.name, COALESCE(r.verification ? 'evidence', false) AS evidence, closing.at AS closed_at
+       FROM rights_requests r
+       CROSS JOIN LATERAL (SELECT max(e.at) AS at FROM rights_request_events e
+                            WHERE e.request_id = r.id AND e.to_state = r.state AND e.from_state IS DISTINCT FROM e.to_state) closing
+      WHERE r.identifiers_purged_at IS NULL AND r.state IN (${CLOSED}) AND closing.at <= $1
+      ORDER BY closing.at, r.id
+      LIMIT $2
+      FOR UPDATE OF r SKIP LOCKED`,
+    [cutoff, limit]
+  )
+  return result.rows
+}
+
+/**
+ * Destroys the requester's identifiers and the verification evidence of these requests, and
+ * records it in each one's history (`details`); the rest of the record stays.
+ */
+export async function purgeRequestIdentifiers(db: Queryable, ids: readonly string[], now: Date, details: Record<string, unknown>): Promise<void> {
+  await db.query(
+    `UPDATE rights_requests SET email = NULL, email_index = NULL, phone = NULL, name = NULL, order_refs = NULL,
+            verification = verification - 'evidence', identifiers_purged_at = $2
+      WHERE id = ANY($1::text[])`,
+    [ids, now]
+  )
+  await db.query(
+    `INSERT INTO rights_request_events (request_id, at, actor, action, from_state, to_state, details)
+     SELECT id, $2, 'system', 'identifiers_purged', state, state, $3 FROM rights_requests WHERE id = ANY($1::text[])`,
+    [ids, now, JSON.stringify(details)]
+  )
+}
+
+/** SQL condition: the request whose id is `requestId` (an SQL expression) had its identifiers purged. */
+export function requestIdentifiersPurged(requestId: string): string {
+  return `EXISTS (SELECT 1 FROM rights_requests r WHERE r.id = ${requestId} AND r.identifiers_purged_at IS NOT NULL)`
+}
+
+const IDENTIFIERS = ['email', 'phone', 'name', 'order_refs'] as const
+/** A request's sealed columns: the requester's identifiers and the input of an action awaiting approval. */
+const SEALED_REQUEST_COLUMNS = [...IDENTIFIERS, 'approval_input'] as const
+const EVIDENCE = "(verification ->> 'evidence')"
+
+export type SealedRequestValues = Record<(typeof SEALED_REQUEST_COLUMNS)[number], string | null> & { id: string; evidence: string | null }
+
+/** Values of requests (the evidence of a verification included) still sealed under another key than the current one, per key id. */
+export function countRequestValuesByKey(db: Queryable, cipher: PiiCipher): Promise<Record<string, number>> {
+  return countSealedByKey(db, cipher, 'rights_requests', [...SEALED_REQUEST_COLUMNS, EVIDENCE])
+}
+
+/** Up to `limit` requests with a value sealed under another key, locked for the caller's transaction. */
+export async function lockRequestsSealedElsewhere(db: PoolClient, currentKeyId: string, limit: number): Promise<SealedRequestValues[]> {
+  const stale = [...SEALED_REQUEST_COLUMNS, EVIDENCE].map((e) => sealedElsewhere(e, '$1')).join(' OR ')
+  const batch = await db.query<SealedRequestValues>(
+    `SELECT id, ${SEALED_REQUEST_COLUMNS.join(', ')}, ${EVIDENCE} AS evidence FROM rights_requests WHERE ${stale} ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+    [currentKeyId]
+  )
+  return batch.rows
+}
+
+/** A request's values sealed anew, and its e-mail's blind index rebuilt (kept when it has no e-mail). */
+export async function writeResealedRequest(db: Queryable, values: Omit<SealedRequestValues, 'id'> & { id: string; emailIndex: string | null }): Promise<void> {
+  await db.query(
+    `UPDATE rights_requests SET email = $2, phone = $3, name = $4, order_refs = $5, email_index = coalesce($6, email_index),
+            verification = CASE WHEN $7::text IS NULL THEN verification ELSE jsonb_set(verification, '{evidence}', to_jsonb($7::text)) END,
+            approval_input = $8
+      WHERE id = $1`,
+    [values.id, values.email, values.phone, values.name, values.order_refs, values.emailIndex, values.evidence, values.approval_input]
+  )
+}
+
+/** The flags these requests recorded take their request's e-mail blind index again, after a re-seal rebuilt it. */
+export async function copyEmailIndexToFlags(db: Queryable, requestIds: readonly string[]): Promise<void> {
+  await db.query('UPDATE subject_flags f SET email_index = r.email_index FROM rights_requests r WHERE f.request_id = r.id AND r.id = ANY($1::text[]) AND f.email_index <> r.email_index', [requestIds])
+}
+
 interface RequestRow {
   id: string
   type: RequestType
@@ -241,6 +347,25 @@ function toStored(row: RequestRow): StoredRequest {
   }
 }
 
+export interface OpenRequestFigures {
+  state: string
+  open: number
+  overdue: number
+}
+
+/** Open requests per state, and how many of them are past their deadline at `now` (for /metrics). */
+export async function openRequestFigures(db: Queryable, now: Date, queryTimeoutMs?: number): Promise<OpenRequestFigures[]> {
+  const result = await db.query<OpenRequestFigures>(
+    statementWithTimeout(
+      `SELECT state, count(*)::int AS open, count(*) FILTER (WHERE due_at < $1)::int AS overdue
+         FROM rights_requests WHERE state = ANY($2::text[]) GROUP BY state`,
+      [now, OPEN_STATES],
+      queryTimeoutMs
+    )
+  )
+  return result.rows
+}
+
 export interface WeeklyCount {
   week: Date
   kind: 'opened' | 'closed' | 'overdue'
@@ -256,7 +381,8 @@ export interface WeeklyCount {
 export async function countRequestsPerWeek(db: Queryable, range: { since: Date; until: Date; now: Date }): Promise<WeeklyCount[]> {
   const result = await db.query<WeeklyCount>(
     `WITH closing AS (
-       SELECT request_id, at FROM rights_request_events WHERE to_state = ANY($4::text[]) AND from_state IS DISTINCT FROM to_state)
+       SELECT request_id, min(at) AS at FROM rights_request_events
+        WHERE to_state = ANY($4::text[]) AND from_state IS DISTINCT FROM to_state GROUP BY request_id)
      SELECT date_bin('7 days', received_at, $1) AS week, 'opened' AS kind, count(*)::int AS n
        FROM rights_requests WHERE received_at >= $1 AND received_at < $2 GROUP BY 1
      UNION ALL
@@ -264,9 +390,8 @@ export async function countRequestsPerWeek(db: Queryable, range: { since: Date; 
        FROM closing WHERE at >= $1 AND at < $2 GROUP BY 1
      UNION ALL
      SELECT date_bin('7 days', r.due_at, $1), 'overdue', count(*)::int
-       FROM rights_requests r
-      WHERE r.due_at >= $1 AND r.due_at < $2 AND r.due_at <= $3
-        AND NOT EXISTS (SELECT 1 FROM closing c WHERE c.request_id = r.id AND c.at <= r.due_at)
+       FROM rights_requests r LEFT JOIN closing c ON c.request_id = r.id
+      WHERE r.due_at >= $1 AND r.due_at < $2 AND r.due_at <= $3 AND (c.at IS NULL OR c.at > r.due_at)
       GROUP BY 1`,
     [range.since, range.until, range.now, CLOSED_STATES]
   )

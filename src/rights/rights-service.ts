@@ -10,6 +10,7 @@ import type { OdooGateway } from '../odoo/gateway.ts'
 import type { OrderSync } from '../mirror/order-sync.ts'
 import { maskEmail } from '../mirror/masking.ts'
 import { PARTNER_PII_FIELDS } from '../mirror/odoo-records.ts'
+import { makeDueForErasure } from '../mirror/partner-store.ts'
 import type { PartnerPiiField } from '../mirror/odoo-records.ts'
 import type { RedactionReport } from '../retention/redaction.ts'
 import type { Holds } from '../retention/holds.ts'
@@ -22,13 +23,15 @@ import { isOpen, nextState } from './request-states.ts'
 import type { RequestAction } from './request-states.ts'
 import { jurisdictionOfType } from './request-types.ts'
 import type { DenialReason, Jurisdiction, RequestType } from './request-types.ts'
-import { findRequest, insertRequest, newRequestId, recordCreation, updateRequest } from './request-store.ts'
+import { findRequest, insertRequest, newRequestId, recordCreation, recordSubjectFlag, setJurisdiction, updateRequest } from './request-store.ts'
 import type { RequestChanges, StoredRequest } from './request-store.ts'
 import { approvalAlreadyPending, approvalStillApplies, needsApproval, nothingToApprove, sameKeyRefused } from './request-approval.ts'
 import type { ApprovalDecision, PendingApproval } from './request-approval.ts'
 import { describeContacts, discoverSubject, subjectAmbiguities, verificationRecipient } from './subject-discovery.ts'
 import type { SubjectAmbiguity, SubjectContact, SubjectDiscovery } from './subject-discovery.ts'
 import { buildExportBundle } from './export-bundle.ts'
+import { destroyExport, insertExport, lockLatestExport, markExportDownloaded } from './export-store.ts'
+import { attemptsTaken, deleteCodes, storeCode, takeAttempt } from './verification-codes.ts'
 import type { ExportBundle } from './export-bundle.ts'
 import { identifiersPurged } from './record-retention.ts'
 import { renderMessage } from './message-templates.ts'
@@ -199,11 +202,7 @@ export function createRightsService(deps: RightsDeps) {
       const { recipient, heldByOdoo } = await verificationRecipient(deps, partnerIds, identifiers(request).email)
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
       const expiresAt = new Date(clock.now().getTime() + config.codeTtlMinutes * 60_000)
-      await db.query(
-        `INSERT INTO verification_codes (request_id, code_hash, sent_at, expires_at, attempts) VALUES ($1, $2, $3, $4, 0)
-         ON CONFLICT (request_id) DO UPDATE SET code_hash = EXCLUDED.code_hash, sent_at = EXCLUDED.sent_at, expires_at = EXCLUDED.expires_at, attempts = 0`,
-        [id, codeHash(id, code), clock.now(), expiresAt]
-      )
+      await storeCode(db, id, { hash: codeHash(id, code), sentAt: clock.now(), expiresAt })
       await notify(db, request, { kind: 'verification_code', requestId: id, code, expiresAt }, recipient)
       return { changes: { subjectPartnerIds: partnerIds }, details: { sentTo: maskEmail(recipient), contacts: partnerIds.length, heldByOdoo } }
     })
@@ -217,10 +216,7 @@ export function createRightsService(deps: RightsDeps) {
    */
   async function confirmCode(id: string, code: string, actor: Actor): Promise<StoredRequest> {
     const attempt = await inTransaction(pool, async (db) => {
-      const taken = (await db.query<{ code_hash: string; attempts: number }>(
-        'UPDATE verification_codes SET attempts = attempts + 1 WHERE request_id = $1 AND attempts < $2 AND expires_at > $3 RETURNING code_hash, attempts',
-        [id, config.maxCodeAttempts, clock.now()]
-      )).rows[0]
+      const taken = await takeAttempt(db, id, config.maxCodeAttempts, clock.now())
       if (!taken) return null
       // Under every configured key: a code sent just before a key rotation still confirms.
       const matches = cipher.fingerprints(`otp:${id}:${code}`).includes(taken.code_hash)
@@ -230,19 +226,19 @@ export function createRightsService(deps: RightsDeps) {
     if (!attempt) return refuseCodeCheck(id)
     if (!attempt.matches) throw domainError('verification_code_wrong', config.maxCodeAttempts - attempt.attempts)
     return transition(id, 'verify_code', actor, async (_request, db) => {
-      await db.query('DELETE FROM verification_codes WHERE request_id = $1', [id])
+      await deleteCodes(db, [id])
       return { changes: { verification: { method: 'code', at: clock.now().toISOString(), by: actor } } }
     })
   }
 
   /** Why a code could not be checked: none was sent, its attempts are used up, or it has expired. */
   async function refuseCodeCheck(id: string): Promise<never> {
-    const row = (await pool.query<{ attempts: number }>('SELECT attempts FROM verification_codes WHERE request_id = $1', [id])).rows[0]
-    if (!row) {
+    const attempts = await attemptsTaken(pool, id)
+    if (attempts === undefined) {
       await get(id)
       throw domainError('conflict', 'No verification code has been sent for this request.', ['send_verification'])
     }
-    if (row.attempts >= config.maxCodeAttempts) throw domainError('verification_attempts_exhausted')
+    if (attempts >= config.maxCodeAttempts) throw domainError('verification_attempts_exhausted')
     throw domainError('verification_code_expired')
   }
 
@@ -260,10 +256,12 @@ export function createRightsService(deps: RightsDeps) {
   }
 
   function applyManualVerification(db: PoolClient, request: StoredRequest, evidence: string, by: Actor, approvedBy?: Actor): Promise<StoredRequest> {
-    return applyTransition(db, request, 'verify_manually', by, async () => ({
-      changes: { verification: { method: 'manual', at: clock.now().toISOString(), by, ...(approvedBy ? { approvedBy } : {}), evidence: cipher.seal(evidence, `request:${request.id}:evidence`) } },
-      details: { method: 'manual', ...(approvedBy ? { approvedBy } : {}) }
-    }))
+    return applyTransition(db, request, 'verify_manually', by, () =>
+      Promise.resolve({
+        changes: { verification: { method: 'manual', at: clock.now().toISOString(), by, ...(approvedBy ? { approvedBy } : {}), evidence: cipher.seal(evidence, `request:${request.id}:evidence`) } },
+        details: { method: 'manual', ...(approvedBy ? { approvedBy } : {}) }
+      })
+    )
   }
 
   /** Holds an action back until another key decides: its input sealed, the request's history and the audit trail told. */
@@ -444,7 +442,7 @@ export function createRightsService(deps: RightsDeps) {
   async function carryOutFulfilment(prepared: StoredRequest, partnerIds: number[], input: Fulfilment, actor: Actor, approvedBy?: Actor): Promise<StoredRequest> {
     const id = prepared.id
     const approval = approvedBy ? { approvedBy } : {}
-    const request = prepared.state === 'in_progress' ? prepared : await transition(id, 'start_fulfilment', actor, async () => ({ details: approval }))
+    const request = prepared.state === 'in_progress' ? prepared : await transition(id, 'start_fulfilment', actor, () => Promise.resolve({ details: approval }))
     const outcome = partnerIds.length === 0 ? { noData: true } : await perform(request, partnerIds, input)
     return transition(id, 'complete', actor, async (current, db) => {
       if (outcome.noData) await notify(db, current, { kind: 'no_data', requestId: id })
@@ -491,8 +489,8 @@ export function createRightsService(deps: RightsDeps) {
       const dueAt = request.extension ? request.dueAt : computeDueAt({ type, jurisdiction, receivedAt: request.receivedAt }, config.otherDays)
       const changes: RequestChanges = verifiedForAnother ? { type, dueAt, verification: null, state: 'received' } : { type, dueAt }
       const details = { from: request.type, to: type, ...(verifiedForAnother ? { reverify: true, verificationDropped: request.verification?.method ?? null } : {}) }
-      await db.query('UPDATE rights_requests SET jurisdiction = $2 WHERE id = $1', [id, jurisdiction])
-      if (verifiedForAnother) await db.query('DELETE FROM verification_codes WHERE request_id = $1', [id])
+      await setJurisdiction(db, id, jurisdiction)
+      if (verifiedForAnother) await deleteCodes(db, [id])
       const toState = changes.state ?? request.state
       await updateRequest(db, id, changes, { at: clock.now(), actor, action: 'reclassified', fromState: request.state, toState, details })
       await audit.record({ actor: actor, action: 'request.reclassified', subject: { type: 'request', id }, details: { ...details, ...(verifiedForAnother ? { fromState: request.state, toState } : {}) } }, db)
@@ -504,7 +502,7 @@ export function createRightsService(deps: RightsDeps) {
     const bundle = await buildExportBundle(deps, request.id, partnerIds)
     const exportId = randomUUID()
     const expiresAt = new Date(clock.now().getTime() + config.exportTtlHours * 3_600_000)
-    await pool.query('INSERT INTO rights_exports (id, request_id, bundle, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [exportId, request.id, cipher.seal(JSON.stringify(bundle), `export:${exportId}`), clock.now(), expiresAt])
+    await insertExport(pool, { id: exportId, requestId: request.id, sealed: cipher.seal(JSON.stringify(bundle), `export:${exportId}`), createdAt: clock.now(), expiresAt })
     return { exportId, exportExpiresAt: expiresAt.toISOString(), contacts: bundle.contacts.length, orders: bundle.orders.length }
   }
 
@@ -519,11 +517,7 @@ export function createRightsService(deps: RightsDeps) {
     }
     const toErase = contacts.map((c) => c.partnerId).filter((id) => !retained.some((r) => r.partnerId === id))
     // A granted erasure is a person's decision: it releases the contact from a redaction backlog too.
-    await pool.query(
-      `UPDATE mirror_partners SET retention_due_at = $2, redaction_fields = $3, backlog_approved_at = CASE WHEN backlog_since IS NULL THEN backlog_approved_at ELSE coalesce(backlog_approved_at, $2) END
-        WHERE odoo_id = ANY($1::int[]) AND redacted_at IS NULL`,
-      [toErase, clock.now(), [...PARTNER_PII_FIELDS]]
-    )
+    await makeDueForErasure(pool, toErase, clock.now(), PARTNER_PII_FIELDS)
     const report = await deps.redact(toErase)
     retained.push(...report.refused.map((partnerId) => ({ partnerId, reason: 'protected' })), ...report.failed.map((f) => ({ partnerId: f.partnerId, reason: 'failed' })))
     const alreadyRedacted = contacts.filter((c) => c.redacted).map((c) => c.partnerId)
@@ -557,7 +551,7 @@ export function createRightsService(deps: RightsDeps) {
   async function recordFlag(request: StoredRequest, partnerIds: number[]) {
     const kind = request.type === 'ccpa_opt_out' ? 'opt_out' : (request.type as 'restriction' | 'objection')
     const odooTag = config.odooTags ? await tagInOdoo(kind, partnerIds) : null
-    await pool.query('INSERT INTO subject_flags (id, kind, email_index, partner_ids, request_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)', [randomUUID(), kind, request.emailIndex, partnerIds, request.id, clock.now()])
+    await recordSubjectFlag(pool, { id: randomUUID(), kind, emailIndex: request.emailIndex, partnerIds, requestId: request.id, at: clock.now() })
     return { recorded: kind, partners: partnerIds, ...(odooTag ? { odooTag } : {}) }
   }
 
@@ -574,18 +568,18 @@ export function createRightsService(deps: RightsDeps) {
   /** The export, once: opened, handed over and destroyed in one transaction. */
   async function downloadExport(id: string, actor: Actor): Promise<ExportBundle> {
     return inTransaction(pool, async (db) => {
-      const row = (await db.query<{ id: string; bundle: string | null; expires_at: Date; downloaded_at: Date | null }>('SELECT id, bundle, expires_at, downloaded_at FROM rights_exports WHERE request_id = $1 ORDER BY created_at DESC LIMIT 1 FOR UPDATE', [id])).rows[0]
+      const row = await lockLatestExport(db, id)
       if (!row) {
         await get(id)
         throw domainError('not_found', 'This request has no export.')
       }
       if (row.bundle === null || row.downloaded_at) throw domainError('export_gone', 'downloaded_or_expired')
       if (row.expires_at <= clock.now()) {
-        await db.query('UPDATE rights_exports SET bundle = NULL, destroyed_at = $2 WHERE id = $1', [row.id, clock.now()])
+        await destroyExport(db, row.id, clock.now())
         throw domainError('export_gone', 'expired')
       }
       const bundle = JSON.parse(cipher.open(row.bundle, `export:${row.id}`)) as ExportBundle
-      await db.query('UPDATE rights_exports SET bundle = NULL, downloaded_at = $2, downloaded_by = $3, destroyed_at = $2 WHERE id = $1', [row.id, clock.now(), actor])
+      await markExportDownloaded(db, row.id, clock.now(), actor)
       await audit.record({ actor: actor, action: 'request.export_downloaded', subject: { type: 'request', id }, details: { exportId: row.id } }, db)
       return bundle
     })
@@ -599,7 +593,7 @@ export function createRightsService(deps: RightsDeps) {
   }
 
   async function withdraw(id: string, actor: Actor): Promise<StoredRequest> {
-    return transition(id, 'withdraw', actor, async () => ({}))
+    return transition(id, 'withdraw', actor, () => Promise.resolve({}))
   }
 
   /** An extension is recorded, and the requester told why, without changing the request's state. */

@@ -5,6 +5,7 @@ import type { OdooGateway } from '../odoo/gateway.ts'
 import { likeLiteral } from '../odoo/like-literal.ts'
 import type { OrderSync } from '../mirror/order-sync.ts'
 import { maskEmail, maskName, maskPhone } from '../mirror/masking.ts'
+import { contactsByBlindIndexes, contactSummaries, sealedEmailsOf } from '../mirror/partner-store.ts'
 import { ADDRESS_SEPARATORS, addressesInField, emailIdentity, emailSpellings, identitiesInField } from './email-identity.ts'
 
 export const subjectContactSchema = z
@@ -68,15 +69,11 @@ export async function discoverSubject(deps: { pool: Pool; cipher: PiiCipher; odo
   const spellings = emailSpellings(who.email)
   const emailIndexes = spellings.flatMap((spelling) => cipher.blindIndexes('email', spelling))
   const phoneIndexes = who.phone ? cipher.blindIndexes('phone', who.phone) : []
-  const mirrored = await pool.query<{ odoo_id: number; by_email: boolean; by_phone: boolean }>(
-    `SELECT odoo_id, email_index = ANY($1::text[]) AS by_email, (phone_index = ANY($2::text[]) OR mobile_index = ANY($2::text[])) AS by_phone
-       FROM mirror_partners WHERE email_index = ANY($1::text[]) OR phone_index = ANY($2::text[]) OR mobile_index = ANY($2::text[])`,
-    [emailIndexes, phoneIndexes]
-  )
+  const mirrored = await contactsByBlindIndexes(pool, emailIndexes, phoneIndexes)
   const live = await searchOdooByEmail(deps.odoo, who.email, spellings)
   const foundBy = new Map<number, Set<FoundBy>>()
   const note = (id: number, how: FoundBy) => foundBy.set(id, (foundBy.get(id) ?? new Set()).add(how))
-  for (const row of mirrored.rows) {
+  for (const row of mirrored) {
     if (row.by_email) note(row.odoo_id, 'email')
     if (row.by_phone) note(row.odoo_id, 'phone')
   }
@@ -118,15 +115,8 @@ export function subjectAmbiguities(contacts: readonly SubjectContact[], maxConta
 }
 
 export async function describeContacts(deps: { pool: Pool; cipher: PiiCipher }, ids: readonly number[], foundBy = new Map<number, Set<FoundBy>>()): Promise<SubjectContact[]> {
-  const rows = await deps.pool.query<{ odoo_id: number; type: string | null; name: string | null; email: string | null; phone: string | null; mobile: string | null; country: string | null; redacted_at: Date | null; orders: number; open_orders: number }>(
-    `SELECT p.odoo_id, p.type, p.name, p.email, p.phone, p.mobile, p.country, p.redacted_at,
-            (SELECT count(*) FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id))::int AS orders,
-            (SELECT count(*) FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id)
-                AND o.state NOT IN ('cancel') AND o.completed_at IS NULL AND o.deleted_at IS NULL)::int AS open_orders
-       FROM mirror_partners p WHERE p.odoo_id = ANY($1::int[]) ORDER BY p.odoo_id`,
-    [ids]
-  )
-  return rows.rows.map((row) => {
+  const rows = await contactSummaries(deps.pool, ids)
+  return rows.map((row) => {
     const open = (field: string, value: string | null) => (value === null ? null : deps.cipher.open(value, `partner:${row.odoo_id}:${field}`))
     const name = open('name', row.name)
     const email = open('email', row.email)
@@ -153,8 +143,8 @@ export async function describeContacts(deps: { pool: Pool; cipher: PiiCipher }, 
  * address only (a code never goes to a co-holder of a shared field); else the given address.
  */
 export async function verificationRecipient(deps: { pool: Pool; cipher: PiiCipher }, partnerIds: readonly number[], given: string): Promise<{ recipient: string; heldByOdoo: boolean }> {
-  const rows = await deps.pool.query<{ odoo_id: number; email: string }>('SELECT odoo_id, email FROM mirror_partners WHERE odoo_id = ANY($1::int[]) AND email IS NOT NULL ORDER BY odoo_id', [partnerIds])
-  const fields = rows.rows.map((row) => addressesInField(deps.cipher.open(row.email, `partner:${row.odoo_id}:email`)))
+  const rows = await sealedEmailsOf(deps.pool, partnerIds)
+  const fields = rows.map((row) => addressesInField(deps.cipher.open(row.email, `partner:${row.odoo_id}:email`)))
   const wanted = emailIdentity(given)
   const same = fields.flat().find((address) => emailIdentity(address) === wanted)
   const sole = fields.find((addresses) => new Set(addresses.map(emailIdentity)).size === 1)?.[0]

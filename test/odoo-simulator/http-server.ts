@@ -30,11 +30,15 @@ export class RestartableServer {
     const server = createServer((req, res) => void this.#serve(req, res))
     server.on('connection', (socket) => {
       this.#sockets.add(socket)
-      socket.on('close', () => this.#sockets.delete(socket))
+      socket.on('close', () => {
+        this.#sockets.delete(socket)
+      })
     })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(port, host, () => resolve())
+      server.listen(port, host, () => {
+        resolve()
+      })
     })
     this.#server = server
     this.#host = host
@@ -45,7 +49,11 @@ export class RestartableServer {
     const server = this.#server
     if (!server) return
     this.#server = undefined
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    const closed = new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve()
+      })
+    })
     for (const socket of this.#sockets) socket.destroy()
     await closed
   }

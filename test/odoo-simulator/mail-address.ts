@@ -6,6 +6,7 @@
  * strict mode (3.13, backported to some 3.12 builds) refuses some malformed fields that this
  * parser reads; well-formed fields parse the same under both.
  */
+import { isAscii as isAsciiBytes } from 'node:buffer'
 
 /** `tools.email_normalize(text, strict)`: the first address found, ASCII local part and domain lower-cased; false when none. */
 export function emailNormalize(text: string | false, options: { strict: boolean }): string | false {
@@ -51,7 +52,8 @@ function parseBasedOnSpaces(pair: [string, string]): [string, string] {
   return found ? [names.join(' '), found] : pair
 }
 
-const isAscii = (text: string): boolean => [...text].every((c) => c.charCodeAt(0) < 128)
+// Python's str.isascii(): any other character takes a byte above 127 in UTF-8.
+const isAscii = (text: string): boolean => isAsciiBytes(Buffer.from(text))
 
 /** `email.utils.getaddresses([field])`: (real name, address) pairs; ('', '') for what does not parse. */
 export function getaddresses(field: string): [string, string][] {
@@ -80,13 +82,14 @@ class AddressParser {
     return this.field[this.pos] ?? ''
   }
 
-  private get atEnd(): boolean {
+  // A method, not a getter: TypeScript would take a getter's value as fixed while the parser moves on.
+  private atEnd(): boolean {
     return this.pos >= this.field.length
   }
 
   addressList(): [string, string][] {
     const result: [string, string][] = []
-    while (!this.atEnd) {
+    while (!this.atEnd()) {
       const address = this.address()
       if (address.length > 0) result.push(...address)
       else result.push(['', ''])
@@ -97,7 +100,7 @@ class AddressParser {
   /** Skips white space and collects comments; returns the white space skipped (without CR/LF). */
   private skipSpace(): string {
     let ws = ''
-    while (!this.atEnd) {
+    while (!this.atEnd()) {
       if ((LWS + '\n\r').includes(this.char)) {
         if (!'\n\r'.includes(this.char)) ws += this.char
         this.pos += 1
@@ -118,7 +121,7 @@ class AddressParser {
     const phrases = this.phraseList()
     this.skipSpace()
     let result: [string, string][] = []
-    if (this.atEnd) {
+    if (this.atEnd()) {
       if (phrases.length > 0) result = [[this.comments.join(' '), phrases[0] as string]]
     } else if ('.@'.includes(this.char)) {
       this.pos = oldPos
@@ -128,9 +131,9 @@ class AddressParser {
     } else if (this.char === ':') {
       // a group: its members are the addresses
       this.pos += 1
-      while (!this.atEnd) {
+      while (!this.atEnd()) {
         this.skipSpace()
-        if (!this.atEnd && this.field[this.pos] === ';') {
+        if (!this.atEnd() && this.field[this.pos] === ';') {
           this.pos += 1
           break
         }
@@ -146,7 +149,7 @@ class AddressParser {
       this.pos += 1
     }
     this.skipSpace()
-    if (!this.atEnd && this.char === ',') this.pos += 1
+    if (!this.atEnd() && this.char === ',') this.pos += 1
     return result
   }
 
@@ -155,7 +158,7 @@ class AddressParser {
     this.pos += 1
     this.skipSpace()
     let spec = ''
-    while (!this.atEnd) {
+    while (!this.atEnd()) {
       if (expectRoute) {
         this.domain()
         expectRoute = false
@@ -183,7 +186,7 @@ class AddressParser {
       if (parts.length > 0 && !(parts.at(-1) as string).trim()) parts.pop()
     }
     this.skipSpace()
-    while (!this.atEnd) {
+    while (!this.atEnd()) {
       let preserveSpace = true
       if (this.char === '.') {
         dropTrailingSpace()
@@ -201,7 +204,7 @@ class AddressParser {
       const ws = this.skipSpace()
       if (preserveSpace && ws) parts.push(ws)
     }
-    if (this.atEnd || this.char !== '@') return parts.join('')
+    if (this.atEnd() || this.char !== '@') return parts.join('')
     parts.push('@')
     this.pos += 1
     this.skipSpace()
@@ -212,7 +215,7 @@ class AddressParser {
 
   private domain(): string {
     const parts: string[] = []
-    while (!this.atEnd) {
+    while (!this.atEnd()) {
       if (LWS.includes(this.char)) {
         this.pos += 1
       } else if (this.char === '(') {
@@ -239,7 +242,7 @@ class AddressParser {
     let text = ''
     let quoted = false
     this.pos += 1
-    while (!this.atEnd) {
+    while (!this.atEnd()) {
       if (quoted) {
         text += this.char
         quoted = false
@@ -269,7 +272,7 @@ class AddressParser {
 
   private atom(ends: string): string {
     let atom = ''
-    while (!this.atEnd && !ends.includes(this.char)) {
+    while (!this.atEnd() && !ends.includes(this.char)) {
       atom += this.char
       this.pos += 1
     }
@@ -278,7 +281,7 @@ class AddressParser {
 
   private phraseList(): string[] {
     const phrases: string[] = []
-    while (!this.atEnd) {
+    while (!this.atEnd()) {
       if (FWS.includes(this.char)) this.pos += 1
       else if (this.char === '"') phrases.push(this.quote())
       else if (this.char === '(') this.comments.push(this.comment())

@@ -37,10 +37,15 @@ export function pyRepr(value: unknown, tuple = false): string {
     if (!tuple) return `[${items.join(', ')}]`
     return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`
   }
-  if (typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${stringRepr(k)}: ${pyRepr(v)}`).join(', ')}}`
-  }
-  return String(value)
+  // What JSON never decodes to.
+  if (typeof value === 'bigint' || typeof value === 'symbol') return value.toString()
+  if (typeof value === 'function') return `<function ${value.name}>`
+  return `{${Object.entries(value).map(([k, v]) => `${stringRepr(k)}: ${pyRepr(v)}`).join(', ')}}`
+}
+
+/** Python's str(), as Odoo formats a value into a message or a LIKE pattern: a string as it is, anything else as its repr. */
+export function pyStr(value: unknown): string {
+  return typeof value === 'string' ? value : pyRepr(value)
 }
 
 export function floatRepr(value: number): string {

@@ -48,7 +48,9 @@ export function createShopDatabase(options: ShopDatabaseOptions): ShopDatabase {
   const jitter = new Prng(seed ^ 0x2545f491)
   const clock = new TransactionClock(options.now, () => jitter.next())
   const automation = new AutomationRules(tables, version)
-  const writer = new DataWriter(schema, tables, clock, version, (model, ids, event) => automation.afterChange(model, ids, event))
+  const writer = new DataWriter(schema, tables, clock, version, (model, ids, event) => {
+    automation.afterChange(model, ids, event)
+  })
 
   // The whole initial data set is written in one transaction, as a database import would.
   const stamp = clock.stamp()

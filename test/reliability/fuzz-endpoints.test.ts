@@ -8,6 +8,9 @@ import { simulator } from '../support/simulator.ts'
 import { realClock } from '../support/reliability-harness.ts'
 import { bodyFor, nastyString, pathFor, queryFor } from '../support/reliability-arbitraries.ts'
 import type { Body, OpenApiDocument, Operation } from '../support/reliability-arbitraries.ts'
+import type { RequestView } from '../../src/rights/request-view.ts'
+import type { Hold } from '../../src/retention/holds.ts'
+import type { SyncRun } from '../../src/mirror/sync-runs.ts'
 
 /** Runs per operation; FUZZ_RUNS raises it for a longer local session, FUZZ_SEED replays a failure. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 50)
@@ -60,7 +63,7 @@ async function fixtures(t: Test, ctx: TestService, email: string) {
   const created = async (body: object) => {
     const res = await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: body })
     if (res.statusCode !== 201) throw new Error(`fixture request: ${res.statusCode} ${res.body}`)
-    return res.json().id as string
+    return res.json<Pick<RequestView, 'id'>>().id
   }
   const requests: string[] = []
   for (const type of ['access', 'erasure', 'rectification', 'portability', 'restriction', 'ccpa_opt_out', 'objection', 'ccpa_delete']) {
@@ -72,14 +75,14 @@ async function fixtures(t: Test, ctx: TestService, email: string) {
   const holds: string[] = []
   for (const payload of [{ subjectType: 'email', email, reason: 'Fuzz hold' }, { subjectType: 'order', orderId: 1, reason: 'Fuzz hold' }]) {
     const res = await ctx.app.inject({ method: 'POST', url: '/v1/holds', headers: ctx.auth.admin, payload })
-    if (res.statusCode === 201) holds.push(res.json().id as string)
+    if (res.statusCode === 201) holds.push(res.json<Pick<Hold, 'id'>>().id)
   }
   const keys: string[] = []
   for (const name of ['fuzz-a', 'fuzz-b']) keys.push((await ctx.service.apiKeys.create({ name, role: 'agent' })).id)
   const sync = await ctx.app.inject({ method: 'POST', url: '/v1/sync', headers: ctx.auth.admin })
   const orders = (await ctx.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_orders ORDER BY odoo_id LIMIT 5')).rows.map((r) => String(r.odoo_id))
   t.ok(requests.length > 0 && holds.length > 0 && orders.length > 0, 'fixtures in place')
-  return { requests, holds, keys, runs: [sync.json().id as string], orders }
+  return { requests, holds, keys, runs: [sync.json<Pick<SyncRun, 'id'>>().id], orders }
 }
 
 await t.test('every endpoint answers arbitrary input with a 4xx problem, never a 5xx, and a 4xx writes nothing', async (t) => {
@@ -105,7 +108,7 @@ await t.test('every endpoint answers arbitrary input with a 4xx problem, never a
       if (ONLY && !`${method.toUpperCase()} ${path}`.includes(ONLY)) continue
       await t.test(`${method.toUpperCase()} ${path}`, async (t) => {
         const roles = rolesOf(operation)
-        const permitted = roles.filter((r) => r === 'admin' || r === 'agent') as Array<'admin' | 'agent'>
+        const permitted = roles.filter((r): r is 'admin' | 'agent' => r === 'admin' || r === 'agent')
         const auth = permitted.length > 0
           ? fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...permitted) }, { weight: 1, arbitrary: fc.constantFrom<'admin' | 'agent'>('admin', 'agent') })
           : fc.constantFrom<'admin' | 'agent' | 'none'>('none', 'agent')
@@ -147,10 +150,10 @@ function encode(body: Body, headers: Record<string, string>): string | undefined
     return body.text
   }
   headers['content-type'] = 'application/json'
-  return JSON.stringify(body.value) ?? 'null'
+  return JSON.stringify(body.value)
 }
 
 function describe(body: Body): string {
   const text = body.kind === 'none' ? '(none)' : body.kind === 'raw' ? `${body.contentType} ${JSON.stringify(body.text)}` : JSON.stringify(body.value)
-  return (text ?? '').slice(0, 400)
+  return text.slice(0, 400)
 }

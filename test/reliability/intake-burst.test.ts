@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { startTestService } from '../support/app.ts'
 import { simulator } from '../support/simulator.ts'
 import { realClock } from '../support/reliability-harness.ts'
+import type { ChainVerdict } from '../../src/audit/audit-trail.ts'
 
 const KEY = 'fe-webhook-key-0123456789abcdef'
 const DISTINCT = 900
@@ -67,7 +68,7 @@ await t.test('1,000 intake webhooks sent concurrently over HTTP: each distinct m
   const duplicates = answers.filter((a) => a.answer.status === 'duplicate')
   t.equal(duplicates.length, DUPLICATED * 2, 'every repeated delivery answered as a duplicate')
 
-  const counts = (await ctx.pool.query(`SELECT
+  const counts = (await ctx.pool.query<{ messages: number; keys: number; requests: number; linked: number; opened_for_sender: number; acknowledgements: number; audited: number }>(`SELECT
       (SELECT count(*) FROM inbound_messages)::int AS messages,
       (SELECT count(DISTINCT message_key) FROM inbound_messages)::int AS keys,
       (SELECT count(*) FROM rights_requests)::int AS requests,
@@ -76,6 +77,6 @@ await t.test('1,000 intake webhooks sent concurrently over HTTP: each distinct m
       (SELECT count(*) FROM outbox WHERE kind = 'acknowledgement')::int AS acknowledgements,
       (SELECT count(*) FROM audit_log WHERE action = 'request.created')::int AS audited`)).rows[0]
   t.same(counts, { messages: DISTINCT, keys: DISTINCT, requests: DISTINCT, linked: DISTINCT, opened_for_sender: DISTINCT, acknowledgements: DISTINCT, audited: DISTINCT }, 'stored once, each opening one request for its own sender, one acknowledgement and one audit entry each')
-  const verify = (await ctx.app.inject({ url: '/v1/audit/verify', headers: ctx.auth.auditor })).json()
+  const verify = (await ctx.app.inject({ url: '/v1/audit/verify', headers: ctx.auth.auditor })).json<ChainVerdict>()
   t.match(verify, { ok: true }, 'the audit chain is intact after the concurrent inserts')
 })

@@ -8,6 +8,7 @@ import {
 } from '../support/reliability-harness.ts'
 import { until } from '../support/until.ts'
 import { REDACTED_NAME } from '../../src/mirror/odoo-records.ts'
+import type { SyncRun } from '../../src/mirror/sync-runs.ts'
 
 // Odoo down "for minutes" in production; here for about ten seconds, which is long enough for a
 // sync and every redaction batch to meet the outage, and shorter than the redaction queue's first
@@ -17,10 +18,10 @@ const OUTAGE_MS = 10_000
 async function requestSync(ctx: TestService): Promise<{ id: string; state: string }> {
   const started = await ctx.app.inject({ method: 'POST', url: '/v1/sync', headers: ctx.auth.admin })
   if (started.statusCode !== 202) throw new Error(`POST /v1/sync answered ${started.statusCode}: ${started.body}`)
-  const id = started.json().id as string
+  const { id } = started.json<Pick<SyncRun, 'id'>>()
   return until(async () => {
-    const run = (await ctx.app.inject({ url: `/v1/sync/runs/${id}`, headers: ctx.auth.admin })).json()
-    return run.state === 'succeeded' || run.state === 'failed' ? (run as { id: string; state: string }) : undefined
+    const run = (await ctx.app.inject({ url: `/v1/sync/runs/${id}`, headers: ctx.auth.admin })).json<Pick<SyncRun, 'id' | 'state'>>()
+    return run.state === 'succeeded' || run.state === 'failed' ? run : undefined
   }, { what: `sync run ${id} to finish`, timeoutMs: 30_000, intervalMs: 200 })
 }
 

@@ -35,12 +35,16 @@ const MAX_PER_CLIENT = 1500
 
 await t.test('PostgreSQL restarted under load: the service reports not-ready, answers problem details, recovers, and loses no acknowledged request', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pb-reliability-pg-'))
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  t.teardown(() => {
+    rmSync(dataDir, { recursive: true, force: true })
+  })
   const pgPort = await freePort()
   const pgLog = createLogger({ level: 'warn' })
   // Our own PostgreSQL, stopped and started by the test; the service reaches it through DATABASE_URL.
   let database: EmbeddedDatabase | undefined = await startEmbeddedPostgres({ dataDir, port: pgPort, log: pgLog })
-  t.teardown(async () => void (await database?.stop()))
+  t.teardown(async () => {
+    await database?.stop()
+  })
   const databaseUrl = database.url
 
   const sim = await simulator(t, { orders: 60 })
@@ -134,7 +138,7 @@ await t.test('PostgreSQL restarted under load: the service reports not-ready, an
   await check.end()
   t.ok(acknowledged.length > 40, `${acknowledged.length} requests acknowledged`)
   t.same(acknowledged.filter((id) => !stored.includes(id)), [], 'every acknowledged request is in the database')
-  t.comment(`${outcomes.length} requests: ${JSON.stringify(Object.groupBy(outcomes, (o) => `${o.phase} ${o.status}`), (k, v) => (Array.isArray(v) ? v.length : v))}`)
+  t.comment(`${outcomes.length} requests: ${JSON.stringify(Object.groupBy(outcomes, (o) => `${o.phase} ${o.status}`), (k, v: unknown) => (Array.isArray(v) ? v.length : v))}`)
 
   service.kill('SIGTERM')
   t.equal((await finished(service)).code, 0, 'the service still shuts down cleanly')

@@ -25,5 +25,9 @@ export function startCli(args: string[], env: Record<string, string>, cwd?: stri
 }
 
 export function finished(child: ReturnType<typeof startCli>): Promise<CliResult> {
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, ...child.output })))
+  return new Promise((resolve) => {
+    child.once('close', (code) => {
+      resolve({ code, ...child.output })
+    })
+  })
 }

@@ -26,7 +26,13 @@ export async function createTestDatabase(t: Teardown): Promise<string> {
   const name = `pb_test_${randomBytes(6).toString('hex')}`
   await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`))
   // An embedded server is removed whole when the file ends; a shared one keeps no leftovers.
-  if (external) t.teardown(() => withAdminClient(serverUrl, async (client) => void (await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))))
+  if (external) {
+    t.teardown(() =>
+      withAdminClient(serverUrl, async (client) => {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      })
+    )
+  }
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   return url.toString()
@@ -62,7 +68,10 @@ export function freePort(): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+      server.close(() => {
+        if (typeof address === 'object' && address) resolve(address.port)
+        else reject(new Error('no port'))
+      })
     })
   })
 }

@@ -34,7 +34,11 @@ export async function inflightProxy(target: string): Promise<InflightProxy> {
     mostInFlight: () => most,
     close: () => {
       server.closeAllConnections()
-      return new Promise((resolve) => server.close(() => resolve()))
+      return new Promise((resolve) => {
+        server.close(() => {
+          resolve()
+        })
+      })
     }
   }
 }

@@ -29,10 +29,10 @@ export interface Caller {
   secret?: string
 }
 
-/** execute_kw over JSON-RPC; resolves to the result, rejects with the JSON-RPC error member. */
+/** execute_kw over JSON-RPC; resolves to the result, rejects with an Error whose cause is the JSON-RPC error member. */
 export async function executeKw(sim: OdooSimulator, model: string, method: string, args: unknown[], kwargs: object = {}, caller: Caller = {}): Promise<unknown> {
   const answer = await jsonRpc(sim, 'object', 'execute_kw', [sim.db, caller.uid ?? 2, caller.secret ?? sim.apiKey, model, method, args, kwargs])
-  if (answer.error) throw answer.error
+  if (answer.error) throw new Error(`${model}.${method} failed: ${answer.error.message}`, { cause: answer.error })
   return answer.result
 }
 

@@ -65,7 +65,7 @@ export function valueFor(schema: JsonSchema, doc: OpenApiDocument, depth = 0): f
   if (schema.const !== undefined) return fc.constant(schema.const)
   if (schema.enum) return fc.constantFrom(...schema.enum)
   if (schema.allOf) {
-    return fc.tuple(...schema.allOf.map((part) => valueFor(part, doc, depth + 1))).map((parts) => Object.assign({}, ...parts.filter((p) => typeof p === 'object' && p !== null)))
+    return fc.tuple(...schema.allOf.map((part) => valueFor(part, doc, depth + 1))).map((parts): unknown => Object.assign({}, ...parts.filter((p) => typeof p === 'object' && p !== null)))
   }
   const alternatives = schema.oneOf ?? schema.anyOf
   if (alternatives) return fc.oneof(...alternatives.map((alternative) => valueFor(alternative, doc, depth + 1)))
@@ -145,7 +145,7 @@ export function bodyFor(operation: Operation, doc: OpenApiDocument): fc.Arbitrar
   const broken = fc.oneof(
     fc.string({ maxLength: 30 }).map((text): Body => ({ kind: 'raw', text, contentType: 'application/json' })),
     fc.constantFrom('{', '{"a":', '[1,', '\u0000', '{"__proto__":{"isAdmin":true}}', '{"constructor":{"prototype":{"x":1}}}').map((text): Body => ({ kind: 'raw', text, contentType: 'application/json' })),
-    anyJson.map((v): Body => ({ kind: 'raw', text: JSON.stringify(v) ?? 'null', contentType: 'text/plain' }))
+    anyJson.map((v): Body => ({ kind: 'raw', text: JSON.stringify(v), contentType: 'text/plain' }))
   )
   if (!schema) return fc.oneof({ weight: 6, arbitrary: fc.constant<Body>({ kind: 'none' }) }, { weight: 2, arbitrary: json(anyJson) }, { weight: 1, arbitrary: broken })
   const valid = valueFor(schema, doc)
@@ -162,7 +162,7 @@ export function bodyFor(operation: Operation, doc: OpenApiDocument): fc.Arbitrar
 export function queryFor(operation: Operation, doc: OpenApiDocument): fc.Arbitrary<string> {
   const params = (operation.parameters ?? []).filter((p) => p.in === 'query')
   const entries = params.map((p) =>
-    fc.option(fc.oneof({ weight: 3, arbitrary: valueFor(p.schema ?? {}, doc).map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')) }, { weight: 1, arbitrary: nastyString }), { nil: undefined, freq: 3 }).map((v) => [p.name, v] as const)
+    fc.option(fc.oneof({ weight: 3, arbitrary: valueFor(p.schema ?? {}, doc).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) }, { weight: 1, arbitrary: nastyString }), { nil: undefined, freq: 3 }).map((v) => [p.name, v] as const)
   )
   const unknown = fc.option(fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), nastyString), { nil: undefined, freq: 4 })
   return fc.tuple(fc.tuple(...entries), unknown, fc.boolean()).map(([pairs, extra, repeat]) => {

@@ -2,8 +2,16 @@ import type { TestService } from './app.ts'
 
 /** The mail queued for a request, opened as the outbox worker would, newest last. */
 export async function queuedMail(ctx: TestService, requestId: string): Promise<{ kind: string; recipient: string; subject: string; text: string }[]> {
-  const rows = (await ctx.pool.query('SELECT id, kind, recipient, subject, body_text FROM outbox WHERE request_id = $1 ORDER BY seq', [requestId])).rows
-  const open = (id: string, field: string, value: string) => ctx.service.cipher.open(value, `outbox:${id}:${field}`)
+  const rows = (
+    await ctx.pool.query<{ id: string; kind: string; recipient: string | null; subject: string | null; body_text: string | null }>(
+      'SELECT id, kind, recipient, subject, body_text FROM outbox WHERE request_id = $1 ORDER BY seq',
+      [requestId]
+    )
+  ).rows
+  const open = (id: string, field: string, value: string | null) => {
+    if (value === null) throw new Error(`the ${field} of mail ${id} was purged`)
+    return ctx.service.cipher.open(value, `outbox:${id}:${field}`)
+  }
   return rows.map((r) => ({ kind: r.kind, recipient: open(r.id, 'recipient', r.recipient), subject: open(r.id, 'subject', r.subject), text: open(r.id, 'text', r.body_text) }))
 }
 

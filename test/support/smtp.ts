@@ -25,7 +25,10 @@ export async function smtpServer(t: Test, options: { port?: number; listening?: 
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onRcptTo(_address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
-      if (!options.rcptReply) return callback()
+      if (!options.rcptReply) {
+        callback()
+        return
+      }
       callback(Object.assign(new Error(options.rcptReply.text), { responseCode: options.rcptReply.code }))
     },
     onData(stream, session, callback) {
@@ -38,10 +41,20 @@ export async function smtpServer(t: Test, options: { port?: number; listening?: 
     }
   })
   let listening = false
-  t.teardown(() => (listening ? new Promise<void>((resolve) => server.close(() => resolve())) : undefined))
+  t.teardown(() =>
+    listening
+      ? new Promise<void>((resolve) => {
+          server.close(() => {
+            resolve()
+          })
+        })
+      : undefined
+  )
   const start = () =>
     new Promise<void>((resolve) => {
-      server.listen(port, '127.0.0.1', () => resolve())
+      server.listen(port, '127.0.0.1', () => {
+        resolve()
+      })
       listening = true
     })
   if (options.listening !== false) await start()

@@ -19,7 +19,7 @@ export async function until<T>(check: () => Promise<T> | T, options: UntilOption
   const deadline = performance.now() + timeoutMs
   for (;;) {
     const answer = await check()
-    if (answer) return answer as NonNullable<T>
+    if (answer) return answer
     if (performance.now() >= deadline) {
       throw new Error(`gave up after ${timeoutMs} ms waiting for ${options.what} (last answer: ${describe(answer)})`)
     }
@@ -28,9 +28,11 @@ export async function until<T>(check: () => Promise<T> | T, options: UntilOption
 }
 
 function describe(answer: unknown): string {
+  // JSON.stringify gives no text for undefined, a function or a symbol, and throws on a bigint.
+  if (answer === undefined || typeof answer === 'function' || typeof answer === 'symbol' || typeof answer === 'bigint') return String(answer)
   try {
-    return JSON.stringify(answer) ?? String(answer)
+    return JSON.stringify(answer)
   } catch {
-    return String(answer)
+    return 'a value JSON cannot write (it has a cycle or a bigint inside)'
   }
 }

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import type { ApiKey, ApiKeys } from '../../auth/api-keys.ts'
 import type { Actor } from '../../audit/audit-trail.ts'
 import type { Role } from '../../auth/roles.ts'
@@ -38,7 +38,7 @@ export function actorOf(request: FastifyRequest): Actor {
  * drift apart.
  */
 export const authentication = fp<{ apiKeys: ApiKeys; rateLimits: RateLimits }>(
-  async (app, { apiKeys, rateLimits }) => {
+  (app, { apiKeys, rateLimits }, done) => {
     app.decorateRequest('apiKey', null)
 
     app.addHook('onRoute', (route) => {
@@ -59,11 +59,12 @@ export const authentication = fp<{ apiKeys: ApiKeys; rateLimits: RateLimits }>(
       const check = requireRole(apiKeys, rateLimits, roles)
       route.onRequest = [check, ...[route.onRequest ?? []].flat()]
     })
+    done()
   },
   { name: 'authentication' }
 )
 
-function requireRole(apiKeys: ApiKeys, rateLimits: RateLimits, roles: readonly Role[]): onRequestHookHandler {
+function requireRole(apiKeys: ApiKeys, rateLimits: RateLimits, roles: readonly Role[]): onRequestAsyncHookHandler {
   return async (request, reply) => {
     const presented = bearerToken(request.headers.authorization)
     const key = presented ? await apiKeys.authenticate(presented) : undefined

@@ -23,7 +23,7 @@ export const openapi = fp<{ version: string; swaggerUi: boolean }>(
       transform: jsonSchemaTransform,
       transformObject: jsonSchemaTransformObject
     })
-    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+    app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger())
     // Without the standalone top bar: its Swagger logo carries an inline <style> that the
     // Content-Security-Policy refuses, and its URL box could only load this origin's document anyway.
     if (options.swaggerUi) await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true, layout: 'BaseLayout' } })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod'
 import type { ApiKey, ApiKeys } from '../../auth/api-keys.ts'
 import { roleSchema } from '../../auth/roles.ts'
 import type { AuditTrail } from '../../audit/audit-trail.ts'
@@ -7,7 +7,7 @@ import { actorOf } from '../plugins/authentication.ts'
 import { domainError } from '../../errors/catalogue.ts'
 import { problemSchema } from '../schemas/problem.ts'
 
-const apiKeySchema = z
+export const apiKeySchema = z
   .object({
     id: z.string(),
     name: z.string(),
@@ -17,7 +17,7 @@ const apiKeySchema = z
   })
   .meta({ id: 'ApiKey' })
 
-const createdApiKeySchema = apiKeySchema
+export const createdApiKeySchema = apiKeySchema
   .extend({ key: z.string().describe('The API key. Shown once: only a hash is stored.') })
   .meta({ id: 'CreatedApiKey', example: { id: '3f9a1c0b7d2e', name: 'support-desk', role: 'agent', createdAt: '2026-11-23T09:00:00.000Z', revokedAt: null, key: 'pbk_3f9a1c0b7d2e_…' } })
 
@@ -27,7 +27,7 @@ const createApiKeySchema = z
 
 const ADMIN = ['admin'] as const
 
-export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeys; audit: AuditTrail }> = async (app, { apiKeys, audit }) => {
+export const apiKeyRoutes: FastifyPluginCallbackZod<{ apiKeys: ApiKeys; audit: AuditTrail }> = (app, { apiKeys, audit }, done) => {
   app.get(
     '/v1/keys',
     { config: { roles: ADMIN }, schema: { tags: ['keys'], summary: 'List API keys (never their secrets)', response: { 200: z.object({ items: z.array(apiKeySchema) }) } } },
@@ -68,4 +68,5 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeys; audit: Audi
       return revoked
     }
   )
+  done()
 }

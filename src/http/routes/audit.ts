@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod'
 import type { AuditTrail } from '../../audit/audit-trail.ts'
 
 const auditEntrySchema = z
@@ -24,7 +24,7 @@ const chainVerdictSchema = z
 
 const READERS = ['admin', 'auditor'] as const
 
-export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditTrail }> = async (app, { audit }) => {
+export const auditRoutes: FastifyPluginCallbackZod<{ audit: AuditTrail }> = (app, { audit }, done) => {
   app.get(
     '/v1/audit',
     {
@@ -54,4 +54,5 @@ export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditTrail }> = async (
     { config: { roles: READERS }, schema: { tags: ['audit'], summary: 'Check the hash chain of the whole audit trail', response: { 200: chainVerdictSchema } } },
     async () => audit.verify()
   )
+  done()
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { FastifyBaseLogger } from 'fastify'
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod'
 
 /**
  * A dependency the service needs; it resolves when the dependency answers (with `degraded` when it
@@ -29,8 +29,8 @@ export const readinessSchema = z
  * The route is public (probes carry no key), so it says up, degraded or down and nothing more:
  * error texts name hosts, ports and database users, and go to the log instead.
  */
-export const healthRoutes: FastifyPluginAsyncZod<{ database: HealthCheck; odoo: HealthCheck }> = async (app, checks) => {
-  app.get('/health/live', { schema: { tags: ['health'], summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }))
+export const healthRoutes: FastifyPluginCallbackZod<{ database: HealthCheck; odoo: HealthCheck }> = (app, checks, done) => {
+  app.get('/health/live', { schema: { tags: ['health'], summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } } }, () => ({ status: 'ok' as const }))
 
   app.get(
     '/health/ready',
@@ -41,11 +41,16 @@ export const healthRoutes: FastifyPluginAsyncZod<{ database: HealthCheck; odoo: 
       return reply.code(status === 'not_ready' ? 503 : 200).send({ status, checks: { database, odoo } })
     }
   )
+  done()
 }
 
 async function probe(dependency: string, check: HealthCheck, log: FastifyBaseLogger): Promise<z.infer<typeof dependencyStatusSchema>> {
   const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS)
-  const timedOut = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`))))
+  const timedOut = new Promise<never>((_, reject) => {
+    signal.addEventListener('abort', () => {
+      reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`))
+    })
+  })
   try {
     if ((await Promise.race([check(signal), timedOut])) !== 'degraded') return { status: 'up' }
     log.warn({ dependency }, 'readiness check degraded: it answers but cannot do all the service needs (for Odoo: `privacy-bridge odoo check` says what is missing)')

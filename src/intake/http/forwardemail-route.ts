@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod'
 import { domainError } from '../../errors/catalogue.ts'
 import { problemSchema, rateLimitedResponse } from '../../http/schemas/problem.ts'
 import type { RateLimits } from '../../http/rate-limit/rate-limits.ts'
@@ -19,9 +19,10 @@ export interface IntakeRouteDeps {
 
 // The sender learns only that its message was taken: which request it opened or joined, how it
 // was classified or why it was ignored stays with the agents (the answer goes to whoever posts).
-const answerSchema = z
+export const answerSchema = z
   .object({ status: z.enum(['accepted', 'duplicate']).describe('`accepted`: stored and acted on; `duplicate`: delivered before, nothing changed.') })
   .meta({ id: 'IntakeAnswer' })
+export type IntakeAnswer = z.infer<typeof answerSchema>
 
 /**
  * ForwardEmail's webhook for the privacy address. The signature (hex HMAC-SHA256 of the raw body
@@ -30,18 +31,18 @@ const answerSchema = z
  * any other status as a failure and retries for days), comes as soon as the message is stored, and
  * a repeated delivery changes nothing.
  */
-export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps & { rateLimits: Pick<RateLimits, 'countIntakeMessage'> }> = async (app, deps) => {
+export const forwardEmailRoute: FastifyPluginCallbackZod<IntakeRouteDeps & { rateLimits: Pick<RateLimits, 'countIntakeMessage'> }> = (app, deps, done) => {
   const key = deps.webhookKey
   const disabled = key === undefined && !deps.allowUnsigned
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (request, raw, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (request, raw, parsed) => {
     if (key !== undefined && !signatureMatches(key, raw as Buffer, request.headers['x-webhook-signature'])) {
-      done(domainError('unauthorized', 'The X-Webhook-Signature header is missing or does not match the body.'), undefined)
+      parsed(domainError('unauthorized', 'The X-Webhook-Signature header is missing or does not match the body.'), undefined)
       return
     }
     try {
-      done(null, JSON.parse((raw as Buffer).toString('utf8')))
+      parsed(null, JSON.parse((raw as Buffer).toString('utf8')))
     } catch {
-      done(domainError('malformed_json'), undefined)
+      parsed(domainError('malformed_json'), undefined)
     }
   })
 
@@ -55,8 +56,8 @@ export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps & { rateLi
       // the fault is the service's configuration, and ForwardEmail keeps the mail and retries it
       // for days, so what arrives before the key is set is delivered once it is. Refused before
       // the body is read.
-      onRequest: async () => {
-        if (disabled) throw domainError('intake_disabled')
+      onRequest: (_request, _reply, hookDone) => {
+        hookDone(disabled ? domainError('intake_disabled') : undefined)
       },
       schema: {
         tags: ['intake'],
@@ -78,6 +79,7 @@ export const forwardEmailRoute: FastifyPluginAsyncZod<IntakeRouteDeps & { rateLi
     },
     async (request) => ({ status: (await deps.receive(request.body)).status === 'duplicate' ? ('duplicate' as const) : ('accepted' as const) })
   )
+  done()
 }
 
 function signatureMatches(key: string, raw: Buffer, header: string | string[] | undefined): boolean {

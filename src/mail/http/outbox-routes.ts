@@ -1,14 +1,14 @@
 import { z } from 'zod'
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod'
 import type { Pool } from '../../db/database.ts'
-import { listOutbox, outboxEntrySchema, outboxStateSchema } from '../outbox-delivery.ts'
+import { listOutbox, outboxEntrySchema, outboxStateSchema } from '../outbox.ts'
 
 export interface OutboxRouteDeps {
   pool: Pool
 }
 
 /** Where mail to requesters stands, for an admin to spot what waits or was refused. */
-export const outboxRoutes: FastifyPluginAsyncZod<OutboxRouteDeps> = async (app, deps) => {
+export const outboxRoutes: FastifyPluginCallbackZod<OutboxRouteDeps> = (app, deps, done) => {
   app.get(
     '/v1/outbox',
     {
@@ -27,4 +27,5 @@ export const outboxRoutes: FastifyPluginAsyncZod<OutboxRouteDeps> = async (app, 
     },
     async (request) => listOutbox(deps.pool, request.query)
   )
+  done()
 }

@@ -13,7 +13,7 @@ import type { Metrics } from '../metrics.ts'
  * routes, so its hook sees all of them.
  */
 export const metricsPlugin = fp<{ metrics: Metrics }>(
-  async (app, { metrics }) => {
+  (app, { metrics }, done) => {
     app.addHook('onResponse', async (request, reply) => {
       // The route pattern, never the URL: paths and query strings can carry personal data or tokens.
       const route = request.routeOptions.url ?? 'unmatched'
@@ -25,6 +25,7 @@ export const metricsPlugin = fp<{ metrics: Metrics }>(
       const text = await scrape(metrics, request.log)
       return reply.type(metrics.registry.contentType).send(text)
     })
+    done()
   },
   { name: 'metrics' }
 )
@@ -32,11 +33,13 @@ export const metricsPlugin = fp<{ metrics: Metrics }>(
 /** Compared as digests, so the comparison takes the same time whatever the length or content presented. */
 function requireScrapeToken(token: string): onRequestHookHandler {
   const expected = digest(token)
-  return async (request) => {
+  return (request, _reply, done) => {
     const presented = bearerToken(request.headers.authorization)
     if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
-      throw domainError('unauthorized', 'Send the metrics token (METRICS_TOKEN) as `Authorization: Bearer <token>`.')
+      done(domainError('unauthorized', 'Send the metrics token (METRICS_TOKEN) as `Authorization: Bearer <token>`.'))
+      return
     }
+    done()
   }
 }
 
@@ -48,7 +51,9 @@ function digest(text: string): Buffer {
 async function scrape(metrics: Metrics, log: FastifyBaseLogger): Promise<string> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${metrics.scrapeTimeoutMs} ms`)), metrics.scrapeTimeoutMs)
+    timer = setTimeout(() => {
+      reject(new Error(`no answer within ${metrics.scrapeTimeoutMs} ms`))
+    }, metrics.scrapeTimeoutMs)
   })
   try {
     return await Promise.race([metrics.registry.metrics(), timeout])

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod'
 import type { AuditTrail } from '../../audit/audit-trail.ts'
 import { actorOf } from '../../http/plugins/authentication.ts'
 import { domainError } from '../../errors/catalogue.ts'
@@ -10,7 +10,7 @@ import type { OrderViews } from '../order-views.ts'
 const READERS = ['agent', 'admin'] as const
 
 /** Masked order views; every read of personal data, even masked, is audited. */
-export const orderRoutes: FastifyPluginAsyncZod<{ orders: OrderViews; audit: AuditTrail }> = async (app, { orders, audit }) => {
+export const orderRoutes: FastifyPluginCallbackZod<{ orders: OrderViews; audit: AuditTrail }> = (app, { orders, audit }, done) => {
   app.get(
     '/v1/orders',
     {
@@ -37,4 +37,5 @@ export const orderRoutes: FastifyPluginAsyncZod<{ orders: OrderViews; audit: Aud
       return order
     }
   )
+  done()
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod'
 import { actorOf } from '../../http/plugins/authentication.ts'
 import { domainError } from '../../errors/catalogue.ts'
 import { problemSchema } from '../../http/schemas/problem.ts'
@@ -29,7 +29,7 @@ export interface SyncRouteDeps {
   requestSync(requestedBy: string): Promise<{ run: SyncRun; created: boolean }>
 }
 
-export const syncRoutes: FastifyPluginAsyncZod<SyncRouteDeps> = async (app, deps) => {
+export const syncRoutes: FastifyPluginCallbackZod<SyncRouteDeps> = (app, deps, done) => {
   app.post(
     '/v1/sync',
     {
@@ -76,4 +76,5 @@ export const syncRoutes: FastifyPluginAsyncZod<SyncRouteDeps> = async (app, deps
       return run
     }
   )
+  done()
 }

@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto'
 import { z } from 'zod'
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod'
 import { domainError } from '../../errors/catalogue.ts'
 import { problemSchema } from '../../http/schemas/problem.ts'
 import type { SyncedModel } from '../mirror-store.ts'
@@ -23,7 +23,7 @@ export interface WebhookRouteDeps {
  * and no retry. The secret is in the path; the posted fields are ignored and the record is re-read
  * from Odoo, so a forged call can at most cause a harmless re-sync.
  */
-export const webhookRoute: FastifyPluginAsyncZod<WebhookRouteDeps> = async (app, deps) => {
+export const webhookRoute: FastifyPluginCallbackZod<WebhookRouteDeps> = (app, deps, done) => {
   const expected = deps.token === undefined ? undefined : digest(deps.token)
 
   app.post(
@@ -31,10 +31,13 @@ export const webhookRoute: FastifyPluginAsyncZod<WebhookRouteDeps> = async (app,
     {
       config: { access: 'whoever knows `ODOO_WEBHOOK_TOKEN` (in the path; 404 while it is unset)' },
       // A bad token must not cost a body parse or a database query.
-      onRequest: async (request) => {
-        if (expected === undefined) throw domainError('not_found', 'The Odoo webhook is not enabled: set ODOO_WEBHOOK_TOKEN.')
-        const { token } = request.params as { token: string }
-        if (!timingSafeEqual(digest(token), expected)) throw domainError('unauthorized', 'The webhook token is wrong.')
+      onRequest: (request, _reply, hookDone) => {
+        if (expected === undefined) {
+          hookDone(domainError('not_found', 'The Odoo webhook is not enabled: set ODOO_WEBHOOK_TOKEN.'))
+          return
+        }
+        const { token } = request.params
+        hookDone(timingSafeEqual(digest(token), expected) ? undefined : domainError('unauthorized', 'The webhook token is wrong.'))
       },
       schema: {
         tags: ['odoo'],
@@ -50,6 +53,7 @@ export const webhookRoute: FastifyPluginAsyncZod<WebhookRouteDeps> = async (app,
       return reply.code(202).send({ queued: true as const })
     }
   )
+  done()
 }
 
 // Hashing first gives equal lengths, so the comparison is constant-time whatever was sent.

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod'
 import type { Clock } from '../../clock.ts'
 import type { Pool } from '../../db/database.ts'
 import { inTransaction } from '../../db/database.ts'
@@ -35,7 +35,7 @@ export interface RetentionRouteDeps {
   sweep(): Promise<number>
 }
 
-export const retentionRoutes: FastifyPluginAsyncZod<RetentionRouteDeps> = async (app, deps) => {
+export const retentionRoutes: FastifyPluginCallbackZod<RetentionRouteDeps> = (app, deps, done) => {
   app.get(
     '/v1/retention/policies',
     { config: { roles: ['admin', 'auditor'] }, schema: { tags: ['retention'], summary: "Every channel's retention policy", response: { 200: z.object({ items: z.array(policySchema) }) } } },
@@ -185,4 +185,5 @@ export const retentionRoutes: FastifyPluginAsyncZod<RetentionRouteDeps> = async 
       return { approved, queued: await deps.sweep() }
     }
   )
+  done()
 }

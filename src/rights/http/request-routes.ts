@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { FastifyReply } from 'fastify'
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod'
 import type { Clock } from '../../clock.ts'
 import type { Pool } from '../../db/database.ts'
 import { actorOf } from '../../http/plugins/authentication.ts'
@@ -55,7 +55,7 @@ export interface RequestRouteDeps {
   rights: RightsService
 }
 
-export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps & { rateLimits: Pick<RateLimits, 'countCodeConfirmation'> }> = async (app, { pool, clock, rights, rateLimits }) => {
+export const requestRoutes: FastifyPluginCallbackZod<RequestRouteDeps & { rateLimits: Pick<RateLimits, 'countCodeConfirmation'> }> = (app, { pool, clock, rights, rateLimits }, done) => {
   const view = (request: Awaited<ReturnType<RightsService['get']>>, history?: Awaited<ReturnType<typeof requestHistory>>) =>
     toRequestView(request, request.identifiersPurgedAt ? null : rights.identifiers(request), clock.now(), history)
   // 202: the call was recorded, and waits for a second key before it takes effect.
@@ -354,4 +354,5 @@ export const requestRoutes: FastifyPluginAsyncZod<RequestRouteDeps & { rateLimit
     },
     async (request) => view(await rights.extend(request.params.id, request.body, actorOf(request)))
   )
+  done()
 }

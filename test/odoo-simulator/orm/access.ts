@@ -93,7 +93,7 @@ export function modelsTraversed(domain: Json, def: ModelDef, registry: ModelRegi
     if (!Array.isArray(leaf) || typeof leaf[0] !== 'string' || !leaf[0].includes('.')) continue
     let owner: ModelDef | undefined = def
     for (const name of leaf[0].split('.').slice(0, -1)) {
-      const relation: string | undefined = owner?.fields.get(name)?.relation
+      const relation: string | undefined = owner.fields.get(name)?.relation
       owner = relation ? registry.model(relation) : undefined
       if (!owner) break
       reached.set(owner.name, owner)

@@ -1,4 +1,5 @@
 import { invalidDomain, invalidDomainField, invalidLeaf } from '../errors.ts'
+import { pyStr } from '../python.ts'
 import type { Json } from '../python.ts'
 import type { FieldDef, ModelDef, Row, StoredValue, Version } from '../schema.ts'
 import type { ModelRegistry } from './fields.ts'
@@ -112,7 +113,7 @@ function testFor(field: FieldDef, owner: ModelDef, operator: string, value: Json
       // A set, as PostgreSQL hashes a long IN list: a page of 500 ids must not cost 500 comparisons per row.
       const wanted = new Set<Json>(list)
       if (relational) return (stored) => (wantsEmpty && isEmpty(stored)) || asIds(stored).some((id) => wanted.has(id))
-      return (stored) => (wantsEmpty && isEmpty(stored)) || wanted.has(stored as Json)
+      return (stored) => (wantsEmpty && isEmpty(stored)) || wanted.has(stored)
     }
     case '<':
     case '<=':
@@ -123,7 +124,7 @@ function testFor(field: FieldDef, owner: ModelDef, operator: string, value: Json
     case 'ilike':
     case '=like':
     case '=ilike': {
-      const matches = sqlLike(odooLikePattern(String(value), operator), { caseInsensitive: operator.endsWith('ilike') })
+      const matches = sqlLike(odooLikePattern(pyStr(value), operator), { caseInsensitive: operator.endsWith('ilike') })
       if (relational) return nameTest(field, registry, matches)
       return (stored) => typeof stored === 'string' && matches(stored)
     }

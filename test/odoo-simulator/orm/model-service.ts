@@ -1,4 +1,5 @@
 import { httpError, OdooError, privateMethod, typeError, unknownMethod, unknownModel } from '../errors.ts'
+import { pyStr } from '../python.ts'
 import type { Json, PyValue } from '../python.ts'
 import type { ModelDef, Version } from '../schema.ts'
 import type { Tables } from '../tables.ts'
@@ -207,12 +208,12 @@ function methodTable(orm: RecordOperations, access: AccessRules): Record<string,
 function toIds(value: Json): number[] {
   const list = Array.isArray(value) ? value : [value]
   if (!list.every((id) => typeof id === 'number')) throw typeError(`ids must be integers, got ${JSON.stringify(value)}`)
-  return list as number[]
+  return list
 }
 
 function toOperation(value: Json): Operation {
   if (typeof value === 'string' && (OPERATIONS as readonly string[]).includes(value)) return value as Operation
-  throw new OdooError({ exception: 'builtins.ValueError', message: `Invalid access mode: ${String(value)}` })
+  throw new OdooError({ exception: 'builtins.ValueError', message: `Invalid access mode: ${pyStr(value)}` })
 }
 
 /** Binds positional and keyword arguments as a Python call does, with Python's TypeError messages. */

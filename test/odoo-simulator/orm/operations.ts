@@ -1,5 +1,5 @@
 import { invalidField, missingRecord, stillReferenced, typeError, userError } from '../errors.ts'
-import { isJsonObject } from '../python.ts'
+import { isJsonObject, pyStr } from '../python.ts'
 import type { Json, PyValue } from '../python.ts'
 import type { FieldDef, ModelDef, Row, Version } from '../schema.ts'
 import type { Tables } from '../tables.ts'
@@ -202,7 +202,7 @@ export class RecordOperations {
 
   #field(def: ModelDef, name: Json): FieldDef {
     const field = typeof name === 'string' ? def.fields.get(name) : undefined
-    if (!field) throw invalidField(this.#version, def.name, String(name))
+    if (!field) throw invalidField(this.#version, def.name, pyStr(name))
     return field
   }
 }

@@ -10,8 +10,13 @@ export type LikeMatcher = (text: string) => boolean
 
 export function sqlLike(pattern: string, options: { caseInsensitive: boolean }): LikeMatcher {
   const fold = options.caseInsensitive ? (s: string) => s.toLowerCase() : (s: string) => s
-  const p = [...fold(pattern)]
-  return (text) => matchText([...fold(text)], 0, p, 0) === TRUE
+  const p = codePoints(fold(pattern))
+  return (text) => matchText(codePoints(fold(text)), 0, p, 0) === TRUE
+}
+
+/** PostgreSQL's characters in a UTF-8 database: code points, not graphemes. */
+function codePoints(text: string): string[] {
+  return Array.from(text)
 }
 
 /**

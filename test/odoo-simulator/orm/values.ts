@@ -65,7 +65,7 @@ function converter(def: ModelDef, field: FieldDef, value: Json): (current: Store
 function many2manyCommands(def: ModelDef, field: FieldDef, value: Json): (current: StoredValue | undefined) => StoredValue {
   if (value === false || value === null) return () => []
   if (!Array.isArray(value)) throw wrongValue(def.name, field.name, value)
-  if (value.every((v) => typeof v === 'number')) return () => [...(value as number[])]
+  if (value.every((v) => typeof v === 'number')) return () => [...value]
   return (current) => {
     let ids = Array.isArray(current) ? [...current] : []
     for (const command of value) {

@@ -1,5 +1,5 @@
 import { accessDenied, OdooError, unknownDatabase } from '../errors.ts'
-import { isJsonObject } from '../python.ts'
+import { isJsonObject, pyStr } from '../python.ts'
 import type { Json, PyValue } from '../python.ts'
 import type { ShopDatabase } from '../shop-database.ts'
 import type { ObjectCall } from './http-reply.ts'
@@ -26,7 +26,7 @@ export class RpcServices {
     const first = args[0]
     if (this.#database.models.isRecordMethod(model, modelMethod) && first !== undefined) {
       const ids = Array.isArray(first) ? first : [first]
-      if (ids.every((id) => typeof id === 'number')) call.ids = ids as number[]
+      if (ids.every((id) => typeof id === 'number')) call.ids = ids
     }
     if (isJsonObject(kwargs.context)) call.context = kwargs.context
     return { call, method: modelMethod }
@@ -52,7 +52,7 @@ export class RpcServices {
         return versionInfo(this.#database.version)
       case 'authenticate':
       case 'login':
-        if (db !== this.#database.name) throw unknownDatabase(String(db), 'common')
+        if (db !== this.#database.name) throw unknownDatabase(pyStr(db), 'common')
         return this.#database.accounts.authenticate(login, password)
       default:
         throw new OdooError({ exception: 'builtins.KeyError', message: `'exp_${method}'`, pyArgs: [`exp_${method}`], stage: 'service' })
@@ -70,12 +70,12 @@ export class RpcServices {
       throw new OdooError({ exception: 'builtins.NameError', message: `Method not available ${method}`, stage: 'service' })
     }
     const [db, uid, password, model, modelMethod] = params
-    if (db !== this.#database.name) throw unknownDatabase(String(db), 'object')
+    if (db !== this.#database.name) throw unknownDatabase(pyStr(db), 'object')
     const account = this.#database.accounts.check(uid, password)
     if (!account) throw accessDenied()
     const { args, kwargs } = objectArguments(method, params)
     const { context, ...rest } = kwargs
-    return this.#database.models.call(String(model), String(modelMethod), args, rest, {
+    return this.#database.models.call(pyStr(model), pyStr(modelMethod), args, rest, {
       uid: account.uid,
       context: isJsonObject(context) ? context : {},
     })

@@ -1,0 +1,464 @@
+import type { PoolClient } from '../db/database.ts'
+import type { Queryable } from '../db/queryable.ts'
+import type { PiiCipher } from '../crypto/pii-cipher.ts'
+import { countSealedByKey, sealedElsewhere } from '../crypto/data-rotation.ts'
+import { liveJobExists } from '../jobs/queue-tables.ts'
+import type { Channel } from './channels.ts'
+import { countUpserts } from './mirror-store.ts'
+import type { UpsertCounts } from './mirror-store.ts'
+import { PARTNER_PII_FIELDS } from './odoo-records.ts'
+import type { PartnerPiiField } from './odoo-records.ts'
+import type { SealedPartner } from './sealed-partner.ts'
+
+// Every SQL statement on the mirrored contacts (`mirror_partners`), in one place: the sync's
+// writes, and the state retention keeps on each contact (due date, backlog, redaction), which
+// retention and rights requests read and change through the functions below. Statements that
+// follow a contact to its orders name `mirror_orders` too (mirror-store.ts holds the rest of its).
+
+/**
+ * An SQL condition on the contact with alias `contact` that a table outside the mirror decides
+ * (retention's holds): `now` is the placeholder of the time it holds at. Its owner builds it.
+ */
+export type ContactCondition = (contact: string, now: string) => string
+
+/** Every column of a contact that holds personal data, sealed or as a blind index. */
+export const SEALED_PARTNER_COLUMNS = [...PARTNER_PII_FIELDS, 'email_index', 'phone_index', 'mobile_index'] as const
+
+/** The columns the sync's lookups filter on, for ANALYZE while a sync grows the table. */
+export const CONTACT_LOOKUP_STATISTICS = 'mirror_partners (odoo_id, redacted_at)'
+
+const PARTNER_COLUMNS = `odoo_id, parent_id, type, is_company, is_user, is_company_partner, state, country, write_date,
+  ${PARTNER_PII_FIELDS.join(', ')}, email_index, phone_index, mobile_index, fingerprint, holds_pii`
+const PARTNER_ARRAYS = `$1::int[], $2::int[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::text[], $8::text[], $9::timestamptz[],
+  $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::bool[]`
+
+/** SQL condition: the contact (alias `p`) waits in the redaction backlog. */
+const IN_BACKLOG = (alias: string) => `(${alias}.backlog_since IS NOT NULL AND ${alias}.backlog_approved_at IS NULL)`
+
+// A contact waiting now, and the channel it is counted under (the channel of the rule that made it due).
+const WAITING = `${IN_BACKLOG('p')} AND p.redacted_at IS NULL`
+const CHANNEL = "coalesce(p.backlog_basis ->> 'channel', 'other')"
+
+// ---------------------------------------------------------------------------------------------
+// The sync
+
+export async function knownPartnerIds(db: Queryable, ids: readonly number[]): Promise<Set<number>> {
+  const result = await db.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE odoo_id = ANY($1::int[])', [ids])
+  return new Set(result.rows.map((r) => r.odoo_id))
+}
+
+/** Inserts or updates contacts in one statement. */
+export async function upsertPartners(db: Queryable, rows: readonly SealedPartner[], now: Date): Promise<UpsertCounts> {
+  if (rows.length === 0) return { inserted: 0, updated: 0 }
+  const result = await db.query<{ inserted: boolean }>(
+    `INSERT INTO mirror_partners AS p (${PARTNER_COLUMNS}, synced_at)
+     SELECT r.*, $23::timestamptz FROM unnest(${PARTNER_ARRAYS}) AS r
+     ON CONFLICT (odoo_id) DO UPDATE SET
+       parent_id = EXCLUDED.parent_id, type = EXCLUDED.type, is_company = EXCLUDED.is_company, is_user = EXCLUDED.is_user,
+       is_company_partner = EXCLUDED.is_company_partner, state = EXCLUDED.state, country = EXCLUDED.country, write_date = EXCLUDED.write_date,
+       name = EXCLUDED.name, street = EXCLUDED.street, street2 = EXCLUDED.street2, zip = EXCLUDED.zip, city = EXCLUDED.city,
+       email = EXCLUDED.email, phone = EXCLUDED.phone, mobile = EXCLUDED.mobile, email_index = EXCLUDED.email_index,
+       phone_index = EXCLUDED.phone_index, mobile_index = EXCLUDED.mobile_index, fingerprint = EXCLUDED.fingerprint,
+       synced_at = EXCLUDED.synced_at, deleted_at = NULL,
+       -- Personal data written into a redacted contact again (a repeat order): it is due for redaction anew.
+       holds_pii = EXCLUDED.holds_pii,
+       redacted_at = CASE WHEN EXCLUDED.holds_pii THEN NULL ELSE p.redacted_at END,
+       redacted_fields = CASE WHEN EXCLUDED.holds_pii THEN NULL ELSE p.redacted_fields END
+     WHERE p.fingerprint IS DISTINCT FROM EXCLUDED.fingerprint OR p.is_company_partner IS DISTINCT FROM EXCLUDED.is_company_partner OR p.deleted_at IS NOT NULL
+     RETURNING (xmax = 0) AS inserted`,
+    [...partnerColumns(rows), now]
+  )
+  return countUpserts(result.rows)
+}
+
+/**
+ * Inserts contacts the mirror has never held together with their retention, so that each is
+ * written once. Returns the ids inserted; one that appeared meanwhile is left for upsertPartners.
+ */
+export async function insertFirstSightPartners(db: Queryable, rows: readonly (SealedPartner & { retention: { dueAt: Date | null; fields: readonly string[] } })[], now: Date): Promise<Set<number>> {
+  if (rows.length === 0) return new Set()
+  const result = await db.query<{ odoo_id: number }>(
+    `INSERT INTO mirror_partners (${PARTNER_COLUMNS}, retention_due_at, redaction_fields, synced_at)
+     SELECT ${PARTNER_COLUMNS}, due, string_to_array(fields, ','), $25::timestamptz
+       FROM unnest(${PARTNER_ARRAYS}, $23::timestamptz[], $24::text[]) AS r(${PARTNER_COLUMNS}, due, fields)
+     ON CONFLICT (odoo_id) DO NOTHING
+     RETURNING odoo_id`,
+    [...partnerColumns(rows), rows.map((r) => r.retention.dueAt), rows.map((r) => r.retention.fields.join(',')), now]
+  )
+  return new Set(result.rows.map((r) => r.odoo_id))
+}
+
+function partnerColumns(rows: readonly SealedPartner[]): unknown[] {
+  return [
+    rows.map((r) => r.odooId), rows.map((r) => r.parentId), rows.map((r) => r.type), rows.map((r) => r.isCompany), rows.map((r) => r.isUser),
+    rows.map((r) => r.isCompanyPartner), rows.map((r) => r.state), rows.map((r) => r.country), rows.map((r) => r.writeDate),
+    ...PARTNER_PII_FIELDS.map((field) => rows.map((r) => r.sealed[field])),
+    rows.map((r) => r.emailIndex), rows.map((r) => r.phoneIndex), rows.map((r) => r.mobileIndex), rows.map((r) => r.fingerprint), rows.map((r) => r.holdsPii)
+  ]
+}
+
+/**
+ * Contacts Odoo no longer has: marked deleted, and their sealed values and blind indexes
+ * destroyed, since the mirror must not outlive Odoo's copy. Returns the ids marked now.
+ */
+export async function markPartnersDeleted(db: Queryable, ids: readonly number[], now: Date): Promise<number[]> {
+  if (ids.length === 0) return []
+  const result = await db.query<{ odoo_id: number }>(
+    `UPDATE mirror_partners SET ${SEALED_PARTNER_COLUMNS.map((column) => `${column} = NULL`).join(', ')}, holds_pii = false, deleted_at = $2
+      WHERE odoo_id = ANY($1::int[]) AND deleted_at IS NULL
+      RETURNING odoo_id`,
+    [ids, now]
+  )
+  return result.rows.map((r) => r.odoo_id)
+}
+
+/** Up to `limit` ids of contacts not marked deleted, after `after`, in order: the reconciliation's chunks. */
+export async function liveContactIdsAfter(db: Queryable, after: number, limit: number): Promise<number[]> {
+  const chunk = await db.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE odoo_id > $1 AND deleted_at IS NULL ORDER BY odoo_id LIMIT $2', [after, limit])
+  return chunk.rows.map((r) => r.odoo_id)
+}
+
+/** A contact as stored: sealed values, never opened here. */
+export interface StoredContact {
+  odoo_id: number
+  type: string | null
+  name: string | null
+  street: string | null
+  zip: string | null
+  city: string | null
+  email: string | null
+  phone: string | null
+  mobile: string | null
+  state: string | null
+  country: string | null
+  redacted_at: Date | null
+}
+
+export async function contactsByIds(db: Queryable, ids: readonly number[]): Promise<StoredContact[]> {
+  return (await db.query<StoredContact>('SELECT * FROM mirror_partners WHERE odoo_id = ANY($1::int[])', [ids])).rows
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key rotation
+
+/** Sealed values of contacts still under another key than the current one, per key id. */
+export function countContactValuesByKey(db: Queryable, cipher: PiiCipher): Promise<Record<string, number>> {
+  return countSealedByKey(db, cipher, 'mirror_partners', PARTNER_PII_FIELDS)
+}
+
+/** Up to `limit` contacts with a value sealed under another key, locked for the caller's transaction. */
+export async function lockContactsSealedElsewhere(db: PoolClient, currentKeyId: string, limit: number): Promise<(Record<PartnerPiiField, string | null> & { odoo_id: number })[]> {
+  const stale = PARTNER_PII_FIELDS.map((field) => sealedElsewhere(field, '$1')).join(' OR ')
+  const batch = await db.query<Record<PartnerPiiField, string | null> & { odoo_id: number }>(
+    `SELECT odoo_id, ${PARTNER_PII_FIELDS.join(', ')} FROM mirror_partners WHERE ${stale} ORDER BY odoo_id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+    [currentKeyId]
+  )
+  return batch.rows
+}
+
+/** Writes a contact's values sealed anew, and the blind indexes rebuilt from them: column to value. */
+export async function writeResealedContact(db: Queryable, odooId: number, sealed: Record<string, string | null>): Promise<void> {
+  const columns = Object.keys(sealed)
+  await db.query(`UPDATE mirror_partners SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE odoo_id = $1`, [odooId, ...Object.values(sealed)])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention: due dates and holds
+
+/** Writes contacts' due dates and fields to redact; returns those whose due date or fields moved (redacted ones stay as they are). */
+export async function writeContactRetention(db: Queryable, plans: readonly { id: number; dueAt: Date | null; fields: readonly string[] }[]): Promise<{ partnerId: number; dueAt: Date | null }[]> {
+  const moved = await db.query<{ odoo_id: number; retention_due_at: Date | null }>(
+    `UPDATE mirror_partners p SET retention_due_at = d.due, redaction_fields = string_to_array(d.fields, ',')
+       FROM unnest($1::int[], $2::timestamptz[], $3::text[]) AS d(id, due, fields)
+      WHERE p.odoo_id = d.id AND p.redacted_at IS NULL
+        AND (p.retention_due_at IS DISTINCT FROM d.due OR p.redaction_fields IS DISTINCT FROM string_to_array(d.fields, ','))
+      RETURNING p.odoo_id, p.retention_due_at`,
+    [plans.map((p) => p.id), plans.map((p) => p.dueAt), plans.map((p) => p.fields.join(','))]
+  )
+  return moved.rows.map((row) => ({ partnerId: row.odoo_id, dueAt: row.retention_due_at }))
+}
+
+/**
+ * A granted erasure: these contacts (not redacted yet) are due now for every field, and released
+ * from the redaction backlog, since a person decided.
+ */
+export async function makeDueForErasure(db: Queryable, ids: readonly number[], now: Date, fields: readonly PartnerPiiField[]): Promise<void> {
+  await db.query(
+    `UPDATE mirror_partners SET retention_due_at = $2, redaction_fields = $3, backlog_approved_at = CASE WHEN backlog_since IS NULL THEN backlog_approved_at ELSE coalesce(backlog_approved_at, $2) END
+      WHERE odoo_id = ANY($1::int[]) AND redacted_at IS NULL`,
+    [ids, now, fields]
+  )
+}
+
+/** The contacts among `ids` that meet `condition` (e.g. retention's holds) at `now`. */
+export async function contactsMeeting(db: Queryable, ids: readonly number[], condition: ContactCondition, now: Date): Promise<Set<number>> {
+  if (ids.length === 0) return new Set<number>()
+  const result = await db.query<{ odoo_id: number }>(`SELECT p.odoo_id FROM mirror_partners p WHERE p.odoo_id = ANY($1::int[]) AND ${condition('p', '$2')}`, [ids, now])
+  return new Set(result.rows.map((r) => r.odoo_id))
+}
+
+/** SQL: a contact whose e-mail's blind index is among `indexes` (an SQL expression), with its id and sealed e-mail. */
+export function contactWithEmailIndexIn(indexes: string): string {
+  return `SELECT odoo_id, email FROM mirror_partners WHERE email_index = ANY(${indexes}) AND email IS NOT NULL`
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention: the redaction backlog
+
+/** Contacts no longer due leave the backlog (unless already approved). */
+export async function leaveBacklog(db: Queryable, ids: readonly number[]): Promise<void> {
+  await db.query('UPDATE mirror_partners SET backlog_since = NULL, backlog_basis = NULL WHERE odoo_id = ANY($1::int[]) AND backlog_since IS NOT NULL AND backlog_approved_at IS NULL', [ids])
+}
+
+/** Of these contacts, those the backlog has decided on: waiting, or approved. */
+export async function backlogDecisions(db: Queryable, ids: readonly number[]): Promise<{ partnerId: number; waiting: boolean }[]> {
+  const known = await db.query<{ odoo_id: number; waiting: boolean }>(
+    `SELECT odoo_id, ${IN_BACKLOG('p')} AS waiting FROM mirror_partners p WHERE odoo_id = ANY($1::int[]) AND (backlog_since IS NOT NULL OR backlog_approved_at IS NOT NULL)`,
+    [ids]
+  )
+  return known.rows.map((row) => ({ partnerId: row.odoo_id, waiting: row.waiting }))
+}
+
+/** These contacts (not redacted) wait in the backlog from `now`, each with the rule that made it due. */
+export async function enterBacklog(db: Queryable, plans: readonly { partnerId: number; basis: object | null }[], now: Date): Promise<void> {
+  await db.query(
+    `UPDATE mirror_partners p SET backlog_since = $3, backlog_basis = d.basis
+       FROM unnest($1::int[], $2::jsonb[]) AS d(id, basis) WHERE p.odoo_id = d.id AND p.redacted_at IS NULL`,
+    [plans.map((plan) => plan.partnerId), plans.map((plan) => (plan.basis ? JSON.stringify(plan.basis) : null)), now]
+  )
+}
+
+export async function countBacklog(db: Queryable): Promise<number> {
+  const queued = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM mirror_partners p WHERE ${WAITING}`)
+  return queued.rows[0]?.n ?? 0
+}
+
+/** The waiting contacts grouped by channel and rule (policy version, clock event). */
+export async function backlogByRule(db: Queryable): Promise<{ channel: Channel; policy_version: number | null; started_by: string | null; contacts: number; since: Date; oldest_due: Date }[]> {
+  const rows = await db.query<{ channel: Channel; policy_version: number | null; started_by: string | null; contacts: number; since: Date; oldest_due: Date }>(
+    `SELECT ${CHANNEL} AS channel, (backlog_basis ->> 'policyVersion')::int AS policy_version, backlog_basis ->> 'startedBy' AS started_by,
+            count(*)::int AS contacts, min(backlog_since) AS since, min(retention_due_at) AS oldest_due
+       FROM mirror_partners p WHERE ${WAITING}
+      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
+  )
+  return rows.rows
+}
+
+/** Up to five waiting contacts per channel, the first due first; their names stay sealed. */
+export async function backlogSamples(db: Queryable): Promise<{ channel: Channel; odoo_id: number; name: string | null; retention_due_at: Date }[]> {
+  const samples = await db.query<{ channel: Channel; odoo_id: number; name: string | null; retention_due_at: Date }>(
+    `SELECT channel, odoo_id, name, retention_due_at FROM (
+       SELECT ${CHANNEL} AS channel, odoo_id, name, retention_due_at,
+              row_number() OVER (PARTITION BY ${CHANNEL} ORDER BY retention_due_at, odoo_id) AS n
+         FROM mirror_partners p WHERE ${WAITING}) s
+      WHERE n <= 5 ORDER BY channel, n`
+  )
+  return samples.rows
+}
+
+/** Approves the waiting contacts of these channels (all when null); returns how many per channel. */
+export async function approveBacklog(db: Queryable, channels: readonly Channel[] | null, now: Date, by: string): Promise<Record<string, number>> {
+  const approved = await db.query<{ channel: Channel; n: number }>(
+    `WITH approved AS (
+       UPDATE mirror_partners p SET backlog_approved_at = $2, backlog_approved_by = $3
+        WHERE ${WAITING} AND ($1::text[] IS NULL OR ${CHANNEL} = ANY($1::text[]))
+        RETURNING ${CHANNEL} AS channel)
+     SELECT channel, count(*)::int AS n FROM approved GROUP BY channel ORDER BY channel`,
+    [channels, now, by]
+  )
+  return Object.fromEntries(approved.rows.map((row) => [row.channel, row.n]))
+}
+
+export async function backlogByChannel(db: Queryable): Promise<Map<Channel, number>> {
+  const rows = await db.query<{ channel: Channel; n: number }>(
+    `SELECT ${CHANNEL} AS channel, count(*)::int AS n FROM mirror_partners p WHERE ${WAITING} GROUP BY 1`
+  )
+  return new Map(rows.rows.map((row) => [row.channel, row.n]))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention: redaction
+
+export interface RedactionCandidate {
+  odoo_id: number
+  redaction_fields: PartnerPiiField[]
+  redacted_fields: PartnerPiiField[] | null
+}
+
+/**
+ * The contacts among `ids` due by `now` with fields still to redact; in dry-run, those not
+ * simulated yet. None waiting in the backlog.
+ */
+export async function redactionCandidates(db: Queryable, ids: readonly number[], now: Date, mode: 'enforce' | 'dry-run'): Promise<RedactionCandidate[]> {
+  const due = await db.query<RedactionCandidate>(
+    `SELECT odoo_id, redaction_fields, redacted_fields FROM mirror_partners p
+      WHERE odoo_id = ANY($1::int[]) AND retention_due_at <= $2 AND redaction_fields IS NOT NULL
+        AND (redacted_at IS NULL OR NOT (redacted_fields @> redaction_fields))
+        AND ($3 = 'enforce' OR dry_run_at IS NULL)
+        -- A job queued before the contact joined the backlog must not redact it unapproved.
+        AND NOT ${IN_BACKLOG('p')}`,
+    [ids, now, mode]
+  )
+  return due.rows
+}
+
+/**
+ * Destroys the sealed PII of contacts redacted in Odoo (country, state, amounts and dates stay)
+ * and marks redacted the orders whose every contact now is. Returns the contacts marked now.
+ */
+export async function markContactsRedacted(db: Queryable, ids: readonly number[], fields: readonly PartnerPiiField[], now: Date): Promise<number[]> {
+  // Every sealed value and blind index goes, not only the policy's fields: the mirror keeps no personal data of a redacted contact.
+  const cleared = SEALED_PARTNER_COLUMNS.map((column) => `${column} = NULL`)
+  const updated = await db.query<{ odoo_id: number }>(
+    `UPDATE mirror_partners SET ${cleared.join(', ')}, holds_pii = false, redacted_at = $2,
+            redacted_fields = ARRAY(SELECT DISTINCT unnest(COALESCE(redacted_fields, '{}') || $3::text[]) ORDER BY 1), redaction_failure = NULL
+      WHERE odoo_id = ANY($1::int[]) AND (redacted_fields IS NULL OR NOT (redacted_fields @> $3::text[]))
+      RETURNING odoo_id`,
+    [ids, now, fields]
+  )
+  const redacted = updated.rows.map((r) => r.odoo_id)
+  await db.query(
+    `UPDATE mirror_orders o SET redacted_at = $2
+      WHERE o.redacted_at IS NULL AND (o.partner_id = ANY($1::int[]) OR o.partner_invoice_id = ANY($1::int[]) OR o.partner_shipping_id = ANY($1::int[]))
+        AND NOT EXISTS (SELECT 1 FROM mirror_partners p WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND p.redacted_at IS NULL)`,
+    [redacted, now]
+  )
+  return redacted
+}
+
+/** A dry run's redaction of these contacts, recorded so that it is simulated once. */
+export async function markRedactionSimulated(db: Queryable, ids: readonly number[], now: Date): Promise<void> {
+  await db.query('UPDATE mirror_partners SET dry_run_at = $2 WHERE odoo_id = ANY($1::int[])', [ids, now])
+}
+
+/** Keeps why a contact was not redacted; false when it already had this very failure. */
+export async function recordRedactionFailure(db: Queryable, id: number, failure: object): Promise<boolean> {
+  const changed = await db.query(
+    `UPDATE mirror_partners SET redaction_failure = $2 WHERE odoo_id = $1 AND redaction_failure IS DISTINCT FROM $2 RETURNING odoo_id`,
+    [id, failure]
+  )
+  return changed.rowCount !== 0
+}
+
+/**
+ * Contacts due by `now`, not redacted, without a recorded failure, not waiting in the backlog (in
+ * dry-run, not simulated yet), and without a job in `queue` under `keyPrefix` and their id that
+ * runs or may start by `now`: the sweep queues them.
+ */
+export async function contactsToSweep(db: Queryable, options: { now: Date; dryRun: boolean; queue: string; keyPrefix: string }): Promise<number[]> {
+  const due = await db.query<{ odoo_id: number }>(
+    `SELECT p.odoo_id FROM mirror_partners p
+      WHERE p.retention_due_at <= $1 AND p.redacted_at IS NULL AND p.redaction_failure IS NULL
+        AND (NOT $2 OR p.dry_run_at IS NULL)
+        AND NOT ${IN_BACKLOG('p')}
+        -- A job already running or ready to run will do; one waiting for a later time is moved up.
+        AND NOT ${liveJobExists('$3', '$4::text || p.odoo_id', '$1')}`,
+    [options.now, options.dryRun, options.queue, options.keyPrefix]
+  )
+  return due.rows.map((r) => r.odoo_id)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention: the report
+
+/** Per channel: contacts on its orders (a contact counts in each of its channels) by retention state, and orders not redacted. */
+export async function contactFiguresByChannel(db: Queryable, window: { now: Date; weekEnd: Date }, held: ContactCondition): Promise<(Record<string, number> & { channel: Channel })[]> {
+  const figures = await db.query<Record<string, number> & { channel: Channel }>(
+    `WITH contact_channels AS (
+       SELECT DISTINCT o.channel, p.odoo_id, p.retention_due_at, p.redacted_at, p.redaction_failure, ${held('p', '$1')} AS held, ${IN_BACKLOG('p')} AS backlog
+         FROM mirror_orders o JOIN mirror_partners p ON p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id))
+     SELECT c.channel,
+            (SELECT count(*) FROM mirror_orders o WHERE o.channel = c.channel AND o.redacted_at IS NULL)::int AS "ordersWithPii",
+            count(*) FILTER (WHERE redacted_at IS NULL)::int AS "contactsWithPii",
+            count(*) FILTER (WHERE redacted_at IS NULL AND retention_due_at > $1 AND retention_due_at <= $2)::int AS "dueNext7Days",
+            count(*) FILTER (WHERE redacted_at IS NULL AND retention_due_at <= $1 AND NOT held)::int AS overdue,
+            count(*) FILTER (WHERE redacted_at IS NOT NULL)::int AS redacted,
+            count(*) FILTER (WHERE redacted_at IS NULL AND held)::int AS "onHold",
+            count(*) FILTER (WHERE redacted_at IS NULL AND redaction_failure IS NOT NULL)::int AS failed,
+            count(*) FILTER (WHERE redacted_at IS NULL AND retention_due_at <= $1 AND NOT held AND backlog)::int AS "awaitingApproval"
+       FROM contact_channels c GROUP BY c.channel ORDER BY c.channel`,
+    [window.now, window.weekEnd]
+  )
+  return figures.rows
+}
+
+/** Contacts not redacted that the channel's orders name, with their due date and whether a hold keeps them. */
+export async function contactsOfChannel(db: Queryable, channel: Channel, now: Date, held: ContactCondition): Promise<{ odoo_id: number; retention_due_at: Date | null; held: boolean }[]> {
+  const result = await db.query<{ odoo_id: number; retention_due_at: Date | null; held: boolean }>(
+    `SELECT p.odoo_id, p.retention_due_at, ${held('p', '$2')} AS held FROM mirror_partners p
+      WHERE p.redacted_at IS NULL AND p.odoo_id IN (
+        SELECT partner_id FROM mirror_orders WHERE channel = $1 UNION SELECT partner_invoice_id FROM mirror_orders WHERE channel = $1
+        UNION SELECT partner_shipping_id FROM mirror_orders WHERE channel = $1)`,
+    [channel, now]
+  )
+  return result.rows
+}
+
+export interface DueContact {
+  odoo_id: number
+  retention_due_at: Date
+  channels: Channel[]
+  started_by: string[]
+  redaction_fields: string[]
+  held: boolean
+  backlog: boolean
+  failure: { kind: string } | null
+}
+
+/** Contacts not redacted and due by `asOf`, with their orders' channels and clock events, the first due first. */
+export async function contactsDueBy(db: Queryable, asOf: Date, now: Date, held: ContactCondition): Promise<DueContact[]> {
+  const result = await db.query<DueContact>(
+    `SELECT p.odoo_id, p.retention_due_at, p.redaction_fields, p.redaction_failure AS failure, ${held('p', '$2')} AS held, ${IN_BACKLOG('p')} AS backlog,
+            ARRAY(SELECT DISTINCT o.channel FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) ORDER BY 1) AS channels,
+            ARRAY(SELECT DISTINCT o.retention_basis ->> 'startedBy' FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) ORDER BY 1) AS started_by
+       FROM mirror_partners p
+      WHERE p.redacted_at IS NULL AND p.retention_due_at <= $1
+      ORDER BY p.retention_due_at, p.odoo_id`,
+    [asOf, now]
+  )
+  return result.rows
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rights requests: finding the subject
+
+/** Contacts whose e-mail, phone or mobile has one of these blind indexes, and which matched. */
+export async function contactsByBlindIndexes(db: Queryable, emailIndexes: readonly string[], phoneIndexes: readonly string[]): Promise<{ odoo_id: number; by_email: boolean; by_phone: boolean }[]> {
+  const mirrored = await db.query<{ odoo_id: number; by_email: boolean; by_phone: boolean }>(
+    `SELECT odoo_id, email_index = ANY($1::text[]) AS by_email, (phone_index = ANY($2::text[]) OR mobile_index = ANY($2::text[])) AS by_phone
+       FROM mirror_partners WHERE email_index = ANY($1::text[]) OR phone_index = ANY($2::text[]) OR mobile_index = ANY($2::text[])`,
+    [emailIndexes, phoneIndexes]
+  )
+  return mirrored.rows
+}
+
+export interface ContactSummary {
+  odoo_id: number
+  type: string | null
+  name: string | null
+  email: string | null
+  phone: string | null
+  mobile: string | null
+  country: string | null
+  redacted_at: Date | null
+  orders: number
+  open_orders: number
+}
+
+/** These contacts, sealed, with how many orders name them and how many of those are still open. */
+export async function contactSummaries(db: Queryable, ids: readonly number[]): Promise<ContactSummary[]> {
+  const rows = await db.query<ContactSummary>(
+    `SELECT p.odoo_id, p.type, p.name, p.email, p.phone, p.mobile, p.country, p.redacted_at,
+            (SELECT count(*) FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id))::int AS orders,
+            (SELECT count(*) FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id)
+                AND o.state NOT IN ('cancel') AND o.completed_at IS NULL AND o.deleted_at IS NULL)::int AS open_orders
+       FROM mirror_partners p WHERE p.odoo_id = ANY($1::int[]) ORDER BY p.odoo_id`,
+    [ids]
+  )
+  return rows.rows
+}
+
+/** The sealed e-mail fields of these contacts (those that have one). */
+export async function sealedEmailsOf(db: Queryable, ids: readonly number[]): Promise<{ odoo_id: number; email: string }[]> {
+  return (await db.query<{ odoo_id: number; email: string }>('SELECT odoo_id, email FROM mirror_partners WHERE odoo_id = ANY($1::int[]) AND email IS NOT NULL ORDER BY odoo_id', [ids])).rows
+}
