@@ -8,6 +8,10 @@ export interface Series {
   values: (number | null)[]
 }
 
+const DAY_SECONDS = 86_400
+// The days of the service's snapshots and weeks are UTC days.
+const axisDay = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' })
+
 // Distinguishable on white and for the common colour-vision deficiencies (Okabe–Ito).
 const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000']
 
@@ -28,9 +32,15 @@ export function LineChart(props: { title: string; xLabels: string[]; x: number[]
         width: Math.max(320, host.clientWidth),
         height: 260,
         legend: { show: false },
+        // Ticks at UTC midnights: the snapshots' days and the ISO weeks are UTC days.
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
-        axes: [{}, { label: yLabel, size: 60 }],
+        scales: {
+          // A single day still gets a readable axis: a day either side of it.
+          x: { time: true, range: (_u, min, max) => (min === max ? [min - DAY_SECONDS, max + DAY_SECONDS] : [min, max]) },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }
+        },
+        axes: [{ values: (_u, splits) => splits.map((s) => axisDay.format(new Date(s * 1000))) }, { label: yLabel, size: 60 }],
         series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true, size: 5 } }))]
       },
       [x, ...series.map((s) => s.values)],

@@ -8,6 +8,7 @@ import { When } from '../components/deadline.tsx'
 import { fromLocalInput, VIEWER_ZONE } from '../format.ts'
 
 type SubjectType = 'order' | 'partner' | 'email'
+const SUBJECT_NAMES: Record<SubjectType, string> = { order: 'order', partner: 'contact', email: 'e-mail' }
 const SUBJECT_LABELS: Record<SubjectType, string> = { order: 'An order (Odoo id)', partner: 'A contact (Odoo id)', email: 'An e-mail address' }
 
 export function Holds({ session }: { session: Session }) {
@@ -53,7 +54,7 @@ export function Holds({ session }: { session: Session }) {
                 {holds.data.items.map((hold) => (
                   <tr key={hold.id} data-hold={hold.id}>
                     <th scope="row">
-                      {hold.subjectType === 'email' ? 'e-mail' : hold.subjectType === 'partner' ? 'contact' : 'order'} {hold.subject}
+                      {SUBJECT_NAMES[hold.subjectType]} {hold.subject}
                     </th>
                     <td>{hold.reason}</td>
                     <td>
@@ -91,7 +92,7 @@ function PlaceHold({ session, onPlaced }: { session: Session; onPlaced: () => vo
     event.preventDefault()
     const target = subjectType === 'email' ? { subjectType, email: subject.trim() } : subjectType === 'order' ? { subjectType, orderId: Number(subject) } : { subjectType, partnerId: Number(subject) }
     const body = { ...target, reason, ...(endsAt ? { endsAt: fromLocalInput(endsAt) } : {}) }
-    const ok = await perform(() => attempt(() => session.api.POST('/v1/holds', { body })), (hold) => `Hold placed on ${hold.subjectType === 'partner' ? 'contact' : hold.subjectType} ${hold.subject}.`)
+    const ok = await perform(() => attempt(() => session.api.POST('/v1/holds', { body })), (hold) => `Hold placed on ${SUBJECT_NAMES[hold.subjectType]} ${hold.subject}.`)
     if (ok) {
       setSubject('')
       setReason('')

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Session } from '../app.tsx'
 import { attempt } from '../api.ts'
 import type { ApiSchema } from '../api.ts'
@@ -78,6 +78,9 @@ function PolicyEditor({ session, policy, onSaved }: { session: Session; policy: 
   const path = { params: { path: { channel: policy.channel } } }
   const previewed = preview !== null && preview.rule === JSON.stringify(rule)
   const admin = session.me.role === 'admin'
+  // Opened from the table: the keyboard goes on in the editor.
+  const heading = useRef<HTMLHeadingElement>(null)
+  useEffect(() => heading.current?.focus(), [])
 
   const runPreview = () =>
     perform(
@@ -93,7 +96,9 @@ function PolicyEditor({ session, policy, onSaved }: { session: Session; policy: 
 
   return (
     <section aria-labelledby="editor-heading" class="action">
-      <h2 id="editor-heading">{label(CHANNEL_LABELS, policy.channel)}: a new policy</h2>
+      <h2 id="editor-heading" ref={heading} tabIndex={-1}>
+        {label(CHANNEL_LABELS, policy.channel)}: a new policy
+      </h2>
       <form
         onSubmit={(e) => {
           e.preventDefault()

@@ -148,9 +148,13 @@ function Fact({ term, children }: { term: string; children: ComponentChildren })
   )
 }
 
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/
+
+/** An outcome's or an event's details in words: `exportExpiresAt: "2026-…"` → "export expires at: 26 Nov 2026, 11:00". */
 function describeOutcome(outcome: Record<string, unknown>): string {
+  const value = (v: unknown): string => (typeof v === 'string' && INSTANT.test(v) ? dateTime(v) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))
   return Object.entries(outcome)
-    .map(([key, value]) => `${key.replace(/([A-Z])/g, ' $1').toLowerCase()}: ${Array.isArray(value) ? (value.length === 0 ? 'none' : value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ')) : String(value)}`)
+    .map(([key, v]) => `${key.replace(/([A-Z])/g, ' $1').toLowerCase()}: ${Array.isArray(v) ? (v.length === 0 ? 'none' : v.map(value).join(', ')) : value(v)}`)
     .join('; ')
 }
 
@@ -259,7 +263,7 @@ function ActionBox({ title, children }: { title: string; children: ComponentChil
 function Approval({ session, request, act }: { session: Session; request: Request; act: <T>(run: () => Promise<Outcome<T>>, done: (data: T, status: number) => string) => Promise<boolean> }) {
   const approval = request.approval as NonNullable<Request['approval']>
   const mine = approval.requestedBy === `key:${session.me.id}`
-  const what = approval.action === 'fulfil' ? `the ${label(TYPE_LABELS, request.type).toLowerCase()} fulfilment` : 'the manual verification'
+  const what = approval.action === 'fulfil' ? `the fulfilment (${label(TYPE_LABELS, request.type)})` : 'the manual verification'
   const decide = (decision: 'approve' | 'reject') =>
     act(() => attempt(() => session.api.POST('/v1/requests/{id}/approval', { params: { path: { id: request.id } }, body: { decision } })), () => (decision === 'approve' ? `Approved: ${what} took effect.` : `Rejected: ${what} was dropped.`))
   return (

@@ -24,6 +24,8 @@ export function SubjectContacts({ session, request, reload }: { session: Session
   const [chosen, setChosen] = useState<Set<number>>(new Set())
   const [action, perform] = useAction()
   const path = { params: { path: { id: request.id } } }
+  // A closed request keeps the subject it was answered for.
+  const open = ['received', 'awaiting_verification', 'verified', 'in_progress'].includes(request.state)
 
   const lookUp = async () => {
     setDiscovery({ state: 'loading' })
@@ -90,6 +92,7 @@ export function SubjectContacts({ session, request, reload }: { session: Session
                           <input
                             type="checkbox"
                             aria-label={`Contact ${contact.partnerId} is the subject`}
+                            disabled={!open}
                             checked={chosen.has(contact.partnerId)}
                             onChange={(e) => {
                               const next = new Set(chosen)
@@ -120,9 +123,11 @@ export function SubjectContacts({ session, request, reload }: { session: Session
                 </table>
               </div>
               <p class="muted">The request works on {discovery.data.subjectPartnerIds.length === 0 ? 'no contact yet' : `contacts ${discovery.data.subjectPartnerIds.join(', ')}`}.</p>
-              <button type="submit" class="secondary" disabled={action.state === 'busy'}>
-                Name the ticked contacts as the subject
-              </button>
+              {open && (
+                <button type="submit" class="secondary" disabled={action.state === 'busy'}>
+                  Name the ticked contacts as the subject
+                </button>
+              )}
             </form>
           )}
         </>
