@@ -77,7 +77,7 @@ if (!existsSync(CHROMIUM)) {
     const { erasureId, emailRequestId } = await seedRequests(desk)
 
     await t.test('agent Anna triages an e-mail, verifies the requester by code, fulfils the access request and downloads the export once', async (t) => {
-      const page = await signIn(desk, t, desk.keys.anna)
+      const page = await signIn(desk, t, desk.keys.anna, { wrongKeyFirst: true })
       t.same(await menu(page), ['Inbox'], "an agent's menu is the inbox alone")
       await look(desk, page, 'inbox')
       const firstRow = page.locator('table.inbox tbody tr').first()
@@ -352,7 +352,7 @@ async function codeMailed(smtp: TestSmtp, after: number, to: string): Promise<st
   return code
 }
 
-async function signIn(desk: Desk, t: Test, key: string): Promise<Page> {
+async function signIn(desk: Desk, t: Test, key: string, options: { wrongKeyFirst?: boolean } = {}): Promise<Page> {
   const context: BrowserContext = await desk.browser.newContext({ ...VIEWER, viewport: { width: 1280, height: 900 } })
   t.teardown(() => context.close())
   await context.clock.setFixedTime(new Date(NOW))
@@ -366,6 +366,13 @@ async function signIn(desk: Desk, t: Test, key: string): Promise<Page> {
   await page.goto(`${desk.base}/console/`)
   await page.getByRole('heading', { level: 1, name: 'Privacy desk' }).waitFor()
   if (!desk.audited.has('sign-in')) await look(desk, page, 'sign-in')
+  if (options.wrongKeyFirst) {
+    await page.getByLabel('API key').fill(`${key.slice(0, -4)}AAAA`)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expectProblem(page, /^Unauthorized\. The API key is unknown or revoked\./)
+    await page.getByLabel('API key').fill('')
+    await page.locator('h1').focus()
+  }
   // By keyboard: the key field is the first stop, Enter submits.
   await page.keyboard.press('Tab')
   await page.keyboard.type(key)

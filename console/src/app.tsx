@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { JSX } from 'preact'
 import { apiClient, attempt, whenUnauthorized } from './api.ts'
 import type { Me, Problem, Role } from './api.ts'
@@ -54,7 +54,10 @@ export function App() {
     forgetKey()
     setSignedIn({ state: 'signed-out', reason })
   }
-  useEffect(() => whenUnauthorized(() => signOut('The key was refused (revoked or unknown): sign in again.')), [])
+  // A key refused while signed in (revoked meanwhile) leads back to the sign-in; on the sign-in page itself the problem says it.
+  const isSignedIn = useRef(false)
+  isSignedIn.current = signedIn.state === 'signed-in'
+  useEffect(() => whenUnauthorized(() => isSignedIn.current && signOut('The key was refused (revoked or unknown): sign in again.')), [])
 
   // After a reload the key is still in this tab: ask again whose it is.
   useEffect(() => {
