@@ -50,6 +50,8 @@ interface Shop {
   erasedPartnerId: number
   erasedEmail: string
   heldPartnerId: number
+  correctedPartnerId: number
+  correctedEmail: string
 }
 
 interface Desk {
@@ -74,7 +76,7 @@ if (!existsSync(CHROMIUM)) {
 } else {
   await t.test('the privacy desk, worked by two agents and an admin in Chromium', async (t) => {
     const desk = await setUp(t)
-    const { erasureId, emailRequestId } = await seedRequests(desk)
+    const { erasureId, emailRequestId, rectificationId, pastIds } = await seedRequests(desk)
 
     await t.test('agent Anna triages an e-mail, verifies the requester by code, fulfils the access request and downloads the export once', async (t) => {
       const page = await signIn(desk, t, desk.keys.anna, { wrongKeyFirst: true })
@@ -136,6 +138,46 @@ if (!existsSync(CHROMIUM)) {
       await expectNotice(page, /The fulfilment waits for a second person's approval/)
       await look(desk, page, 'request-awaiting-approval')
       t.equal(await page.getByRole('button', { name: /^Approve/ }).count(), 0, 'Anna cannot approve her own erasure')
+      await page.context().close()
+    })
+
+    await t.test('agent Anna corrects an address, extends a deadline, refuses a request, closes a withdrawn one and asks to verify one manually', async (t) => {
+      const page = await signIn(desk, t, desk.keys.anna)
+      const open = async (id: string) => {
+        await page.goto(`${desk.base}/console/#/requests/${id}`)
+        await page.getByRole('heading', { level: 1, name: `Request ${id}` }).waitFor()
+        await page.locator('.loading').first().waitFor({ state: 'detached' })
+      }
+      await open(rectificationId)
+      await page.getByLabel('City').fill('Lübeck')
+      await page.getByLabel('Street', { exact: true }).fill('Breite Straße 12')
+      await page.getByRole('button', { name: 'Write the corrections to Odoo' }).click()
+      await expectNotice(page, 'The fulfilment: done.')
+      t.match(desk.sim.store.get('res.partner', desk.shop.correctedPartnerId), { city: 'Lübeck', street: 'Breite Straße 12' }, 'the corrected values are in Odoo')
+
+      await open(pastIds['p.dubois@example.fr'] as string)
+      await page.getByLabel(/^New deadline \(your time, Europe\/Berlin\)/).fill('2027-01-20T12:00')
+      await page.getByLabel('Reason (sent to the requester)', { exact: true }).fill('The objection covers orders on three marketplaces.')
+      await page.getByRole('button', { name: 'Extend' }).click()
+      await expectNotice(page, 'The deadline is now 20 Jan 2027, 11:00 UTC; the requester was told.')
+      await look(desk, page, 'request-extended')
+
+      await open(pastIds['o.rossi@example.it'] as string)
+      await page.getByLabel(/^Reason \(sent to the requester, with/).selectOption('excessive')
+      await page.getByLabel('Details (optional)').fill('The same request was answered on 2 November.')
+      await page.getByRole('button', { name: 'Refuse the request' }).click()
+      await expectNotice(page, 'The request is refused; the requester was told why.')
+
+      await open(pastIds['casey.lee@example.com'] as string)
+      await page.getByRole('button', { name: 'Close as withdrawn' }).click()
+      await expectNotice(page, 'The request is closed as withdrawn.')
+
+      await open(pastIds['lena.schulz@example.de'] as string)
+      await page.getByLabel(/^How the identity was established/).fill('Called back the number on the order; she confirmed the delivery address.')
+      await page.getByRole('button', { name: 'Verify manually' }).click()
+      await expectNotice(page, /^The manual verification waits for a second person's approval/)
+      const states = await Promise.all(Object.values(pastIds).map(async (id) => (await desk.as(desk.keys.anna).GET('/v1/requests/{id}', { params: { path: { id } } })).data?.state))
+      t.same(states, ['received', 'withdrawn', 'received', 'received', 'withdrawn', 'denied'], 'what the API says of each')
       await page.context().close()
     })
 
@@ -282,20 +324,20 @@ async function customers(ctx: TestService, sim: OdooSimulator): Promise<Shop> {
     await ctx.pool.query<{ odoo_id: number }>(
       `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner AND p.redacted_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND o.state <> 'cancel' AND o.completed_at IS NULL)
-        ORDER BY p.odoo_id LIMIT 3`
+        ORDER BY p.odoo_id LIMIT 4`
     )
   ).rows
-  const [writer, erased, held] = rows.map((row) => row.odoo_id)
-  if (writer === undefined || erased === undefined || held === undefined) throw new Error('the generated shop has too few finished customers')
+  const [writer, erased, held, corrected] = rows.map((row) => row.odoo_id)
+  if (writer === undefined || erased === undefined || held === undefined || corrected === undefined) throw new Error('the generated shop has too few finished customers')
   const email = (id: number) => String(sim.store.get('res.partner', id)?.email)
-  return { customerEmail: email(writer), erasedPartnerId: erased, erasedEmail: email(erased), heldPartnerId: held }
+  return { customerEmail: email(writer), erasedPartnerId: erased, erasedEmail: email(erased), heldPartnerId: held, correctedPartnerId: corrected, correctedEmail: email(corrected) }
 }
 
 /**
  * Requests of the past weeks (some overdue, one closed), an e-mail the intake cannot classify, and
  * an erasure verified by code: all through the typed client, as any integrator would.
  */
-async function seedRequests(desk: Desk): Promise<{ emailRequestId: string; erasureId: string }> {
+async function seedRequests(desk: Desk): Promise<{ emailRequestId: string; erasureId: string; rectificationId: string; pastIds: Record<string, string> }> {
   const anna = desk.as(desk.keys.anna)
   const past: [string, 'access' | 'erasure' | 'rectification' | 'objection' | 'ccpa_know', string][] = [
     ['2026-10-05T08:30:00Z', 'access', 'marta.kowalski@example.org'],
@@ -305,9 +347,11 @@ async function seedRequests(desk: Desk): Promise<{ emailRequestId: string; erasu
     ['2026-11-18T17:20:00Z', 'ccpa_know', 'casey.lee@example.com'],
     ['2026-11-20T07:05:00Z', 'access', 'o.rossi@example.it']
   ]
+  const pastIds: Record<string, string> = {}
   for (const [receivedAt, type, email] of past) {
     const created = await anna.POST('/v1/requests', { body: { type, email, receivedAt } })
     if (!created.data) throw new Error(`seeding a request: ${JSON.stringify(created.error)}`)
+    pastIds[email] = created.data.id
     if (email.startsWith('j.smith')) await anna.POST('/v1/requests/{id}/withdraw', { params: { path: { id: created.data.id } } })
   }
 
@@ -332,14 +376,17 @@ async function seedRequests(desk: Desk): Promise<{ emailRequestId: string; erasu
   const emailRequestId = triage[0]?.id
   if (!emailRequestId) throw new Error('the e-mail opened no unclassified request')
 
-  const erasure = (await anna.POST('/v1/requests', { body: { type: 'erasure', email: desk.shop.erasedEmail } })).data
-  if (!erasure) throw new Error('the erasure request was refused')
-  const before = desk.smtp.received.length
-  await anna.POST('/v1/requests/{id}/verification', { params: { path: { id: erasure.id } } })
-  const code = await codeMailed(desk.smtp, before, desk.shop.erasedEmail)
-  const verified = await anna.POST('/v1/requests/{id}/verification/confirm', { params: { path: { id: erasure.id } }, body: { code } })
-  if (verified.data?.state !== 'verified') throw new Error(`verifying the erasure: ${JSON.stringify(verified.error)}`)
-  return { emailRequestId, erasureId: erasure.id }
+  const verifiedByCode = async (type: 'erasure' | 'rectification', email: string): Promise<string> => {
+    const request = (await anna.POST('/v1/requests', { body: { type, email } })).data
+    if (!request) throw new Error(`the ${type} request was refused`)
+    const before = desk.smtp.received.length
+    await anna.POST('/v1/requests/{id}/verification', { params: { path: { id: request.id } } })
+    const code = await codeMailed(desk.smtp, before, email)
+    const verified = await anna.POST('/v1/requests/{id}/verification/confirm', { params: { path: { id: request.id } }, body: { code } })
+    if (verified.data?.state !== 'verified') throw new Error(`verifying the ${type}: ${JSON.stringify(verified.error)}`)
+    return request.id
+  }
+  return { emailRequestId, erasureId: await verifiedByCode('erasure', desk.shop.erasedEmail), rectificationId: await verifiedByCode('rectification', desk.shop.correctedEmail), pastIds }
 }
 
 /** The one-time code of the first verification mail to `to` that reached the SMTP server after the first `after` mails. */
