@@ -10,6 +10,7 @@ import { finished, runCli, startCli } from './support/cli.ts'
 import { until } from './support/until.ts'
 import type { Json } from './support/json.ts'
 import type { PlanEntry } from '../src/retention/retention-report.ts'
+import { createPrivacyBridgeClient } from '../src/client/index.ts'
 
 /** What `keys create --json` prints of the key it made. */
 const createdKeySchema = z.object({ id: z.string(), key: z.string() })
@@ -33,24 +34,24 @@ async function embeddedEnv(t: Test): Promise<Record<string, string>> {
   }
 }
 
-function waitForReady(url: string): Promise<Response> {
-  return until(() => fetch(url).catch(() => undefined), { what: `${url} to answer`, timeoutMs: 30_000, intervalMs: 250 })
+function waitForReady(baseUrl: string) {
+  return until(() => createPrivacyBridgeClient({ baseUrl }).GET('/health/ready').catch(() => undefined), { what: `${baseUrl}/health/ready to answer`, timeoutMs: 30_000, intervalMs: 250 })
 }
 
 await t.test('with no DATABASE_URL the service runs on an embedded PostgreSQL and shuts down cleanly', async (t) => {
   const env = await embeddedEnv(t)
   const service = startCli(['serve'], env)
   t.teardown(() => void service.kill('SIGKILL'))
-  const ready = await waitForReady(`http://127.0.0.1:${env.PORT}/health/ready`)
-  t.equal(ready.status, 200)
-  t.match(await ready.json(), { status: 'degraded', checks: { database: { status: 'up' }, odoo: { status: 'down' } } }, 'Odoo is reported down, the database up')
+  const ready = await waitForReady(`http://127.0.0.1:${env.PORT}`)
+  t.equal(ready.response.status, 200)
+  t.match(ready.data, { status: 'degraded', checks: { database: { status: 'up' }, odoo: { status: 'down' } } }, 'Odoo is reported down, the database up')
   t.ok(existsSync(join(env.DATA_DIR ?? '', 'postgres', 'postmaster.pid')), 'the embedded server runs in DATA_DIR')
 
   const keys = await runCli(['keys', 'create', '--role', 'admin', '--name', 'smoke', '--json'], env)
   t.equal(keys.code, 0, 'a command beside the running service uses its embedded database')
   const { key } = createdKeySchema.parse(JSON.parse(keys.stdout))
-  const listed = await fetch(`http://127.0.0.1:${env.PORT}/v1/keys`, { headers: { authorization: `Bearer ${key}` } })
-  t.equal(listed.status, 200, 'the key created from the CLI works against the service')
+  const listed = await createPrivacyBridgeClient({ baseUrl: `http://127.0.0.1:${env.PORT}`, apiKey: key }).GET('/v1/keys')
+  t.equal(listed.response.status, 200, 'the key created from the CLI works against the service')
 
   service.kill('SIGTERM')
   const result = await finished(service)

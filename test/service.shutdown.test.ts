@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { startService } from '../src/service.ts'
 import type { JobDefinition } from '../src/jobs/job.ts'
 import { createOdooGateway } from '../src/odoo/gateway.ts'
+import { createPrivacyBridgeClient } from '../src/client/index.ts'
 import { createTestDatabase } from './support/database.ts'
 import { testConfig } from './support/config.ts'
 import { capturedLogger } from './support/logs.ts'
@@ -53,7 +54,7 @@ await t.test('shutdown waits for a running job to finish, then closes everything
   const closing = service.close().then(() => (closed = true))
   await sleep(500)
   t.equal(closed, false, 'close waits while the job runs')
-  await t.rejects(fetch(`http://127.0.0.1:${port}/health/live`), 'no new HTTP requests are taken')
+  await t.rejects(createPrivacyBridgeClient({ baseUrl: `http://127.0.0.1:${port}` }).GET('/health/live'), 'no new HTTP requests are taken')
 
   job.release()
   await closing

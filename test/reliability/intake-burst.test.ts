@@ -6,17 +6,19 @@ import { startTestService } from '../support/app.ts'
 import { simulator } from '../support/simulator.ts'
 import { realClock } from '../support/reliability-harness.ts'
 import type { ChainVerdict } from '../../src/audit/audit-trail.ts'
+import { createPrivacyBridgeClient } from '../../src/client/index.ts'
+import type { ApiSchema } from '../../src/client/index.ts'
 
 const KEY = 'fe-webhook-key-0123456789abcdef'
 const DISTINCT = 900
 /** Messages 0..DUPLICATED-1 are delivered twice more each: ForwardEmail retrying, or delivering twice. */
 const DUPLICATED = 50
 const CONCURRENCY = 50
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/forwardemail-webhook.json', import.meta.url), 'utf8')) as Record<string, unknown>
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/forwardemail-webhook.json', import.meta.url), 'utf8')) as ApiSchema<'ForwardEmailMessageInput'>
 
-function message(n: number): string {
+function message(n: number): ApiSchema<'ForwardEmailMessageInput'> {
   const address = `burst-${n}@mail.example`
-  return JSON.stringify({ ...fixture, messageId: `<burst-${n}@mail.example>`, from: { value: [{ address, name: `Kunde ${n}` }], text: address } })
+  return { ...fixture, messageId: `<burst-${n}@mail.example>`, from: { value: [{ address, name: `Kunde ${n}` }], text: address } }
 }
 
 /** A fixed shuffle (mulberry32), so duplicates arrive interleaved with, and often beside, their originals. */
@@ -40,23 +42,25 @@ await t.test('1,000 intake webhooks sent concurrently over HTTP: each distinct m
   const sim = await simulator(t, { orders: 5 })
   const ctx = await startTestService(t, { odoo: sim, clock: realClock(), env: { FORWARDEMAIL_WEBHOOK_KEY: KEY, MAIL_FROM: 'Privacy <privacy@shop.example>' } })
   await ctx.app.listen({ host: '127.0.0.1', port: 0 })
-  const url = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}/v1/intake/forwardemail`
+  const intake = createPrivacyBridgeClient({ baseUrl: `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}` })
 
   const deliveries = shuffled([...Array.from({ length: DISTINCT }, (_, n) => n), ...Array.from({ length: DUPLICATED * 2 }, (_, i) => i % DUPLICATED)], 20261123)
   t.equal(deliveries.length, 1000, '1,000 deliveries, 100 of them repeats')
-  const answers: Array<{ n: number; status: number; answer: { status?: string } }> = []
+  const answers: Array<{ n: number; status: number; answer: { status?: string | number } }> = []
   let next = 0
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (next < deliveries.length) {
       const n = deliveries[next++] as number
       const body = message(n)
-      const response = await fetch(url, {
-        method: 'POST',
+      // Signed as sent: the signature is of the body's bytes.
+      const raw = JSON.stringify(body)
+      const { data, error, response } = await intake.POST('/v1/intake/forwardemail', {
         body,
-        headers: { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', KEY).update(body).digest('hex') },
+        bodySerializer: () => raw,
+        headers: { 'x-webhook-signature': createHmac('sha256', KEY).update(raw).digest('hex') },
         signal: AbortSignal.timeout(60_000)
       })
-      answers.push({ n, status: response.status, answer: (await response.json()) as { status?: string } })
+      answers.push({ n, status: response.status, answer: data ?? error })
     }
   }))
 

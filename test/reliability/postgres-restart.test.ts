@@ -15,6 +15,7 @@ import { freePort } from '../support/database.ts'
 import { finished } from '../support/cli.ts'
 import { serviceEnv, startServiceProcess } from '../support/reliability-harness.ts'
 import { until } from '../support/until.ts'
+import { createPrivacyBridgeClient } from '../../src/client/index.ts'
 
 interface Outcome {
   kind: 'list' | 'create'
@@ -56,8 +57,10 @@ await t.test('PostgreSQL restarted under load: the service reports not-ready, an
   const key = await createApiKeys({ pool: keyPool, clock: systemClock }).create({ name: 'reliability-agent', role: 'agent' })
   const admin = await createApiKeys({ pool: keyPool, clock: systemClock }).create({ name: 'reliability-admin', role: 'admin' })
   await keyPool.end()
-  const headers = { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' }
-  const ready = async () => (await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(HANG_MS) }).catch(() => undefined))?.status
+  const agentApi = createPrivacyBridgeClient({ baseUrl: base, apiKey: key.secret })
+  const adminApi = createPrivacyBridgeClient({ baseUrl: base, apiKey: admin.secret })
+  const probe = () => createPrivacyBridgeClient({ baseUrl: base }).GET('/health/ready', { signal: AbortSignal.timeout(HANG_MS) }).catch(() => undefined)
+  const ready = async () => (await probe())?.response.status
   t.equal(await ready(), 200, 'ready before the outage')
 
   let phase: Phase = 'before'
@@ -68,11 +71,11 @@ await t.test('PostgreSQL restarted under load: the service reports not-ready, an
   // answered after it belongs to the outage.
   const send = async (kind: Outcome['kind']): Promise<void> => {
     try {
-      const response = kind === 'list'
-        ? await fetch(`${base}/v1/orders?limit=5`, { headers, signal: AbortSignal.timeout(HANG_MS) })
-        : await fetch(`${base}/v1/requests`, { method: 'POST', headers, body: JSON.stringify({ type: 'access', email: `load-${randomUUID()}@example.com` }), signal: AbortSignal.timeout(HANG_MS) })
-      const body = (await response.json()) as { id?: string }
-      outcomes.push({ kind, phase, status: response.status, contentType: response.headers.get('content-type') ?? '', ...(kind === 'create' && response.ok ? { id: String(body.id) } : {}) })
+      const answer = kind === 'list'
+        ? await agentApi.GET('/v1/orders', { params: { query: { limit: 5 } }, signal: AbortSignal.timeout(HANG_MS) })
+        : await agentApi.POST('/v1/requests', { body: { type: 'access', email: `load-${randomUUID()}@example.com` }, signal: AbortSignal.timeout(HANG_MS) })
+      const { response } = answer
+      outcomes.push({ kind, phase, status: response.status, contentType: response.headers.get('content-type') ?? '', ...(answer.data && 'id' in answer.data ? { id: answer.data.id } : {}) })
     } catch (error) {
       outcomes.push({ kind, phase, status: (error as Error).name === 'TimeoutError' ? 'timeout' : 'network' })
     }
@@ -87,10 +90,12 @@ await t.test('PostgreSQL restarted under load: the service reports not-ready, an
   await until(() => outcomes.length >= 40, { what: 'some traffic before the outage', timeoutMs: 20_000, intervalMs: 100 })
   // A sync in progress too (the worker half of the process), slowed down by Odoo's latency.
   sim.faults.latency(150)
-  const sync = (await (await fetch(`${base}/v1/sync`, { method: 'POST', headers: { authorization: `Bearer ${admin.secret}` } })).json()) as { id: string }
+  const sync = await adminApi.POST('/v1/sync')
+  if (!sync.data) throw new Error(`POST /v1/sync: ${sync.response.status}`)
+  const syncId = sync.data.id
   await until(async () => {
-    const run = (await (await fetch(`${base}/v1/sync/runs/${sync.id}`, { headers: { authorization: `Bearer ${admin.secret}` } })).json()) as { state: string }
-    return run.state === 'running'
+    const run = await adminApi.GET('/v1/sync/runs/{id}', { params: { path: { id: syncId } } })
+    return run.data?.state === 'running'
   }, { what: 'the sync to be running', timeoutMs: 10_000, intervalMs: 100 })
   const stopping = database.stop()
   phase = 'outage'
@@ -98,10 +103,9 @@ await t.test('PostgreSQL restarted under load: the service reports not-ready, an
   database = undefined
   await until(async () => {
     service.assertRunning()
-    const response = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(HANG_MS) }).catch(() => undefined)
-    if (!response) return false
-    const body = (await response.json()) as { status: string; checks: { database: { status: string } } }
-    return response.status === 503 && body.status === 'not_ready' && body.checks.database.status === 'down'
+    const answer = await probe()
+    if (!answer) return false
+    return answer.response.status === 503 && answer.error?.status === 'not_ready' && answer.error.checks.database.status === 'down'
   }, { what: 'readiness to report not_ready', timeoutMs: 10_000, intervalMs: 200 })
   t.pass('readiness is 503 not_ready while PostgreSQL is down')
   const outageStart = outcomes.length

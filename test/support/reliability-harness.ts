@@ -1,4 +1,5 @@
 import type { Test } from 'tap'
+import { createPrivacyBridgeClient } from '../../src/client/index.ts'
 import type { Pool } from '../../src/db/database.ts'
 import type { OdooSimulator } from '../odoo-simulator/index.ts'
 import type { ControlledClock } from './clock.ts'
@@ -68,8 +69,8 @@ export async function startServiceProcess(t: Test, name: string, role: 'api' | '
   })
   await until(async () => {
     child.assertRunning()
-    const response = await fetch(`http://127.0.0.1:${child.port}/health/live`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined)
-    return response?.ok
+    const answer = await createPrivacyBridgeClient({ baseUrl: `http://127.0.0.1:${child.port}` }).GET('/health/live', { signal: AbortSignal.timeout(2000) }).catch(() => undefined)
+    return answer?.response.ok
   }, { what: `${name} to answer /health/live`, timeoutMs: 30_000, intervalMs: 200 })
   return child
 }
