@@ -7,7 +7,7 @@
 # The project pins Node 24 through the `node` npm package, a dev dependency: the build stage has it,
 # the runtime stage does not and runs the image's own Node 24 (`node dist/cli.js`).
 
-# ---- build: install everything from the lockfile, compile, then drop the dev dependencies ----
+# ---- build: install everything from the lockfile, compile the service and build the console, then drop the dev dependencies ----
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 
@@ -16,6 +16,8 @@ RUN npm ci --no-audit --no-fund
 
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The privacy desk (console/, Vite and Preact, dev dependencies): built into dist/console, served at /console/.
+COPY console ./console
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 

@@ -5,6 +5,7 @@
  * service's own logic cost on top of the database. Then the privacy desk's charts, over a year of
  * requests and 90 daily retention snapshots: `GET /v1/requests/stats?weeks=52` and
  * `GET /v1/retention/history` for 90 days.
+ * Last, the first call of each page of the privacy desk (console/).
  *   node bench/api.ts [--seconds 10] [--connections 10] [--requests 1000]
  */
 import { parseArgs } from 'node:util'
@@ -101,6 +102,20 @@ try {
     await load('GET /v1/requests/stats?weeks=52', { url: `${base}/v1/requests/stats?weeks=52`, headers: { authorization: `Bearer ${agent.secret}` } })
     const from = utcDay(new Date(realNow - (SNAPSHOT_DAYS - 1) * DAY_MS))
     await load(`GET /v1/retention/history (${SNAPSHOT_DAYS} d)`, { url: `${base}/v1/retention/history?from=${from}`, headers: { authorization: `Bearer ${auditor.secret}` } })
+
+    // The first call of each page of the privacy desk (console/), at this data size.
+    const admin = await service.apiKeys.create({ name: 'bench-admin', role: 'admin' })
+    const as = (key: { secret: string }) => ({ authorization: `Bearer ${key.secret}` })
+    await load('GET /v1/me (sign-in)', { url: `${base}/v1/me`, headers: as(agent) })
+    await load('GET /v1/requests?open&sort=due (inbox)', { url: `${base}/v1/requests?open=true&sort=due&limit=50`, headers: as(agent) })
+    await load('GET /v1/retention/report (dashboard)', { url: `${base}/v1/retention/report`, headers: as(auditor) })
+    await load('GET /v1/holds (holds)', { url: `${base}/v1/holds`, headers: as(auditor) })
+    await load('GET /v1/retention/policies (policies)', { url: `${base}/v1/retention/policies`, headers: as(auditor) })
+    const rule = JSON.stringify({ clockEvent: 'shipped', periodDays: 10, fields: ['name', 'street', 'email', 'phone'] })
+    await load('POST …/policies/amazon/preview', { url: `${base}/v1/retention/policies/amazon/preview`, method: 'POST', headers: { ...as(admin), 'content-type': 'application/json' }, body: rule })
+    await load('GET /v1/sync/runs (sync runs)', { url: `${base}/v1/sync/runs`, headers: as(auditor) })
+    await load('GET /v1/audit/verify (audit trail)', { url: `${base}/v1/audit/verify`, headers: as(auditor) })
+    await load('GET /v1/keys (API keys)', { url: `${base}/v1/keys`, headers: as(admin) })
 
     await bare.close()
     await service.close()

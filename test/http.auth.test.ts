@@ -44,6 +44,17 @@ await t.test('each role reaches what it may and gets 403 elsewhere', async (t) =
   }
 })
 
+await t.test('every key reads its own id, name and role, and nothing of the secret', async (t) => {
+  const { app, auth } = await buildTestApp(t)
+  for (const role of ['admin', 'agent', 'auditor'] as const) {
+    const res = await app.inject({ url: '/v1/me', headers: auth[role] })
+    t.equal(res.statusCode, 200, role)
+    t.match(res.json(), { name: `test-${role}`, role, revokedAt: null })
+    t.notOk(res.body.includes(auth[role].authorization.slice(7)), 'the key itself is not echoed')
+  }
+  t.equal((await app.inject({ url: '/v1/me' })).statusCode, 401)
+})
+
 await t.test('an admin creates a key that is shown once and then works', async (t) => {
   const { app, auth } = await buildTestApp(t)
   const created = await app.inject({ method: 'POST', url: '/v1/keys', headers: auth.admin, payload: { name: 'desk', role: 'agent' } })

@@ -301,6 +301,28 @@ await t.test('listing filters by state, type and deadline, and lists overdue req
   t.same(detail.history?.map((e) => e.action), ['created', 'withdraw'])
 })
 
+await t.test('an inbox: open requests only, soonest deadline first, paged by a cursor of the same order', async (t) => {
+  const ctx = await setUp(t)
+  const late = await create(ctx, { type: 'access', email: 'a@example.com', receivedAt: '2026-11-20T00:00:00Z' })
+  const early = await create(ctx, { type: 'erasure', email: 'b@example.com', receivedAt: '2026-10-01T00:00:00Z' })
+  const middle = await create(ctx, { type: 'access', email: 'c@example.com', receivedAt: '2026-11-01T00:00:00Z' })
+  const closed = await create(ctx, { type: 'access', email: 'd@example.com', receivedAt: '2026-09-01T00:00:00Z' })
+  await act(ctx, closed.id, '/withdraw')
+  const list = async (query: string) => (await ctx.app.inject({ url: `/v1/requests?${query}`, headers: ctx.auth.agent })).json()
+  const inbox = await list('open=true&sort=due')
+  t.same(inbox.items.map((r: { id: string }) => r.id), [early.id, middle.id, late.id], 'the closed one is left out; the most urgent comes first')
+  const first = await list('open=true&sort=due&limit=2')
+  t.same(first.items.map((r: { id: string }) => r.id), [early.id, middle.id])
+  t.match(first.nextCursor, new RegExp(`_${middle.id}$`), 'the cursor carries the deadline and the id')
+  const second = await list(`open=true&sort=due&limit=2&after=${encodeURIComponent(first.nextCursor)}`)
+  t.same(second.items.map((r: { id: string }) => r.id), [late.id])
+  t.equal(second.nextCursor, null)
+  t.equal((await list('open=false')).items.length, 4, '`open=false` filters nothing')
+  const bad = await ctx.app.inject({ url: '/v1/requests?sort=due&after=RR-0000000000', headers: ctx.auth.agent })
+  t.equal(bad.statusCode, 400, 'an id is not a cursor of the deadline order')
+  t.match(bad.json().errors, [{ path: 'after' }])
+})
+
 await t.test('roles: an auditor reads but cannot act; an agent cannot change policies', async (t) => {
   const ctx = await setUp(t)
   t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.auditor, payload: { type: 'access', email: 'a@example.com' } })).statusCode, 403)

@@ -232,6 +232,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The key making the call: its id, name and role
+         * @description Roles: admin, agent, auditor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKey"];
+                    };
+                };
+                /** @description The request is malformed or fails validation. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No API key, or an unknown or revoked one. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key's role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many failed authentications from this address (`urn:problem:rate-limited`). */
+                429: {
+                    headers: {
+                        /** @description With `urn:problem:rate-limited`: seconds until the limit lets a call through again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/{id}": {
         parameters: {
             query?: never;
@@ -1165,6 +1242,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/retention/policies/{channel}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a new policy for the channel would make due, without changing anything
+         * @description Counts, from the mirror, the orders and contacts whose due dates the rule would move, and the contacts past due, due within 7 and 30 days, now and under the rule. Contacts on orders of several channels stay due when the last of their orders is.
+         *
+         *     Roles: admin, auditor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: components["schemas"]["ChannelInput"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RetentionRuleInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PolicyPreview"];
+                    };
+                };
+                /** @description The request is malformed or fails validation. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No API key, or an unknown or revoked one. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key's role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many failed authentications from this address (`urn:problem:rate-limited`). */
+                429: {
+                    headers: {
+                        /** @description With `urn:problem:rate-limited`: seconds until the limit lets a call through again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/holds": {
         parameters: {
             query?: never;
@@ -1739,7 +1901,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Requests, filtered; `overdue=true` lists open requests past their deadline
+         * Requests, filtered; `overdue=true` lists open requests past their deadline, `open=true&sort=due` is an inbox
          * @description Roles: agent, admin, auditor.
          */
         get: {
@@ -1751,7 +1913,11 @@ export interface paths {
                     overdue?: "true" | "false";
                     /** @description `true`: requests with an action awaiting a second key (RIGHTS_APPROVAL); `false`: the others. */
                     awaiting_approval?: "true" | "false";
-                    /** @description Cursor: the `nextCursor` of the previous page. */
+                    /** @description `true`: only open requests (received, awaiting verification, verified, in progress). */
+                    open?: "true" | "false";
+                    /** @description `due`: soonest deadline first (an inbox); `id`: by id. */
+                    sort?: "id" | "due";
+                    /** @description Cursor: the `nextCursor` of the previous page, with the same `sort`. */
                     after?: string;
                     limit?: number;
                 };
@@ -4305,6 +4471,79 @@ export interface components {
             requestedAt: string;
             /** @description Who may approve it: any agent or admin key but the one that asked. */
             awaiting: string;
+        };
+        /** @description What a channel's new policy would make due, computed from the mirror; nothing is changed. */
+        PolicyPreview: {
+            channel: components["schemas"]["Channel"];
+            /** Format: date-time */
+            asOf: string;
+            proposed: components["schemas"]["RetentionRule"];
+            orders: {
+                total: number;
+                /** @description Orders whose due date would change. */
+                moved: number;
+            };
+            contacts: {
+                /** @description Contacts with personal data on the channel's orders. */
+                total: number;
+                /** @description Due sooner than now (or due where they were not). */
+                earlier: number;
+                /** @description Due later than now (or no longer due). */
+                later: number;
+            };
+            /** @description Past due and not on hold: redacted at once, or waiting in the backlog for approval. */
+            dueNow: {
+                current: number;
+                proposed: number;
+            };
+            /** @description Due within the next 7 days. */
+            dueNext7Days: {
+                current: number;
+                proposed: number;
+            };
+            /** @description Due within the next 30 days. */
+            dueNext30Days: {
+                current: number;
+                proposed: number;
+            };
+            /** @description Contacts not past due now that the change would make past due at once. */
+            newlyDue: number;
+        };
+        /** @description What a channel's new policy would make due, computed from the mirror; nothing is changed. */
+        PolicyPreviewInput: {
+            channel: components["schemas"]["ChannelInput"];
+            asOf: unknown;
+            proposed: components["schemas"]["RetentionRuleInput"];
+            orders: {
+                total: number;
+                /** @description Orders whose due date would change. */
+                moved: number;
+            };
+            contacts: {
+                /** @description Contacts with personal data on the channel's orders. */
+                total: number;
+                /** @description Due sooner than now (or due where they were not). */
+                earlier: number;
+                /** @description Due later than now (or no longer due). */
+                later: number;
+            };
+            /** @description Past due and not on hold: redacted at once, or waiting in the backlog for approval. */
+            dueNow: {
+                current: number;
+                proposed: number;
+            };
+            /** @description Due within the next 7 days. */
+            dueNext7Days: {
+                current: number;
+                proposed: number;
+            };
+            /** @description Due within the next 30 days. */
+            dueNext30Days: {
+                current: number;
+                proposed: number;
+            };
+            /** @description Contacts not past due now that the change would make past due at once. */
+            newlyDue: number;
         };
         Problem: {
             /** @description A URI naming the kind of problem, e.g. `urn:problem:validation`. */

@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.ts'
 import { authentication } from './plugins/authentication.ts'
 import { openapi } from './plugins/openapi.ts'
 import { securityHeaders } from './plugins/security-headers.ts'
+import { CONSOLE_DIR, consoleUi } from './plugins/console.ts'
 import { problemOf, toProblem } from './problems.ts'
 import { domainError } from '../errors/catalogue.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -51,6 +52,8 @@ export interface AppDeps {
   surface?: 'full' | 'health'
   /** This app's registry, served at `/metrics` (full surface only); without it there is no `/metrics`. */
   metrics?: Metrics
+  /** Where the built console is served from (`/console/`); default `dist/console`. */
+  consoleDir?: string
   /** Fastify's `trustProxy`: which peers' X-Forwarded-For gives `request.ip` (`TRUST_PROXY`); default none. */
   trustProxy?: boolean | string[]
 }
@@ -107,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await app.register(requestRoutes, { ...deps.rights, rateLimits: deps.rateLimits })
     await app.register(forwardEmailRoute, { ...deps.intake, rateLimits: deps.rateLimits })
     await app.register(outboxRoutes, deps.outbox)
+    await app.register(consoleUi, { dir: deps.consoleDir ?? CONSOLE_DIR })
   }
   return app
 }

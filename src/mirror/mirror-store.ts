@@ -258,14 +258,23 @@ export async function writeOrderRetention(db: Queryable, dues: readonly { id: nu
   )
 }
 
-/** Each order naming these contacts, once per contact it names: its due date, channel and the rule that set the date. */
-export async function retentionOfOrdersNaming(db: Queryable, partnerIds: readonly number[]): Promise<{ partner_id: number; due: Date | null; channel: Channel; basis: DueBasis | null }[]> {
+/** Each order naming these contacts, once per contact it names: its id, due date, channel and the rule that set the date. */
+export async function retentionOfOrdersNaming(db: Queryable, partnerIds: readonly number[]): Promise<{ partner_id: number; odoo_id: number; due: Date | null; channel: Channel; basis: DueBasis | null }[]> {
   // Three indexed lookups rather than one join on `IN (three columns)`, which scans every order.
-  const result = await db.query<{ partner_id: number; due: Date | null; channel: Channel; basis: DueBasis | null }>(
-    `SELECT partner_id, retention_due_at AS due, channel, retention_basis AS basis FROM mirror_orders WHERE partner_id = ANY($1::int[])
-     UNION ALL SELECT partner_invoice_id, retention_due_at, channel, retention_basis FROM mirror_orders WHERE partner_invoice_id = ANY($1::int[])
-     UNION ALL SELECT partner_shipping_id, retention_due_at, channel, retention_basis FROM mirror_orders WHERE partner_shipping_id = ANY($1::int[])`,
+  const result = await db.query<{ partner_id: number; odoo_id: number; due: Date | null; channel: Channel; basis: DueBasis | null }>(
+    `SELECT partner_id, odoo_id, retention_due_at AS due, channel, retention_basis AS basis FROM mirror_orders WHERE partner_id = ANY($1::int[])
+     UNION ALL SELECT partner_invoice_id, odoo_id, retention_due_at, channel, retention_basis FROM mirror_orders WHERE partner_invoice_id = ANY($1::int[])
+     UNION ALL SELECT partner_shipping_id, odoo_id, retention_due_at, channel, retention_basis FROM mirror_orders WHERE partner_shipping_id = ANY($1::int[])`,
     [partnerIds]
+  )
+  return result.rows
+}
+
+/** The clock events and due date of every order of a channel (a policy preview recomputes them). */
+export async function orderDuesOfChannel(db: Queryable, channel: Channel): Promise<{ odoo_id: number; order_date: Date | null; shipped_at: Date | null; completed_at: Date | null; cancelled_at: Date | null; retention_due_at: Date | null }[]> {
+  const result = await db.query<{ odoo_id: number; order_date: Date | null; shipped_at: Date | null; completed_at: Date | null; cancelled_at: Date | null; retention_due_at: Date | null }>(
+    'SELECT odoo_id, order_date, shipped_at, completed_at, cancelled_at, retention_due_at FROM mirror_orders WHERE channel = $1',
+    [channel]
   )
   return result.rows
 }

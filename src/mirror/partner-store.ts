@@ -382,6 +382,18 @@ export async function contactFiguresByChannel(db: Queryable, window: { now: Date
   return figures.rows
 }
 
+/** Contacts not redacted that the channel's orders name, with their due date and whether a hold keeps them. */
+export async function contactsOfChannel(db: Queryable, channel: Channel, now: Date, held: ContactCondition): Promise<{ odoo_id: number; retention_due_at: Date | null; held: boolean }[]> {
+  const result = await db.query<{ odoo_id: number; retention_due_at: Date | null; held: boolean }>(
+    `SELECT p.odoo_id, p.retention_due_at, ${held('p', '$2')} AS held FROM mirror_partners p
+      WHERE p.redacted_at IS NULL AND p.odoo_id IN (
+        SELECT partner_id FROM mirror_orders WHERE channel = $1 UNION SELECT partner_invoice_id FROM mirror_orders WHERE channel = $1
+        UNION SELECT partner_shipping_id FROM mirror_orders WHERE channel = $1)`,
+    [channel, now]
+  )
+  return result.rows
+}
+
 export interface DueContact {
   odoo_id: number
   retention_due_at: Date

@@ -69,8 +69,27 @@ export interface RequestFilters {
   dueBefore?: Date
   overdueAt?: Date
   awaitingApproval?: boolean
+  /** Only requests still open: received, awaiting verification, verified or in progress. */
+  open?: boolean
+  /** `id` (the default) or `due`: soonest deadline first, ties by id. */
+  sort?: RequestSort
+  /** The cursor of the previous page: an id, or for `due` the `nextCursor` that `requestCursor` made. */
   after?: string
   limit: number
+}
+
+export type RequestSort = 'id' | 'due'
+
+/** The cursor that continues a listing after this request. */
+export function requestCursor(request: Pick<StoredRequest, 'id' | 'dueAt'>, sort: RequestSort): string {
+  return sort === 'due' ? `${request.dueAt.toISOString()}_${request.id}` : request.id
+}
+
+/** A `due` cursor's deadline and id; undefined for one `requestCursor` did not make. */
+export function parseDueCursor(cursor: string): { dueAt: Date; id: string } | undefined {
+  const [at, id] = cursor.split('_')
+  const dueAt = new Date(at ?? '')
+  return id && !Number.isNaN(dueAt.getTime()) ? { dueAt, id } : undefined
 }
 
 // Crockford's base32 without look-alikes: readable on the phone and in a mail subject.
@@ -96,13 +115,18 @@ export async function findRequest(db: Queryable, id: string, options: { lock?: b
 }
 
 export async function listRequests(db: Queryable, filters: RequestFilters): Promise<StoredRequest[]> {
+  const sort = filters.sort ?? 'id'
+  const due = sort === 'due' && filters.after !== undefined ? parseDueCursor(filters.after) : undefined
   const result = await db.query<RequestRow>(
     `SELECT * FROM rights_requests
       WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR type = $2) AND ($3::timestamptz IS NULL OR due_at < $3)
-        AND ($4::timestamptz IS NULL OR (due_at < $4 AND state IN ('received', 'awaiting_verification', 'verified', 'in_progress')))
+        AND ($4::timestamptz IS NULL OR (due_at < $4 AND state = ANY($10::text[])))
         AND ($5::text IS NULL OR id > $5) AND ($7::boolean IS NULL OR (approval IS NOT NULL) = $7)
-      ORDER BY id LIMIT $6`,
-    [filters.state ?? null, filters.type ?? null, filters.dueBefore ?? null, filters.overdueAt ?? null, filters.after ?? null, filters.limit, filters.awaitingApproval ?? null]
+        AND ($8::boolean IS NOT TRUE OR state = ANY($10::text[]))
+        AND ($9::timestamptz IS NULL OR (due_at, id) > ($9, $11::text))
+      ORDER BY ${sort === 'due' ? 'due_at, id' : 'id'} LIMIT $6`,
+    [filters.state ?? null, filters.type ?? null, filters.dueBefore ?? null, filters.overdueAt ?? null, sort === 'id' ? (filters.after ?? null) : null, filters.limit,
+      filters.awaitingApproval ?? null, filters.open ?? null, due?.dueAt ?? null, OPEN_STATES, due?.id ?? null]
   )
   return result.rows.map(toStored)
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod'
-import type { ApiKeys } from '../../auth/api-keys.ts'
+import type { ApiKey, ApiKeys } from '../../auth/api-keys.ts'
 import { roleSchema } from '../../auth/roles.ts'
 import type { AuditTrail } from '../../audit/audit-trail.ts'
 import { actorOf } from '../plugins/authentication.ts'
@@ -32,6 +32,16 @@ export const apiKeyRoutes: FastifyPluginCallbackZod<{ apiKeys: ApiKeys; audit: A
     '/v1/keys',
     { config: { roles: ADMIN }, schema: { tags: ['keys'], summary: 'List API keys (never their secrets)', response: { 200: z.object({ items: z.array(apiKeySchema) }) } } },
     async () => ({ items: await apiKeys.list() })
+  )
+
+  // The console shows the menus of the key's role: it asks here once, after sign-in.
+  app.get(
+    '/v1/me',
+    {
+      config: { roles: roleSchema.options },
+      schema: { tags: ['keys'], summary: 'The key making the call: its id, name and role', response: { 200: apiKeySchema } }
+    },
+    async (request) => request.apiKey as ApiKey
   )
 
   app.post(

@@ -12,6 +12,7 @@ import { clockEventSchema, policyRuleSchema, redactableFieldSchema } from '../po
 import type { PolicyStore } from '../policy-store.ts'
 import type { RetentionPlanner } from '../retention-planner.ts'
 import { createHoldSchema, holdSchema } from '../holds.ts'
+import { loadPolicyPreviewInput, policyPreviewSchema, previewPolicyChange } from '../policy-preview.ts'
 import type { Holds } from '../holds.ts'
 import { buildRetentionReport, retentionReportSchema } from '../retention-report.ts'
 import { historyRange, historyRangeSchema, MAX_HISTORY_DAYS, retentionHistory, retentionHistorySchema } from '../retention-history.ts'
@@ -62,6 +63,26 @@ export const retentionRoutes: FastifyPluginCallbackZod<RetentionRouteDeps> = (ap
         return saved
       })
       return { ...policy, recomputedOrders: await deps.planner.channelsChanged([channel]) }
+    }
+  )
+
+  app.post(
+    '/v1/retention/policies/:channel/preview',
+    {
+      config: { roles: ['admin', 'auditor'] },
+      schema: {
+        tags: ['retention'],
+        summary: "What a new policy for the channel would make due, without changing anything",
+        description: 'Counts, from the mirror, the orders and contacts whose due dates the rule would move, and the contacts past due, due within 7 and 30 days, now and under the rule. Contacts on orders of several channels stay due when the last of their orders is.',
+        params: z.object({ channel: channelSchema }),
+        body: policyRuleSchema,
+        response: { 200: policyPreviewSchema }
+      }
+    },
+    async (request) => {
+      const now = deps.clock.now()
+      const input = await loadPolicyPreviewInput(deps.pool, request.params.channel, now)
+      return previewPolicyChange({ channel: request.params.channel, rule: request.body, now, ...input })
     }
   )
 

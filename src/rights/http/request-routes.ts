@@ -9,7 +9,7 @@ import type { RateLimits } from '../../http/rate-limit/rate-limits.ts'
 import { RECEIVED_RANGE } from '../deadlines.ts'
 import { languageSchema } from '../languages.ts'
 import { denialReasonSchema, jurisdictionSchema, requestStateSchema, requestTypeSchema } from '../request-types.ts'
-import { listRequests, requestHistory } from '../request-store.ts'
+import { listRequests, parseDueCursor, requestCursor, requestHistory } from '../request-store.ts'
 import { requestViewSchema, toRequestView } from '../request-view.ts'
 import { approvalDecisionSchema } from '../request-approval.ts'
 import { subjectDiscoverySchema } from '../subject-discovery.ts'
@@ -73,24 +73,31 @@ export const requestRoutes: FastifyPluginCallbackZod<RequestRouteDeps & { rateLi
       config: { roles: READERS },
       schema: {
         tags: ['requests'],
-        summary: 'Requests, filtered; `overdue=true` lists open requests past their deadline',
+        summary: 'Requests, filtered; `overdue=true` lists open requests past their deadline, `open=true&sort=due` is an inbox',
         querystring: z.object({
           state: requestStateSchema.optional(),
           type: requestTypeSchema.optional(),
           due_before: z.coerce.date().optional(),
           overdue: z.enum(['true', 'false']).optional(),
           awaiting_approval: z.enum(['true', 'false']).optional().describe('`true`: requests with an action awaiting a second key (RIGHTS_APPROVAL); `false`: the others.'),
-          after: z.string().optional().describe('Cursor: the `nextCursor` of the previous page.'),
+          open: z.enum(['true', 'false']).optional().describe('`true`: only open requests (received, awaiting verification, verified, in progress).'),
+          sort: z.enum(['id', 'due']).default('id').describe('`due`: soonest deadline first (an inbox); `id`: by id.'),
+          after: z
+            .string()
+            .optional()
+            .describe('Cursor: the `nextCursor` of the previous page, with the same `sort`.'),
           limit: z.coerce.number().int().min(1).max(200).default(50)
-        }),
+        })
+          .refine((query) => query.sort !== 'due' || query.after === undefined || parseDueCursor(query.after) !== undefined, { message: 'is not a cursor of sort=due', path: ['after'] }),
         response: { 200: z.object({ items: z.array(requestViewSchema), nextCursor: z.string().nullable() }) }
       }
     },
     async (request) => {
-      const { state, type, due_before, overdue, awaiting_approval, after, limit } = request.query
+      const { state, type, due_before, overdue, awaiting_approval, open, sort, after, limit } = request.query
       const awaitingApproval = awaiting_approval === undefined ? undefined : awaiting_approval === 'true'
-      const items = await listRequests(pool, { state, type, dueBefore: due_before, overdueAt: overdue === 'true' ? clock.now() : undefined, awaitingApproval, after, limit })
-      return { items: items.map((item) => view(item)), nextCursor: items.length === limit ? (items.at(-1)?.id ?? null) : null }
+      const items = await listRequests(pool, { state, type, dueBefore: due_before, overdueAt: overdue === 'true' ? clock.now() : undefined, awaitingApproval, open: open === 'true', sort, after, limit })
+      const last = items.at(-1)
+      return { items: items.map((item) => view(item)), nextCursor: items.length === limit && last ? requestCursor(last, sort) : null }
     }
   )
 

@@ -1,0 +1,106 @@
+import { useState } from 'preact/hooks'
+import type { Session } from '../app.tsx'
+import { attempt } from '../api.ts'
+import type { ApiSchema } from '../api.ts'
+import { useLoad } from '../components/use-load.ts'
+import { Empty, Loading, ProblemNotice } from '../components/status.tsx'
+import { When } from '../components/deadline.tsx'
+import { count, VIEWER_ZONE } from '../format.ts'
+
+type Entry = ApiSchema<'AuditEntry'>
+
+export function AuditTrail({ session }: { session: Session }) {
+  const [verdict, recheck] = useLoad(() => attempt(() => session.api.GET('/v1/audit/verify')), [])
+  const [action, setAction] = useState('')
+  const [filter, setFilter] = useState('')
+  const [entries] = useLoad(() => attempt(() => session.api.GET('/v1/audit', { params: { query: { limit: 100, ...(filter ? { action: filter } : {}) } } })), [filter])
+  const [more, setMore] = useState<{ items: Entry[]; cursor: number | null }>({ items: [], cursor: null })
+
+  const loadMore = async (after: number) => {
+    const outcome = await attempt(() => session.api.GET('/v1/audit', { params: { query: { limit: 100, after, ...(filter ? { action: filter } : {}) } } }))
+    if (outcome.ok) setMore((m) => ({ items: [...m.items, ...outcome.data.items], cursor: outcome.data.nextCursor }))
+  }
+  const cursor = more.items.length > 0 ? more.cursor : entries.state === 'ready' ? entries.data.nextCursor : null
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Audit trail</h1>
+      <section aria-labelledby="chain-heading">
+        <h2 id="chain-heading">Hash chain</h2>
+        {verdict.state === 'loading' && <Loading what="the chain check" />}
+        {verdict.state === 'failed' && <ProblemNotice problem={verdict.problem} />}
+        {verdict.state === 'ready' &&
+          (verdict.data.ok ? (
+            <p class="ok" role="status" data-testid="chain-status">
+              The chain is intact: {count(verdict.data.entries)} entries, each covering the one before.
+            </p>
+          ) : (
+            <p class="bad" role="alert" data-testid="chain-status">
+              The chain is broken at entry {verdict.data.brokenAt}: {verdict.data.reason}. Entries were changed or removed behind the service's back.
+            </p>
+          ))}
+        <button type="button" class="secondary" onClick={recheck}>
+          Check again
+        </button>
+      </section>
+      <section aria-labelledby="entries-heading">
+        <h2 id="entries-heading">Entries, oldest first</h2>
+        <form
+          class="inline"
+          onSubmit={(e) => {
+            e.preventDefault()
+            setMore({ items: [], cursor: null })
+            setFilter(action.trim())
+          }}
+        >
+          <label for="audit-action">Only the action</label>
+          <input id="audit-action" placeholder="e.g. hold.created" value={action} onInput={(e) => setAction(e.currentTarget.value)} />
+          <button type="submit" class="secondary">
+            Filter
+          </button>
+        </form>
+        {entries.state === 'loading' && <Loading what="audit entries" />}
+        {entries.state === 'failed' && <ProblemNotice problem={entries.problem} />}
+        {entries.state === 'ready' &&
+          (entries.data.items.length === 0 ? (
+            <Empty>No entry{filter ? ` for ${filter}` : ''}.</Empty>
+          ) : (
+            <div class="table-scroll">
+              <table>
+                <caption class="visually-hidden">Audit entries</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">#</th>
+                    <th scope="col">When ({VIEWER_ZONE})</th>
+                    <th scope="col">Who</th>
+                    <th scope="col">What</th>
+                    <th scope="col">On</th>
+                    <th scope="col">Outcome</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {[...entries.data.items, ...more.items].map((entry) => (
+                    <tr key={entry.id}>
+                      <th scope="row">{entry.id}</th>
+                      <td>
+                        <When at={entry.at} />
+                      </td>
+                      <td>{entry.actor}</td>
+                      <td>{entry.action}</td>
+                      <td>{entry.subjectType ? `${entry.subjectType} ${entry.subjectId ?? ''}` : '—'}</td>
+                      <td>{entry.outcome}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+        {cursor !== null && (
+          <button type="button" class="secondary" onClick={() => void loadMore(cursor)}>
+            Show more
+          </button>
+        )}
+      </section>
+    </>
+  )
+}
