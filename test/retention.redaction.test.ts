@@ -213,6 +213,23 @@ await t.test('dry-run computes, queues and audits "would redact", and writes not
   t.same((await ctx.service.redact([id])).wouldRedact, [], 'reported once')
 })
 
+await t.test('a repeat order that brings the data of a redacted contact back makes it due when the new order is, not at once', async (t) => {
+  const ctx = await setUp(t)
+  const { id, dueAt } = await duePartner(ctx)
+  ctx.clock.set(new Date(dueAt.getTime() + SECOND))
+  t.same((await ctx.service.redact([id])).redacted, [id])
+  // The connector imports a TikTok Shop order of the same buyer and writes the buyer's data back into the contact.
+  const team = ctx.sim.store.records('crm.team').find((row) => row.name === 'TikTok Shop')?.id as number
+  const orderId = ctx.sim.store.create('sale.order', { partner_id: id, partner_invoice_id: id, partner_shipping_id: id, state: 'sale', team_id: team })
+  ctx.sim.store.update('res.partner', id, { name: 'Back Again', email: 'back.again@example.com' })
+  await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  const order = await orderRow(ctx, orderId)
+  t.equal(order.channel, 'tiktok_shop')
+  t.same((await partnerRow(ctx, id)).retention_due_at, order.retention_due_at, 'due with the new order, 30 days after it')
+  t.same((await ctx.service.redact([id])).redacted, [], 'not redacted on the old due date')
+  t.equal(ctx.sim.store.get('res.partner', id)?.name, 'Back Again')
+})
+
 await t.test('a contact that gets personal data again after its redaction is due again', async (t) => {
   const ctx = await setUp(t)
   const { id, dueAt } = await duePartner(ctx)

@@ -36,6 +36,12 @@ export async function knownPartnerIds(db: Queryable, ids: readonly number[]): Pr
   return new Set(result.rows.map((r) => r.odoo_id))
 }
 
+/** Of these contacts, those redacted in the mirror. */
+export async function redactedPartnerIds(db: Queryable, ids: readonly number[]): Promise<number[]> {
+  const result = await db.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE odoo_id = ANY($1::int[]) AND redacted_at IS NOT NULL', [ids])
+  return result.rows.map((r) => r.odoo_id)
+}
+
 /**
  * Inserts or updates orders in one statement. An order's cancellation time is when the mirror
  * first saw it cancelled (Odoo keeps no cancellation date): its write_date at that moment.
