@@ -42,7 +42,7 @@ import { createRedactionBacklog } from './retention/redaction-backlog.ts'
 import type { RedactionBacklog } from './retention/redaction-backlog.ts'
 import type { RetentionPlanner, ScheduleRedaction } from './retention/retention-planner.ts'
 import { redactPartners } from './retention/redaction.ts'
-import type { RedactionReport } from './retention/redaction.ts'
+import type { RedactionCause, RedactionReport } from './retention/redaction.ts'
 import { REDACT_QUEUE, redactionSingletonKey, redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
 import { createRightsService } from './rights/rights-service.ts'
 import type { RightsService } from './rights/rights-service.ts'
@@ -93,7 +93,7 @@ export interface ServiceParts {
   holds: Holds
   planner: RetentionPlanner
   backlog: RedactionBacklog
-  redact(partnerIds: number[]): Promise<RedactionReport>
+  redact(partnerIds: number[], cause?: RedactionCause): Promise<RedactionReport>
   sweep(): Promise<number>
   rights: RightsService
   rateLimits: RateLimits
@@ -162,7 +162,7 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     growingTables: [`${BOSS_SCHEMA}.job (name, singleton_key, state)`]
   })
   const syncRuns = createSyncRuns({ pool, clock })
-  const redact = (ids: number[]) => redactPartners({ pool, odoo, audit, holds, clock, log, mode: config.retention.mode }, ids)
+  const redact = (ids: number[], cause?: RedactionCause) => redactPartners({ pool, odoo, audit, holds, clock, log, mode: config.retention.mode }, ids, cause)
   return {
     pool,
     odoo,

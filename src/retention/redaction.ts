@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts'
-import type { Pool } from '../db/database.ts'
+import type { Pool, PoolClient } from '../db/database.ts'
 import { inTransaction } from '../db/database.ts'
 import type { AuditTrail } from '../audit/audit-trail.ts'
 import type { Logger } from '../log/logger.ts'
@@ -56,7 +56,12 @@ interface Candidate {
  * started while the Odoo user lacks a right redaction needs (RedactionBlockedError): the contacts
  * stay due, untouched, and the block is recorded for the retention report.
  */
-export async function redactPartners(deps: RedactionDeps, partnerIds: readonly number[]): Promise<RedactionReport> {
+/** Why contacts are redacted when it is not their retention: an erasure request granted for them. */
+export interface RedactionCause {
+  requestId: string
+}
+
+export async function redactPartners(deps: RedactionDeps, partnerIds: readonly number[], cause?: RedactionCause): Promise<RedactionReport> {
   const report: RedactionReport = { redacted: [], wouldRedact: [], skipped: [], refused: [], failed: [] }
   const candidates = await dueCandidates(deps, partnerIds)
   report.skipped = partnerIds.filter((id) => !candidates.some((c) => c.odoo_id === id))
@@ -78,7 +83,7 @@ export async function redactPartners(deps: RedactionDeps, partnerIds: readonly n
       const written = await writeIsolating(deps, group.map((c) => c.odoo_id), fields, report)
       const verified = await verifyInOdoo(deps, written, fields, report)
       const cleaned = await removeChatterCopies(deps, verified, report)
-      report.redacted.push(...(await recordRedaction(deps, cleaned, fields)))
+      report.redacted.push(...(await recordRedaction(deps, cleaned, fields, cause)))
     }
   }
   await recordProblems(deps, report)
@@ -168,12 +173,18 @@ async function removeChatterCopies(deps: RedactionDeps, ids: number[], report: R
   }
 }
 
-/** Destroys the sealed PII in the mirror (country, state, amounts and dates stay) and audits once per contact. */
-async function recordRedaction(deps: RedactionDeps, ids: number[], fields: PartnerPiiField[]): Promise<number[]> {
+/**
+ * Destroys the sealed PII in the mirror (country, state, amounts and dates stay) and audits once per
+ * contact, with what made it due, so that the audit trail alone explains each redaction: the
+ * erasure request, or the rule (channel, policy version, clock event), the event's date and the
+ * due date of the order that was due last.
+ */
+async function recordRedaction(deps: RedactionDeps, ids: number[], fields: PartnerPiiField[], cause: RedactionCause | undefined): Promise<number[]> {
   if (ids.length === 0) return []
   // Every sealed value and blind index goes, not only the policy's fields: the mirror keeps no personal data of a redacted contact.
   const cleared = SEALED_PARTNER_COLUMNS.map((column) => `${column} = NULL`)
   return inTransaction(deps.pool, async (db) => {
+    const why = cause ? undefined : await dueBases(db, ids)
     const updated = await db.query<{ odoo_id: number }>(
       `UPDATE mirror_partners SET ${cleared.join(', ')}, holds_pii = false, redacted_at = $2,
               redacted_fields = ARRAY(SELECT DISTINCT unnest(COALESCE(redacted_fields, '{}') || $3::text[]) ORDER BY 1), redaction_failure = NULL
@@ -188,9 +199,26 @@ async function recordRedaction(deps: RedactionDeps, ids: number[], fields: Partn
           AND NOT EXISTS (SELECT 1 FROM mirror_partners p WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND p.redacted_at IS NULL)`,
       [redacted, deps.clock.now()]
     )
-    await deps.audit.recordMany(redacted.map((id) => ({ actor: 'system' as const, action: 'partner.redacted', subject: { type: 'partner', id }, details: { fields } })), db)
+    await deps.audit.recordMany(redacted.map((id) => ({ actor: 'system' as const, action: 'partner.redacted', subject: { type: 'partner', id }, details: { fields, ...(cause ?? { basis: why?.get(id) ?? null }) } })), db)
     return redacted
   })
+}
+
+/** Per contact, the basis of the order that made it due (the one due when the contact is), with the dates. */
+async function dueBases(db: Pick<PoolClient, 'query'>, ids: number[]): Promise<Map<number, Record<string, unknown>>> {
+  const rows = await db.query<{ odoo_id: number; due: Date; basis: Record<string, unknown> | null; event_at: Date | null }>(
+    `SELECT p.odoo_id, p.retention_due_at AS due, d.basis, d.event_at FROM mirror_partners p
+       LEFT JOIN LATERAL (
+         SELECT o.retention_basis AS basis,
+                CASE o.retention_basis ->> 'startedBy' WHEN 'order_date' THEN o.order_date WHEN 'shipped' THEN o.shipped_at
+                  WHEN 'completed' THEN o.completed_at WHEN 'cancelled' THEN o.cancelled_at END AS event_at
+           FROM mirror_orders o
+          WHERE (o.partner_id = p.odoo_id OR o.partner_invoice_id = p.odoo_id OR o.partner_shipping_id = p.odoo_id) AND o.retention_due_at = p.retention_due_at
+          ORDER BY o.odoo_id LIMIT 1) d ON true
+      WHERE p.odoo_id = ANY($1::int[])`,
+    [ids]
+  )
+  return new Map(rows.rows.map((row) => [row.odoo_id, { ...row.basis, eventAt: row.event_at?.toISOString() ?? null, dueAt: row.due?.toISOString() ?? null }]))
 }
 
 async function recordDryRun(deps: RedactionDeps, candidates: Candidate[]): Promise<void> {
