@@ -81,7 +81,8 @@ const MINUTE_MS = 60_000
 /** Runs the shop's year against the service and checks it day by day; stops at the first violation. */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
   const started = performance.now()
-  const start = new Date(`${options.start ?? '2027-11-01'}T00:00:00+01:00`)
+  const [y, m, d] = (options.start ?? '2027-11-01').split('-').map(Number) as [number, number, number]
+  const start = new Date(startOfLocalDay(BERLIN, { year: y, month: m, day: d }))
   const year = planShopYear({ seed: options.seed, start, days: options.days, orders: options.orders })
   const clock = new SimClock(start)
   const teardowns = new Teardowns()
@@ -432,7 +433,8 @@ class YearRun {
       }
       run.stage = 'awaiting_code'
       run.codeSentAt = now
-      if (plan.outcome !== 'denied') this.#agenda.at(now + (2 + (plan.key % 18)) * HOUR_MS, 'people', () => this.#replyWithCode(run))
+      // The code is valid for RIGHTS_CODE_TTL_MINUTES (30): the requester answers within minutes.
+      if (plan.outcome !== 'denied') this.#agenda.at(now + (4 + (plan.key % 20)) * MINUTE_MS, 'people', () => this.#replyWithCode(run))
       return
     }
     if (run.stage === 'awaiting_code') {

@@ -19,9 +19,9 @@ import type { ServiceParts } from '../src/service.ts'
 import { describeFailure } from '../src/log/failure-description.ts'
 import { startOdooSimulator } from '../test/odoo-simulator/index.ts'
 import type { OdooSimulator } from '../test/odoo-simulator/index.ts'
-import { createTestDatabase } from '../test/support/database.ts'
-import { smtpServer } from '../test/support/smtp.ts'
-import type { TestSmtp } from '../test/support/smtp.ts'
+import { startMailbox } from './mailbox.ts'
+import type { DeliveredMail } from './mailbox.ts'
+import { createRunDatabase } from './sim-database.ts'
 import type { SimClock } from './sim-clock.ts'
 
 export const PII_KEY = Buffer.alloc(32, 7).toString('base64')
@@ -56,7 +56,7 @@ export interface ServiceUnderTest {
   pool: Pool
   jobs: JobRunner
   odoo: OdooSimulator
-  smtp: TestSmtp
+  smtp: { url: string; received: DeliveredMail[] }
   auth: RoleHeaders
   definitions: JobDefinition<object>[]
   /**
@@ -73,11 +73,11 @@ export interface ServiceUnderTest {
 
 export async function startServiceUnderTest(teardowns: Teardowns, clock: SimClock, options: { seed: number; log?: Logger }): Promise<ServiceUnderTest> {
   const log = options.log ?? createLogger({ level: 'silent' })
-  const databaseUrl = await createTestDatabase(teardowns)
+  const databaseUrl = await createRunDatabase(teardowns)
   await migrate(databaseUrl, log)
   const odoo = await startOdooSimulator({ version: 18, orders: 0, seed: options.seed, now: () => clock.now() })
   teardowns.teardown(() => odoo.close())
-  const smtp = await smtpServer(teardowns)
+  const smtp = await startMailbox(teardowns)
   const config = loadConfig({
     PII_ENCRYPTION_KEY: PII_KEY,
     DATABASE_URL: databaseUrl,

@@ -386,7 +386,7 @@ function calendarEdges(days: readonly LocalDate[]): { name: string; zone: string
   const edges: { name: string; zone: string; at: number; type?: RightsType; extend?: boolean }[] = []
   const first = days[0] as LocalDate
   const last = days[days.length - 1] as LocalDate
-  const inYear = (date: LocalDate) => Date.UTC(date.year, date.month - 1, date.day) >= Date.UTC(first.year, first.month - 1, first.day) && Date.UTC(date.year, date.month - 1, date.day) <= Date.UTC(last.year, last.month - 1, last.day) - 100 * DAY_MS
+  const inYear = (date: LocalDate) => Date.UTC(date.year, date.month - 1, date.day) >= Date.UTC(first.year, first.month - 1, first.day) && Date.UTC(date.year, date.month - 1, date.day) <= Date.UTC(last.year, last.month - 1, last.day) - 20 * DAY_MS
   for (const date of days) {
     const weekday = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()
     const springBerlin = lastSundayOf(date.year, 3)

@@ -17,7 +17,7 @@ export interface TestSmtp {
 }
 
 /** A real SMTP server on 127.0.0.1, answering RCPT TO with `rcptReply` when one is given. */
-export async function smtpServer(t: Pick<Test, 'teardown'>, options: { port?: number; listening?: boolean; rcptReply?: { code: number; text: string } } = {}): Promise<TestSmtp> {
+export async function smtpServer(t: Test, options: { port?: number; listening?: boolean; rcptReply?: { code: number; text: string } } = {}): Promise<TestSmtp> {
   const port = options.port ?? (await freePort())
   const received: Received[] = []
   const server = new SMTPServer({
