@@ -101,6 +101,8 @@ export class Oracle {
   /** Contacts an erasure request was granted for, at that instant. */
   readonly #erasures = new Map<number, number>()
   readonly requests = new Map<string, RequestFacts>()
+  /** Contacts whose facts changed since the harness last asked (their due time may have moved). */
+  #changed = new Set<number>()
 
   constructor(outages: { from: number; to: number }[]) {
     this.#outages = outages
@@ -160,7 +162,10 @@ export class Oracle {
 
   holdEnded(hold: HoldFacts, at: number): void {
     hold.to = at
-    for (const partner of this.#partnersUnder(hold)) this.#factAt.set(partner, Math.max(this.#factAt.get(partner) ?? 0, at))
+    for (const partner of this.#partnersUnder(hold)) {
+      this.#factAt.set(partner, Math.max(this.#factAt.get(partner) ?? 0, at))
+      this.#changed.add(partner)
+    }
   }
 
   erasureGranted(partnerIds: readonly number[], at: number): void {
@@ -188,7 +193,16 @@ export class Oracle {
   // --- the rules ---
 
   #touch(order: OrderFacts, at: number): void {
-    for (const partner of order.partners) this.#factAt.set(partner, Math.max(this.#factAt.get(partner) ?? 0, at))
+    for (const partner of order.partners) {
+      this.#factAt.set(partner, Math.max(this.#factAt.get(partner) ?? 0, at))
+      this.#changed.add(partner)
+    }
+  }
+
+  takeChanged(): number[] {
+    const changed = [...this.#changed]
+    this.#changed = new Set()
+    return changed
   }
 
   ruleAt(channel: SimChannel, at: number): { rule: Rule; version: number } {

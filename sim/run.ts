@@ -125,6 +125,8 @@ class YearRun {
   readonly #requests: RequestRun[] = []
   readonly #holds: { id: string; facts: ReturnType<Oracle['holdPlaced']> }[] = []
   #odooChanged = false
+  /** Someone acted through the API or wrote to the privacy address: mail may be queued. */
+  #mailMayWait = false
   #callsSeen = 0
   #syncs = 0
   #steps = 0
@@ -135,6 +137,8 @@ class YearRun {
   readonly #today = { orders: 0, redacted: 0, erased: 0 }
   readonly #dueByDay = new Map<string, number>()
   readonly #policyVersions = new Map<string, { clockEvent: string; periodDays: number }>()
+  /** Instants the worker is woken at besides the shop's own steps: due times, the oracle's and the service's. */
+  readonly #wakeups = new Set<number>()
 
   constructor(year: ShopYear, sut: ServiceUnderTest, clock: SimClock, progress: (line: string) => void) {
     this.#year = year
@@ -181,15 +185,27 @@ class YearRun {
   }
 
   /** One simulated instant: the shop acts in Odoo, the service syncs, people call the API, the workers work, the oracle checks. */
+  readonly timings: Record<string, number> = {}
+
+  async #timed<T>(label: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now()
+    try {
+      return await work()
+    } finally {
+      this.timings[label] = (this.timings[label] ?? 0) + performance.now() - started
+    }
+  }
+
   async #instant(at: number): Promise<void> {
-    await this.#clock.advanceTo(at)
+    await this.#timed('clock', () => this.#clock.advanceTo(at))
     this.#steps++
-    await this.#runPhase(at, 'shop')
-    if (this.#odooChanged || at <= this.#retryUntil) await this.#sync(at)
-    await this.#runPhase(at, 'people')
-    await this.#work()
-    await this.#observeRedactions(at)
-    await this.#runPhase(at, 'check')
+    await this.#timed('shop', () => this.#runPhase(at, 'shop'))
+    if (this.#odooChanged || at <= this.#retryUntil) await this.#timed('sync', () => this.#sync(at))
+    await this.#timed('people', () => this.#runPhase(at, 'people'))
+    await this.#timed('work', () => this.#work())
+    await this.#timed('observe', () => this.#observeRedactions(at))
+    this.#wakeForDueContacts(at)
+    await this.#timed('check', () => this.#runPhase(at, 'check'))
     if (this.oracle.violations.length > 0) this.#stopped = true
   }
 
@@ -208,6 +224,33 @@ class YearRun {
     }
   }
 
+  /**
+   * The worker polls every 2 s in production; here it is woken at every instant a contact falls due
+   * by the oracle's reckoning, and at every start time of a queued redaction job (see #wakeForJobs),
+   * so that a job the service puts too late or too early is run when the service put it.
+   */
+  #wake(at: number): void {
+    if (at <= this.#clock.ms || at >= this.#year.end || this.#wakeups.has(at)) return
+    this.#wakeups.add(at)
+    this.#agenda.at(at, 'people', () => undefined)
+  }
+
+  #wakeForDueContacts(now: number): void {
+    for (const id of this.oracle.takeChanged()) {
+      const due = this.oracle.due(id, Infinity).dueAt
+      if (due !== null) this.#wake(due)
+    }
+  }
+
+  /** Once a day: the start times of the redaction jobs queued for the next day. */
+  async #wakeForJobs(now: number): Promise<void> {
+    const queued = await this.#sut.jobs.boss.findJobs(REDACT_QUEUE, { queued: true, limit: 100_000 })
+    for (const job of queued) {
+      const at = job.startAfter.getTime()
+      if (at > now && at <= now + DAY_MS) this.#wake(at)
+    }
+  }
+
   /** The mirror learns of Odoo's changes at once, as Odoo's webhook (17+) has it sync them within seconds. */
   async #sync(at: number): Promise<void> {
     this.#odooChanged = false
@@ -222,9 +265,12 @@ class YearRun {
   /** The workers: the sweeper (RETENTION_SWEEP_CRON), then every queue with work ready at this simulated time. */
   async #work(): Promise<void> {
     const sweep = this.#sut.definitions.find((d) => d.queue === 'retention-sweep')
-    await sweep?.handle([])
-    const redaction = await this.#sut.work(REDACT_QUEUE)
-    await this.#sut.work('mail-send')
+    await this.#timed('work.sweep', async () => sweep?.handle([]))
+    const redaction = await this.#timed('work.redact', () => this.#sut.work(REDACT_QUEUE))
+    if (this.#mailMayWait) {
+      this.#mailMayWait = false
+      await this.#timed('work.mail', () => this.#sut.work('mail-send'))
+    }
     // A failed batch is retried by pg-boss after its backoff: the worker keeps polling.
     if (redaction.failed > 0) {
       this.#retryUntil = Math.max(this.#retryUntil, this.#clock.ms + HOUR_MS)
@@ -315,8 +361,10 @@ class YearRun {
 
   async #api(options: InjectOptions & { as: keyof ServiceUnderTest['auth'] }): Promise<{ status: number; body: Record<string, unknown> }> {
     const { as, ...request } = options
+    if (request.method !== 'GET') this.#mailMayWait = true
     const response = await this.#sut.app.inject({ ...request, headers: { ...this.#sut.auth[as], ...(request.headers ?? {}) } })
     const body = response.body ? (JSON.parse(response.body) as Record<string, unknown>) : {}
+    if (response.statusCode === 503 && body.type === 'urn:problem:odoo-unavailable') throw new OdooUnavailable()
     return { status: response.statusCode, body }
   }
 
@@ -374,6 +422,7 @@ class YearRun {
       const messageId = `<sim-${plan.key}-${randomUUID()}@mail.example>`
       const { payload, headers } = this.#sut.signed(requestMail(customer, plan.type, messageId, new Date(plan.at)))
       const response = await this.#sut.app.inject({ method: 'POST', url: '/v1/intake/forwardemail', payload, headers })
+      this.#mailMayWait = true
       if (response.statusCode !== 200) throw new Error(`intake refused a request mail: ${response.statusCode} ${response.body}`)
       run.id = await this.#requestOpenedBy(messageId)
     }
@@ -392,7 +441,12 @@ class YearRun {
     const now = this.#clock.ms
     for (const run of this.#requests) {
       if (run.stage === 'closed' || !this.#agentsTurn(run, now)) continue
-      await this.#advance(run, now)
+      try {
+        await this.#advance(run, now)
+      } catch (error) {
+        // Odoo does not answer: the agent tries again at the next session.
+        if (!(error instanceof OdooUnavailable)) throw error
+      }
     }
   }
 
@@ -457,6 +511,7 @@ class YearRun {
     const messageId = `<sim-reply-${run.plan.key}-${randomUUID()}@mail.example>`
     const { payload, headers } = this.#sut.signed(codeReply(run.customer, run.id as string, code, messageId, inReplyTo, new Date(this.#clock.ms)))
     await this.#sut.app.inject({ method: 'POST', url: '/v1/intake/forwardemail', payload, headers })
+    this.#mailMayWait = true
     const view = (await this.#api({ as: 'agent', method: 'GET', url: `/v1/requests/${run.id}` })).body
     if (view.state === 'verified') run.stage = 'verified'
   }
@@ -547,7 +602,7 @@ class YearRun {
     for (; this.#callsSeen < calls.length; this.#callsSeen++) {
       const call = calls[this.#callsSeen]
       if (call && call.model === 'res.partner' && call.method === 'write') for (const id of call.ids ?? []) written.add(id)
-      if (call && call.model === 'mail.tracking.value' && call.method === 'unlink') for (const id of this.oracle.piiSince.keys()) if (!this.#shop.holdsPii(id).fields) written.add(id)
+      if (call && call.model === 'mail.tracking.value' && call.method === 'unlink') for (const id of this.#shop.tracked) if (this.oracle.piiSince.has(id)) written.add(id)
     }
     for (const id of written) {
       const pii = this.#shop.holdsPii(id)
@@ -587,6 +642,7 @@ class YearRun {
 
   async #endOfDay(date: LocalDate): Promise<void> {
     const now = this.#clock.ms
+    await this.#wakeForJobs(now)
     await this.oracle.checkRetention(now, (id) => this.#serviceSide(id))
     await this.oracle.checkRequests(now, (id) => this.#requestSide(id))
     await this.#explainRedactions(now)
@@ -600,7 +656,7 @@ class YearRun {
     this.#today.orders = 0
     this.#today.redacted = 0
     this.#today.erased = 0
-    if (this.days.length % 7 === 0) this.#progress(`${day}: ${this.#count.orders} orders, ${this.oracle.piiSince.size} contacts holding data, ${this.#count.redactions} redacted, ${this.#requests.length} requests, ${this.#syncs} syncs`)
+    if (this.days.length % 7 === 0) this.#progress(`${day}: ${this.#count.orders} orders, ${this.oracle.piiSince.size} contacts holding data, ${this.#count.redactions} redacted, ${this.#requests.length} requests, ${this.#syncs} syncs${process.env.SIM_PROFILE ? ` ${JSON.stringify(Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(v / 1000)])))}` : ''}`)
   }
 
   /**
@@ -666,6 +722,10 @@ class YearRun {
       violations: this.oracle.violations.length
     }
   }
+}
+
+class OdooUnavailable extends Error {
+  override name = 'OdooUnavailable'
 }
 
 function defaultRule(channel: string): { clockEvent: string; periodDays: number } | undefined {

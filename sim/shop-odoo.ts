@@ -33,6 +33,8 @@ export class ShopOdoo {
   readonly #teams = new Map<string, number>()
   readonly #tags = new Map<string, number>()
   readonly contacts = new Map<number, CustomerContacts>()
+  /** Contacts edited with tracking on: only their chatter can hold old values. */
+  readonly tracked = new Set<number>()
   #pickingNumber = 0
 
   constructor(store: SimulatorStore) {
@@ -81,6 +83,7 @@ export class ShopOdoo {
       ? { name: customer.name, email: customer.email, phone: customer.phone, street: customer.street, zip: customer.zip, city: customer.city }
       : this.#childValues(customer, id === contacts.invoice ? 'invoice' : 'delivery', Math.max(0, contacts.delivery.indexOf(id)))
     this.#store.update('res.partner', id, values)
+    this.tracked.add(id)
     return true
   }
 
@@ -162,6 +165,7 @@ export class ShopOdoo {
     const row = this.#store.get('res.partner', partnerId)
     if (!row || row.name === REDACTED_NAME) return false
     this.#store.update('res.partner', partnerId, { street: `Neue Straße ${serial % 200}`, phone: `+49 30 77${String(100000 + serial).slice(-6)}` })
+    this.tracked.add(partnerId)
     return true
   }
 
@@ -170,7 +174,7 @@ export class ShopOdoo {
     const row = this.#store.get('res.partner', partnerId)
     if (!row) return { fields: false, chatter: false }
     const fields = PII_FIELDS.some((field) => (field === 'name' ? row.name !== REDACTED_NAME : row[field] !== false && row[field] !== undefined && row[field] !== ''))
-    return { fields, chatter: this.trackedValues(partnerId) > 0 }
+    return { fields, chatter: this.tracked.has(partnerId) && this.trackedValues(partnerId) > 0 }
   }
 
   /** Tracking values in the contact's chatter (they keep old names, addresses and phones). */

@@ -177,9 +177,12 @@ export function sessionAt(date: LocalDate, hour: number, minute: number): number
   return zonedInstant(BERLIN, { ...date, hour, minute })
 }
 
-/** The connectors import orders every two hours, 06:00 to 22:00 shop time. */
-export const IMPORT_HOURS = [6, 8, 10, 12, 14, 16, 18, 20, 22] as const
-const IMPORT_WEIGHTS = [0.5, 0.8, 1, 1.1, 1, 1, 1.2, 1.4, 1.6]
+/**
+ * The connectors import new orders and the marketplaces' status changes (payments confirmed,
+ * cancellations) every three hours, 07:00 to 22:00 shop time.
+ */
+export const IMPORT_HOURS = [7, 10, 13, 16, 19, 22] as const
+const IMPORT_WEIGHTS = [0.7, 1, 1.1, 1, 1.3, 1.6]
 
 /** Warehouse rounds: deliveries are validated at 09:00 and 14:00 on weekdays, 10:00 on Saturdays. */
 export function warehouseRounds(date: LocalDate): number[] {
@@ -202,6 +205,16 @@ function roundAtOrAfter(at: number): number {
   for (;;) {
     const round = warehouseRounds(date).find((t) => t >= at)
     if (round !== undefined) return round
+    date = addDays(date, 1)
+  }
+}
+
+/** The first connector import at or after an instant. */
+function importAtOrAfter(at: number): number {
+  let date = localDate(BERLIN, at)
+  for (;;) {
+    const slot = IMPORT_HOURS.map((hour) => sessionAt(date, hour, 0)).find((t) => t >= at)
+    if (slot !== undefined) return slot
     date = addDays(date, 1)
   }
 }
@@ -323,15 +336,15 @@ function planOrders(r: Prng, options: ShopYearOptions, days: readonly LocalDate[
 function planLifecycle(r: Prng, order: PlannedOrder): PlannedOrder {
   let confirmedAt = order.importAt
   if (r.chance(0.06)) {
-    if (r.chance(0.3)) return { ...order, draft: { cancelAt: order.importAt + r.int(2, 60) * 3_600_000 } }
-    confirmedAt = order.importAt + r.int(4, 40) * 3_600_000
+    if (r.chance(0.3)) return { ...order, draft: { cancelAt: importAtOrAfter(order.importAt + r.int(2, 60) * 3_600_000) } }
+    confirmedAt = importAtOrAfter(order.importAt + r.int(4, 40) * 3_600_000)
     order = { ...order, draft: { confirmAt: confirmedAt } }
   }
   const count = r.chance(0.82) ? 1 : r.chance(0.72) ? 2 : 3
   const delay = () => (r.chance(0.85) ? r.int(0, 4) : r.int(5, 20)) * DAY_MS + r.int(0, 8) * 3_600_000
   const deliveries = Array.from({ length: count }, () => roundAtOrAfter(confirmedAt + delay())).sort((a, b) => a - b)
-  if (r.chance(0.035)) return { ...order, deliveries, cancelAt: confirmedAt + r.int(1, 30) * 3_600_000 }
-  if (count > 1 && r.chance(0.08)) return { ...order, deliveries, cancelAt: (deliveries[0] as number) + 3_600_000 }
+  if (r.chance(0.035)) return { ...order, deliveries, cancelAt: importAtOrAfter(confirmedAt + r.int(1, 30) * 3_600_000) }
+  if (count > 1 && r.chance(0.08)) return { ...order, deliveries, cancelAt: importAtOrAfter((deliveries[0] as number) + 3_600_000) }
   const last = deliveries[deliveries.length - 1] as number
   const returned = r.chance(0.04) ? { createdAt: roundAtOrAfter(last + r.int(7, 25) * DAY_MS), doneAt: 0 } : undefined
   if (returned) returned.doneAt = roundAtOrAfter(returned.createdAt + r.int(2, 6) * DAY_MS)
@@ -389,9 +402,8 @@ function calendarEdges(days: readonly LocalDate[]): { name: string; zone: string
   const inYear = (date: LocalDate) => Date.UTC(date.year, date.month - 1, date.day) >= Date.UTC(first.year, first.month - 1, first.day) && Date.UTC(date.year, date.month - 1, date.day) <= Date.UTC(last.year, last.month - 1, last.day) - 20 * DAY_MS
   for (const date of days) {
     const weekday = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()
-    const springBerlin = lastSundayOf(date.year, 3)
-    // A month before Berlin's spring change, at 23:30: its month ends after the change.
-    if (date.month === 2 && date.day === Math.min(springBerlin - 3, 28) && inYear(date)) edges.push({ name: 'GDPR month across the spring change, received 23:30 Berlin', zone: BERLIN, at: zonedInstant(BERLIN, { ...date, hour: 23, minute: 30 }), extend: true })
+    // 23:30 in Berlin in March before the spring change: the month ends after it, in summer time.
+    if (date.month === 3 && date.day === lastSundayOf(date.year, 3) - 16 && inYear(date)) edges.push({ name: 'GDPR month across the spring change, received 23:30 Berlin', zone: BERLIN, at: zonedInstant(BERLIN, { ...date, hour: 23, minute: 30 }), extend: true })
     // 00:20 on the 31st, Berlin: still the 30th in UTC, and the next month has no 31st.
     if (date.day === 31 && [1, 3, 5, 8, 10].includes(date.month) && inYear(date) && edges.every((e) => !e.name.startsWith('GDPR month from the 31st'))) edges.push({ name: 'GDPR month from the 31st, received 00:20 Berlin', zone: BERLIN, at: zonedInstant(BERLIN, { ...date, hour: 0, minute: 20 }) })
     // A Sunday evening in Los Angeles is Monday in UTC: business days counted from the wrong day.

@@ -30,8 +30,21 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return found
 }
 
+const seen = new Map<string, LocalDateTime & { second: number; weekday: number }>()
+
 /** The wall clock in `zone` at an instant. */
 export function localParts(zone: string, at: number): LocalDateTime & { second: number; weekday: number } {
+  const key = `${zone}@${at}`
+  let found = seen.get(key)
+  if (!found) {
+    if (seen.size > 200_000) seen.clear()
+    found = computeLocalParts(zone, at)
+    seen.set(key, found)
+  }
+  return found
+}
+
+function computeLocalParts(zone: string, at: number): LocalDateTime & { second: number; weekday: number } {
   const parts = Object.fromEntries(formatter(zone).formatToParts(new Date(at)).map((part) => [part.type, part.value]))
   const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(String(parts.weekday))
   return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute), second: Number(parts.second), weekday }
