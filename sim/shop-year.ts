@@ -184,19 +184,22 @@ export function sessionAt(date: LocalDate, hour: number, minute: number): number
 export const IMPORT_HOURS = [7, 10, 13, 16, 19, 22] as const
 const IMPORT_WEIGHTS = [0.7, 1, 1.1, 1, 1.3, 1.6]
 
-/** Warehouse rounds: deliveries are validated at 09:00 and 14:00 on weekdays, 10:00 on Saturdays. */
+/**
+ * Warehouse rounds: deliveries are validated at 10:00 and 16:00 on weekdays, 10:00 on Saturdays
+ * (with the connectors' imports: one sync takes in both, which keeps the year's run short).
+ */
 export function warehouseRounds(date: LocalDate): number[] {
   const weekday = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()
   if (weekday === 0) return []
   if (weekday === 6) return [sessionAt(date, 10, 0)]
-  return [sessionAt(date, 9, 0), sessionAt(date, 14, 0)]
+  return [sessionAt(date, 10, 0), sessionAt(date, 16, 0)]
 }
 
-/** Agents work at 08:30 and 13:30 on weekdays. */
+/** Agents (and the admin) work through their queue at 10:00 and 16:00 on weekdays. */
 export function agentSessions(date: LocalDate): number[] {
   const weekday = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()
   if (weekday === 0 || weekday === 6) return []
-  return [sessionAt(date, 8, 30), sessionAt(date, 13, 30)]
+  return [sessionAt(date, 10, 0), sessionAt(date, 16, 0)]
 }
 
 /** The first warehouse round at or after an instant. */
