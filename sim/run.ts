@@ -204,7 +204,7 @@ class YearRun {
     await this.#timed('people', () => this.#runPhase(at, 'people'))
     await this.#timed('work', () => this.#work())
     await this.#timed('observe', () => this.#observeRedactions(at))
-    this.#wakeForDueContacts(at)
+    this.#wakeForDueContacts()
     await this.#timed('check', () => this.#runPhase(at, 'check'))
     if (this.oracle.violations.length > 0) this.#stopped = true
   }
@@ -235,7 +235,7 @@ class YearRun {
     this.#agenda.at(at, 'people', () => undefined)
   }
 
-  #wakeForDueContacts(now: number): void {
+  #wakeForDueContacts(): void {
     for (const id of this.oracle.takeChanged()) {
       const due = this.oracle.due(id, Infinity).dueAt
       if (due !== null) this.#wake(due)

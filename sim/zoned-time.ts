@@ -58,20 +58,18 @@ function offsetAt(zone: string, at: number): number {
 
 /**
  * The instant a wall-clock time in `zone` names. A time skipped by a spring change (02:30 in
- * Berlin on the last Sunday of March) is read as the instant just after the gap; a time repeated
- * by an autumn change, as its first occurrence.
+ * Berlin on the last Sunday of March) is moved forward by the gap (03:30 summer time); a time
+ * repeated by an autumn change is its first occurrence.
  */
 export function zonedInstant(zone: string, local: LocalDateTime): number {
   const naive = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute)
-  const first = naive - offsetAt(zone, naive)
-  const second = naive - offsetAt(zone, first)
-  if (second === first) return first
-  // Either the time repeats (take the earlier instant) or it does not exist (take the later one).
-  const candidates = [first, second].filter((at) => {
+  const before = naive - offsetAt(zone, naive - 12 * 3_600_000)
+  const after = naive - offsetAt(zone, naive + 12 * 3_600_000)
+  const matching = [before, after].filter((at) => {
     const p = localParts(zone, at)
     return p.hour === local.hour && p.minute === local.minute && p.day === local.day
   })
-  return candidates.length > 0 ? Math.min(...candidates) : Math.max(first, second)
+  return matching.length > 0 ? Math.min(...matching) : before
 }
 
 /** The start (00:00) of a local day, as an instant. */
