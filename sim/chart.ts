@@ -22,7 +22,7 @@ export function renderChart(result: SimulationResult): string {
   const x = (i: number) => LEFT + (days.length <= 1 ? 0 : (i / (days.length - 1)) * (WIDTH - LEFT - RIGHT))
   const parts: string[] = []
   const { figures } = result
-  parts.push(text(LEFT, 22, `Simulated year: ${figures.orders.toLocaleString('en')} orders, ${figures.contacts.toLocaleString('en')} contacts, ${figures.redactions.toLocaleString('en')} redactions, ${figures.requests} requests, violations: ${figures.violations} (seed ${result.options.seed}, from ${result.options.start})`, 14, 'bold'))
+  parts.push(text(LEFT, 22, `${days.length} simulated days: ${figures.orders.toLocaleString('en')} orders, ${figures.contacts.toLocaleString('en')} contacts, ${figures.redactions.toLocaleString('en')} redactions, ${figures.requests} requests, violations: ${figures.violations} (seed ${result.options.seed}, from ${result.options.start})`, 14, 'bold'))
 
   // 1. Contacts holding personal data in Odoo, per channel of their latest order.
   const top1 = TOP
