@@ -48,6 +48,11 @@ interface Candidate {
   redacted_fields: PartnerPiiField[] | null
 }
 
+/** Why contacts are redacted when it is not their retention: an erasure request granted for them. */
+export interface RedactionCause {
+  requestId: string
+}
+
 /**
  * Redacts the due contacts among `partnerIds` in Odoo, then in the mirror. Contacts sharing the same
  * fields to redact are written in one call; a contact Odoo refuses is isolated and reported while
@@ -56,11 +61,6 @@ interface Candidate {
  * started while the Odoo user lacks a right redaction needs (RedactionBlockedError): the contacts
  * stay due, untouched, and the block is recorded for the retention report.
  */
-/** Why contacts are redacted when it is not their retention: an erasure request granted for them. */
-export interface RedactionCause {
-  requestId: string
-}
-
 export async function redactPartners(deps: RedactionDeps, partnerIds: readonly number[], cause?: RedactionCause): Promise<RedactionReport> {
   const report: RedactionReport = { redacted: [], wouldRedact: [], skipped: [], refused: [], failed: [] }
   const candidates = await dueCandidates(deps, partnerIds)
