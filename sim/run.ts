@@ -177,13 +177,13 @@ class YearRun {
     }
     this.#agenda.at(year.workerKillAfter, 'people', () => this.#killWorkerMidBatch())
     for (const edit of year.edits) this.#agenda.at(edit.at, 'shop', () => this.#editContact(edit.customer))
-    for (const hold of year.holds) this.#agenda.at(hold.at, 'people', () => this.#placeHold(hold))
-    for (const request of year.requests) this.#agenda.at(request.at, 'people', () => this.#requestArrives(request))
+    for (const hold of year.holds) this.#agenda.at(hold.at, 'people', () => this.#timed('people.holds', () => this.#placeHold(hold)))
+    for (const request of year.requests) this.#agenda.at(request.at, 'people', () => this.#timed('people.mail', () => this.#requestArrives(request)))
     const first = localDate(BERLIN, year.start)
     for (let i = 0; i < year.days; i++) {
       const date = addDays(first, i)
-      for (const session of agentSessions(date)) this.#agenda.at(session, 'people', () => this.#agentSession())
-      this.#agenda.at(Date.UTC(date.year, date.month - 1, date.day, 1, 40), 'people', () => this.#nightlyJobs(i % 7 === 6))
+      for (const session of agentSessions(date)) this.#agenda.at(session, 'people', () => this.#timed('people.agents', () => this.#agentSession()))
+      this.#agenda.at(Date.UTC(date.year, date.month - 1, date.day, 1, 40), 'people', () => this.#timed('people.nightly', () => this.#nightlyJobs(i % 7 === 6)))
       this.#agenda.at(endOfDay(date) - MINUTE_MS, 'check', () => this.#endOfDay(date))
     }
   }
@@ -327,7 +327,7 @@ class YearRun {
         this.#odooChanged = true
       })
     }
-    order.deliveries.forEach((doneAt, i) => this.#agenda.at(Math.max(doneAt, (confirmAt ?? at) + MINUTE_MS), 'shop', () => this.#deliver(created, i)))
+    order.deliveries.forEach((doneAt, i) => this.#agenda.at(Math.max(doneAt, confirmAt ?? at), 'shop', () => this.#deliver(created, i)))
     if (order.cancelAt !== undefined) this.#agenda.at(order.cancelAt, 'shop', () => this.#cancel(created))
     if (order.returned) {
       const returned = order.returned
