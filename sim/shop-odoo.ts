@@ -179,9 +179,32 @@ export class ShopOdoo {
 
   /** Tracking values in the contact's chatter (they keep old names, addresses and phones). */
   trackedValues(partnerId: number): number {
-    const messages = new Set(this.#store.records('mail.message').filter((m) => m.model === 'res.partner' && m.res_id === partnerId).map((m) => m.id))
-    if (messages.size === 0) return 0
-    return this.#store.records('mail.tracking.value').filter((v) => messages.has(v.mail_message_id as number)).length
+    this.#scanNewTrackingValues()
+    return (this.#trackingOf.get(partnerId) ?? []).filter((id) => this.#store.get('mail.tracking.value', id) !== undefined).length
+  }
+
+  readonly #trackingOf = new Map<number, number[]>()
+  #trackingScanned = 0
+
+  /**
+   * Tracking values get increasing ids: each look reads only those added since the last one (a
+   * run of ids the service deleted meanwhile is skipped over), not the whole table.
+   */
+  #scanNewTrackingValues(): void {
+    for (let id = this.#trackingScanned + 1, misses = 0; misses < 1000; id++) {
+      const value = this.#store.get('mail.tracking.value', id)
+      if (!value) {
+        misses++
+        continue
+      }
+      misses = 0
+      this.#trackingScanned = id
+      const message = this.#store.get('mail.message', value.mail_message_id as number)
+      if (message?.model !== 'res.partner' || typeof message.res_id !== 'number') continue
+      const ids = this.#trackingOf.get(message.res_id) ?? []
+      ids.push(id)
+      this.#trackingOf.set(message.res_id, ids)
+    }
   }
 
   email(partnerId: number): string | null {
