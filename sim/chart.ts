@@ -48,6 +48,11 @@ export function renderChart(result: SimulationResult): string {
   })
   parts.push(line(days.map((d, i) => [x(i), top2 + PANEL - (d.redacted / max2) * PANEL]), '#d62728', 1.2))
   parts.push(legend([['due', '#9ecae1'], ['redacted (retention and erasure)', '#d62728']], top2))
+  for (const [k, incident] of result.incidents.entries()) {
+    const i = days.findIndex((d) => d.date === incident.date)
+    if (i < 0) continue
+    parts.push(`<line x1="${fmt(x(i))}" x2="${fmt(x(i))}" y1="${top2 + 24}" y2="${top2 + PANEL}" stroke="#756bb1" stroke-dasharray="2 2"/>`, text(x(i) + 3, top2 + 36 + (k % 3) * 12, incident.what, 9))
+  }
 
   // 3. Open requests, and days left before the tightest legal deadline among them.
   const top3 = top2 + PANEL + GAP
@@ -77,7 +82,7 @@ function panel(top: number, title: string, max: number, days: readonly DayFigure
   }
   days.forEach((d, i) => {
     if (d.date.endsWith('-01')) out.push(`<line x1="${fmt(x(i))}" x2="${fmt(x(i))}" y1="${top}" y2="${top + PANEL}" stroke="#dddddd"/>`, text(x(i) + 2, top + PANEL + 14, d.date.slice(0, 7), 10))
-    if (d.date.endsWith('-02-29')) out.push(text(x(i) + 2, top + 12, '29 Feb', 9))
+    if (d.date.endsWith('-02-29')) out.push(`<line x1="${fmt(x(i))}" x2="${fmt(x(i))}" y1="${top + PANEL}" y2="${top + PANEL + 4}" stroke="#333333"/>`, text(x(i), top + PANEL + 26, '29 Feb', 9, 'normal', 'middle'))
   })
   return out.join('\n')
 }

@@ -69,6 +69,8 @@ export interface SimulationResult {
     violations: number
   }
   violations: Violation[]
+  /** The year's incidents, for the chart: policy changes, outages, the killed worker. */
+  incidents: { date: string; what: string }[]
   days: DayFigures[]
   runSeconds: number
   /** Wall-clock seconds per part of an instant, for tuning the harness. */
@@ -96,6 +98,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       options: { seed: options.seed, days: options.days, orders: options.orders, start: options.start ?? '2027-11-01' },
       figures: run.figures(),
       violations: run.oracle.violations,
+      incidents: incidentsOf(year),
       days: run.days,
       runSeconds: Math.round((performance.now() - started) / 100) / 10,
       timings: Object.fromEntries(Object.entries(run.timings).map(([part, ms]) => [part, Math.round(ms / 100) / 10])),
@@ -732,6 +735,15 @@ class YearRun {
       violations: this.oracle.violations.length
     }
   }
+}
+
+export function incidentsOf(year: ShopYear): SimulationResult['incidents'] {
+  const date = (at: number) => isoDate(localDate(BERLIN, at))
+  return [
+    ...year.policyChanges.map((change) => ({ date: date(change.at), what: `${change.channel}: ${change.clockEvent} + ${change.periodDays} d` })),
+    ...year.outages.map((outage) => ({ date: date(outage.from), what: `Odoo down ${Math.round((outage.to - outage.from) / 60_000)} min` })),
+    { date: date(year.workerKillAfter), what: 'worker killed' }
+  ].sort((a, b) => a.date.localeCompare(b.date))
 }
 
 class OdooUnavailable extends Error {
