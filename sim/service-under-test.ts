@@ -101,7 +101,9 @@ export async function startServiceUnderTest(teardowns: Teardowns, clock: SimCloc
   })
   const pool = createPool(databaseUrl, 6, log)
   teardowns.teardown(() => pool.end())
-  const gatewayFor = () => createOdooGateway(config.odoo, { log, now: () => clock.ms, sleep: async () => undefined })
+  // Retries do not wait (the harness steps time itself); a granted Odoo right is remembered for a
+  // minute of the harness's own time, as a cache, not for a simulated minute.
+  const gatewayFor = () => createOdooGateway(config.odoo, { log, sleep: async () => undefined })
   const gateway = gatewayFor()
   teardowns.teardown(() => gateway.close())
   const jobs = await startJobRunner({ databaseUrl, log, work: false, poolMax: 3, clock: clock.boss })
