@@ -22,6 +22,6 @@ if (!process.env.DATABASE_URL) console.error('DATABASE_URL is not set: an embedd
 
 const result = await runSimulation({ ...options, ...(values.quiet ? {} : { progress: (line: string) => console.error(line) }) })
 const written = await writeReport(result, values.out)
-console.log(JSON.stringify({ ...result.figures, runSeconds: result.runSeconds, stoppedAt: result.stoppedAt, report: written }, null, 2))
+console.log(JSON.stringify({ ...result.figures, runSeconds: result.runSeconds, machine: result.machine, stoppedAt: result.stoppedAt, report: written }, null, 2))
 for (const violation of result.violations) console.error(`VIOLATION ${violation.kind} on ${violation.day} (${new Date(violation.at).toISOString()}): ${violation.subject}\n  oracle:  ${violation.oracle}\n  service: ${violation.service}`)
 process.exit(result.violations.length > 0 ? 1 : 0)

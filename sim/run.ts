@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { cpus, loadavg } from 'node:os'
 import type { InjectOptions } from 'fastify'
 import { REDACT_QUEUE } from '../src/retention/retention-jobs.ts'
 import { RECONCILE_QUEUE } from '../src/mirror/mirror-jobs.ts'
@@ -73,6 +74,8 @@ export interface SimulationResult {
   incidents: { date: string; what: string }[]
   days: DayFigures[]
   runSeconds: number
+  /** Where it ran: the run time depends on it (and on what else the machine was doing). */
+  machine: { cpus: number; cpu: string; node: string; loadAverageAtStart: number; loadAverageAtEnd: number }
   /** Wall-clock seconds per part of an instant, for tuning the harness. */
   timings: Record<string, number>
   stoppedAt: string | null
@@ -85,6 +88,7 @@ const MINUTE_MS = 60_000
 /** Runs the shop's year against the service and checks it day by day; stops at the first violation. */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
   const started = performance.now()
+  const loadAtStart = loadavg()[0] as number
   const [y, m, d] = (options.start ?? '2027-11-01').split('-').map(Number) as [number, number, number]
   const start = new Date(startOfLocalDay(BERLIN, { year: y, month: m, day: d }))
   const year = planShopYear({ seed: options.seed, start, days: options.days, orders: options.orders })
@@ -101,6 +105,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       incidents: incidentsOf(year),
       days: run.days,
       runSeconds: Math.round((performance.now() - started) / 100) / 10,
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverageAtStart: round1(loadAtStart), loadAverageAtEnd: round1(loadavg()[0] as number) },
       timings: Object.fromEntries(Object.entries(run.timings).map(([part, ms]) => [part, Math.round(ms / 100) / 10])),
       stoppedAt: run.oracle.violations.length > 0 ? shopTime(run.oracle.violations[0]?.at ?? 0) : null
     }
@@ -735,6 +740,10 @@ class YearRun {
       violations: this.oracle.violations.length
     }
   }
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10
 }
 
 export function incidentsOf(year: ShopYear): SimulationResult['incidents'] {
