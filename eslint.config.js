@@ -25,7 +25,7 @@ export default tseslint.config(
       'no-console': 'error'
     }
   },
-  { files: ['src/cli.ts', 'src/cli/**', 'bench/**', 'scripts/**', 'test/odoo-simulator/cli.ts'], rules: { 'no-console': 'off' } },
+  { files: ['src/cli.ts', 'src/cli/**', 'bench/**', 'scripts/**', 'test/odoo-simulator/cli.ts', 'sim/cli.ts'], rules: { 'no-console': 'off' } },
   // Domain code does not depend on HTTP (issue #14): it throws the errors of src/errors/catalogue.ts,
   // and only the HTTP edge (src/http, each capability's http/ folder) and the composition roots
   // that build it (src/service.ts, the `openapi` command) import from an http/ folder.

@@ -44,7 +44,7 @@ import type { RedactionBacklog } from './retention/redaction-backlog.ts'
 import type { RetentionPlanner } from './retention/retention-planner.ts'
 import { redactionScheduler } from './retention/redaction-scheduler.ts'
 import { redactPartners } from './retention/redaction.ts'
-import type { RedactionReport } from './retention/redaction.ts'
+import type { RedactionCause, RedactionReport } from './retention/redaction.ts'
 import { redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
 import { takeRetentionSnapshot } from './retention/retention-history.ts'
 import { retentionSnapshotJob } from './retention/retention-snapshot.job.ts'
@@ -97,7 +97,7 @@ export interface ServiceParts {
   holds: Holds
   planner: RetentionPlanner
   backlog: RedactionBacklog
-  redact: (partnerIds: number[]) => Promise<RedactionReport>
+  redact: (partnerIds: number[], cause?: RedactionCause) => Promise<RedactionReport>
   sweep: () => Promise<number>
   rights: RightsService
   rateLimits: RateLimits
@@ -134,7 +134,7 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     growingTables: [JOB_LOOKUP_STATISTICS]
   })
   const syncRuns = createSyncRuns({ pool, clock })
-  const redact = (ids: number[]) => redactPartners({ pool, odoo, audit, holds, clock, log, mode: config.retention.mode }, ids)
+  const redact = (ids: number[], cause?: RedactionCause) => redactPartners({ pool, odoo, audit, holds, clock, log, mode: config.retention.mode }, ids, cause)
   return {
     pool,
     odoo,

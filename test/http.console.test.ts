@@ -7,7 +7,7 @@ import { buildTestApp } from './support/app.ts'
 /** A console as Vite builds it: the page, and assets named by their content. */
 function builtConsole(t: Parameters<typeof buildTestApp>[0]): string {
   const dir = mkdtempSync(join(tmpdir(), 'console-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }); })
   mkdirSync(join(dir, 'assets'))
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Privacy desk</title><script type="module" src="/console/assets/index-abc123.js"></script>')
   writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log("desk")')

@@ -112,6 +112,23 @@ for (const channel of ['amazon', 'tiktok_shop', 'etsy', 'shopify', 'ebay', 'bol'
   })
 }
 
+await t.test('the audit entry of a redaction explains it: channel, policy version, clock event, its date and the due date', async (t) => {
+  const ctx = await setUp(t, { orders: 60 })
+  // A contact of one shipped Amazon order and no other.
+  const only = (await ctx.pool.query(
+    `SELECT p.odoo_id, p.retention_due_at, min(o.shipped_at) AS shipped_at FROM mirror_partners p JOIN mirror_orders o ON p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id)
+      WHERE p.retention_due_at IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner
+      GROUP BY p.odoo_id HAVING count(*) = 1 AND bool_and(o.channel = 'amazon' AND o.shipped_at IS NOT NULL) ORDER BY p.odoo_id LIMIT 1`
+  )).rows[0]
+  if (!only) throw new Error('no contact of one shipped Amazon order')
+  const [id, dueAt, shipped] = [only.odoo_id as number, only.retention_due_at as Date, only.shipped_at as Date]
+  ctx.clock.set(new Date(dueAt.getTime() + SECOND))
+  t.same((await ctx.service.redact([id])).redacted, [id])
+  const [entry] = await ctx.service.audit.list({ action: 'partner.redacted', subjectId: String(id), limit: 1 })
+  t.same(entry?.details?.basis, { channel: 'amazon', policyVersion: 0, startedBy: 'shipped', eventAt: shipped.toISOString(), dueAt: dueAt.toISOString() })
+  t.equal(new Date(shipped.getTime() + 30 * DAY).toISOString(), dueAt.toISOString(), '30 days after the shipment it names')
+})
+
 await t.test('a shipment arriving late starts the Amazon clock then', async (t) => {
   const ctx = await setUp(t, { orders: 60 })
   const pending = (await ctx.pool.query<{ odoo_id: number }>("SELECT odoo_id FROM mirror_orders WHERE channel = 'amazon' AND state = 'sale' AND shipped_at IS NULL ORDER BY odoo_id LIMIT 1")).rows[0]
@@ -239,6 +256,23 @@ await t.test('dry-run computes, queues and audits "would redact", and writes not
   t.notOk((await partnerRow(ctx, id)).redacted_at)
   t.equal((await ctx.service.audit.list({ action: 'partner.redaction_simulated', subjectId: String(id), limit: 10 })).length, 1)
   t.same((await ctx.service.redact([id])).wouldRedact, [], 'reported once')
+})
+
+await t.test('a repeat order that brings the data of a redacted contact back makes it due when the new order is, not at once', async (t) => {
+  const ctx = await setUp(t)
+  const { id, dueAt } = await duePartner(ctx)
+  ctx.clock.set(new Date(dueAt.getTime() + SECOND))
+  t.same((await ctx.service.redact([id])).redacted, [id])
+  // The connector imports a TikTok Shop order of the same buyer and writes the buyer's data back into the contact.
+  const team = ctx.sim.store.records('crm.team').find((row) => row.name === 'TikTok Shop')?.id as number
+  const orderId = ctx.sim.store.create('sale.order', { partner_id: id, partner_invoice_id: id, partner_shipping_id: id, state: 'sale', team_id: team })
+  ctx.sim.store.update('res.partner', id, { name: 'Back Again', email: 'back.again@example.com' })
+  await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  const order = await orderRow(ctx, orderId)
+  t.equal(order.channel, 'tiktok_shop')
+  t.same((await partnerRow(ctx, id)).retention_due_at, order.retention_due_at, 'due with the new order, 30 days after it')
+  t.same((await ctx.service.redact([id])).redacted, [], 'not redacted on the old due date')
+  t.equal(ctx.sim.store.get('res.partner', id)?.name, 'Back Again')
 })
 
 await t.test('a contact that gets personal data again after its redaction is due again', async (t) => {

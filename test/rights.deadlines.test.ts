@@ -50,6 +50,43 @@ await t.test('CCPA: an opt-out of sale is due 15 business days after receipt', (
   t.end()
 })
 
+// Found by the simulation (#15): the law counts days where it applies, and the deadline shown must never be later than the law's.
+await t.test("CCPA: an opt-out sent on a Sunday evening in California counts business days from Sunday, not from UTC's Monday", (t) => {
+  // Sunday 18:00 in Los Angeles is Monday 02:00 UTC; the 15th business day is Friday 4 February, ending 08:00 UTC the next day.
+  const due = computeDueAt({ ...ccpa('2028-01-17T02:00:00Z'), type: 'ccpa_opt_out' }, 30)
+  t.ok(due.getTime() < at('2028-02-05T08:00:00Z').getTime(), `due ${due.toISOString()}`)
+  t.same(due, at('2028-02-05T07:59:59Z'), 'the end of that Friday in California')
+  t.end()
+})
+
+await t.test('CCPA: 45 days across the spring change end with the 45th day in California', (t) => {
+  // 23:30 on 1 February in Los Angeles (PST); 45 days later is 17 March (PDT), ending 07:00 UTC on the 18th.
+  const due = computeDueAt(ccpa('2028-02-02T07:30:00Z'), 30)
+  t.same(due, at('2028-03-18T06:59:59Z'))
+  t.end()
+})
+
+await t.test('GDPR: a month that spans the spring change ends with its last day, not an hour into the next', (t) => {
+  // 23:30 on 10 March in Berlin (CET); the month ends with 10 April, midnight in Berlin (CEST) being 22:00 UTC.
+  const due = computeDueAt(gdpr('2028-03-10T22:30:00Z'), 30)
+  t.same(due, at('2028-04-10T21:59:59Z'))
+  t.end()
+})
+
+await t.test('GDPR: received in the first minutes of the 31st in Berlin, the month ends on the 30th of a 30-day month', (t) => {
+  // 00:20 on 31 March 2028 in Berlin (CEST) is 30 March 22:20 UTC; the month ends with 30 April in Berlin.
+  const due = computeDueAt(gdpr('2028-03-30T22:20:00Z'), 30)
+  t.ok(due.getTime() <= at('2028-04-30T22:00:00Z').getTime(), `due ${due.toISOString()}`)
+  t.end()
+})
+
+await t.test('GDPR: three months count in the local calendar too', (t) => {
+  const request = { ...gdpr('2028-02-22T22:30:00Z'), state: 'in_progress' as const, dueAt: computeDueAt(gdpr('2028-02-22T22:30:00Z'), 30) }
+  const check = extensionAllowed(request, at('2028-03-01T09:00:00Z'))
+  t.ok(check.ok && check.latestUntil.getTime() <= at('2028-05-22T22:00:00Z').getTime(), JSON.stringify(check))
+  t.end()
+})
+
 await t.test('other jurisdictions: due after the configured number of days', (t) => {
   t.same(computeDueAt({ ...gdpr('2026-03-10T09:15:00Z'), jurisdiction: 'other' }, 30), at('2026-04-09T09:15:00Z'))
   t.end()

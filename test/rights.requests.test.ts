@@ -206,6 +206,8 @@ await t.test('erasure redacts the subject at once; a hold keeps a contact, and t
   t.equal(ctx.sim.store.get('res.partner', subject.id)?.email, false)
   if (held) t.same(outcome.retained, [{ partnerId: held, reason: 'legal_hold' }])
   t.match((await queuedMail(ctx, request.id)).at(-1), { kind: 'completed', recipient: subject.email })
+  const [entry] = await ctx.service.audit.list({ action: 'partner.redacted', subjectId: String(subject.id), limit: 1 })
+  t.equal(entry?.details?.requestId, request.id, 'the audit entry names the erasure request that granted it')
 })
 
 await t.test('rectification writes the corrected values to Odoo and the mirror, and audits field names only', async (t) => {

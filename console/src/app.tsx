@@ -57,14 +57,14 @@ export function App() {
   // A key refused while signed in (revoked meanwhile) leads back to the sign-in; on the sign-in page itself the problem says it.
   const isSignedIn = useRef(false)
   isSignedIn.current = signedIn.state === 'signed-in'
-  useEffect(() => whenUnauthorized(() => isSignedIn.current && signOut('The key was refused (revoked or unknown): sign in again.')), [])
+  useEffect(() => { whenUnauthorized(() => isSignedIn.current && signOut('The key was refused (revoked or unknown): sign in again.')); }, [])
 
   // After a reload the key is still in this tab: ask again whose it is.
   useEffect(() => {
     const key = storedKey()
     if (signedIn.state !== 'checking' || !key) return
     const api = apiClient(key)
-    void attempt(() => api.GET('/v1/me')).then((outcome) => setSignedIn(outcome.ok ? { state: 'signed-in', session: { api, me: outcome.data } } : { state: 'failed', session: null, problem: outcome.problem }))
+    void attempt(() => api.GET('/v1/me')).then((outcome) => { setSignedIn(outcome.ok ? { state: 'signed-in', session: { api, me: outcome.data } } : { state: 'failed', session: null, problem: outcome.problem }); })
   }, [signedIn.state])
 
   // Each new page moves the focus to its heading, so keyboard and screen-reader users start there.
@@ -118,7 +118,7 @@ export function App() {
         </nav>
         <p class="who">
           {session.me.name} <span class="role">{session.me.role}</span>{' '}
-          <button type="button" class="link" onClick={() => signOut()}>
+          <button type="button" class="link" onClick={() => { signOut(); }}>
             Sign out
           </button>
         </p>
@@ -139,7 +139,7 @@ function skipToContent(event: Event) {
 }
 
 function Redirect({ to }: { to: string }) {
-  useEffect(() => navigate([to]), [to])
+  useEffect(() => { navigate([to]); }, [to])
   return <Loading what="the page" />
 }
 

@@ -15,9 +15,9 @@ function currentRoute(): Route {
 export function useRoute(): Route {
   const [route, setRoute] = useState(currentRoute)
   useEffect(() => {
-    const follow = () => setRoute(currentRoute())
+    const follow = () => { setRoute(currentRoute()); }
     window.addEventListener('hashchange', follow)
-    return () => window.removeEventListener('hashchange', follow)
+    return () => { window.removeEventListener('hashchange', follow); }
   }, [])
   return route
 }

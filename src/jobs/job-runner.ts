@@ -1,5 +1,5 @@
 import { PgBoss } from 'pg-boss'
-import type { SendOptions } from 'pg-boss'
+import type { Clock as BossClock, SendOptions } from 'pg-boss'
 import type { PoolClient } from '../db/database.ts'
 import type { Logger } from '../log/logger.ts'
 import { describeFailure } from '../log/failure-description.ts'
@@ -30,6 +30,11 @@ export interface JobRunnerOptions {
   /** Workers and schedules run only where the process has the worker role. */
   work: boolean
   poolMax?: number
+  /**
+   * pg-boss's time and timers; default the wall clock. The simulation (`sim/`) passes pg-boss's
+   * TestClock, so that job start times, retries and heartbeats run on simulated time.
+   */
+  clock?: BossClock
 }
 
 /**
@@ -57,7 +62,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     supervise: options.work,
     superviseIntervalSeconds: SUPERVISE_INTERVAL_SECONDS,
     monitorIntervalSeconds: MONITOR_INTERVAL_SECONDS,
-    schedule: options.work
+    schedule: options.work,
+    ...(options.clock ? { clock: options.clock } : {})
   })
   boss.on('error', (error: Error) => {
     log.error({ err: { message: error.message, name: error.name } }, 'pg-boss error')

@@ -11,7 +11,7 @@ import type { OdooCursor } from '../odoo/write-date-walk.ts'
 import type { ChannelClassifier } from './channels.ts'
 import type { FirstSightOrder, FirstSightPlan, OrderRetention, PartnerRetention } from '../retention/retention-planner.ts'
 import { insertFirstSightOrders, knownOrderIds, markOrderDeleted, readCursor, refreshPlannerStatistics, refreshShipment, upsertOrders, upsertPickings, writeCursor } from './mirror-store.ts'
-import { CONTACT_LOOKUP_STATISTICS, insertFirstSightPartners, knownPartnerIds, upsertPartners } from './partner-store.ts'
+import { CONTACT_LOOKUP_STATISTICS, insertFirstSightPartners, knownPartnerIds, redactedPartnerIds, upsertPartners } from './partner-store.ts'
 import type { SyncedModel } from './mirror-store.ts'
 import { many2oneId, ORDER_FIELDS, OUTGOING_PICKINGS_DOMAIN, PARTNER_FIELDS, PICKING_FIELDS, toOrderRow, toPartnerRow, toPickingRow } from './odoo-records.ts'
 import type { OrderRow, PickingRow } from './odoo-records.ts'
@@ -281,7 +281,13 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
       merge: (earlier, later) => latestById([...earlier, ...later]),
       async write(rows, db) {
         const known = await knownPartnerIds(db, rows.map((r) => r.odooId))
-        return upsertPartners(db, rows.filter((r) => known.has(r.odooId)), clock.now())
+        const written = rows.filter((r) => known.has(r.odooId))
+        const revived = await redactedPartnerIds(db, written.filter((r) => r.holdsPii).map((r) => r.odooId))
+        const counts = await upsertPartners(db, written, clock.now())
+        // Data written into a redacted contact again (a repeat order) is due when its orders say,
+        // the new one included: its old due date has passed and would redact it at once.
+        await retention.partnersChanged(db, revived)
+        return counts
       }
     }
   }

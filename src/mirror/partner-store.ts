@@ -462,3 +462,29 @@ export async function contactSummaries(db: Queryable, ids: readonly number[]): P
 export async function sealedEmailsOf(db: Queryable, ids: readonly number[]): Promise<{ odoo_id: number; email: string }[]> {
   return (await db.query<{ odoo_id: number; email: string }>('SELECT odoo_id, email FROM mirror_partners WHERE odoo_id = ANY($1::int[]) AND email IS NOT NULL ORDER BY odoo_id', [ids])).rows
 }
+
+/** Of these contacts, those redacted in the mirror. */
+export async function redactedPartnerIds(db: Queryable, ids: readonly number[]): Promise<number[]> {
+  const result = await db.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE odoo_id = ANY($1::int[]) AND redacted_at IS NOT NULL', [ids])
+  return result.rows.map((r) => r.odoo_id)
+}
+
+/**
+ * Per contact, the basis of the order that made it due (the one due when the contact is), with the
+ * event's date and the due date: what a redaction's audit entry says of why.
+ */
+export async function dueBasesOf(db: Queryable, ids: readonly number[]): Promise<Map<number, Record<string, unknown>>> {
+  const rows = await db.query<{ odoo_id: number; due: Date | null; basis: Record<string, unknown> | null; event_at: Date | null }>(
+    `SELECT p.odoo_id, p.retention_due_at AS due, d.basis, d.event_at FROM mirror_partners p
+       LEFT JOIN LATERAL (
+         SELECT o.retention_basis AS basis,
+                CASE o.retention_basis ->> 'startedBy' WHEN 'order_date' THEN o.order_date WHEN 'shipped' THEN o.shipped_at
+                  WHEN 'completed' THEN o.completed_at WHEN 'cancelled' THEN o.cancelled_at END AS event_at
+           FROM mirror_orders o
+          WHERE (o.partner_id = p.odoo_id OR o.partner_invoice_id = p.odoo_id OR o.partner_shipping_id = p.odoo_id) AND o.retention_due_at = p.retention_due_at
+          ORDER BY o.odoo_id LIMIT 1) d ON true
+      WHERE p.odoo_id = ANY($1::int[])`,
+    [ids]
+  )
+  return new Map(rows.rows.map((row) => [row.odoo_id, { ...row.basis, eventAt: row.event_at?.toISOString() ?? null, dueAt: row.due?.toISOString() ?? null }]))
+}

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts'
-import type { Pool } from '../db/database.ts'
+import type { Pool, PoolClient } from '../db/database.ts'
 import { inTransaction } from '../db/database.ts'
 import type { AuditTrail } from '../audit/audit-trail.ts'
 import type { Logger } from '../log/logger.ts'
@@ -8,7 +8,7 @@ import { OdooError } from '../odoo/errors.ts'
 import type { OdooGateway } from '../odoo/gateway.ts'
 import { many2oneId, PARTNER_PII_FIELDS, REDACTED_NAME } from '../mirror/odoo-records.ts'
 import type { PartnerPiiField } from '../mirror/odoo-records.ts'
-import { markContactsRedacted, markRedactionSimulated, recordRedactionFailure, redactionCandidates } from '../mirror/partner-store.ts'
+import { dueBasesOf, markContactsRedacted, markRedactionSimulated, recordRedactionFailure, redactionCandidates } from '../mirror/partner-store.ts'
 import type { RedactionCandidate } from '../mirror/partner-store.ts'
 import type { Holds } from './holds.ts'
 import { ensureRedactionRights } from './redaction-block.ts'
@@ -42,6 +42,11 @@ export interface RedactionReport {
   failed: (FailureDescription & { partnerId: number })[]
 }
 
+/** Why contacts are redacted when it is not their retention: an erasure request granted for them. */
+export interface RedactionCause {
+  requestId: string
+}
+
 /**
  * Redacts the due contacts among `partnerIds` in Odoo, then in the mirror. Contacts sharing the same
  * fields to redact are written in one call; a contact Odoo refuses is isolated and reported while
@@ -50,7 +55,7 @@ export interface RedactionReport {
  * started while the Odoo user lacks a right redaction needs (RedactionBlockedError): the contacts
  * stay due, untouched, and the block is recorded for the retention report.
  */
-export async function redactPartners(deps: RedactionDeps, partnerIds: readonly number[]): Promise<RedactionReport> {
+export async function redactPartners(deps: RedactionDeps, partnerIds: readonly number[], cause?: RedactionCause): Promise<RedactionReport> {
   const report: RedactionReport = { redacted: [], wouldRedact: [], skipped: [], refused: [], failed: [] }
   const candidates = await dueCandidates(deps, partnerIds)
   report.skipped = partnerIds.filter((id) => !candidates.some((c) => c.odoo_id === id))
@@ -72,7 +77,7 @@ export async function redactPartners(deps: RedactionDeps, partnerIds: readonly n
       const written = await writeIsolating(deps, group.map((c) => c.odoo_id), fields, report)
       const verified = await verifyInOdoo(deps, written, fields, report)
       const cleaned = await removeChatterCopies(deps, verified, report)
-      report.redacted.push(...(await recordRedaction(deps, cleaned, fields)))
+      report.redacted.push(...(await recordRedaction(deps, cleaned, fields, cause)))
     }
   }
   await recordProblems(deps, report)
@@ -154,12 +159,18 @@ async function removeChatterCopies(deps: RedactionDeps, ids: number[], report: R
   }
 }
 
-/** Destroys the sealed PII in the mirror (country, state, amounts and dates stay) and audits once per contact. */
-async function recordRedaction(deps: RedactionDeps, ids: number[], fields: PartnerPiiField[]): Promise<number[]> {
+/**
+ * Destroys the sealed PII in the mirror (country, state, amounts and dates stay) and audits once per
+ * contact, with what made it due, so that the audit trail alone explains each redaction: the
+ * erasure request, or the rule (channel, policy version, clock event), the event's date and the
+ * due date of the order that was due last.
+ */
+async function recordRedaction(deps: RedactionDeps, ids: number[], fields: PartnerPiiField[], cause: RedactionCause | undefined): Promise<number[]> {
   if (ids.length === 0) return []
   return inTransaction(deps.pool, async (db) => {
+    const why = cause ? undefined : await dueBasesOf(db, ids)
     const redacted = await markContactsRedacted(db, ids, fields, deps.clock.now())
-    await deps.audit.recordMany(redacted.map((id) => ({ actor: 'system' as const, action: 'partner.redacted', subject: { type: 'partner', id }, details: { fields } })), db)
+    await deps.audit.recordMany(redacted.map((id) => ({ actor: 'system' as const, action: 'partner.redacted', subject: { type: 'partner', id }, details: { fields, ...(cause ?? { basis: why?.get(id) ?? null }) } })), db)
     return redacted
   })
 }

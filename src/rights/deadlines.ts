@@ -1,10 +1,14 @@
 import { isOpen } from './request-states.ts'
 import type { Jurisdiction, RequestState, RequestType } from './request-types.ts'
+import * as local from './legal-calendar.ts'
+import { LAW_TIME_ZONES } from './legal-calendar.ts'
 
 /*
- * All dates are UTC instants and keep the time of day of the receipt. Days of the week are UTC
- * days; business days are Monday to Friday, with no holiday calendar, so a deadline counted in
- * business days may come a little earlier than the law's, never later.
+ * All dates are UTC instants and keep the time of day of the receipt, but never end later than
+ * the law's last day where it applies (see legal-calendar.ts): near midnight, across a change of
+ * summer time, or on a weekend evening in California, the UTC count would run past it. Business
+ * days are Monday to Friday, with no holiday calendar, so a deadline counted in business days may
+ * come a little earlier than the law's, never later.
  */
 
 const DAY_MS = 86_400_000
@@ -57,15 +61,28 @@ function addBusinessDays(from: Date, days: number): Date {
  * honoured within 15 business days. Elsewhere: the configured number of days.
  */
 export function computeDueAt(request: DatedRequest, otherDays: number): Date {
-  if (request.type === 'ccpa_opt_out') return addBusinessDays(request.receivedAt, 15)
+  const { receivedAt } = request
+  if (request.type === 'ccpa_opt_out') return earliest(addBusinessDays(receivedAt, 15), local.legalEnd(LAW_TIME_ZONES.ccpa, receivedAt, (d) => local.addBusinessDays(d, 15)))
   switch (request.jurisdiction) {
     case 'gdpr':
-      return addCalendarMonths(request.receivedAt, 1)
+      return gdprMonths(receivedAt, 1)
     case 'ccpa':
-      return addCalendarDays(request.receivedAt, 45)
+      return ccpaDays(receivedAt, 45)
     case 'other':
-      return addCalendarDays(request.receivedAt, otherDays)
+      return addCalendarDays(receivedAt, otherDays)
   }
+}
+
+function gdprMonths(receivedAt: Date, months: number): Date {
+  return earliest(addCalendarMonths(receivedAt, months), local.legalEnd(LAW_TIME_ZONES.gdpr, receivedAt, (d) => local.addCalendarMonths(d, months)))
+}
+
+function ccpaDays(receivedAt: Date, days: number): Date {
+  return earliest(addCalendarDays(receivedAt, days), local.legalEnd(LAW_TIME_ZONES.ccpa, receivedAt, (d) => local.addCalendarDays(d, days)))
+}
+
+function earliest(a: Date, b: Date): Date {
+  return a.getTime() <= b.getTime() ? a : b
 }
 
 /** The shop's own promise, shorter than the law's (default 7 business days). */
@@ -80,7 +97,7 @@ export function computeTargetAt(receivedAt: Date, businessDays = 7): Date {
  */
 export function computeAcknowledgeBy(request: DatedRequest): Date | null {
   if (request.jurisdiction !== 'ccpa' || request.type === 'ccpa_opt_out') return null
-  return addBusinessDays(request.receivedAt, 10)
+  return earliest(addBusinessDays(request.receivedAt, 10), local.legalEnd(LAW_TIME_ZONES.ccpa, request.receivedAt, (d) => local.addBusinessDays(d, 10)))
 }
 
 /** Only a request still waiting for its answer is overdue; a closed one is not, however late it was closed. */
@@ -130,9 +147,9 @@ function extensionLimits(request: DatedRequest): ExtensionLimits | null {
   if (request.type === 'ccpa_opt_out') return null
   switch (request.jurisdiction) {
     case 'gdpr':
-      return { noticeBy: addCalendarMonths(request.receivedAt, 1), latestUntil: addCalendarMonths(request.receivedAt, 3), once: false }
+      return { noticeBy: gdprMonths(request.receivedAt, 1), latestUntil: gdprMonths(request.receivedAt, 3), once: false }
     case 'ccpa':
-      return { noticeBy: addCalendarDays(request.receivedAt, 45), latestUntil: addCalendarDays(request.receivedAt, 90), once: true }
+      return { noticeBy: ccpaDays(request.receivedAt, 45), latestUntil: ccpaDays(request.receivedAt, 90), once: true }
     case 'other':
       return null
   }

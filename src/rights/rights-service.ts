@@ -12,7 +12,7 @@ import { maskEmail } from '../mirror/masking.ts'
 import { PARTNER_PII_FIELDS } from '../mirror/odoo-records.ts'
 import { makeDueForErasure } from '../mirror/partner-store.ts'
 import type { PartnerPiiField } from '../mirror/odoo-records.ts'
-import type { RedactionReport } from '../retention/redaction.ts'
+import type { RedactionCause, RedactionReport } from '../retention/redaction.ts'
 import type { Holds } from '../retention/holds.ts'
 import { queueMessage } from '../mail/outbox.ts'
 import { domainError } from '../errors/catalogue.ts'
@@ -46,7 +46,7 @@ export interface RightsDeps {
   odoo: OdooGateway
   sync: OrderSync
   holds: Holds
-  redact(partnerIds: number[]): Promise<RedactionReport>
+  redact(partnerIds: number[], cause?: RedactionCause): Promise<RedactionReport>
   log: Logger
   config: RightsConfig
   /** Queues the delivery job of a message in the same transaction; absent when no SMTP is configured. */
@@ -459,7 +459,7 @@ export function createRightsService(deps: RightsDeps) {
         return createExport(request, partnerIds)
       case 'erasure':
       case 'ccpa_delete':
-        return erase(partnerIds)
+        return erase(request.id, partnerIds)
       case 'rectification':
         return rectify(partnerIds, input)
       case 'restriction':
@@ -507,7 +507,7 @@ export function createRightsService(deps: RightsDeps) {
   }
 
   /** Erasure through the retention worker's redaction, at once; holds and open orders keep data, with the reason. */
-  async function erase(partnerIds: number[]) {
+  async function erase(requestId: string, partnerIds: number[]) {
     const held = await deps.holds.heldAmong(pool, partnerIds)
     const contacts = await describeContacts(deps, partnerIds)
     const retained: { partnerId: number; reason: string }[] = []
@@ -518,7 +518,7 @@ export function createRightsService(deps: RightsDeps) {
     const toErase = contacts.map((c) => c.partnerId).filter((id) => !retained.some((r) => r.partnerId === id))
     // A granted erasure is a person's decision: it releases the contact from a redaction backlog too.
     await makeDueForErasure(pool, toErase, clock.now(), PARTNER_PII_FIELDS)
-    const report = await deps.redact(toErase)
+    const report = await deps.redact(toErase, { requestId })
     retained.push(...report.refused.map((partnerId) => ({ partnerId, reason: 'protected' })), ...report.failed.map((f) => ({ partnerId: f.partnerId, reason: 'failed' })))
     const alreadyRedacted = contacts.filter((c) => c.redacted).map((c) => c.partnerId)
     return { erased: [...report.redacted, ...alreadyRedacted.filter((id) => toErase.includes(id))].sort((a, b) => a - b), retained }

@@ -28,7 +28,8 @@ export function defaultValues(model: string, values: Values, env: DefaultsEnv): 
       return saleOrderDefaults(values, env)
     case 'stock.picking':
       return {
-        name: nextReference(env.tables, 'stock.picking', 'WH/OUT/'),
+        // The next reference scans every transfer: only when the caller names none.
+        name: values.name ?? nextReference(env.tables, 'stock.picking', 'WH/OUT/'),
         state: 'draft',
         priority: '0',
         move_type: 'direct',
@@ -62,7 +63,7 @@ export function defaultValues(model: string, values: Values, env: DefaultsEnv): 
 function saleOrderDefaults(values: Values, env: DefaultsEnv): Values {
   const partnerId = values.partner_id
   const defaults: Values = {
-    name: nextReference(env.tables, 'sale.order', 'S'),
+    name: values.name ?? nextReference(env.tables, 'sale.order', 'S'),
     state: 'draft',
     date_order: formatDatetime(env.now),
     company_id: COMPANY_ID,

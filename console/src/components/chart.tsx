@@ -46,7 +46,7 @@ export function LineChart(props: { title: string; xLabels: string[]; x: number[]
       [x, ...series.map((s) => s.values)],
       host
     )
-    return () => plot.destroy()
+    return () => { plot.destroy(); }
   }, [figures])
 
   return (

@@ -5,8 +5,8 @@ import { countdown, dateTime, dateTimeUtc, VIEWER_ZONE } from '../format.ts'
 export function useNow(): number {
   const [now, setNow] = useState(() => Date.now())
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 30_000)
-    return () => clearInterval(timer)
+    const timer = setInterval(() => { setNow(Date.now()); }, 30_000)
+    return () => { clearInterval(timer); }
   }, [])
   return now
 }

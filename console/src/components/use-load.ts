@@ -16,7 +16,7 @@ export function useLoad<T>(load: () => Promise<Outcome<T>>, deps: readonly unkno
       current = false
     }
   }, [...deps, generation])
-  const reload = useCallback(() => setGeneration((n) => n + 1), [])
+  const reload = useCallback(() => { setGeneration((n) => n + 1); }, [])
   return [loaded, reload]
 }
 

@@ -51,9 +51,9 @@ export function ApiKeys({ session }: { session: Session }) {
         <h2 id="new-key-heading">New key</h2>
         <form onSubmit={create}>
           <label for="key-name">Whose key (a name)</label>
-          <input id="key-name" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <input id="key-name" required maxLength={100} value={name} onInput={(e) => { setName(e.currentTarget.value); }} />
           <label for="key-role">Role</label>
-          <select id="key-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
+          <select id="key-role" value={role} onChange={(e) => { setRole(e.currentTarget.value as Role); }}>
             {(Object.keys(ROLES) as Role[]).map((r) => (
               <option key={r} value={r}>
                 {ROLES[r]}

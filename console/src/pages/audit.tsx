@@ -54,7 +54,7 @@ export function AuditTrail({ session }: { session: Session }) {
           }}
         >
           <label for="audit-action">Only the action</label>
-          <input id="audit-action" placeholder="e.g. hold.created" value={action} onInput={(e) => setAction(e.currentTarget.value)} />
+          <input id="audit-action" placeholder="e.g. hold.created" value={action} onInput={(e) => { setAction(e.currentTarget.value); }} />
           <button type="submit" class="secondary">
             Filter
           </button>

@@ -29,7 +29,7 @@ export function Holds({ session }: { session: Session }) {
       {admin && <PlaceHold session={session} onPlaced={reload} />}
       <h2>{showReleased ? 'All holds' : 'Active holds'}</h2>
       <label class="check">
-        <input type="checkbox" checked={showReleased} onChange={(e) => setShowReleased(e.currentTarget.checked)} /> Show released and lapsed holds too
+        <input type="checkbox" checked={showReleased} onChange={(e) => { setShowReleased(e.currentTarget.checked); }} /> Show released and lapsed holds too
       </label>
       {holds.state === 'loading' && <Loading what="holds" />}
       {holds.state === 'failed' && <ProblemNotice problem={holds.problem} />}
@@ -107,7 +107,7 @@ function PlaceHold({ session, onPlaced }: { session: Session; onPlaced: () => vo
       <ActionFeedback action={action} />
       <form onSubmit={submit}>
         <label for="hold-type">What to hold</label>
-        <select id="hold-type" value={subjectType} onChange={(e) => setSubjectType(e.currentTarget.value as SubjectType)}>
+        <select id="hold-type" value={subjectType} onChange={(e) => { setSubjectType(e.currentTarget.value as SubjectType); }}>
           {(Object.keys(SUBJECT_LABELS) as SubjectType[]).map((type) => (
             <option key={type} value={type}>
               {SUBJECT_LABELS[type]}
@@ -116,14 +116,14 @@ function PlaceHold({ session, onPlaced }: { session: Session; onPlaced: () => vo
         </select>
         <label for="hold-subject">{subjectType === 'email' ? 'E-mail address' : 'Odoo id'}</label>
         {subjectType === 'email' ? (
-          <input id="hold-subject" type="email" required value={subject} onInput={(e) => setSubject(e.currentTarget.value)} />
+          <input id="hold-subject" type="email" required value={subject} onInput={(e) => { setSubject(e.currentTarget.value); }} />
         ) : (
-          <input id="hold-subject" type="number" min={1} required value={subject} onInput={(e) => setSubject(e.currentTarget.value)} />
+          <input id="hold-subject" type="number" min={1} required value={subject} onInput={(e) => { setSubject(e.currentTarget.value); }} />
         )}
         <label for="hold-reason">Reason (e.g. "tax audit 2026")</label>
-        <input id="hold-reason" required minLength={3} maxLength={500} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        <input id="hold-reason" required minLength={3} maxLength={500} value={reason} onInput={(e) => { setReason(e.currentTarget.value); }} />
         <label for="hold-ends">Ends (optional; your time, {VIEWER_ZONE})</label>
-        <input id="hold-ends" type="datetime-local" value={endsAt} onInput={(e) => setEndsAt(e.currentTarget.value)} />
+        <input id="hold-ends" type="datetime-local" value={endsAt} onInput={(e) => { setEndsAt(e.currentTarget.value); }} />
         <button type="submit" disabled={action.state === 'busy'}>
           Place the hold
         </button>

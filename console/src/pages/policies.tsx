@@ -47,7 +47,7 @@ export function Policies({ session }: { session: Session }) {
                   <td>{policy.fields.join(', ')}</td>
                   <td>{policy.version === 0 ? 'built-in default' : policy.version}</td>
                   <td>
-                    <button type="button" class="secondary" aria-expanded={editing === policy.channel} onClick={() => setEditing(editing === policy.channel ? null : policy.channel)}>
+                    <button type="button" class="secondary" aria-expanded={editing === policy.channel} onClick={() => { setEditing(editing === policy.channel ? null : policy.channel); }}>
                       {session.me.role === 'admin' ? 'Edit' : 'Try a change'} <span class="visually-hidden">{label(CHANNEL_LABELS, policy.channel)}</span>
                     </button>
                   </td>
@@ -106,7 +106,7 @@ function PolicyEditor({ session, policy, onSaved }: { session: Session; policy: 
         }}
       >
         <label for="clock-event">The clock starts at</label>
-        <select id="clock-event" value={rule.clockEvent} onChange={(e) => setRule({ ...rule, clockEvent: e.currentTarget.value as Rule['clockEvent'] })}>
+        <select id="clock-event" value={rule.clockEvent} onChange={(e) => { setRule({ ...rule, clockEvent: e.currentTarget.value as Rule['clockEvent'] }); }}>
           {(Object.keys(CLOCK_LABELS) as Rule['clockEvent'][]).map((event) => (
             <option key={event} value={event}>
               {CLOCK_LABELS[event]}
@@ -114,7 +114,7 @@ function PolicyEditor({ session, policy, onSaved }: { session: Session; policy: 
           ))}
         </select>
         <label for="period-days">Days kept after it (0: at the event)</label>
-        <input id="period-days" type="number" min={0} max={3650} required value={rule.periodDays} onInput={(e) => setRule({ ...rule, periodDays: Number(e.currentTarget.value) })} />
+        <input id="period-days" type="number" min={0} max={3650} required value={rule.periodDays} onInput={(e) => { setRule({ ...rule, periodDays: Number(e.currentTarget.value) }); }} />
         <fieldset>
           <legend>Fields redacted</legend>
           {FIELDS.map((field) => (
@@ -122,7 +122,7 @@ function PolicyEditor({ session, policy, onSaved }: { session: Session; policy: 
               <input
                 type="checkbox"
                 checked={rule.fields.includes(field)}
-                onChange={(e) => setRule({ ...rule, fields: e.currentTarget.checked ? FIELDS.filter((f) => f === field || rule.fields.includes(f)) : rule.fields.filter((f) => f !== field) })}
+                onChange={(e) => { setRule({ ...rule, fields: e.currentTarget.checked ? FIELDS.filter((f) => f === field || rule.fields.includes(f)) : rule.fields.filter((f) => f !== field) }); }}
               />{' '}
               {field}
             </label>

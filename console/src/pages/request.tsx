@@ -296,7 +296,7 @@ function SetType({ request, busy, onSubmit }: { request: Request; busy: ActionSt
         }}
       >
         <label for="request-type">Type</label>
-        <select id="request-type" value={type} onChange={(e) => setType(e.currentTarget.value as RequestType)}>
+        <select id="request-type" value={type} onChange={(e) => { setType(e.currentTarget.value as RequestType); }}>
           {TYPES.map((t) => (
             <option key={t} value={t}>
               {TYPE_LABELS[t]}
@@ -305,7 +305,7 @@ function SetType({ request, busy, onSubmit }: { request: Request; busy: ActionSt
         </select>
         {request.state === 'verified' && (
           <label class="check">
-            <input type="checkbox" checked={reverify} onChange={(e) => setReverify(e.currentTarget.checked)} /> Drop the verification: the requester is verified again for the new type
+            <input type="checkbox" checked={reverify} onChange={(e) => { setReverify(e.currentTarget.checked); }} /> Drop the verification: the requester is verified again for the new type
           </label>
         )}
         <button type="submit" disabled={busy.state === 'busy'}>
@@ -327,7 +327,7 @@ function ConfirmCode({ busy, onSubmit }: { busy: ActionState; onSubmit: (code: s
         }}
       >
         <label for="code">6-digit code</label>
-        <input id="code" inputMode="numeric" autocomplete="one-time-code" pattern="\d{6}" maxLength={6} required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+        <input id="code" inputMode="numeric" autocomplete="one-time-code" pattern="\d{6}" maxLength={6} required value={code} onInput={(e) => { setCode(e.currentTarget.value); }} />
         <button type="submit" disabled={busy.state === 'busy'}>
           Check the code
         </button>
@@ -347,7 +347,7 @@ function VerifyManually({ busy, onSubmit }: { busy: ActionState; onSubmit: (evid
         }}
       >
         <label for="evidence">How the identity was established (kept sealed, at least 10 characters)</label>
-        <textarea id="evidence" rows={3} minLength={10} maxLength={2000} required value={evidence} onInput={(e) => setEvidence(e.currentTarget.value)} />
+        <textarea id="evidence" rows={3} minLength={10} maxLength={2000} required value={evidence} onInput={(e) => { setEvidence(e.currentTarget.value); }} />
         <button type="submit" disabled={busy.state === 'busy'}>
           Verify manually
         </button>
@@ -390,7 +390,7 @@ function Fulfil({ request, busy, onSubmit }: { request: Request; busy: ActionSta
             {RECTIFIABLE.map((field) => (
               <div class="field" key={field}>
                 <label for={`fix-${field}`}>{FIELD_LABELS[field]}</label>
-                <input id={`fix-${field}`} type="text" inputMode={field === 'email' ? 'email' : undefined} maxLength={200} value={changes[field] ?? ''} onInput={(e) => setChanges({ ...changes, [field]: e.currentTarget.value })} />
+                <input id={`fix-${field}`} type="text" inputMode={field === 'email' ? 'email' : undefined} maxLength={200} value={changes[field] ?? ''} onInput={(e) => { setChanges({ ...changes, [field]: e.currentTarget.value }); }} />
               </div>
             ))}
           </fieldset>
@@ -415,7 +415,7 @@ function Deny({ busy, onSubmit }: { busy: ActionState; onSubmit: (reason: Denial
         }}
       >
         <label for="deny-reason">Reason (sent to the requester, with their right to complain)</label>
-        <select id="deny-reason" value={reason} onChange={(e) => setReason(e.currentTarget.value as DenialReason)}>
+        <select id="deny-reason" value={reason} onChange={(e) => { setReason(e.currentTarget.value as DenialReason); }}>
           {(Object.keys(DENIAL_REASONS) as DenialReason[]).map((r) => (
             <option key={r} value={r}>
               {DENIAL_REASONS[r]}
@@ -423,7 +423,7 @@ function Deny({ busy, onSubmit }: { busy: ActionState; onSubmit: (reason: Denial
           ))}
         </select>
         <label for="deny-detail">Details (optional)</label>
-        <textarea id="deny-detail" rows={2} maxLength={2000} value={detail} onInput={(e) => setDetail(e.currentTarget.value)} />
+        <textarea id="deny-detail" rows={2} maxLength={2000} value={detail} onInput={(e) => { setDetail(e.currentTarget.value); }} />
         <button type="submit" class="secondary" disabled={busy.state === 'busy'}>
           Refuse the request
         </button>
@@ -444,9 +444,9 @@ function Extend({ busy, onSubmit }: { busy: ActionState; onSubmit: (until: strin
         }}
       >
         <label for="extend-until">New deadline (your time, {VIEWER_ZONE})</label>
-        <input id="extend-until" type="datetime-local" required value={until} onInput={(e) => setUntil(e.currentTarget.value)} />
+        <input id="extend-until" type="datetime-local" required value={until} onInput={(e) => { setUntil(e.currentTarget.value); }} />
         <label for="extend-reason">Reason (sent to the requester)</label>
-        <textarea id="extend-reason" rows={2} minLength={10} maxLength={2000} required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        <textarea id="extend-reason" rows={2} minLength={10} maxLength={2000} required value={reason} onInput={(e) => { setReason(e.currentTarget.value); }} />
         <button type="submit" class="secondary" disabled={busy.state === 'busy'}>
           Extend
         </button>
@@ -475,10 +475,10 @@ function ExportDownload({ session, request }: { session: Session; request: Reque
       <ActionFeedback action={action} />
       {bundle ? (
         <p>
-          <button type="button" class="secondary" onClick={() => save(`${request.id}-export.json`, JSON.stringify(bundle, null, 2), 'application/json')}>
+          <button type="button" class="secondary" onClick={() => { save(`${request.id}-export.json`, JSON.stringify(bundle, null, 2), 'application/json'); }}>
             Save the export again (JSON)
           </button>{' '}
-          <button type="button" class="secondary" onClick={() => save(`${request.id}-orders.csv`, bundle.ordersCsv, 'text/csv')}>
+          <button type="button" class="secondary" onClick={() => { save(`${request.id}-orders.csv`, bundle.ordersCsv, 'text/csv'); }}>
             Save the orders as CSV
           </button>
         </p>
@@ -502,5 +502,5 @@ function save(name: string, content: string, type: string) {
   document.body.append(link)
   link.click()
   link.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  setTimeout(() => { URL.revokeObjectURL(url); }, 10_000)
 }

@@ -26,7 +26,7 @@ export function SignIn(props: { reason?: string | undefined; problem?: Problem |
       {problem && <ProblemNotice problem={problem} />}
       <form onSubmit={submit}>
         <label for="api-key">API key</label>
-        <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck={false} required placeholder="pbk_…" value={key} onInput={(e) => setKey(e.currentTarget.value)} />
+        <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck={false} required placeholder="pbk_…" value={key} onInput={(e) => { setKey(e.currentTarget.value); }} />
         <p class="hint" id="api-key-hint">
           Kept in this browser tab only (session storage), and forgotten when the tab closes.
         </p>

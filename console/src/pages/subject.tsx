@@ -30,7 +30,7 @@ export function SubjectContacts({ session, request, reload }: { session: Session
   const lookUp = async () => {
     setDiscovery({ state: 'loading' })
     const outcome = await attempt(() => session.api.GET('/v1/requests/{id}/subject', path))
-    if (!outcome.ok) return setDiscovery({ state: 'failed', problem: outcome.problem })
+    if (!outcome.ok) { setDiscovery({ state: 'failed', problem: outcome.problem }); return; }
     setDiscovery({ state: 'ready', data: outcome.data })
     setChosen(new Set(outcome.data.subjectPartnerIds))
   }
