@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { build } from 'vite'
 import { createPrivacyBridgeClient } from '../src/client/index.ts'
-import type { PrivacyBridgeClient } from '../src/client/index.ts'
+import type { ApiSchema, PrivacyBridgeClient } from '../src/client/index.ts'
 import { takeRetentionSnapshot } from '../src/retention/retention-history.ts'
 import { REDACTED_NAME } from '../src/mirror/odoo-records.ts'
 import { startTestService } from './support/app.ts'
@@ -123,7 +123,7 @@ if (!existsSync(CHROMIUM)) {
       await look(desk, page, 'request-completed')
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the export (once)' }).click()])
       t.equal(download.suggestedFilename(), `${emailRequestId}-export.json`)
-      const bundle = JSON.parse(readFileSync(await download.path(), 'utf8'))
+      const bundle: unknown = JSON.parse(readFileSync(await download.path(), 'utf8'))
       t.match(bundle, { requestId: emailRequestId, contacts: [{}], ordersCsv: String })
       await expectNotice(page, /Downloaded\. The service destroyed its copy/)
 
@@ -355,7 +355,7 @@ async function seedRequests(desk: Desk): Promise<{ emailRequestId: string; erasu
     if (email.startsWith('j.smith')) await anna.POST('/v1/requests/{id}/withdraw', { params: { path: { id: created.data.id } } })
   }
 
-  const fixture = JSON.parse(readFileSync(new URL('./fixtures/forwardemail-webhook.json', import.meta.url), 'utf8'))
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/forwardemail-webhook.json', import.meta.url), 'utf8')) as ApiSchema<'ForwardEmailMessageInput'>
   const message = {
     ...fixture,
     messageId: '<console-test-1@example.net>',
@@ -439,8 +439,8 @@ async function look(desk: Desk, page: Page, name: string): Promise<void> {
   await page.locator('main h1').waitFor()
   await until(async () => (await page.locator('.loading').count()) === 0, { what: `${name} to finish loading` })
   await page.evaluate(AXE_SOURCE)
-  desk.audited.set(name, (await page.evaluate(AXE_RUN)) as string[])
-  desk.cspViolations.push(...((await page.evaluate('window.cspViolations')) as string[]))
+  desk.audited.set(name, await page.evaluate<string[]>(AXE_RUN))
+  desk.cspViolations.push(...(await page.evaluate<string[]>('window.cspViolations')))
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true })
 }
 

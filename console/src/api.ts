@@ -22,8 +22,8 @@ export function whenUnauthorized(handler: () => void): void {
 }
 
 /** Runs a call of the typed client and turns any failure into a problem detail to show in words. */
-export async function attempt<D, E>(call: () => Promise<{ data?: D; error?: E; response: Response }>): Promise<Outcome<D>> {
-  let result: { data?: D; error?: E; response: Response }
+export async function attempt<D>(call: () => Promise<{ data?: D; error?: unknown; response: Response }>): Promise<Outcome<D>> {
+  let result: { data?: D; error?: unknown; response: Response }
   try {
     result = await call()
   } catch {

@@ -57,7 +57,11 @@ export function App() {
   // A key refused while signed in (revoked meanwhile) leads back to the sign-in; on the sign-in page itself the problem says it.
   const isSignedIn = useRef(false)
   isSignedIn.current = signedIn.state === 'signed-in'
-  useEffect(() => { whenUnauthorized(() => isSignedIn.current && signOut('The key was refused (revoked or unknown): sign in again.')); }, [])
+  useEffect(() => {
+    whenUnauthorized(() => {
+      if (isSignedIn.current) signOut('The key was refused (revoked or unknown): sign in again.')
+    })
+  }, [])
 
   // After a reload the key is still in this tab: ask again whose it is.
   useEffect(() => {

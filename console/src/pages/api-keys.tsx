@@ -49,7 +49,7 @@ export function ApiKeys({ session }: { session: Session }) {
       )}
       <section aria-labelledby="new-key-heading" class="action">
         <h2 id="new-key-heading">New key</h2>
-        <form onSubmit={create}>
+        <form onSubmit={(event) => { void create(event) }}>
           <label for="key-name">Whose key (a name)</label>
           <input id="key-name" required maxLength={100} value={name} onInput={(e) => { setName(e.currentTarget.value); }} />
           <label for="key-role">Role</label>

@@ -147,8 +147,8 @@ function BacklogPanel({ session, backlog, onApproved }: { session: Session; back
                 <p>
                   <strong>{count(c.contacts)}</strong> contacts waiting since {dateTime(c.since)}; the oldest was due on {dateTime(c.oldestDueAt)}.
                 </p>
-                <p class="muted">Made due by {c.rules.map((r) => `policy version ${r.policyVersion}, clock ${r.startedBy.replaceAll('_', ' ')} (${count(r.contacts)})`).join('; ')}.</p>
-                <p class="muted">For example: {c.sample.map((s) => `${s.name ?? `contact ${s.partnerId}`}, due ${dayUtc(s.dueAt)}`).join('; ')}.</p>
+                <p class="muted">Made due by {c.rules.map((r) => `policy version ${String(r.policyVersion)}, clock ${r.startedBy.replaceAll('_', ' ')} (${count(r.contacts)})`).join('; ')}.</p>
+                <p class="muted">For example: {c.sample.map((s) => `${s.name ?? `contact ${String(s.partnerId)}`}, due ${dayUtc(s.dueAt)}`).join('; ')}.</p>
                 {admin && (
                   <button type="button" class="secondary" disabled={action.state === 'busy'} onClick={() => void approve(c.channel)}>
                     Approve redaction of {count(c.contacts)} contacts on {label(CHANNEL_LABELS, c.channel)}

@@ -105,7 +105,7 @@ function PlaceHold({ session, onPlaced }: { session: Session; onPlaced: () => vo
     <section aria-labelledby="place-hold-heading" class="action">
       <h2 id="place-hold-heading">Place a hold</h2>
       <ActionFeedback action={action} />
-      <form onSubmit={submit}>
+      <form onSubmit={(event) => { void submit(event) }}>
         <label for="hold-type">What to hold</label>
         <select id="hold-type" value={subjectType} onChange={(e) => { setSubjectType(e.currentTarget.value as SubjectType); }}>
           {(Object.keys(SUBJECT_LABELS) as SubjectType[]).map((type) => (

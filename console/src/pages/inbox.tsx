@@ -24,9 +24,13 @@ const FILTERS: Record<Filter, { label: string; empty: string; query: () => { ope
   approval: { label: 'Awaiting approval', empty: "No action waits for a second person's approval.", query: () => ({ open: 'true', awaiting_approval: 'true' }) }
 }
 
+function isFilter(value: string): value is Filter {
+  return Object.hasOwn(FILTERS, value)
+}
+
 export function Inbox({ session, route }: { session: Session; route: Route }) {
-  const filter = (route.query.get('filter') ?? 'open') as Filter
-  const chosen = FILTERS[filter] ?? FILTERS.open
+  const filter = route.query.get('filter') ?? 'open'
+  const chosen = isFilter(filter) ? FILTERS[filter] : FILTERS.open
   const [more, setMore] = useState<{ items: Request[]; cursor: string | null; loading: boolean }>({ items: [], cursor: null, loading: false })
   const [page] = useLoad(() => {
     setMore({ items: [], cursor: null, loading: false })

@@ -42,7 +42,7 @@ export function Policies({ session }: { session: Session }) {
                 <tr key={policy.channel} data-policy={policy.channel}>
                   <th scope="row">{label(CHANNEL_LABELS, policy.channel)}</th>
                   <td>
-                    {policy.periodDays === 0 ? 'at' : `${policy.periodDays} days after`} {CLOCK_LABELS[policy.clockEvent]}
+                    {policy.periodDays === 0 ? 'at' : `${String(policy.periodDays)} days after`} {CLOCK_LABELS[policy.clockEvent]}
                   </td>
                   <td>{policy.fields.join(', ')}</td>
                   <td>{policy.version === 0 ? 'built-in default' : policy.version}</td>
@@ -91,7 +91,7 @@ function PolicyEditor({ session, policy, onSaved }: { session: Session; policy: 
       }
     )
   const save = async () => {
-    if (await perform(() => attempt(() => session.api.PUT('/v1/retention/policies/{channel}', { ...path, body: rule })), (saved) => `Saved as version ${saved.version}: ${count(saved.recomputedOrders)} orders recomputed.`)) onSaved()
+    if (await perform(() => attempt(() => session.api.PUT('/v1/retention/policies/{channel}', { ...path, body: rule })), (saved) => `Saved as version ${String(saved.version)}: ${count(saved.recomputedOrders)} orders recomputed.`)) onSaved()
   }
 
   return (

@@ -323,7 +323,9 @@ function ConfirmCode({ busy, onSubmit }: { busy: ActionState; onSubmit: (code: s
       <form
         onSubmit={(e) => {
           e.preventDefault()
-          void onSubmit(code.trim()).then((ok) => ok && setCode(''))
+          void onSubmit(code.trim()).then((ok) => {
+            if (ok) setCode('')
+          })
         }}
       >
         <label for="code">6-digit code</label>

@@ -24,7 +24,7 @@ export function SignIn(props: { reason?: string | undefined; problem?: Problem |
       <p>Rights requests, retention and holds of the Odoo privacy bridge. Sign in with your own API key: the audit trail names the key behind every read and change.</p>
       {props.reason && <p class="notice" role="status">{props.reason}</p>}
       {problem && <ProblemNotice problem={problem} />}
-      <form onSubmit={submit}>
+      <form onSubmit={(event) => { void submit(event) }}>
         <label for="api-key">API key</label>
         <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck={false} required placeholder="pbk_…" value={key} onInput={(e) => { setKey(e.currentTarget.value); }} />
         <p class="hint" id="api-key-hint">

@@ -35,7 +35,7 @@ export function SubjectContacts({ session, request, reload }: { session: Session
     setChosen(new Set(outcome.data.subjectPartnerIds))
   }
   const confirm = async (partnerIds: number[]) => {
-    const ok = await perform(() => attempt(() => session.api.PUT('/v1/requests/{id}/subject', { ...path, body: { partnerIds } })), () => (partnerIds.length === 0 ? 'Noted: none of these contacts is the subject.' : `The subject is now ${partnerIds.length} contact${partnerIds.length === 1 ? '' : 's'}.`))
+    const ok = await perform(() => attempt(() => session.api.PUT('/v1/requests/{id}/subject', { ...path, body: { partnerIds } })), () => (partnerIds.length === 0 ? 'Noted: none of these contacts is the subject.' : `The subject is now ${String(partnerIds.length)} contact${partnerIds.length === 1 ? '' : 's'}.`))
     if (ok) {
       reload()
       await lookUp()
@@ -91,7 +91,7 @@ export function SubjectContacts({ session, request, reload }: { session: Session
                         <td>
                           <input
                             type="checkbox"
-                            aria-label={`Contact ${contact.partnerId} is the subject`}
+                            aria-label={`Contact ${String(contact.partnerId)} is the subject`}
                             disabled={!open}
                             checked={chosen.has(contact.partnerId)}
                             onChange={(e) => {

@@ -21,9 +21,7 @@ export const consoleUi = fp<{ dir: string }>(
   async (app, { dir }) => {
     if (!existsSync(join(dir, 'index.html'))) {
       app.log.warn({ dir }, 'the console is not built: /console answers 404 until `npm run build` has run')
-      const notBuilt = async () => {
-        throw domainError('not_found', 'The console is not built: run `npm run build`.')
-      }
+      const notBuilt = () => Promise.reject(domainError('not_found', 'The console is not built: run `npm run build`.'))
       app.get('/console', { schema: { hide: true } }, notBuilt)
       app.get('/console/*', { schema: { hide: true } }, notBuilt)
       return
