@@ -317,11 +317,11 @@ export class Oracle {
     if (statedDueAt <= request.deadline) return
     void this.#report('deadline_stated_late', at, `request ${request.id} (${request.type}, ${request.jurisdiction}${request.edge ? `, ${request.edge}` : ''})`,
       `received ${new Date(request.receivedAt).toISOString()} (${shopTime(request.receivedAt)}): the law's deadline is ${new Date(request.deadline).toISOString()}`,
-      async () => `when ${when}, the service states dueAt ${new Date(statedDueAt).toISOString()}, ${Math.round((statedDueAt - request.deadline) / 60_000)} minutes after it`)
+      () => Promise.resolve(`when ${when}, the service states dueAt ${new Date(statedDueAt).toISOString()}, ${Math.round((statedDueAt - request.deadline) / 60_000)} minutes after it`))
   }
 
   unexplained(at: number, subject: string, oracle: string, service: string): void {
-    void this.#report('redaction_unexplained', at, subject, oracle, async () => service)
+    void this.#report('redaction_unexplained', at, subject, oracle, () => Promise.resolve(service))
   }
 
   async #report(kind: Violation['kind'], at: number, subject: string, oracle: string, service: () => Promise<string>): Promise<void> {

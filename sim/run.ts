@@ -114,6 +114,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   }
 }
 
+/** A contact's retention columns as the service keeps them, read to describe its side of a violation. */
+interface PartnerRetentionRow {
+  retention_due_at: Date | null
+  redaction_fields: string[] | null
+  redacted_at: Date | null
+  redaction_failure: unknown
+  backlog_since: Date | null
+  backlog_approved_at: Date | null
+}
+
 interface RequestRun {
   plan: PlannedRequest
   customer: Customer
@@ -640,7 +650,7 @@ class YearRun {
   }
 
   async #serviceSide(partnerId: number): Promise<string> {
-    const partner = await this.#sut.pool.query(
+    const partner = await this.#sut.pool.query<PartnerRetentionRow>(
       `SELECT retention_due_at, redaction_fields, redacted_at, redaction_failure, backlog_since, backlog_approved_at FROM mirror_partners WHERE odoo_id = $1`,
       [partnerId]
     )

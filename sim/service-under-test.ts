@@ -103,7 +103,7 @@ export async function startServiceUnderTest(teardowns: Teardowns, clock: SimCloc
   teardowns.teardown(() => pool.end())
   // Retries do not wait (the harness steps time itself); a granted Odoo right is remembered for a
   // minute of the harness's own time, as a cache, not for a simulated minute.
-  const gatewayFor = () => createOdooGateway(config.odoo, { log, sleep: async () => undefined })
+  const gatewayFor = () => createOdooGateway(config.odoo, { log, sleep: () => Promise.resolve() })
   const gateway = gatewayFor()
   teardowns.teardown(() => gateway.close())
   const jobs = await startJobRunner({ databaseUrl, log, work: false, poolMax: 3, clock: clock.boss })

@@ -11,6 +11,7 @@ import { REDACTED_NAME } from '../src/mirror/odoo-records.ts'
 import type { Problem } from '../src/http/schemas/problem.ts'
 import type { Hold } from '../src/retention/holds.ts'
 import type { Policy } from '../src/retention/policy.ts'
+import type { PolicyPreview } from '../src/retention/policy-preview.ts'
 import type { RetentionReport } from '../src/retention/retention-report.ts'
 
 const DAY = 86_400_000
@@ -97,27 +98,30 @@ await t.test('a policy change is versioned, audited, and moves due dates and job
 
 await t.test("a policy preview changes nothing and predicts what saving the policy then makes due", async (t) => {
   const ctx = await setUp(t)
-  const channelContacts = async () =>
-    (await ctx.pool.query(
+  const channelContacts = async () => {
+    const [counts] = (await ctx.pool.query<{ dueNow: number; total: number }>(
       `SELECT count(*) FILTER (WHERE retention_due_at <= $1)::int AS "dueNow", count(*)::int AS total FROM mirror_partners p
         WHERE redacted_at IS NULL AND EXISTS (SELECT 1 FROM mirror_orders o WHERE o.channel = 'amazon' AND p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id))`,
       [ctx.clock.now()]
-    )).rows[0]
+    )).rows
+    if (!counts) throw new Error('a count returns one row')
+    return counts
+  }
   const before = await channelContacts()
-  const dues = (await ctx.pool.query('SELECT odoo_id, retention_due_at FROM mirror_orders ORDER BY odoo_id')).rows
+  const dues = (await ctx.pool.query<{ odoo_id: number; retention_due_at: Date | null }>('SELECT odoo_id, retention_due_at FROM mirror_orders ORDER BY odoo_id')).rows
   const rule = { clockEvent: 'order_date', periodDays: 1, fields: ['name', 'street', 'email', 'phone'] }
   const res = await ctx.app.inject({ method: 'POST', url: '/v1/retention/policies/amazon/preview', headers: ctx.auth.auditor, payload: rule })
   t.equal(res.statusCode, 200)
-  const preview = res.json()
+  const preview = res.json<Json<PolicyPreview>>()
   t.match(preview, { channel: 'amazon', proposed: rule, contacts: { total: before.total }, dueNow: { current: before.dueNow } })
   t.ok(preview.dueNow.proposed > preview.dueNow.current, 'a day after the order makes more contacts past due')
   t.equal(preview.newlyDue, preview.dueNow.proposed - preview.dueNow.current)
   t.same((await ctx.pool.query('SELECT odoo_id, retention_due_at FROM mirror_orders ORDER BY odoo_id')).rows, dues, 'no due date moved')
-  t.match((await ctx.app.inject({ url: '/v1/retention/policies', headers: ctx.auth.admin })).json().items.find((p: { channel: string }) => p.channel === 'amazon'), { version: 0 })
+  t.match((await ctx.app.inject({ url: '/v1/retention/policies', headers: ctx.auth.admin })).json<{ items: Policy[] }>().items.find((p) => p.channel === 'amazon'), { version: 0 })
 
   const saved = await ctx.app.inject({ method: 'PUT', url: '/v1/retention/policies/amazon', headers: ctx.auth.admin, payload: rule })
   t.equal(saved.statusCode, 200)
-  t.equal(saved.json().recomputedOrders, preview.orders.total)
+  t.equal(saved.json<Json<Policy & { recomputedOrders: number }>>().recomputedOrders, preview.orders.total)
   t.equal((await channelContacts()).dueNow, preview.dueNow.proposed, 'the preview said how many would be past due')
   t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/retention/policies/amazon/preview', headers: ctx.auth.agent, payload: rule })).statusCode, 403)
 })

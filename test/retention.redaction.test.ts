@@ -115,17 +115,17 @@ for (const channel of ['amazon', 'tiktok_shop', 'etsy', 'shopify', 'ebay', 'bol'
 await t.test('the audit entry of a redaction explains it: channel, policy version, clock event, its date and the due date', async (t) => {
   const ctx = await setUp(t, { orders: 60 })
   // A contact of one shipped Amazon order and no other.
-  const only = (await ctx.pool.query(
+  const only = (await ctx.pool.query<{ odoo_id: number; retention_due_at: Date; shipped_at: Date }>(
     `SELECT p.odoo_id, p.retention_due_at, min(o.shipped_at) AS shipped_at FROM mirror_partners p JOIN mirror_orders o ON p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id)
       WHERE p.retention_due_at IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner
       GROUP BY p.odoo_id HAVING count(*) = 1 AND bool_and(o.channel = 'amazon' AND o.shipped_at IS NOT NULL) ORDER BY p.odoo_id LIMIT 1`
   )).rows[0]
   if (!only) throw new Error('no contact of one shipped Amazon order')
-  const [id, dueAt, shipped] = [only.odoo_id as number, only.retention_due_at as Date, only.shipped_at as Date]
+  const [id, dueAt, shipped] = [only.odoo_id, only.retention_due_at, only.shipped_at]
   ctx.clock.set(new Date(dueAt.getTime() + SECOND))
   t.same((await ctx.service.redact([id])).redacted, [id])
   const [entry] = await ctx.service.audit.list({ action: 'partner.redacted', subjectId: String(id), limit: 1 })
-  t.same(entry?.details?.basis, { channel: 'amazon', policyVersion: 0, startedBy: 'shipped', eventAt: shipped.toISOString(), dueAt: dueAt.toISOString() })
+  t.same(entry?.details.basis, { channel: 'amazon', policyVersion: 0, startedBy: 'shipped', eventAt: shipped.toISOString(), dueAt: dueAt.toISOString() })
   t.equal(new Date(shipped.getTime() + 30 * DAY).toISOString(), dueAt.toISOString(), '30 days after the shipment it names')
 })
 

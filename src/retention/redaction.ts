@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts'
-import type { Pool, PoolClient } from '../db/database.ts'
+import type { Pool } from '../db/database.ts'
 import { inTransaction } from '../db/database.ts'
 import type { AuditTrail } from '../audit/audit-trail.ts'
 import type { Logger } from '../log/logger.ts'
