@@ -279,6 +279,8 @@ if (!existsSync(CHROMIUM)) {
 }
 
 async function setUp(t: Test): Promise<Desk> {
+  // Before the service starts: it serves /console only if it finds the build when it starts.
+  await consoleBuilt()
   const clock = fixedClock(NOW)
   const smtp = await smtpServer(t)
   const sim = await simulator(t, { orders: 60, now: () => clock.now() })
@@ -292,7 +294,6 @@ async function setUp(t: Test): Promise<Desk> {
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
   // The daily snapshots of the week before, as the snapshot job would have taken them.
   for (let day = 7; day >= 1; day--) await takeRetentionSnapshot({ pool: ctx.pool, clock: fixedClock(new Date(Date.parse(NOW) - day * 86_400_000)) })
-  await consoleBuilt()
   const base = await ctx.app.listen({ port: 0, host: '127.0.0.1' })
   const key = async (name: string, role: 'agent' | 'admin') => (await ctx.service.apiKeys.create({ name, role })).secret
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
