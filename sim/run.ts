@@ -6,8 +6,8 @@ import { RECONCILE_QUEUE } from '../src/mirror/mirror-jobs.ts'
 import type { OdooGateway } from '../src/odoo/gateway.ts'
 import { Agenda } from './agenda.ts'
 import type { Phase } from './agenda.ts'
-import { Oracle } from './oracle.ts'
-import type { OrderFacts, Violation } from './oracle.ts'
+import { DEFAULT_RULES, Oracle } from './oracle.ts'
+import type { OrderFacts, Rule, Violation } from './oracle.ts'
 import { codeReply, requestMail } from './requester-mail.ts'
 import { ShopOdoo } from './shop-odoo.ts'
 import type { CreatedOrder } from './shop-odoo.ts'
@@ -769,17 +769,9 @@ class OdooUnavailable extends Error {
   override name = 'OdooUnavailable'
 }
 
-function defaultRule(channel: string): { clockEvent: string; periodDays: number } | undefined {
-  const rules: Record<string, { clockEvent: string; periodDays: number }> = {
-    amazon: { clockEvent: 'shipped', periodDays: 30 },
-    tiktok_shop: { clockEvent: 'order_date', periodDays: 30 },
-    etsy: { clockEvent: 'completed', periodDays: 0 },
-    shopify: { clockEvent: 'order_date', periodDays: 90 },
-    ebay: { clockEvent: 'order_date', periodDays: 90 },
-    bol: { clockEvent: 'order_date', periodDays: 90 },
-    other: { clockEvent: 'order_date', periodDays: 90 }
-  }
-  return rules[channel]
+/** The documented default rule of a channel (policy version 0), as the oracle reads it. */
+function defaultRule(channel: string): Rule | undefined {
+  return Object.hasOwn(DEFAULT_RULES, channel) ? DEFAULT_RULES[channel as SimChannel] : undefined
 }
 
 function endOfDay(date: LocalDate): number {

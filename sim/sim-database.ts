@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts'
 import { createLogger } from '../src/log/logger.ts'
-import { createServer } from 'node:net'
 import type { Teardowns } from './service-under-test.ts'
+import { freePort, withAdminClient } from '../test/support/local-server.ts'
+
+export { freePort }
 
 /**
  * A fresh database for one run, as the tests make one per file: on DATABASE_URL's server (dropped
@@ -24,40 +25,15 @@ export async function createRunDatabase(teardowns: Teardowns): Promise<string> {
     serverUrl = embedded.url
   }
   const name = `pb_sim_${randomBytes(6).toString('hex')}`
-  await withClient(serverUrl, async (client) => {
+  await withAdminClient(serverUrl, async (client) => {
     await client.query(`CREATE DATABASE ${name}`)
     // A crashed run is run again, never recovered: commits need not wait for the disk, which on a
     // shared machine is most of a small transaction's time.
     await client.query(`ALTER DATABASE ${name} SET synchronous_commit = off`)
   })
   const admin = serverUrl
-  teardowns.teardown(() => withClient(admin, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)))
+  teardowns.teardown(() => withAdminClient(admin, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)))
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   return url.toString()
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
-
-/** A port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (typeof address === 'object' && address) resolve(address.port)
-        else reject(new Error('no port'))
-      })
-    })
-  })
 }

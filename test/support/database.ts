@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import tap from 'tap'
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts'
 import type { EmbeddedDatabase } from '../../src/db/embedded-postgres.ts'
 import { createLogger } from '../../src/log/logger.ts'
+import { freePort, withAdminClient } from './local-server.ts'
+
+export { freePort }
 
 interface Teardown {
   teardown(fn: () => Promise<void> | void): void
@@ -50,28 +51,4 @@ async function embeddedServer(): Promise<EmbeddedDatabase> {
     })
   }
   return embedded
-}
-
-async function withAdminClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (typeof address === 'object' && address) resolve(address.port)
-        else reject(new Error('no port'))
-      })
-    })
-  })
 }
