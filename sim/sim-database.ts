@@ -7,8 +7,6 @@ import { createLogger } from '../src/log/logger.ts'
 import type { Teardowns } from './service-under-test.ts'
 import { freePort, withAdminClient } from '../test/support/local-server.ts'
 
-export { freePort }
-
 /**
  * A fresh database for one run, as the tests make one per file: on DATABASE_URL's server (dropped
  * at the end), or on an embedded PostgreSQL started for the run when DATABASE_URL is not set.

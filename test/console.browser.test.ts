@@ -8,6 +8,7 @@ import { createRequire } from 'node:module'
 import t from 'tap'
 import type { Test } from 'tap'
 import { chromium } from 'playwright-core'
+import { CHROMIUM, CHROMIUM_ARGS, CHROMIUM_MISSING, RECORD_CSP_VIOLATIONS } from './support/chromium.ts'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { build } from 'vite'
 import { createPrivacyBridgeClient } from '../src/client/index.ts'
@@ -23,9 +24,6 @@ import { fixedClock } from './support/clock.ts'
 import { until } from './support/until.ts'
 import type { OdooSimulator } from './odoo-simulator/index.ts'
 
-// Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it), never a downloaded browser.
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 /** Every page of the console, photographed by this test (git-ignored; README's two are copied to docs/console/). */
 const SCREENSHOTS = new URL('../screenshots/console/', import.meta.url)
 const NOW = '2026-11-23T10:00:00Z'
@@ -33,12 +31,6 @@ const WEBHOOK_KEY = 'fe-webhook-key-0123456789abcdef'
 const VIEWER = { timezoneId: 'Europe/Berlin', locale: 'en-GB' }
 const number = new Intl.NumberFormat('en-GB')
 
-// Runs in each page before its own scripts (a string: the test's TypeScript has no DOM types).
-const RECORD_CSP_VIOLATIONS = `
-  window.cspViolations = []
-  document.addEventListener('securitypolicyviolation', (event) =>
-    window.cspViolations.push(event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline') + ' (' + event.sourceFile + ':' + event.lineNumber + ')'))
-`
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const AXE_RUN = `axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
   .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -70,9 +62,8 @@ interface Desk {
 }
 
 if (!existsSync(CHROMIUM)) {
-  const missing = `Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does when it is missing)`
-  if (process.env.CI === 'true') t.fail(missing)
-  else t.plan(0, missing)
+  if (process.env.CI === 'true') t.fail(CHROMIUM_MISSING)
+  else t.plan(0, CHROMIUM_MISSING)
 } else {
   await t.test('the privacy desk, worked by two agents and an admin in Chromium', async (t) => {
     const desk = await setUp(t)

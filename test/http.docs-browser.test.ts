@@ -1,25 +1,14 @@
 import { existsSync } from 'node:fs'
 import t from 'tap'
 import { chromium } from 'playwright-core'
+import { CHROMIUM, CHROMIUM_ARGS, CHROMIUM_MISSING, RECORD_CSP_VIOLATIONS } from './support/chromium.ts'
 import type { Browser } from 'playwright-core'
 import { buildTestApp } from './support/app.ts'
 
-// Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it), never a downloaded browser.
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-
-// Runs in the page before its own scripts (a string: the test's TypeScript has no DOM types).
-const RECORD_CSP_VIOLATIONS = `
-  window.cspViolations = []
-  document.addEventListener('securitypolicyviolation', (event) =>
-    window.cspViolations.push(event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline') + ' (' + event.sourceFile + ':' + event.lineNumber + ')'))
-`
-
 if (!existsSync(CHROMIUM)) {
-  const missing = `Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does when it is missing)`
   // CI must run this check; a developer's machine without Chromium may go without it.
-  if (process.env.CI === 'true') t.fail(missing)
-  else t.plan(0, missing)
+  if (process.env.CI === 'true') t.fail(CHROMIUM_MISSING)
+  else t.plan(0, CHROMIUM_MISSING)
 } else {
   await t.test('Swagger UI works under the Content-Security-Policy in headless Chromium', async (t) => {
     const { app } = await buildTestApp(t)

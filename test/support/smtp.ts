@@ -1,7 +1,6 @@
-import type { Test } from 'tap'
 import { SMTPServer } from 'smtp-server'
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server'
-import { freePort } from './database.ts'
+import { freePort } from './local-server.ts'
 
 export interface Received {
   to: string[]
@@ -17,7 +16,7 @@ export interface TestSmtp {
 }
 
 /** A real SMTP server on 127.0.0.1, answering RCPT TO with `rcptReply` when one is given. */
-export async function smtpServer(t: Test, options: { port?: number; listening?: boolean; rcptReply?: { code: number; text: string } } = {}): Promise<TestSmtp> {
+export async function smtpServer(t: { teardown(step: () => unknown): void }, options: { port?: number; listening?: boolean; rcptReply?: { code: number; text: string } } = {}): Promise<TestSmtp> {
   const port = options.port ?? (await freePort())
   const received: Received[] = []
   const server = new SMTPServer({
