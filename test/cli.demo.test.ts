@@ -14,6 +14,7 @@ await t.test('`demo` runs a simulated Odoo, an embedded database and the service
   await until(() => demo.output.stdout.includes('Ctrl-C'), { what: 'the demo to be up (its "Ctrl-C" line)', timeoutMs: 90_000, intervalMs: 250 })
   t.match(demo.output.stdout, /First sync: \d+ records read, 60 mirrored/)
   t.match(demo.output.stdout, new RegExp(`Swagger UI +http://127\\.0\\.0\\.1:${port}/docs`))
+  t.match(demo.output.stdout, new RegExp(`Privacy desk +http://127\\.0\\.0\\.1:${port}/console/`))
   const agentKey = /agent key +(pbk_\S+)/.exec(demo.output.stdout)?.[1]
   t.ok(agentKey, 'an agent key is printed')
   t.match(demo.output.stdout, /Retention plan for the next 30 days/)

@@ -67,6 +67,7 @@ export function registerDemoCommand(program: Command): void {
 First sync: ${run?.fetched} records read, ${run?.inserted} mirrored.
 
   Swagger UI   ${base}/docs   (Authorize with a key below)
+  Privacy desk ${base}/console/   (sign in with a key below)
   agent key    ${agent.secret}
   admin key    ${admin.secret}
 
