@@ -89,7 +89,7 @@ await t.test('the head is the entry count and the newest hash; an empty chain\'s
 })
 
 await t.test('a head seen earlier is still in the chain as it grows, by its full hash or its first 12 digits', async (t) => {
-  const { audit, pool, clock } = await buildTestApp(t)
+  const { audit } = await buildTestApp(t)
   await audit.record({ actor: 'system', action: 'test.a' })
   const seen = await audit.head()
   for (let i = 0; i < 5; i++) await audit.record({ actor: 'system', action: 'test.later' })
