@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { cpus, loadavg } from 'node:os'
 import type { InjectOptions } from 'fastify'
 import { REDACT_QUEUE } from '../src/retention/retention-jobs.ts'
+import { drainDueContacts } from '../src/retention/redaction-drain.ts'
 import { RECONCILE_QUEUE } from '../src/mirror/mirror-jobs.ts'
 import type { OdooGateway } from '../src/odoo/gateway.ts'
 import { Agenda } from './agenda.ts'
@@ -84,6 +85,8 @@ export interface SimulationResult {
 const DAY_MS = 86_400_000
 const HOUR_MS = 3_600_000
 const MINUTE_MS = 60_000
+/** RETENTION_SWEEP_CRON (every 5 minutes by default): the sweeper queues due contacts at these ticks. */
+const SWEEP_TICK_MS = 5 * MINUTE_MS
 
 /** Runs the shop's year against the service and checks it day by day; stops at the first violation. */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
@@ -247,9 +250,9 @@ class YearRun {
   }
 
   /**
-   * The worker polls every 2 s in production; here it is woken at every instant a contact falls due
-   * by the oracle's reckoning, and at every start time of a queued redaction job (see #wakeForJobs),
-   * so that a job the service puts too late or too early is run when the service put it.
+   * In production the sweeper (RETENTION_SWEEP_CRON, every 5 minutes) queues redaction jobs for the
+   * contacts due by then, and a worker starts them within its 2-s polling; here the harness is woken
+   * at the first 5-minute tick at or after each instant a contact falls due by the oracle's reckoning.
    */
   #wake(at: number): void {
     if (at <= this.#clock.ms || at >= this.#year.end || this.#wakeups.has(at)) return
@@ -260,16 +263,7 @@ class YearRun {
   #wakeForDueContacts(): void {
     for (const id of this.oracle.takeChanged()) {
       const due = this.oracle.due(id, Infinity).dueAt
-      if (due !== null) this.#wake(due)
-    }
-  }
-
-  /** Once a day: the start times of the redaction jobs queued for the next day. */
-  async #wakeForJobs(now: number): Promise<void> {
-    const queued = await this.#sut.jobs.boss.findJobs(REDACT_QUEUE, { queued: true, limit: 100_000 })
-    for (const job of queued) {
-      const at = job.startAfter.getTime()
-      if (at > now && at <= now + DAY_MS) this.#wake(at)
+      if (due !== null) this.#wake(Math.ceil(due / SWEEP_TICK_MS) * SWEEP_TICK_MS)
     }
   }
 
@@ -579,10 +573,8 @@ class YearRun {
    * heartbeat is missed and pg-boss's supervisor (a live worker's monitor pass) fails them into retry.
    */
   async #killWorkerMidBatch(): Promise<void> {
-    const redactJob = (odoo: OdooGateway) => {
-      const parts = this.#sut.partsWith(odoo)
-      return (ids: number[]) => parts.redact(ids)
-    }
+    const drainWith = (odoo: OdooGateway, claim: string) =>
+      drainDueContacts({ ...this.#sut.partsWith(odoo), dryRun: false, batchSize: this.#sut.config.retention.batchSize, afterBatch: () => Promise.resolve() }, claim)
     const real = this.#sut.parts.odoo
     let died = false
     const dying: OdooGateway = {
@@ -596,9 +588,10 @@ class YearRun {
       }
     }
     const kill = async (): Promise<boolean> => {
-      const batch = await this.#sut.jobs.boss.fetch<{ partnerId: number }>(REDACT_QUEUE, { batchSize: 100 })
-      if (batch.length === 0) return false
-      void redactJob(dying)([...new Set(batch.map((job) => job.data.partnerId))]).catch(() => undefined)
+      // A redaction job claims its first batch of due contacts, and its worker dies after Odoo's write.
+      const [job] = await this.#sut.jobs.boss.fetch(REDACT_QUEUE, { batchSize: 1 })
+      if (!job) return false
+      void drainWith(dying, job.id).catch(() => undefined)
       for (let i = 0; i < 200 && !died; i++) await new Promise((resolve) => setTimeout(resolve, 5))
       return true
     }
@@ -670,7 +663,6 @@ class YearRun {
 
   async #endOfDay(date: LocalDate): Promise<void> {
     const now = this.#clock.ms
-    await this.#wakeForJobs(now)
     await this.oracle.checkRetention(now, (id) => this.#serviceSide(id))
     await this.oracle.checkRequests(now, (id) => this.#requestSide(id))
     await this.#explainRedactions(now)

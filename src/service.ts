@@ -6,7 +6,6 @@ import { createPool, inTransaction, provideDatabaseServer } from './db/database.
 import type { DatabaseServer, Pool } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
 import { startJobRunner, transactionalDb } from './jobs/job-runner.ts'
-import { JOB_LOOKUP_STATISTICS } from './jobs/queue-tables.ts'
 import type { JobRunner } from './jobs/job-runner.ts'
 import type { JobDefinition } from './jobs/job.ts'
 import { createAuditTrail } from './audit/audit-trail.ts'
@@ -42,10 +41,10 @@ import { createRetentionPlanner } from './retention/retention-planner.ts'
 import { createRedactionBacklog } from './retention/redaction-backlog.ts'
 import type { RedactionBacklog } from './retention/redaction-backlog.ts'
 import type { RetentionPlanner } from './retention/retention-planner.ts'
-import { redactionScheduler } from './retention/redaction-scheduler.ts'
 import { redactPartners } from './retention/redaction.ts'
 import type { RedactionCause, RedactionReport } from './retention/redaction.ts'
-import { redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
+import { queueRedactionJob, redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
+import { countDueContacts, drainDueContacts } from './retention/redaction-drain.ts'
 import { takeRetentionSnapshot } from './retention/retention-history.ts'
 import { retentionSnapshotJob } from './retention/retention-snapshot.job.ts'
 import { createRightsService } from './rights/rights-service.ts'
@@ -120,18 +119,14 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
   const audit = createAuditTrail({ pool, clock })
   const policies = createPolicyStore({ pool, clock })
   const holds = createHolds({ pool, clock, cipher })
-  const schedule = redactionScheduler(deps.jobs)
   const backlog = createRedactionBacklog({ pool, clock, cipher, approval: config.retention.backlogApproval, dryRun: config.retention.mode === 'dry-run' })
-  const planner = createRetentionPlanner({ pool, policies, schedule, backlog })
+  const planner = createRetentionPlanner({ pool, policies, backlog })
   const orderSync = createOrderSync({
     pool, odoo, cipher, clock, log,
     classify: createChannelClassifier(config.mirror.channelRules),
     pageSize: config.mirror.pageSize,
     retention: planner,
-    audit,
-    // The redaction scheduler looks jobs up by singleton key; with the statistics of an empty job
-    // table PostgreSQL reads every job of the queue instead.
-    growingTables: [JOB_LOOKUP_STATISTICS]
+    audit
   })
   const syncRuns = createSyncRuns({ pool, clock })
   const redact = (ids: number[], cause?: RedactionCause) => redactPartners({ pool, odoo, audit, holds, clock, log, mode: config.retention.mode }, ids, cause)
@@ -151,7 +146,7 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     planner,
     backlog,
     redact,
-    sweep: () => sweepDuePartners({ pool, holds, clock, schedule, dryRun: config.retention.mode === 'dry-run' }),
+    sweep: () => sweepDuePartners({ countDue: () => countDueContacts({ pool, clock, dryRun: config.retention.mode === 'dry-run' }), jobs: deps.jobs, batchSize: config.retention.batchSize }),
     rights: createRightsService({
       pool, cipher, clock, audit, odoo, sync: orderSync, holds, redact, log, config: config.rights,
       ...(mailIsSent(config) ? { enqueueMail: (db, outboxId) => enqueueMailDelivery(deps.jobs.boss, db, outboxId) } : {})
@@ -185,7 +180,12 @@ export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRun
     syncJob({ runSync: parts.runSync, config: config.mirror, log }),
     syncRecordJob({ sync: parts.orderSync, log }),
     reconcileJob({ reconcile: () => reconcileDeletedRecords(parts), config: config.mirror, log }),
-    redactJob({ redact: parts.redact, publishAuditHead: () => publishAuditHead({ audit: parts.audit, log }), batchSize: config.retention.batchSize, log }),
+    redactJob({
+      drain: (claim) => drainDueContacts({ ...parts, dryRun: config.retention.mode === 'dry-run', batchSize: config.retention.batchSize, afterBatch: () => publishAuditHead({ audit: parts.audit, log }) }, claim),
+      queueSuccessor: (slot) => queueRedactionJob(jobs, slot),
+      concurrency: config.retention.concurrency,
+      log
+    }),
     sweepJob({ sweep: parts.sweep, backlog: parts.backlog, cron: config.retention.sweepCron, log }),
     retentionSnapshotJob({ snapshot: () => takeRetentionSnapshot(parts), cron: config.retention.snapshotCron, log }),
     destroyExpiredExportsJob({ destroy: () => destroyExpiredExports(parts), log }),

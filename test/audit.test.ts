@@ -1,6 +1,7 @@
 import t from 'tap'
 import pg from 'pg'
 import { buildTestApp } from './support/app.ts'
+import type { TestApp } from './support/app.ts'
 import { capturedLogger } from './support/logs.ts'
 import { runCli } from './support/cli.ts'
 import { TEST_PII_KEY } from './support/config.ts'
@@ -8,8 +9,7 @@ import { formatAuditHead, parseAuditHead } from '../src/audit/audit-trail.ts'
 import type { AuditEntry } from '../src/audit/audit-trail.ts'
 import { GENESIS_HASH } from '../src/audit/hash-chain.ts'
 import { publishAuditHead, publishAuditHeadJob } from '../src/audit/publish-audit-head.job.ts'
-import { redactJob } from '../src/retention/retention-jobs.ts'
-import type { Job } from 'pg-boss'
+import { drainDueContacts } from '../src/retention/redaction-drain.ts'
 import type { Json } from './support/json.ts'
 
 /** A page of `GET /v1/audit`. */
@@ -157,7 +157,7 @@ await t.test('COUNT:HASH is read with a full hash or a prefix of 12 hex digits o
 })
 
 await t.test('the head is logged by the hourly job and after each redaction batch', async (t) => {
-  const { audit } = await buildTestApp(t)
+  const { audit, pool, clock } = await buildTestApp(t)
   await audit.record({ actor: 'system', action: 'test.a' })
   const { log, output } = capturedLogger('info')
   const hourly = publishAuditHeadJob({ audit, log })
@@ -165,32 +165,38 @@ await t.test('the head is logged by the hourly job and after each redaction batc
   await hourly.handle([])
   t.match(output(), `"auditHead":"${formatAuditHead(await audit.head())}"`)
 
-  const redaction = redactJob({
-    redact: async () => {
+  await dueContact(pool, 7)
+  await drainDueContacts({
+    pool, clock, log, dryRun: false, batchSize: 10,
+    redact: async (ids) => {
+      await pool.query('UPDATE mirror_partners SET redacted_at = now() WHERE odoo_id = ANY($1::int[])', [ids])
       await audit.record({ actor: 'system', action: 'partner.redacted', subject: { type: 'partner', id: 7 } })
-      return { redacted: [7], wouldRedact: [], skipped: [], refused: [], failed: [] }
+      return { redacted: ids, wouldRedact: [], skipped: [], refused: [], failed: [] }
     },
-    publishAuditHead: () => publishAuditHead({ audit, log }),
-    batchSize: 10,
-    log
-  })
-  await redaction.handle([{ data: { v: 1, partnerId: 7 } } as Job<{ v: 1; partnerId: number }>])
+    afterBatch: () => publishAuditHead({ audit, log })
+  }, 'job-1')
   const lines = output().trim().split('\n').map((line) => JSON.parse(line) as { msg: string; auditHead?: string })
-  t.same(lines.slice(-2).map((l) => l.msg), ['redaction batch done', 'audit chain head'])
+  t.same(lines.slice(-1).map((l) => l.msg), ['audit chain head'])
   t.equal(lines.at(-1)?.auditHead, formatAuditHead(await audit.head()), 'the head after the batch\'s own entries')
 })
 
 await t.test('a redaction batch whose head cannot be published still completes, with a warning', async (t) => {
+  const { pool, clock } = await buildTestApp(t)
   const { log, output } = capturedLogger('info')
-  const redaction = redactJob({
-    redact: () => Promise.resolve({ redacted: [], wouldRedact: [], skipped: [7], refused: [], failed: [] }),
-    publishAuditHead: () => Promise.reject(new Error('database gone')),
-    batchSize: 10,
-    log
-  })
-  await redaction.handle([{ data: { v: 1, partnerId: 7 } } as Job<{ v: 1; partnerId: number }>])
+  await dueContact(pool, 7)
+  const outcome = await drainDueContacts({
+    pool, clock, log, dryRun: false, batchSize: 10,
+    redact: (ids) => Promise.resolve({ redacted: [], wouldRedact: [], skipped: ids, refused: [], failed: [] }),
+    afterBatch: () => Promise.reject(new Error('database gone'))
+  }, 'job-1')
+  t.equal(outcome.batches, 1)
   t.match(output(), /audit chain head not published/)
 })
+
+/** A bare mirrored contact due a year ago, for a redaction job to claim. */
+async function dueContact(pool: TestApp['pool'], id: number): Promise<void> {
+  await pool.query(`INSERT INTO mirror_partners (odoo_id, fingerprint, synced_at, retention_due_at, redaction_fields) VALUES ($1, 'f', now(), now() - interval '1 year', '{name}')`, [id])
+}
 
 // Tampering as a database superuser would: with triggers switched off for the session.
 async function tamper(url: string, sql: string): Promise<void> {

@@ -228,8 +228,7 @@ await t.test('a first sync plans orders and contacts exactly as recomputing them
   t.match(await service.runSync(cli), { state: 'succeeded' })
   const planned = async () => ({
     orders: (await service.pool.query<{ odoo_id: number; shipped_at: Date | null; completed_at: Date | null; cancelled_at: Date | null; retention_due_at: Date | null; retention_basis: unknown }>('SELECT odoo_id, shipped_at, completed_at, cancelled_at, retention_due_at, retention_basis FROM mirror_orders ORDER BY odoo_id')).rows,
-    partners: (await service.pool.query<{ odoo_id: number; retention_due_at: Date | null; redaction_fields: string[] | null }>('SELECT odoo_id, retention_due_at, redaction_fields FROM mirror_partners ORDER BY odoo_id')).rows,
-    jobs: (await service.pool.query<{ singleton_key: string; start_after: Date }>(`SELECT singleton_key, start_after FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry') ORDER BY singleton_key, start_after`, [REDACT_QUEUE])).rows
+    partners: (await service.pool.query<{ odoo_id: number; retention_due_at: Date | null; redaction_fields: string[] | null }>('SELECT odoo_id, retention_due_at, redaction_fields FROM mirror_partners ORDER BY odoo_id')).rows
   })
   const firstSync = await planned()
   const repeatCustomers = firstSync.partners.filter((p) => firstSync.orders.filter((o) => sim.store.get('sale.order', o.odoo_id)?.partner_id === p.odoo_id).length > 1)
@@ -238,8 +237,7 @@ await t.test('a first sync plans orders and contacts exactly as recomputing them
   t.same(await refreshShipment(service.pool, firstSync.orders.map((o) => o.odoo_id)), [], 'every shipment as the mirrored deliveries give it')
   await service.planner.channelsChanged(channelSchema.options)
   t.same(await planned(), firstSync, 'recomputing every order and contact changes nothing')
-  const due = firstSync.partners.filter((p) => p.retention_due_at !== null)
-  t.same(firstSync.jobs, due.map((p) => ({ singleton_key: `partner:${p.odoo_id}`, start_after: p.retention_due_at })).sort((a, b) => (a.singleton_key < b.singleton_key ? -1 : 1)), 'one waiting job per due contact, at its due time')
+  t.equal((await service.pool.query('SELECT 1 FROM pgboss.job WHERE name = $1', [REDACT_QUEUE])).rowCount, 0, 'and queues no redaction job: due dates live in the mirror')
 })
 
 await t.test('a first sync refreshes the planner statistics of the tables it grows', async (t) => {
@@ -248,7 +246,7 @@ await t.test('a first sync refreshes the planner statistics of the tables it gro
   const { service } = await startTestService(t, { odoo: sim })
   t.match(await service.runSync(cli), { state: 'succeeded' })
   const analyzed = await service.pool.query<{ relname: string }>(
-    `SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname IN ('mirror_orders', 'mirror_partners', 'mirror_pickings', 'job_common') ORDER BY relname`
+    `SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname IN ('mirror_orders', 'mirror_partners', 'mirror_pickings') ORDER BY relname`
   )
-  t.same(analyzed.rows.map((r) => r.relname), ['job_common', 'mirror_orders', 'mirror_partners', 'mirror_pickings'], 'the mirror and the redaction jobs, by this sync rather than autovacuum')
+  t.same(analyzed.rows.map((r) => r.relname), ['mirror_orders', 'mirror_partners', 'mirror_pickings'], 'by this sync rather than autovacuum')
 })

@@ -15,6 +15,7 @@ import { createOdooGateway } from '../src/odoo/gateway.ts'
 import { setUpOdoo } from '../src/odoo/odoo-setup.ts'
 import { RedactionBlockedError } from '../src/retention/redaction-block.ts'
 import { redactJob } from '../src/retention/retention-jobs.ts'
+import { drainDueContacts } from '../src/retention/redaction-drain.ts'
 import { planRedactions } from '../src/retention/retention-report.ts'
 import type { RedactJobPayload } from '../src/retention/retention-jobs.ts'
 import type { Job } from 'pg-boss'
@@ -92,8 +93,16 @@ await t.test('without setup, a user with the groups the README once listed syncs
 
   // The job ends instead of burning its retries: the sweeper queues the contact again later.
   const logged: string[] = []
-  const job = redactJob({ redact: (ids) => ctx.service.redact(ids), publishAuditHead: () => Promise.resolve(), batchSize: 10, log: pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) }) })
-  await job.handle([{ data: { v: 1, partnerId: id } } as Job<RedactJobPayload>])
+  const log = pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) })
+  const job = redactJob({
+    drain: (claim) => drainDueContacts({ ...ctx.service, log, dryRun: false, batchSize: 10, afterBatch: () => Promise.resolve() }, claim),
+    queueSuccessor: () => Promise.resolve(),
+    concurrency: 1,
+    log
+  })
+  await job.handle([{ id: 'job-1', data: { v: 2, slot: 0 } } as Job<RedactJobPayload>])
+  const claims = await ctx.pool.query('SELECT odoo_id FROM mirror_partners WHERE redaction_claim IS NOT NULL')
+  t.equal(claims.rowCount, 0, 'and releases its claims, so that the next sweep\'s jobs take the contacts')
   t.match(logged.join(''), /"missingRights":\["read mail.tracking.value","unlink mail.tracking.value"\].*redaction blocked/)
 
   await setUp(ctx)

@@ -37,7 +37,7 @@ export function registerRetentionCommands(program: Command): void {
         return
       }
       const total = Object.values(result.approved).reduce((sum, n) => sum + n, 0)
-      console.log(`approved ${total} contacts (${Object.entries(result.approved).map(([c, n]) => `${c}: ${n}`).join(', ') || 'none waiting'}); ${result.queued} queued for redaction`)
+      console.log(`approved ${total} contacts (${Object.entries(result.approved).map(([c, n]) => `${c}: ${n}`).join(', ') || 'none waiting'}); ${result.queued} due for redaction, queued`)
     })
   retention
     .command('plan')

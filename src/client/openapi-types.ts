@@ -1843,6 +1843,7 @@ export interface paths {
                             approved: {
                                 [key: string]: number;
                             };
+                            /** @description Contacts due for redaction now, the approved ones among them; redaction jobs are queued to work them. */
                             queued: number;
                         };
                     };

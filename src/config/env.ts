@@ -101,6 +101,7 @@ const envSchema = z
     CHANNEL_RULES: jsonArray(channelRuleSchema).optional(),
     RETENTION_MODE: z.enum(['enforce', 'dry-run']).default('enforce'),
     REDACTION_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+    REDACTION_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     RETENTION_SWEEP_CRON: cron.default('*/5 * * * *'),
     RETENTION_SNAPSHOT_CRON: cron.default('55 23 * * *'),
     RETENTION_BACKLOG_APPROVAL: z
@@ -168,6 +169,8 @@ export interface RetentionConfig {
   /** `dry-run`: everything is computed, queued and audited as "would redact"; nothing is written to Odoo. */
   mode: 'enforce' | 'dry-run'
   batchSize: number
+  /** Redaction batches one worker process runs at once (pg-boss localConcurrency of the drain jobs). */
+  concurrency: number
   sweepCron: string
   /** When the day's figures of the retention report are kept for GET /v1/retention/history (UTC). */
   snapshotCron: string
@@ -278,7 +281,7 @@ function toConfig(env: Env): Config {
       webhookToken: env.ODOO_WEBHOOK_TOKEN,
       publicUrl: env.PUBLIC_URL
     },
-    retention: { mode: env.RETENTION_MODE, batchSize: env.REDACTION_BATCH_SIZE, sweepCron: env.RETENTION_SWEEP_CRON, snapshotCron: env.RETENTION_SNAPSHOT_CRON, backlogApproval: env.RETENTION_BACKLOG_APPROVAL },
+    retention: { mode: env.RETENTION_MODE, batchSize: env.REDACTION_BATCH_SIZE, concurrency: env.REDACTION_CONCURRENCY, sweepCron: env.RETENTION_SWEEP_CRON, snapshotCron: env.RETENTION_SNAPSHOT_CRON, backlogApproval: env.RETENTION_BACKLOG_APPROVAL },
     rights: {
       defaultJurisdiction: env.RIGHTS_DEFAULT_JURISDICTION,
       otherDays: env.RIGHTS_OTHER_DAYS,

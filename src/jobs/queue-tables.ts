@@ -11,24 +11,6 @@ export const BOSS_SCHEMA = 'pgboss'
 const JOB = `${BOSS_SCHEMA}.job`
 const QUEUE = `${BOSS_SCHEMA}.queue`
 
-/** The job table's columns that lookups by singleton key filter on, for ANALYZE while a sync grows the table. */
-export const JOB_LOOKUP_STATISTICS = `${JOB} (name, singleton_key, state)`
-
-export interface WaitingJob {
-  id: string
-  singletonKey: string
-  startAfter: Date
-}
-
-/** The jobs of `queue` under these singleton keys that wait to start, for the first time or again. */
-export async function waitingJobs(db: Queryable, queue: string, singletonKeys: readonly string[]): Promise<WaitingJob[]> {
-  const result = await db.query<{ id: string; singleton_key: string; start_after: Date }>(
-    `SELECT id, singleton_key, start_after FROM ${JOB} WHERE name = $1 AND singleton_key = ANY($2::text[]) AND state IN ('created', 'retry')`,
-    [queue, singletonKeys]
-  )
-  return result.rows.map((row) => ({ id: row.id, singletonKey: row.singleton_key, startAfter: row.start_after }))
-}
-
 /** Jobs of `queue` waiting, retrying or running. */
 export async function countLiveJobs(db: Queryable, queue: string): Promise<number> {
   const result = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${JOB} WHERE name = $1 AND state IN ('created', 'retry', 'active')`, [queue])

@@ -38,14 +38,12 @@ export interface OrderSyncDeps {
   retention: SyncRetention
   /** Records the contacts forgotten because Odoo deleted them. */
   audit: AuditTrail
-  /** Tables outside the mirror that a sync grows (the redaction jobs), analyzed with the mirror's. */
-  growingTables?: readonly string[]
 }
 
 /** What the sync asks of retention planning, always inside the transaction that writes the rows. */
 export interface SyncRetention {
   planFirstSight(db: PoolClient, orders: readonly FirstSightOrder[]): Promise<FirstSightPlan>
-  scheduleFirstSight(db: PoolClient, partners: ReadonlyMap<number, PartnerRetention>): Promise<void>
+  admitFirstSight(db: PoolClient, partners: ReadonlyMap<number, PartnerRetention>): Promise<void>
   /** These orders' dates, state or deliveries changed. */
   ordersChanged(db: PoolClient, orderIds: readonly number[]): Promise<void>
   /** These contacts gained an order. */
@@ -93,7 +91,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     let analyzeAt = FIRST_ANALYZE
     const progress: SyncProgress = async (latest, stage) => {
       if (latest.inserted + latest.updated >= analyzeAt) {
-        await refreshPlannerStatistics(pool, [CONTACT_LOOKUP_STATISTICS, ...(deps.growingTables ?? [])])
+        await refreshPlannerStatistics(pool, [CONTACT_LOOKUP_STATISTICS])
         analyzeAt *= 2
       }
       await onProgress?.(latest, stage)
@@ -258,7 +256,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     await retention.ordersChanged(db, changedIds)
     const unplanned = [...new Set(firstSight.filter((r) => insertedOrders.has(r.odooId)).flatMap(partnerIdsOf))].filter((id) => !insertedPartners.has(id))
     await retention.partnersChanged(db, unplanned)
-    await retention.scheduleFirstSight(db, new Map([...insertedPartners].map((id) => [id, plan.partners.get(id) as PartnerRetention])))
+    await retention.admitFirstSight(db, new Map([...insertedPartners].map((id) => [id, plan.partners.get(id) as PartnerRetention])))
     return { inserted: counts.inserted + insertedOrders.size, updated: counts.updated }
   }
 

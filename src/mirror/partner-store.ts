@@ -2,7 +2,6 @@ import type { PoolClient } from '../db/database.ts'
 import type { Queryable } from '../db/queryable.ts'
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import { countSealedByKey, sealedElsewhere } from '../crypto/data-rotation.ts'
-import { liveJobExists } from '../jobs/queue-tables.ts'
 import type { Channel } from './channels.ts'
 import { countUpserts } from './mirror-store.ts'
 import type { UpsertCounts } from './mirror-store.ts'
@@ -180,13 +179,16 @@ export async function writeContactRetention(db: Queryable, plans: readonly { id:
 
 /**
  * A granted erasure: these contacts (not redacted yet) are due now for every field, and released
- * from the redaction backlog, since a person decided.
+ * from the redaction backlog, since a person decided. They are claimed for `claim` while the request
+ * redacts them itself, and keep the request's id, for the audit of a redaction job that finishes
+ * what the request could not (Odoo down).
  */
-export async function makeDueForErasure(db: Queryable, ids: readonly number[], now: Date, fields: readonly PartnerPiiField[]): Promise<void> {
+export async function makeDueForErasure(db: Queryable, ids: readonly number[], now: Date, fields: readonly PartnerPiiField[], erasure: { requestId: string; claim: string }): Promise<void> {
   await db.query(
-    `UPDATE mirror_partners SET retention_due_at = $2, redaction_fields = $3, backlog_approved_at = CASE WHEN backlog_since IS NULL THEN backlog_approved_at ELSE coalesce(backlog_approved_at, $2) END
+    `UPDATE mirror_partners SET retention_due_at = $2, redaction_fields = $3, backlog_approved_at = CASE WHEN backlog_since IS NULL THEN backlog_approved_at ELSE coalesce(backlog_approved_at, $2) END,
+            erasure_request_id = $4, redaction_claim = $5, redaction_claimed_at = $2
       WHERE odoo_id = ANY($1::int[]) AND redacted_at IS NULL`,
-    [ids, now, fields]
+    [ids, now, fields, erasure.requestId, erasure.claim]
   )
 }
 
@@ -311,7 +313,8 @@ export async function markContactsRedacted(db: Queryable, ids: readonly number[]
   const cleared = SEALED_PARTNER_COLUMNS.map((column) => `${column} = NULL`)
   const updated = await db.query<{ odoo_id: number }>(
     `UPDATE mirror_partners SET ${cleared.join(', ')}, holds_pii = false, redacted_at = $2,
-            redacted_fields = ARRAY(SELECT DISTINCT unnest(COALESCE(redacted_fields, '{}') || $3::text[]) ORDER BY 1), redaction_failure = NULL
+            redacted_fields = ARRAY(SELECT DISTINCT unnest(COALESCE(redacted_fields, '{}') || $3::text[]) ORDER BY 1), redaction_failure = NULL,
+            redaction_claim = NULL, redaction_claimed_at = NULL, erasure_request_id = NULL
       WHERE odoo_id = ANY($1::int[]) AND (redacted_fields IS NULL OR NOT (redacted_fields @> $3::text[]))
       RETURNING odoo_id`,
     [ids, now, fields]
@@ -341,21 +344,59 @@ export async function recordRedactionFailure(db: Queryable, id: number, failure:
 }
 
 /**
- * Contacts due by `now`, not redacted, without a recorded failure, not waiting in the backlog (in
- * dry-run, not simulated yet), and without a job in `queue` under `keyPrefix` and their id that
- * runs or may start by `now`: the sweep queues them.
+ * SQL condition: the contact `p` is due by `now` (a placeholder), not redacted, without a recorded
+ * failure, has fields to redact, does not wait in the backlog, is not held (`held`) and, in a dry
+ * run (`dryRun`, a boolean placeholder), was not simulated yet: a redaction job's to take.
  */
-export async function contactsToSweep(db: Queryable, options: { now: Date; dryRun: boolean; queue: string; keyPrefix: string }): Promise<number[]> {
-  const due = await db.query<{ odoo_id: number }>(
-    `SELECT p.odoo_id FROM mirror_partners p
-      WHERE p.retention_due_at <= $1 AND p.redacted_at IS NULL AND p.redaction_failure IS NULL
-        AND (NOT $2 OR p.dry_run_at IS NULL)
+function dueForRedaction(now: string, dryRun: string, held: ContactCondition): string {
+  return `p.retention_due_at <= ${now} AND p.redacted_at IS NULL AND p.redaction_failure IS NULL AND p.redaction_fields IS NOT NULL
+        AND (NOT ${dryRun} OR p.dry_run_at IS NULL)
         AND NOT ${IN_BACKLOG('p')}
-        -- A job already running or ready to run will do; one waiting for a later time is moved up.
-        AND NOT ${liveJobExists('$3', '$4::text || p.odoo_id', '$1')}`,
-    [options.now, options.dryRun, options.queue, options.keyPrefix]
+        AND NOT ${held('p', now)}`
+}
+
+/** How many contacts are due for redaction by `now` (claimed by a running job or not): what the sweeper reports. */
+export async function countDueForRedaction(db: Queryable, options: { now: Date; dryRun: boolean; held: ContactCondition }): Promise<number> {
+  const due = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM mirror_partners p WHERE ${dueForRedaction('$1', '$2', options.held)}`, [options.now, options.dryRun])
+  return due.rows[0]?.n ?? 0
+}
+
+export interface RedactionClaim {
+  odoo_id: number
+  /** The erasure request that made the contact due, if one did. */
+  erasure_request_id: string | null
+}
+
+/**
+ * Claims up to `limit` contacts due for redaction for `claim` (a redaction job's id), the first due
+ * first: those without a claim, those `claim` holds already (a retried job takes its own back), and
+ * those claimed before `leaseStart` (a dead worker's). Rows another transaction is claiming are
+ * skipped, so two jobs never hold the same contact. `exclude`: contacts this job already tried and
+ * left due (skipped), not to be taken again in the same run.
+ */
+export async function claimRedactionBatch(
+  db: Queryable,
+  options: { claim: string; now: Date; leaseStart: Date; dryRun: boolean; limit: number; held: ContactCondition; exclude: readonly number[] }
+): Promise<RedactionClaim[]> {
+  const claimed = await db.query<RedactionClaim>(
+    `UPDATE mirror_partners SET redaction_claim = $3, redaction_claimed_at = $1
+      WHERE odoo_id IN (
+        SELECT p.odoo_id FROM mirror_partners p
+         WHERE ${dueForRedaction('$1', '$2', options.held)}
+           AND (p.redaction_claim IS NULL OR p.redaction_claim = $3 OR p.redaction_claimed_at < $4)
+           AND p.odoo_id <> ALL($6::int[])
+         ORDER BY p.retention_due_at, p.odoo_id
+         LIMIT $5
+         FOR UPDATE OF p SKIP LOCKED)
+      RETURNING odoo_id, erasure_request_id`,
+    [options.now, options.dryRun, options.claim, options.leaseStart, options.limit, options.exclude]
   )
-  return due.rows.map((r) => r.odoo_id)
+  return claimed.rows.sort((a, b) => a.odoo_id - b.odoo_id)
+}
+
+/** Gives up `claim`'s hold on these contacts (done, failed, or left due for a later run). */
+export async function releaseRedactionClaims(db: Queryable, claim: string, ids: readonly number[]): Promise<void> {
+  await db.query('UPDATE mirror_partners SET redaction_claim = NULL, redaction_claimed_at = NULL WHERE odoo_id = ANY($1::int[]) AND redaction_claim = $2', [ids, claim])
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -45,11 +45,10 @@ export type Backlog = z.infer<typeof backlogSchema>
 
 export interface RedactionBacklog {
   /**
-   * Of contacts just planned, those already past due join the backlog instead of being queued when
-   * approval is needed; returns the plans to schedule, where a waiting contact has no due time (so
-   * no job). Contacts no longer due leave the backlog.
+   * Of contacts just planned, those already past due join the backlog when approval is needed, and
+   * no redaction job takes them until an admin approves. Contacts no longer due leave the backlog.
    */
-  admit(db: Db, plans: readonly PlannedContact[]): Promise<PlannedContact[]>
+  admit(db: Db, plans: readonly PlannedContact[]): Promise<void>
   describe(db?: Db): Promise<Backlog>
   /** Approves the waiting contacts of these channels (all when none given); returns how many per channel. */
   approve(db: Db, channels: readonly Channel[] | undefined, by: string): Promise<Record<string, number>>
@@ -69,24 +68,18 @@ const BACKLOG_LOCK = 72_340_112
 export function createRedactionBacklog(deps: { pool: Pool; clock: Clock; cipher: PiiCipher; approval: BacklogApproval; dryRun: boolean }): RedactionBacklog {
   const { pool, clock, approval } = deps
 
-  async function admit(db: Db, plans: readonly PlannedContact[]): Promise<PlannedContact[]> {
-    if (plans.length === 0 || approval === 'never' || deps.dryRun) return [...plans]
+  async function admit(db: Db, plans: readonly PlannedContact[]): Promise<void> {
+    if (plans.length === 0 || approval === 'never' || deps.dryRun) return
     const now = clock.now()
     const pastDue = plans.filter((plan) => plan.dueAt !== null && plan.dueAt <= now)
     const notDue = plans.filter((plan) => !pastDue.includes(plan)).map((plan) => plan.partnerId)
     if (notDue.length > 0) await leaveBacklog(db, notDue)
-    if (pastDue.length === 0) return [...plans]
+    if (pastDue.length === 0) return
     await db.query('SELECT pg_advisory_xact_lock($1)', [BACKLOG_LOCK])
     const known = await backlogDecisions(db, pastDue.map((plan) => plan.partnerId))
-    const waiting = new Set(known.filter((row) => row.waiting).map((row) => row.partnerId))
     const decided = new Set(known.map((row) => row.partnerId))
     const fresh = pastDue.filter((plan) => !decided.has(plan.partnerId))
-    if (fresh.length > 0 && (await needsApproval(db, fresh.length))) {
-      await enterBacklog(db, fresh, now)
-      for (const plan of fresh) waiting.add(plan.partnerId)
-    }
-    // No job for a contact that waits: one queued for its earlier due time is removed.
-    return plans.map((plan) => (waiting.has(plan.partnerId) ? { ...plan, dueAt: null } : plan))
+    if (fresh.length > 0 && (await needsApproval(db, fresh.length))) await enterBacklog(db, fresh, now)
   }
 
   async function needsApproval(db: Db, incoming: number): Promise<boolean> {

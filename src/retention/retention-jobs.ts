@@ -1,89 +1,101 @@
 import { HEARTBEAT_SECONDS } from '../jobs/job.ts'
 import type { JobDefinition } from '../jobs/job.ts'
+import type { JobRunner } from '../jobs/job-runner.ts'
 import type { Logger } from '../log/logger.ts'
-import type { Clock } from '../clock.ts'
-import type { Pool } from '../db/database.ts'
-import { contactsToSweep } from '../mirror/partner-store.ts'
-import type { RedactionReport } from './redaction.ts'
-import type { Holds } from './holds.ts'
-import type { ScheduleRedaction } from './retention-planner.ts'
 import type { RedactionBacklog } from './redaction-backlog.ts'
 import { RedactionBlockedError } from './redaction-block.ts'
+import type { DrainOutcome } from './redaction-drain.ts'
 
 export const REDACT_QUEUE = 'retention-redact'
 export const SWEEP_QUEUE = 'retention-sweep'
 
+/** A redaction job names no contact: it claims due contacts from the mirror, batch after batch. */
 export interface RedactJobPayload {
-  v: 1
-  partnerId: number
+  v: 2
+  slot: number
 }
 
-const REDACTION_KEY_PREFIX = 'partner:'
+/** At most this many redaction jobs run at once across all workers: enough for 8 workers at REDACTION_CONCURRENCY 2. */
+export const MAX_REDACTION_JOBS = 16
 
-/** The job a due contact gets: its id only, never its data. One per contact (stately, keyed by contact). */
-export function redactionSingletonKey(partnerId: number): string {
-  return `${REDACTION_KEY_PREFIX}${partnerId}`
+/**
+ * One redaction job per slot (`drain:<slot>`): the queue's stately policy keeps at most one waiting
+ * and one running per slot, so repeated sweeps do not pile jobs up.
+ */
+export function redactionSlotKey(slot: number): string {
+  return `drain:${slot}`
 }
 
 /**
- * Redaction in batches: the handler gets up to `batchSize` due contacts at once, so Odoo sees one
- * write per batch. A transient Odoo fault fails the batch, which pg-boss retries with backoff and,
- * once retries are exhausted, moves to `retention-redact-dead-letter`. A batch whose worker died
- * is retried once its heartbeat is missed (HEARTBEAT_SECONDS), not after its 15-minute expiry.
- * After each batch the audit chain's head is published (see publishAuditHead).
+ * Redaction jobs drain the due contacts (see drainDueContacts): a worker runs up to `concurrency`
+ * of them at once, each starting its next batch as soon as one is done. A transient Odoo fault
+ * fails the job, which pg-boss retries with backoff (the retry takes its own claims back) and, once
+ * retries are exhausted, moves to `retention-redact-dead-letter`. A job whose worker died is
+ * retried once its heartbeat is missed (HEARTBEAT_SECONDS), and its claims are taken over by any
+ * job once their lease has run out.
  */
-export function redactJob(deps: { redact: (ids: number[]) => Promise<RedactionReport>; publishAuditHead: () => Promise<unknown>; batchSize: number; log: Logger }): JobDefinition<RedactJobPayload> {
+export function redactJob(deps: { drain: (claim: string) => Promise<DrainOutcome>; queueSuccessor: (slot: number) => Promise<unknown>; concurrency: number; log: Logger }): JobDefinition<RedactJobPayload> {
   return {
     queue: REDACT_QUEUE,
-    // A first retry 10-20 s after a failure: a batch whose worker died (missed heartbeat, noticed
+    // A first retry 10-20 s after a failure: a job whose worker died (missed heartbeat, noticed
     // within about 30 s) runs again within a minute; ten doubling retries still ride out hours of
     // Odoo outage before the dead-letter queue.
     queueOptions: { policy: 'stately', retryLimit: 10, retryDelay: 10, retryBackoff: true, expireInSeconds: 900, heartbeatSeconds: HEARTBEAT_SECONDS },
-    workOptions: { batchSize: deps.batchSize, pollingIntervalSeconds: 2 },
+    workOptions: { batchSize: 1, localConcurrency: deps.concurrency, pollingIntervalSeconds: 2 },
     async handle(jobs) {
-      let report: RedactionReport
-      try {
-        report = await deps.redact([...new Set(jobs.map((job) => job.data.partnerId))])
-      } catch (error) {
-        if (!(error instanceof RedactionBlockedError)) throw error
-        // Retrying cannot help until an admin grants the rights: the jobs end, the contacts stay
-        // due, and the sweeper queues them again, so redaction resumes by itself once granted.
-        deps.log.warn({ missingRights: error.missingRights, contacts: jobs.length }, 'redaction blocked: the Odoo user lacks rights redaction needs (GET /v1/retention/report, privacy-bridge odoo check)')
-        return
+      for (const job of jobs) {
+        let outcome: DrainOutcome
+        try {
+          outcome = await deps.drain(job.id)
+        } catch (error) {
+          if (!(error instanceof RedactionBlockedError)) throw error
+          // Retrying cannot help until an admin grants the rights: the job ends, the contacts stay
+          // due, and the sweeper queues jobs again, so redaction resumes by itself once granted.
+          deps.log.warn({ missingRights: error.missingRights }, 'redaction blocked: the Odoo user lacks rights redaction needs (GET /v1/retention/report, privacy-bridge odoo check)')
+          continue
+        }
+        const { outOfTime, ...counts } = outcome
+        if (outcome.batches > 0) deps.log.info(counts, 'redaction job done')
+        // Below the job's expiry: the next job of the slot goes on where this one stopped.
+        if (outOfTime) await deps.queueSuccessor((job.data as Partial<RedactJobPayload>).slot ?? 0)
       }
-      deps.log.info({ redacted: report.redacted.length, wouldRedact: report.wouldRedact.length, skipped: report.skipped.length, refused: report.refused.length, failed: report.failed.length }, 'redaction batch done')
-      // The batch is done and audited: a head that cannot be read now is not worth redoing it
-      // for; the next batch or the hourly job publishes it.
-      await deps.publishAuditHead().catch((error: unknown) => {
-        deps.log.warn({ err: { message: (error as Error).message } }, 'audit chain head not published')
-      })
     }
   }
 }
 
+/** Queues a redaction job in `slot` (a slot that has one waiting keeps it). */
+export async function queueRedactionJob(jobs: Pick<JobRunner, 'send'>, slot: number): Promise<void> {
+  await jobs.send(REDACT_QUEUE, { v: 2, slot } satisfies RedactJobPayload, { singletonKey: redactionSlotKey(slot) })
+}
+
+/** Queues redaction jobs in slots 0..count-1, MAX_REDACTION_JOBS at most. */
+export async function queueRedactionJobs(jobs: Pick<JobRunner, 'send'>, count: number): Promise<void> {
+  for (let slot = 0; slot < Math.min(count, MAX_REDACTION_JOBS); slot++) await queueRedactionJob(jobs, slot)
+}
+
 /**
- * Catches anything due and not redacted that has no job waiting: after downtime, a policy change,
- * a clock jump, a hold that lapsed. Contacts with a recorded failure, and the backlog, wait for an admin.
+ * Finds the contacts due for redaction (after their due time passed, after downtime, a policy
+ * change, a clock jump, a hold that lapsed, an approved backlog) and queues enough redaction jobs
+ * to work them; returns how many are due. Contacts with a recorded failure, and the backlog, wait
+ * for an admin.
  */
+export async function sweepDuePartners(deps: { countDue: () => Promise<number>; jobs: Pick<JobRunner, 'send'>; batchSize: number }): Promise<number> {
+  const due = await deps.countDue()
+  if (due > 0) await queueRedactionJobs(deps.jobs, Math.ceil(due / deps.batchSize))
+  return due
+}
+
+/** Every `RETENTION_SWEEP_CRON`: the sweep, and a warning while the backlog waits for an admin. */
 export function sweepJob(deps: { sweep: () => Promise<number>; backlog: Pick<RedactionBacklog, 'waitingByChannel'>; cron: string; log: Logger }): JobDefinition<{ v: 1 }> {
   return {
     queue: SWEEP_QUEUE,
     queueOptions: { policy: 'singleton', retryLimit: 2 },
     schedule: { cron: deps.cron, data: { v: 1 } },
     async handle() {
-      const queued = await deps.sweep()
-      if (queued > 0) deps.log.info({ queued }, 'sweeper queued due contacts')
+      const due = await deps.sweep()
+      if (due > 0) deps.log.info({ due }, 'sweeper queued redaction jobs for due contacts')
       const waiting = await deps.backlog.waitingByChannel()
       if (waiting.size > 0) deps.log.warn({ overdueAwaitingApproval: Object.fromEntries(waiting) }, 'redaction backlog is overdue and waits for an admin: GET /v1/retention/backlog')
     }
   }
-}
-
-export async function sweepDuePartners(deps: { pool: Pool; holds: Holds; clock: Clock; schedule: ScheduleRedaction; dryRun: boolean }): Promise<number> {
-  const now = deps.clock.now()
-  const due = await contactsToSweep(deps.pool, { now, dryRun: deps.dryRun, queue: REDACT_QUEUE, keyPrefix: REDACTION_KEY_PREFIX })
-  const held = await deps.holds.heldAmong(deps.pool, due)
-  const toQueue = due.filter((id) => !held.has(id))
-  await deps.schedule(deps.pool, toQueue.map((partnerId) => ({ partnerId, dueAt: now })))
-  return toQueue.length
 }

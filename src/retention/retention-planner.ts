@@ -13,13 +13,6 @@ import type { DueBasis, RedactionBacklog } from './redaction-backlog.ts'
 
 type Db = Queryable
 
-/**
- * Puts each contact's redaction job at its due time (one job per contact; a later call moves it,
- * and a contact no longer due loses its waiting job).
- * `unscheduled`: the contacts were just written for the first time, so no job of theirs can exist.
- */
-export type ScheduleRedaction = (db: Db, plans: readonly { partnerId: number; dueAt: Date | null }[], options?: { unscheduled?: boolean }) => Promise<void>
-
 export interface OrderRetention {
   dueAt: Date | null
   /** Which rule set the due date, stored with the order; null while no clock has started. */
@@ -53,20 +46,23 @@ export interface RetentionPlanner {
    * (a first sync of 100,000 orders would otherwise write every order and contact twice).
    */
   planFirstSight(db: Db, orders: readonly FirstSightOrder[]): Promise<FirstSightPlan>
-  /** Queues the redaction jobs of contacts just written with a plan from planFirstSight. */
-  scheduleFirstSight(db: Db, partners: ReadonlyMap<number, PartnerRetention>): Promise<void>
-  /** Recomputes the due dates of these orders and of their contacts, and (re)schedules what moved. */
+  /**
+   * Contacts just written with a plan from planFirstSight and already past due join the redaction
+   * backlog where approval is needed. Nothing is queued: the sweeper finds due contacts in the mirror.
+   */
+  admitFirstSight(db: Db, partners: ReadonlyMap<number, PartnerRetention>): Promise<void>
+  /** Recomputes the due dates of these orders and of their contacts. */
   ordersChanged(db: Db, orderIds: readonly number[]): Promise<void>
   /** Recomputes every order of these channels (after a policy change), in batches. */
   channelsChanged(channels: readonly Channel[]): Promise<number>
-  /** Recomputes these contacts' due dates and schedules those that are due (e.g. after a hold ends). */
+  /** Recomputes these contacts' due dates; those past due enter the backlog where approval is needed. */
   partnersChanged(db: Db, partnerIds: readonly number[]): Promise<void>
 }
 
 const BATCH = 1000
 
-export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore; schedule: ScheduleRedaction; backlog: RedactionBacklog }): RetentionPlanner {
-  const { pool, policies, schedule, backlog } = deps
+export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore; backlog: RedactionBacklog }): RetentionPlanner {
+  const { pool, policies, backlog } = deps
 
   async function planFirstSight(db: Db, orders: readonly FirstSightOrder[]): Promise<FirstSightPlan> {
     const byChannel = await policies.all(db)
@@ -83,9 +79,8 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
     return { orders: planned, partners: new Map([...named].map(([id, rows]) => [id, partnerRetention(rows, byChannel)])) }
   }
 
-  async function scheduleFirstSight(db: Db, partners: ReadonlyMap<number, PartnerRetention>) {
-    const admitted = await backlog.admit(db, [...partners].map(([partnerId, plan]) => ({ partnerId, dueAt: plan.dueAt, basis: plan.basis })))
-    await schedule(db, admitted, { unscheduled: true })
+  async function admitFirstSight(db: Db, partners: ReadonlyMap<number, PartnerRetention>) {
+    await backlog.admit(db, [...partners].map(([partnerId, plan]) => ({ partnerId, dueAt: plan.dueAt, basis: plan.basis })))
   }
 
   async function ordersChanged(db: Db, orderIds: readonly number[]) {
@@ -108,8 +103,7 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
     const plans = partnerIds.map((id) => ({ id, ...partnerRetention(orders.get(id) ?? [], byChannel) }))
     const moved = await writeContactRetention(db, plans)
     const bases = new Map(plans.map((plan) => [plan.id, plan.basis]))
-    const admitted = await backlog.admit(db, moved.map((row) => ({ ...row, basis: bases.get(row.partnerId) ?? null })))
-    await schedule(db, admitted)
+    await backlog.admit(db, moved.map((row) => ({ ...row, basis: bases.get(row.partnerId) ?? null })))
   }
 
   async function channelsChanged(channels: readonly Channel[]) {
@@ -124,7 +118,7 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
     }
   }
 
-  return { planFirstSight, scheduleFirstSight, ordersChanged, channelsChanged, partnersChanged }
+  return { planFirstSight, admitFirstSight, ordersChanged, channelsChanged, partnersChanged }
 }
 
 interface PartnerOrder {

@@ -10,7 +10,7 @@ import type { OdooGateway } from '../odoo/gateway.ts'
 import type { OrderSync } from '../mirror/order-sync.ts'
 import { maskEmail } from '../mirror/masking.ts'
 import { PARTNER_PII_FIELDS } from '../mirror/odoo-records.ts'
-import { makeDueForErasure } from '../mirror/partner-store.ts'
+import { makeDueForErasure, releaseRedactionClaims } from '../mirror/partner-store.ts'
 import type { PartnerPiiField } from '../mirror/odoo-records.ts'
 import type { RedactionCause, RedactionReport } from '../retention/redaction.ts'
 import type { Holds } from '../retention/holds.ts'
@@ -517,8 +517,16 @@ export function createRightsService(deps: RightsDeps) {
     }
     const toErase = contacts.map((c) => c.partnerId).filter((id) => !retained.some((r) => r.partnerId === id))
     // A granted erasure is a person's decision: it releases the contact from a redaction backlog too.
-    await makeDueForErasure(pool, toErase, clock.now(), PARTNER_PII_FIELDS)
-    const report = await deps.redact(toErase, { requestId })
+    // Claimed for the request while it redacts them itself, so that no redaction job writes them too;
+    // what it cannot finish (Odoo down) a redaction job finishes, audited with the request.
+    const claim = `erasure:${requestId}`
+    await makeDueForErasure(pool, toErase, clock.now(), PARTNER_PII_FIELDS, { requestId, claim })
+    let report: RedactionReport
+    try {
+      report = await deps.redact(toErase, { requestId })
+    } finally {
+      await releaseRedactionClaims(pool, claim, toErase)
+    }
     retained.push(...report.refused.map((partnerId) => ({ partnerId, reason: 'protected' })), ...report.failed.map((f) => ({ partnerId: f.partnerId, reason: 'failed' })))
     const alreadyRedacted = contacts.filter((c) => c.redacted).map((c) => c.partnerId)
     return { erased: [...report.redacted, ...alreadyRedacted.filter((id) => toErase.includes(id))].sort((a, b) => a - b), retained }

@@ -5,6 +5,7 @@ import { startOdooSimulator } from './index.ts'
  * Runs the simulator until SIGTERM/SIGINT:
  *   node test/odoo-simulator/cli.ts --version 18 --port 8069 --orders 300 --seed 1 [--db shop]
  *     [--latency MS] (added to every request, like a remote Odoo)
+ *     [--odoo-cost] (each answer also waits for the server time real Odoo takes for the call)
  *     [--days-behind N] (the simulator's clock runs N days behind: its data is settled history)
  * and prints one JSON line {url, db, login, password, apiKey, version} once it listens.
  */
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     db: { type: 'string', default: 'shop' },
     latency: { type: 'string', default: '0' },
+    'odoo-cost': { type: 'boolean', default: false },
     'days-behind': { type: 'string', default: '0' },
   },
 })
@@ -38,6 +40,7 @@ const simulator = await startOdooSimulator({
   db: values.db,
 })
 simulator.faults.latency(Number(values.latency))
+simulator.faults.odooCost(values['odoo-cost'])
 const { url, db, login, password, apiKey } = simulator
 process.stdout.write(`${JSON.stringify({ url, db, login, password, apiKey, version })}\n`)
 

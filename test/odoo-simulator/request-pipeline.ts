@@ -31,7 +31,8 @@ export function requestPipeline({ endpoints, faults, calls, now }: PipelineDeps)
     const routed = route(endpoints, request)
     const incoming = isIncoming(routed) ? routed : undefined
     if (incoming?.call) calls.push({ protocol: incoming.protocol, ...incoming.call, at: now() })
-    if (faults.delay > 0) await sleep(faults.delay)
+    const delay = faults.delay + faults.costOf(incoming?.call)
+    if (delay > 0) await sleep(delay)
     const disruption = faults.take(incoming ?? {})
     if (disruption?.kind === 'hang') return 'hang'
     if (disruption?.kind === 'reply') return disruption.reply

@@ -11,7 +11,9 @@ await t.test('two worker processes on one PostgreSQL redact every due contact ex
   const sim = await simulator(t, { orders: 80 })
   // An API process in this test: it migrates the database, syncs the mirror and queues the due
   // contacts; it works no jobs. The two workers are real `serve --role worker` processes.
-  const api = await startTestService(t, { odoo: sim, role: 'api', clock: realClock() })
+  // Batches of 4: the sweeper (here, in the API process) queues one job per batch's worth of due
+  // contacts, so that there are jobs for both workers.
+  const api = await startTestService(t, { odoo: sim, role: 'api', clock: realClock(), env: { REDACTION_BATCH_SIZE: '4' } })
   const env = { DATABASE_URL: api.databaseUrl, REDACTION_BATCH_SIZE: '4' }
   const workers = await Promise.all(['worker-a', 'worker-b'].map(async (name) => startServiceProcess(t, name, 'worker', await serviceEnv(sim, env))))
 

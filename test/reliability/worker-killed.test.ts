@@ -9,7 +9,9 @@ import { until } from '../support/until.ts'
 import { REDACTED_NAME } from '../../src/mirror/odoo-records.ts'
 
 // How pg-boss gets a dead worker's jobs back: the redaction queue has a heartbeat (20 s), which a
-// live worker refreshes every 10 s while it runs the batch. The dead worker's stops, and the next
+// live worker refreshes every 10 s while its job runs batches. The contacts a dead job had claimed
+// stay claimed by it (other jobs skip them until the lease runs out); its retry, same job id, takes
+// them back. The dead worker's stops, and the next
 // monitor pass of a live worker (every 15 s) fails its jobs into `retry`, well before their
 // 15-minute expiry; they run again after the queue's retry delay (10-20 s on the first retry).
 // The sweeper stays off, so the jobs that finish are the dead worker's own, retried.
@@ -19,7 +21,6 @@ await t.test('a worker killed with SIGKILL in the middle of a redaction batch: a
   const api = await startTestService(t, { odoo: sim, role: 'api', clock: realClock() })
   await api.service.runSync({ trigger: 'cli', requestedBy: 'test' })
   // Only the contacts this test makes due: no job is ready before the worker starts.
-  await api.pool.query(`DELETE FROM pgboss.job WHERE name = 'retention-redact' AND start_after <= now()`)
   await api.pool.query(`UPDATE mirror_partners SET retention_due_at = now() + interval '1 year' WHERE retention_due_at <= now()`)
   const due = await customerContacts(api.pool, 30)
   await makeDue(api.pool, due)

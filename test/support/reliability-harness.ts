@@ -83,10 +83,10 @@ export function logLines(child: ServiceProcess): Array<Record<string, unknown>> 
     .map((line) => JSON.parse(line) as Record<string, unknown>)
 }
 
-/** How many contacts this process's redaction batches redacted, from its own logs. */
+/** How many contacts this process's redaction jobs redacted, from its own logs. */
 export function redactedByProcess(child: ServiceProcess): number {
   return logLines(child)
-    .filter((line) => line.msg === 'redaction batch done')
+    .filter((line) => line.msg === 'redaction job done')
     .reduce((sum, line) => sum + Number(line.redacted ?? 0), 0)
 }
 

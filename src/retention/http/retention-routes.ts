@@ -173,7 +173,7 @@ export const retentionRoutes: FastifyPluginCallbackZod<RetentionRouteDeps> = (ap
         summary: "Approve the backlog's redaction, for all channels or some",
         description: 'The approved contacts are queued at once; redaction in Odoo cannot be undone. Audited.',
         body: z.object({ channels: z.array(channelSchema).min(1).optional().describe('Only these channels; all when omitted.') }),
-        response: { 200: z.object({ approved: z.record(z.string(), z.number().int()).describe('Contacts approved, per channel.'), queued: z.number().int() }) }
+        response: { 200: z.object({ approved: z.record(z.string(), z.number().int()).describe('Contacts approved, per channel.'), queued: z.number().int().describe('Contacts due for redaction now, the approved ones among them; redaction jobs are queued to work them.') }) }
       }
     },
     async (request) => {
