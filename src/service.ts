@@ -145,7 +145,7 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     syncRuns,
     runSync: createSyncCoordinator({ pool, runs: syncRuns, sync: orderSync, log }),
     audit,
-    apiKeys: createApiKeys({ pool, clock }),
+    apiKeys: createApiKeys({ pool, clock, cacheMs: config.http.apiKeyCacheMs }),
     policies,
     holds,
     planner,
