@@ -37,9 +37,9 @@ await t.test('a key in use stops working as soon as it is revoked through the sa
   t.equal((await app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${key}` } })).statusCode, 401)
 })
 
-await t.test('a key revoked by another process stops working here once API_KEY_CACHE_MS has passed', async (t) => {
-  const a = await startTestService(t, { env: { API_KEY_CACHE_MS: '50' } })
-  const b = await startTestService(t, { env: { API_KEY_CACHE_MS: '50' }, databaseUrl: a.databaseUrl })
+await t.test('a key revoked by another process stops working here once AUTH_CACHE_MS has passed', async (t) => {
+  const a = await startTestService(t, { env: { AUTH_CACHE_MS: '50' } })
+  const b = await startTestService(t, { env: { AUTH_CACHE_MS: '50' }, databaseUrl: a.databaseUrl })
   const created = await a.service.apiKeys.create({ name: 'in use', role: 'agent' })
   const headers = { authorization: `Bearer ${created.secret}` }
   t.equal((await a.app.inject({ url: '/v1/me', headers })).statusCode, 200)
@@ -48,9 +48,9 @@ await t.test('a key revoked by another process stops working here once API_KEY_C
   t.equal((await a.app.inject({ url: '/v1/me', headers })).statusCode, 401)
 })
 
-await t.test('with API_KEY_CACHE_MS=0 a revocation by another process takes effect on the next call', async (t) => {
-  const a = await startTestService(t, { env: { API_KEY_CACHE_MS: '0' } })
-  const b = await startTestService(t, { env: { API_KEY_CACHE_MS: '0' }, databaseUrl: a.databaseUrl })
+await t.test('with AUTH_CACHE_MS=0 a revocation by another process takes effect on the next call', async (t) => {
+  const a = await startTestService(t, { env: { AUTH_CACHE_MS: '0' } })
+  const b = await startTestService(t, { env: { AUTH_CACHE_MS: '0' }, databaseUrl: a.databaseUrl })
   const created = await a.service.apiKeys.create({ name: 'in use', role: 'agent' })
   const headers = { authorization: `Bearer ${created.secret}` }
   t.equal((await a.app.inject({ url: '/v1/me', headers })).statusCode, 200)

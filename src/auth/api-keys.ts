@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { performance } from 'node:perf_hooks'
 import type { Clock } from '../clock.ts'
 import type { Pool } from '../db/database.ts'
+import { createReadCache } from '../db/read-cache.ts'
 import type { Role } from './roles.ts'
 
 export interface ApiKey {
@@ -34,7 +34,8 @@ const KEY_PATTERN = /^pbk_([0-9a-f]{12})_([\w-]{43})$/
  */
 export function createApiKeys(deps: { pool: Pool; clock: Clock; cacheMs?: number }): ApiKeys {
   const { pool, clock } = deps
-  const cache = createKeyCache(deps.cacheMs ?? 0)
+  // Only keys found enter, so the cache holds at most as many entries as there are keys.
+  const activeKeys = createReadCache<KeyRow | undefined>({ ttlMs: deps.cacheMs ?? 0, maxEntries: 10_000, keep: (row) => row !== undefined })
 
   async function create(input: { name: string; role: Role }): Promise<CreatedApiKey> {
     const id = randomBytes(6).toString('hex')
@@ -50,17 +51,14 @@ export function createApiKeys(deps: { pool: Pool; clock: Clock; cacheMs?: number
     const match = KEY_PATTERN.exec(presented)
     if (!match) return undefined
     const [, id, secretPart] = match as unknown as [string, string, string]
-    const row = cache.get(id) ?? (await readActiveKey(id))
+    const row = await activeKeys.read(id, () => readActiveKey(id))
     if (!row || !timingSafeEqual(row.secret_hash, hashSecret(secretPart))) return undefined
     return toApiKey(row)
   }
 
   async function readActiveKey(id: string): Promise<KeyRow | undefined> {
-    const generation = cache.generation()
     const result = await pool.query<KeyRow>('SELECT * FROM api_keys WHERE id = $1 AND revoked_at IS NULL', [id])
-    const row = result.rows[0]
-    if (row) cache.put(row, generation)
-    return row
+    return result.rows[0]
   }
 
   async function list(): Promise<ApiKey[]> {
@@ -73,38 +71,11 @@ export function createApiKeys(deps: { pool: Pool; clock: Clock; cacheMs?: number
       'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING *',
       [id, clock.now()]
     )
-    cache.forget(id)
+    activeKeys.forget(id)
     return result.rows[0] ? toApiKey(result.rows[0]) : undefined
   }
 
   return { create, authenticate, list, revoke }
-}
-
-/**
- * Active keys by id, each trusted for `ttlMs` of monotonic time (not the service's clock, which
- * tests fix). Only keys found in the database enter, so it holds at most as many entries as there
- * are keys. A read that began before a revocation in this process is not cached.
- */
-function createKeyCache(ttlMs: number) {
-  const entries = new Map<string, { row: KeyRow; until: number }>()
-  let revocations = 0
-  return {
-    get(id: string): KeyRow | undefined {
-      const entry = entries.get(id)
-      if (!entry) return undefined
-      if (entry.until > performance.now()) return entry.row
-      entries.delete(id)
-      return undefined
-    },
-    generation: () => revocations,
-    put(row: KeyRow, generation: number) {
-      if (ttlMs > 0 && generation === revocations) entries.set(row.id, { row, until: performance.now() + ttlMs })
-    },
-    forget(id: string) {
-      revocations += 1
-      entries.delete(id)
-    }
-  }
 }
 
 // The secret is 256 random bits, so a fast hash is enough: there is nothing to brute-force.
