@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Clock } from '../clock.ts'
 import type { Pool } from '../db/database.ts'
 import { createReadCache } from '../db/read-cache.ts'
@@ -80,7 +80,7 @@ export function createApiKeys(deps: { pool: Pool; clock: Clock; cacheMs?: number
 
 // The secret is 256 random bits, so a fast hash is enough: there is nothing to brute-force.
 function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest()
+  return hash('sha256', secret, 'buffer')
 }
 
 interface KeyRow {

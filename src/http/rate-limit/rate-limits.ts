@@ -62,7 +62,8 @@ export function createRateLimits(deps: RateLimitDeps): RateLimits {
 
   // Client addresses are personal data: counters keep a keyed hash. IPv6 addresses count per /64,
   // the block one subscriber is given, as @fastify/rate-limit groups them.
-  const addressKey = (request: FastifyRequest) => `address:${cipher.fingerprint(`client-address:${normalizeIP(request.ip)}`)}`
+  const addressKey = (request: FastifyRequest) => counterKey(normalizeIP(request.ip))
+  const counterKey = (address: string) => `address:${cipher.fingerprint(`client-address:${address}`)}`
 
   async function take(reply: FastifyReply, limit: Limit, key: string): Promise<void> {
     if (limit.max === 0) return
@@ -72,20 +73,21 @@ export function createRateLimits(deps: RateLimitDeps): RateLimits {
     refuse(reply, limit, (await currentWindow(pool, counter, now))?.resetsAt, now)
   }
 
+  // The cache is keyed by the address itself, in this process's memory only, so that a cached answer costs no keyed hash.
   async function countAuthFailure(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const key = addressKey(request)
+    const address = normalizeIP(request.ip)
     try {
-      await take(reply, authFailures, key)
+      await take(reply, authFailures, counterKey(address))
     } finally {
-      failures.forget(key)
+      failures.forget(address)
     }
   }
 
   async function refuseFailingAddress(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (authFailures.max === 0) return
-    const key = addressKey(request)
+    const address = normalizeIP(request.ip)
     const now = clock.now()
-    const window = await failures.read(key, () => currentWindow(pool, { limit: authFailures.name, key }, now))
+    const window = await failures.read(address, () => currentWindow(pool, { limit: authFailures.name, key: counterKey(address) }, now))
     if (window && window.hits >= authFailures.max && window.resetsAt > now) refuse(reply, authFailures, window.resetsAt, now)
   }
 
