@@ -140,7 +140,7 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     syncRuns,
     runSync: createSyncCoordinator({ pool, runs: syncRuns, sync: orderSync, log }),
     audit,
-    apiKeys: createApiKeys({ pool, clock }),
+    apiKeys: createApiKeys({ pool, clock, cacheMs: config.http.authCacheMs }),
     policies,
     holds,
     planner,
@@ -151,7 +151,7 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
       pool, cipher, clock, audit, odoo, sync: orderSync, holds, redact, log, config: config.rights,
       ...(mailIsSent(config) ? { enqueueMail: (db, outboxId) => enqueueMailDelivery(deps.jobs.boss, db, outboxId) } : {})
     }),
-    rateLimits: createRateLimits({ pool, clock, cipher, config: config.rateLimits })
+    rateLimits: createRateLimits({ pool, clock, cipher, config: config.rateLimits, cacheMs: config.http.authCacheMs })
   }
 }
 

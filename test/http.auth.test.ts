@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { z } from 'zod'
-import { buildTestApp } from './support/app.ts'
+import { setTimeout } from 'node:timers/promises'
+import { buildTestApp, startTestService } from './support/app.ts'
 import type { Json } from './support/json.ts'
 import type { apiKeySchema, createdApiKeySchema } from '../src/http/routes/api-keys.ts'
 
@@ -26,6 +27,35 @@ await t.test('an unknown, malformed or revoked key is 401', async (t) => {
   await apiKeys.revoke(created.id)
   const res = await app.inject({ method: 'GET', url: '/v1/keys', headers: { authorization: `Bearer ${created.secret}` } })
   t.equal(res.statusCode, 401)
+})
+
+await t.test('a key in use stops working as soon as it is revoked through the same process', async (t) => {
+  const { app, auth } = await buildTestApp(t)
+  const { id, key } = (await app.inject({ method: 'POST', url: '/v1/keys', headers: auth.admin, payload: { name: 'in use', role: 'agent' } })).json<CreatedApiKeyBody>()
+  t.equal((await app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${key}` } })).statusCode, 200)
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/keys/${id}`, headers: auth.admin })).statusCode, 200)
+  t.equal((await app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${key}` } })).statusCode, 401)
+})
+
+await t.test('a key revoked by another process stops working here once AUTH_CACHE_MS has passed', async (t) => {
+  const a = await startTestService(t, { env: { AUTH_CACHE_MS: '50' } })
+  const b = await startTestService(t, { env: { AUTH_CACHE_MS: '50' }, databaseUrl: a.databaseUrl })
+  const created = await a.service.apiKeys.create({ name: 'in use', role: 'agent' })
+  const headers = { authorization: `Bearer ${created.secret}` }
+  t.equal((await a.app.inject({ url: '/v1/me', headers })).statusCode, 200)
+  t.equal((await b.app.inject({ method: 'DELETE', url: `/v1/keys/${created.id}`, headers: b.auth.admin })).statusCode, 200)
+  await setTimeout(60)
+  t.equal((await a.app.inject({ url: '/v1/me', headers })).statusCode, 401)
+})
+
+await t.test('with AUTH_CACHE_MS=0 a revocation by another process takes effect on the next call', async (t) => {
+  const a = await startTestService(t, { env: { AUTH_CACHE_MS: '0' } })
+  const b = await startTestService(t, { env: { AUTH_CACHE_MS: '0' }, databaseUrl: a.databaseUrl })
+  const created = await a.service.apiKeys.create({ name: 'in use', role: 'agent' })
+  const headers = { authorization: `Bearer ${created.secret}` }
+  t.equal((await a.app.inject({ url: '/v1/me', headers })).statusCode, 200)
+  await b.service.apiKeys.revoke(created.id)
+  t.equal((await a.app.inject({ url: '/v1/me', headers })).statusCode, 401)
 })
 
 await t.test('each role reaches what it may and gets 403 elsewhere', async (t) => {

@@ -143,24 +143,33 @@ export function createAuditTrail(deps: { pool: Pool; clock: Clock }): AuditTrail
     return { ok: true, entries: verdict.entries }
   }
 
-  /** Walks the whole chain in id order, in batches, recomputing every hash; `visit` sees each entry with its position (from 1). */
+  /**
+   * Walks the whole chain in id order, in batches, recomputing every hash; `visit` sees each entry
+   * with its position (from 1). The next batch is read while this one is hashed.
+   */
   async function walk(batchSize: number, visit?: (position: number, entry: AuditEntry) => void): Promise<ChainVerdict> {
+    const readAfter = async (afterId: string) => (await pool.query<AuditRow>('SELECT * FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2', [afterId, batchSize])).rows
     let prevHash = GENESIS_HASH
-    let afterId = 0
     let entries = 0
-    for (;;) {
-      const batch = await pool.query<AuditRow>('SELECT * FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2', [afterId, batchSize])
-      for (const row of batch.rows) {
+    let reading: Promise<AuditRow[]> | undefined = readAfter('0')
+    while (reading) {
+      const rows: AuditRow[] = await reading
+      const last = rows.at(-1)
+      reading = last && rows.length === batchSize ? readAfter(last.id) : undefined
+      for (const row of rows) {
         const entry = toEntry(row)
-        if (entry.prevHash !== prevHash) return { ok: false, entries, brokenAt: entry.id, reason: 'does not link to the entry before it (a row was removed or reordered)' }
-        if (computeAuditHash(prevHash, entry) !== entry.hash) return { ok: false, entries, brokenAt: entry.id, reason: 'its content does not match its hash (the row was edited)' }
+        const broken =
+          entry.prevHash !== prevHash ? 'does not link to the entry before it (a row was removed or reordered)' : computeAuditHash(prevHash, entry) !== entry.hash ? 'its content does not match its hash (the row was edited)' : undefined
+        if (broken) {
+          reading?.catch(() => undefined)
+          return { ok: false, entries, brokenAt: entry.id, reason: broken }
+        }
         prevHash = entry.hash
-        afterId = entry.id
         entries += 1
         visit?.(entries, entry)
       }
-      if (batch.rows.length < batchSize) return { ok: true, entries }
     }
+    return { ok: true, entries }
   }
 
   return { record, recordMany, list, verify, head: () => readAuditHead(pool), verifyHead }

@@ -1,6 +1,7 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Clock } from '../clock.ts'
 import type { Pool } from '../db/database.ts'
+import { createReadCache } from '../db/read-cache.ts'
 import type { Role } from './roles.ts'
 
 export interface ApiKey {
@@ -26,8 +27,15 @@ export interface ApiKeys {
 // `pbk_<id>_<secret>`: the id finds the row, the secret is compared as a hash in constant time.
 const KEY_PATTERN = /^pbk_([0-9a-f]{12})_([\w-]{43})$/
 
-export function createApiKeys(deps: { pool: Pool; clock: Clock }): ApiKeys {
+/**
+ * `cacheMs`: how long a key read from the database is trusted without reading it again (0: never).
+ * A revocation through this object takes effect at once; one made by another process (another API
+ * replica, `privacy-bridge keys revoke`) within `cacheMs`.
+ */
+export function createApiKeys(deps: { pool: Pool; clock: Clock; cacheMs?: number }): ApiKeys {
   const { pool, clock } = deps
+  // Only keys found enter, so the cache holds at most as many entries as there are keys.
+  const activeKeys = createReadCache<KeyRow | undefined>({ ttlMs: deps.cacheMs ?? 0, maxEntries: 10_000, keep: (row) => row !== undefined })
 
   async function create(input: { name: string; role: Role }): Promise<CreatedApiKey> {
     const id = randomBytes(6).toString('hex')
@@ -43,10 +51,14 @@ export function createApiKeys(deps: { pool: Pool; clock: Clock }): ApiKeys {
     const match = KEY_PATTERN.exec(presented)
     if (!match) return undefined
     const [, id, secretPart] = match as unknown as [string, string, string]
-    const result = await pool.query<KeyRow>('SELECT * FROM api_keys WHERE id = $1 AND revoked_at IS NULL', [id])
-    const row = result.rows[0]
+    const row = await activeKeys.read(id, () => readActiveKey(id))
     if (!row || !timingSafeEqual(row.secret_hash, hashSecret(secretPart))) return undefined
     return toApiKey(row)
+  }
+
+  async function readActiveKey(id: string): Promise<KeyRow | undefined> {
+    const result = await pool.query<KeyRow>('SELECT * FROM api_keys WHERE id = $1 AND revoked_at IS NULL', [id])
+    return result.rows[0]
   }
 
   async function list(): Promise<ApiKey[]> {
@@ -59,6 +71,7 @@ export function createApiKeys(deps: { pool: Pool; clock: Clock }): ApiKeys {
       'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING *',
       [id, clock.now()]
     )
+    activeKeys.forget(id)
     return result.rows[0] ? toApiKey(result.rows[0]) : undefined
   }
 
@@ -67,7 +80,7 @@ export function createApiKeys(deps: { pool: Pool; clock: Clock }): ApiKeys {
 
 // The secret is 256 random bits, so a fast hash is enough: there is nothing to brute-force.
 function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest()
+  return hash('sha256', secret, 'buffer')
 }
 
 interface KeyRow {

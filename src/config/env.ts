@@ -125,6 +125,7 @@ const envSchema = z
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
     MAIL_SWEEP_CRON: cron.default('* * * * *'),
     MAIL_FROM: z.string().regex(/^(.*<)?[^\s@<>]+@[^\s@<>]+>?$/, { message: 'must be an address, e.g. "Privacy <privacy@shop.example>"' }).optional(),
+    AUTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     RATE_LIMIT_AUTH_FAILURES: nonNegativeInt.default(20),
     RATE_LIMIT_CODE_CONFIRMATIONS: nonNegativeInt.default(10),
     RATE_LIMIT_INTAKE_PER_SENDER: nonNegativeInt.default(30)
@@ -139,7 +140,11 @@ export type Env = z.infer<typeof envSchema>
 
 export interface Config {
   /** `metricsToken`: the bearer token `GET /metrics` asks for; unset, the route is public. */
-  http: { host: string; port: number; swaggerUi: boolean; trustProxy: Env['TRUST_PROXY']; metricsToken: string | undefined }
+  /**
+   * `authCacheMs`: how long an API process trusts what it read of a key and of an address's failed
+   * authentications: how late it sees a revocation, or an address going over its limit, elsewhere.
+   */
+  http: { host: string; port: number; swaggerUi: boolean; trustProxy: Env['TRUST_PROXY']; metricsToken: string | undefined; authCacheMs: number }
   log: { level: Env['LOG_LEVEL'] }
   database: { url: string | undefined; poolMax: number; dataDir: string; embeddedPort: number }
   crypto: { piiKey: Buffer; previousPiiKeys: Buffer[] }
@@ -269,7 +274,7 @@ function describeIssues(error: z.ZodError, present: Record<string, string>): str
 
 function toConfig(env: Env): Config {
   return {
-    http: { host: env.HOST, port: env.PORT, swaggerUi: env.SWAGGER_UI, trustProxy: env.TRUST_PROXY, metricsToken: env.METRICS_TOKEN },
+    http: { host: env.HOST, port: env.PORT, swaggerUi: env.SWAGGER_UI, trustProxy: env.TRUST_PROXY, metricsToken: env.METRICS_TOKEN, authCacheMs: env.AUTH_CACHE_MS },
     log: { level: env.LOG_LEVEL },
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, dataDir: env.DATA_DIR, embeddedPort: env.EMBEDDED_PG_PORT },
     crypto: { piiKey: Buffer.from(env.PII_ENCRYPTION_KEY, 'base64'), previousPiiKeys: (env.PII_PREVIOUS_KEYS ?? []).map((k) => Buffer.from(k, 'base64')) },

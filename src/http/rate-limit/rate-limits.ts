@@ -4,8 +4,10 @@ import type { Clock } from '../../clock.ts'
 import type { RateLimitConfig } from '../../config/env.ts'
 import type { PiiCipher } from '../../crypto/pii-cipher.ts'
 import type { Pool } from '../../db/database.ts'
+import { createReadCache } from '../../db/read-cache.ts'
 import { domainError } from '../../errors/catalogue.ts'
 import { currentWindow, takeSlot } from './rate-limit-store.ts'
+import type { WindowState } from './rate-limit-store.ts'
 
 const FIFTEEN_MINUTES = 15 * 60_000
 const ONE_HOUR = 60 * 60_000
@@ -42,10 +44,17 @@ export interface RateLimitDeps {
   clock: Clock
   cipher: Pick<PiiCipher, 'blindIndex' | 'fingerprint'>
   config: RateLimitConfig
+  /**
+   * How long an address's failed authentications, as read from PostgreSQL, are trusted by the
+   * check every successful call makes: an address that goes over the limit on another process is
+   * refused here within this time (failures themselves are always counted in PostgreSQL).
+   */
+  cacheMs?: number
 }
 
 export function createRateLimits(deps: RateLimitDeps): RateLimits {
   const { pool, clock, cipher, config } = deps
+  const failures = createReadCache<WindowState | null>({ ttlMs: deps.cacheMs ?? 0, maxEntries: 10_000 })
   const authFailures: Limit = { name: 'auth-failures-per-address', max: config.authFailures, windowMs: FIFTEEN_MINUTES, refusal: 'Too many failed authentications from this address' }
   const confirmationsPerAddress: Limit = { name: 'code-confirmations-per-address', max: config.codeConfirmations, windowMs: FIFTEEN_MINUTES, refusal: 'Too many code confirmations from this address' }
   const confirmationsPerRequest: Limit = { name: 'code-confirmations-per-request', max: config.codeConfirmations, windowMs: FIFTEEN_MINUTES, refusal: 'Too many code confirmations for this request' }
@@ -53,7 +62,8 @@ export function createRateLimits(deps: RateLimitDeps): RateLimits {
 
   // Client addresses are personal data: counters keep a keyed hash. IPv6 addresses count per /64,
   // the block one subscriber is given, as @fastify/rate-limit groups them.
-  const addressKey = (request: FastifyRequest) => `address:${cipher.fingerprint(`client-address:${normalizeIP(request.ip)}`)}`
+  const addressKey = (request: FastifyRequest) => counterKey(normalizeIP(request.ip))
+  const counterKey = (address: string) => `address:${cipher.fingerprint(`client-address:${address}`)}`
 
   async function take(reply: FastifyReply, limit: Limit, key: string): Promise<void> {
     if (limit.max === 0) return
@@ -63,16 +73,27 @@ export function createRateLimits(deps: RateLimitDeps): RateLimits {
     refuse(reply, limit, (await currentWindow(pool, counter, now))?.resetsAt, now)
   }
 
-  async function check(reply: FastifyReply, limit: Limit, key: string): Promise<void> {
-    if (limit.max === 0) return
+  // The cache is keyed by the address itself, in this process's memory only, so that a cached answer costs no keyed hash.
+  async function countAuthFailure(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const address = normalizeIP(request.ip)
+    try {
+      await take(reply, authFailures, counterKey(address))
+    } finally {
+      failures.forget(address)
+    }
+  }
+
+  async function refuseFailingAddress(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (authFailures.max === 0) return
+    const address = normalizeIP(request.ip)
     const now = clock.now()
-    const window = await currentWindow(pool, { limit: limit.name, key }, now)
-    if (window && window.hits >= limit.max) refuse(reply, limit, window.resetsAt, now)
+    const window = await failures.read(address, () => currentWindow(pool, { limit: authFailures.name, key: counterKey(address) }, now))
+    if (window && window.hits >= authFailures.max && window.resetsAt > now) refuse(reply, authFailures, window.resetsAt, now)
   }
 
   return {
-    countAuthFailure: (request, reply) => take(reply, authFailures, addressKey(request)),
-    refuseFailingAddress: (request, reply) => check(reply, authFailures, addressKey(request)),
+    countAuthFailure,
+    refuseFailingAddress,
     async countCodeConfirmation(request, reply, requestId) {
       await take(reply, confirmationsPerAddress, addressKey(request))
       await take(reply, confirmationsPerRequest, requestId)
