@@ -130,7 +130,7 @@ try {
       ['policies', [get('/v1/retention/policies', auditor)]],
       ['policies, a rule edited', [{ path: '/v1/retention/policies/amazon/preview', method: 'POST', headers: { authorization: `Bearer ${admin.secret}`, 'content-type': 'application/json' }, body: rule }]],
       ['sync runs', [get('/v1/sync/runs?limit=20', auditor)]],
-      ['audit trail', [get('/v1/audit/verify', auditor), get('/v1/audit?limit=100', auditor)]],
+      ['audit trail', [get('/v1/audit/verification', auditor), get('/v1/audit?limit=100', auditor)]],
       ['API keys', [get('/v1/keys', admin)]],
       // Last: it searches Odoo (the simulator, answering at once) and each call is audited, adding to the trail.
       ['subject', [get(`/v1/requests/${request.id}/subject`, agent)]]

@@ -9,6 +9,7 @@ import { formatAuditHead, parseAuditHead } from '../src/audit/audit-trail.ts'
 import type { AuditEntry } from '../src/audit/audit-trail.ts'
 import { GENESIS_HASH } from '../src/audit/hash-chain.ts'
 import { publishAuditHead, publishAuditHeadJob } from '../src/audit/publish-audit-head.job.ts'
+import { verifyAuditChainJob } from '../src/audit/verify-audit-chain.job.ts'
 import { drainDueContacts } from '../src/retention/redaction-drain.ts'
 import type { Json } from './support/json.ts'
 
@@ -67,6 +68,21 @@ await t.test('an auditor reads the trail and its verdict over the API', async (t
   t.match(page.json(), { items: [{ action: 'test.visible', subjectType: 'order', subjectId: '42' }], nextCursor: null })
   const verdict = await app.inject({ method: 'GET', url: '/v1/audit/verify', headers: auth.auditor })
   t.match(verdict.json(), { ok: true })
+})
+
+await t.test('the last recorded check: none before the nightly job, then its verdict, read from its entry and not by rehashing', async (t) => {
+  const { app, audit, auth, databaseUrl } = await buildTestApp(t)
+  const lastCheck = async () => (await app.inject({ method: 'GET', url: '/v1/audit/verification', headers: auth.auditor })).json<{ lastCheck: unknown }>()
+  t.same(await lastCheck(), { lastCheck: null })
+  await audit.record({ actor: 'system', action: 'test.a' })
+  await verifyAuditChainJob({ audit, log: capturedLogger().log }).handle([])
+  const first = await audit.verify()
+  t.match(await lastCheck(), { lastCheck: { ok: true, entries: first.entries - 1, at: String } }, 'the entries the chain had when it was checked (the verdict\'s own entry came after)')
+  await tamper(databaseUrl, 'UPDATE audit_log SET details = \'{"x":1}\' WHERE action = \'test.a\'')
+  await verifyAuditChainJob({ audit, log: capturedLogger().log }).handle([])
+  t.match(await lastCheck(), { lastCheck: { ok: false, brokenAt: Number } }, 'the newest check counts')
+  const forbidden = await app.inject({ method: 'GET', url: '/v1/audit/verification', headers: auth.agent })
+  t.equal(forbidden.statusCode, 403, 'agents do not read it')
 })
 
 await t.test('the audit trail pages with a cursor', async (t) => {

@@ -249,6 +249,10 @@ if (!existsSync(CHROMIUM)) {
       await page.locator('tr[data-run]').first().waitFor()
       await look(desk, page, 'sync-runs')
       await page.getByRole('link', { name: 'Audit trail' }).click()
+      await page.getByTestId('last-check').waitFor()
+      const lastCheck = (await admin.GET('/v1/audit/verification')).data?.lastCheck
+      t.match(await page.getByTestId('last-check').textContent(), lastCheck === null ? /^Not checked yet/ : /^Last check/, 'the page opens on the nightly check\'s verdict')
+      await page.getByRole('button', { name: 'Check the whole chain now' }).click()
       await page.getByTestId('chain-status').waitFor()
       const verdict = (await admin.GET('/v1/audit/verify')).data
       t.equal(await page.getByTestId('chain-status').textContent(), `The chain is intact: ${number.format(verdict?.entries ?? -1)} entries, each covering the one before.`)

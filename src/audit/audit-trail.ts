@@ -61,6 +61,8 @@ export interface AuditTrail {
   /** Appends several entries, chained in order, with one lock and one insert. */
   recordMany(entries: readonly AuditRecord[], client?: PoolClient): Promise<AuditEntry[]>
   list(query: AuditQuery): Promise<AuditEntry[]>
+  /** The newest entry of `action`, or null when there is none. */
+  newest(action: string): Promise<AuditEntry | null>
   verify(batchSize?: number): Promise<ChainVerdict>
   /** The chain's current head, to be written where the database cannot reach it. */
   head(): Promise<AuditHead>
@@ -128,6 +130,12 @@ export function createAuditTrail(deps: { pool: Pool; clock: Clock }): AuditTrail
     return result.rows.map(toEntry)
   }
 
+  async function newest(action: string): Promise<AuditEntry | null> {
+    const result = await pool.query<AuditRow>('SELECT * FROM audit_log WHERE action = $1 ORDER BY at DESC, id DESC LIMIT 1', [action])
+    const [row] = result.rows
+    return row ? toEntry(row) : null
+  }
+
   async function verify(batchSize = 1000): Promise<ChainVerdict> {
     return walk(batchSize)
   }
@@ -172,7 +180,7 @@ export function createAuditTrail(deps: { pool: Pool; clock: Clock }): AuditTrail
     return { ok: true, entries }
   }
 
-  return { record, recordMany, list, verify, head: () => readAuditHead(pool), verifyHead }
+  return { record, recordMany, list, newest, verify, head: () => readAuditHead(pool), verifyHead }
 }
 
 /** Count and newest hash in one statement, so both come from the same snapshot. */

@@ -561,6 +561,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last recorded check of the hash chain
+         * @description What the nightly check found, read from its audit entry: answers at once however long the trail is, where `GET /v1/audit/verify` rehashes every entry.
+         *
+         *     Roles: admin, auditor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditChainLastCheck"];
+                    };
+                };
+                /** @description The request is malformed or fails validation. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No API key, or an unknown or revoked one. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key's role may not do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many failed authentications from this address (`urn:problem:rate-limited`). */
+                429: {
+                    headers: {
+                        /** @description With `urn:problem:rate-limited`: seconds until the limit lets a call through again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sync": {
         parameters: {
             query?: never;
@@ -3689,6 +3768,27 @@ export interface components {
             decision: "approve" | "reject";
             /** @description Kept in the request's history; not for personal data. */
             note?: string;
+        };
+        AuditChainLastCheck: {
+            /** @description The newest recorded check of the whole chain (the nightly job, 03:17 UTC); null before the first. */
+            lastCheck: {
+                /** Format: date-time */
+                at: string;
+                ok: boolean;
+                /** @description Entries the chain had when it was checked. */
+                entries: number;
+                brokenAt?: number;
+            } | null;
+        };
+        AuditChainLastCheckInput: {
+            /** @description The newest recorded check of the whole chain (the nightly job, 03:17 UTC); null before the first. */
+            lastCheck: {
+                at: unknown;
+                ok: boolean;
+                /** @description Entries the chain had when it was checked. */
+                entries: number;
+                brokenAt?: number;
+            } | null;
         };
         AuditChainVerdict: {
             ok: boolean;

@@ -8,9 +8,31 @@ import { When } from '../components/deadline.tsx'
 import { count, VIEWER_ZONE } from '../format.ts'
 
 type Entry = ApiSchema<'AuditEntry'>
+type Check = ApiSchema<'AuditChainLastCheck'>['lastCheck']
+
+const notAsked = { ok: true as const, status: 200, data: null }
+
+/** The nightly check's verdict, from its audit entry. */
+function LastCheck({ check }: { check: Check }) {
+  if (check === null) return <p data-testid="last-check">Not checked yet: the service checks the whole chain every night at 03:17 UTC.</p>
+  if (!check.ok)
+    return (
+      <p class="bad" role="alert" data-testid="last-check">
+        Last check (<When at={check.at} />): broken at entry {check.brokenAt}. Entries were changed or removed behind the service's back.
+      </p>
+    )
+  return (
+    <p class="ok" data-testid="last-check">
+      Last check (<When at={check.at} />): intact, {count(check.entries)} entries.
+    </p>
+  )
+}
 
 export function AuditTrail({ session }: { session: Session }) {
-  const [verdict, recheck] = useLoad(() => attempt(() => session.api.GET('/v1/audit/verify')), [])
+  const [lastCheck] = useLoad(() => attempt(() => session.api.GET('/v1/audit/verification')), [])
+  // The whole chain is rehashed only when asked: its time grows with the trail.
+  const [checkNow, setCheckNow] = useState(0)
+  const [verdict] = useLoad(() => (checkNow === 0 ? Promise.resolve(notAsked) : attempt(() => session.api.GET('/v1/audit/verify'))), [checkNow])
   const [action, setAction] = useState('')
   const [filter, setFilter] = useState('')
   const [entries] = useLoad(() => attempt(() => session.api.GET('/v1/audit', { params: { query: { limit: 100, ...(filter ? { action: filter } : {}) } } })), [filter])
@@ -27,9 +49,15 @@ export function AuditTrail({ session }: { session: Session }) {
       <h1 tabIndex={-1}>Audit trail</h1>
       <section aria-labelledby="chain-heading">
         <h2 id="chain-heading">Hash chain</h2>
-        {verdict.state === 'loading' && <Loading what="the chain check" />}
+        {lastCheck.state === 'loading' && <Loading what="the last check" />}
+        {lastCheck.state === 'failed' && <ProblemNotice problem={lastCheck.problem} />}
+        {lastCheck.state === 'ready' && <LastCheck check={lastCheck.data.lastCheck} />}
+        <button type="button" class="secondary" onClick={() => { setCheckNow((n) => n + 1); }}>
+          Check the whole chain now
+        </button>
+        {checkNow > 0 && verdict.state === 'loading' && <Loading what="the chain check" />}
         {verdict.state === 'failed' && <ProblemNotice problem={verdict.problem} />}
-        {verdict.state === 'ready' &&
+        {verdict.state === 'ready' && verdict.data !== null &&
           (verdict.data.ok ? (
             <p class="ok" role="status" data-testid="chain-status">
               The chain is intact: {count(verdict.data.entries)} entries, each covering the one before.
@@ -39,9 +67,6 @@ export function AuditTrail({ session }: { session: Session }) {
               The chain is broken at entry {verdict.data.brokenAt}: {verdict.data.reason}. Entries were changed or removed behind the service's back.
             </p>
           ))}
-        <button type="button" class="secondary" onClick={recheck}>
-          Check again
-        </button>
       </section>
       <section aria-labelledby="entries-heading">
         <h2 id="entries-heading">Entries, oldest first</h2>
