@@ -29,7 +29,9 @@ export interface SimulatorProcess {
 /** The simulator in its own process, so the figures measure the service and not the fake Odoo. */
 export async function startSimulatorProcess(args: { orders: number; version?: number; latencyMs?: number; daysBehind?: number }): Promise<SimulatorProcess> {
   const cli = fileURLToPath(new URL('../test/odoo-simulator/cli.ts', import.meta.url))
-  const child = spawn(process.execPath, [cli, '--version', String(args.version ?? 18), '--orders', String(args.orders), '--port', '0', '--latency', String(args.latencyMs ?? 0), '--days-behind', String(args.daysBehind ?? 0)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  // The simulator holds its whole shop in memory: about 5 KB per order with its contacts and delivery.
+  const heapMb = Math.max(4096, Math.ceil(args.orders / 1000) * 8)
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, cli, '--version', String(args.version ?? 18), '--orders', String(args.orders), '--port', '0', '--latency', String(args.latencyMs ?? 0), '--days-behind', String(args.daysBehind ?? 0)], { stdio: ['ignore', 'pipe', 'inherit'] })
   const [line] = await new Promise<string[]>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout })
     lines.once('line', (first) => {
