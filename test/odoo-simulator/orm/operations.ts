@@ -63,7 +63,7 @@ export class RecordOperations {
       if (typeof field !== 'string' || field === 'id' || !this.#tables.isIndexed(def.name, field)) continue
       const ids = operator === 'in' && Array.isArray(value) ? value : operator === '=' ? [value] : undefined
       if (!ids?.every((id) => typeof id === 'number')) continue
-      const rows = [...new Set(ids as number[])].flatMap((id) => this.#tables.referencing(def.name, field, id))
+      const rows = [...new Set(ids)].flatMap((id) => this.#tables.referencing(def.name, field, id))
       return { rows: rows.sort((a, b) => a - b).map((id) => this.#tables.get(def.name, id) as Row), idOrder: true }
     }
     const lowerBound = leaves.find(([field, operator, value]) => field === 'id' && (operator === '>' || operator === '>=') && typeof value === 'number')
