@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { constants, PerformanceObserver } from 'node:perf_hooks'
 import type { NodeGCPerformanceDetail } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
+import { getHeapStatistics } from 'node:v8'
 import { freePort } from '../test/support/local-server.ts'
 
 export interface SimulatorProcess {
@@ -95,20 +96,24 @@ export function peakRssMb(pid: number): number {
  * included, so it depends on when V8 chooses to collect) and the live heap: the largest heap found
  * right after a full collection, which is what the work keeps.
  */
+// Not process.memoryUsage(), which also reads the resident set from /proc: sampled every 20 ms, its
+// cost would count as the service's.
+const heapUsed = () => getHeapStatistics().used_heap_size
+
 export async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakHeapMb: number; liveHeapMb: number }> {
   globalThis.gc?.()
-  let peak = process.memoryUsage().heapUsed
+  let peak = heapUsed()
   let live = peak
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 20)
+  const sampler = setInterval(() => (peak = Math.max(peak, heapUsed())), 20)
   const fullCollections = new PerformanceObserver((list) => {
-    if (list.getEntries().some((entry) => (entry as unknown as { detail?: NodeGCPerformanceDetail }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) live = Math.max(live, process.memoryUsage().heapUsed)
+    if (list.getEntries().some((entry) => (entry as unknown as { detail?: NodeGCPerformanceDetail }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) live = Math.max(live, heapUsed())
   })
   fullCollections.observe({ entryTypes: ['gc'] })
   const started = performance.now()
   try {
     const result = await work()
     const mb = (bytes: number) => Math.round(bytes / 2 ** 20)
-    return { result, ms: performance.now() - started, peakHeapMb: mb(Math.max(peak, process.memoryUsage().heapUsed)), liveHeapMb: mb(live) }
+    return { result, ms: performance.now() - started, peakHeapMb: mb(Math.max(peak, heapUsed())), liveHeapMb: mb(live) }
   } finally {
     clearInterval(sampler)
     fullCollections.disconnect()
