@@ -41,8 +41,9 @@ export async function upsertOrders(db: Queryable, rows: readonly OrderRow[], now
   const result = await db.query<{ inserted: boolean; odoo_id: number }>(
     `INSERT INTO mirror_orders AS o (odoo_id, name, channel, state, order_date, amount_total, currency, partner_id, partner_invoice_id,
                                      partner_shipping_id, write_date, cancelled_at, synced_at)
-     SELECT r.*, CASE WHEN r.state = 'cancel' THEN r.write_date END, $2::timestamptz
-       FROM json_to_recordset($1::json) AS r(${ORDER_RECORD})
+     SELECT r.*, CASE WHEN r.state = 'cancel' THEN r.write_date END, $12::timestamptz
+       FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::numeric[], $7::text[], $8::int[], $9::int[], $10::int[], $11::timestamptz[])
+            AS r(odoo_id, name, channel, state, order_date, amount_total, currency, partner_id, partner_invoice_id, partner_shipping_id, write_date)
      ON CONFLICT (odoo_id) DO UPDATE SET
        name = EXCLUDED.name, channel = EXCLUDED.channel, state = EXCLUDED.state, order_date = EXCLUDED.order_date,
        amount_total = EXCLUDED.amount_total, currency = EXCLUDED.currency, partner_id = EXCLUDED.partner_id,
@@ -57,7 +58,7 @@ export async function upsertOrders(db: Queryable, rows: readonly OrderRow[], now
             EXCLUDED.partner_id, EXCLUDED.partner_invoice_id, EXCLUDED.partner_shipping_id, EXCLUDED.write_date)
         OR o.deleted_at IS NOT NULL
      RETURNING (xmax = 0) AS inserted, odoo_id`,
-    [JSON.stringify(rows.map(orderRecord)), now]
+    [...orderColumns(rows), now]
   )
   return { ...countUpserts(result.rows), changedIds: result.rows.map((r) => r.odoo_id) }
 }
@@ -71,33 +72,27 @@ export async function insertFirstSightOrders(db: Queryable, rows: readonly First
   const result = await db.query<{ odoo_id: number }>(
     `INSERT INTO mirror_orders (odoo_id, name, channel, state, order_date, amount_total, currency, partner_id, partner_invoice_id, partner_shipping_id,
                                 write_date, shipped_at, completed_at, cancelled_at, retention_due_at, retention_basis, synced_at)
-     SELECT r.*, $2::timestamptz
-       FROM json_to_recordset($1::json) AS r(${ORDER_RECORD}, shipped_at timestamptz, completed_at timestamptz, cancelled_at timestamptz,
-                                             retention_due_at timestamptz, retention_basis jsonb)
+     SELECT r.*, $17::timestamptz
+       FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::numeric[], $7::text[], $8::int[], $9::int[], $10::int[],
+                   $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::jsonb[]) AS r
      ON CONFLICT (odoo_id) DO NOTHING
      RETURNING odoo_id`,
     [
-      JSON.stringify(rows.map((r) => ({
-        ...orderRecord(r),
-        shipped_at: r.clock.shippedAt, completed_at: r.clock.completedAt, cancelled_at: r.clock.cancelledAt,
-        retention_due_at: r.retention.dueAt, retention_basis: r.retention.basis
-      }))),
+      ...orderColumns(rows),
+      rows.map((r) => r.clock.shippedAt), rows.map((r) => r.clock.completedAt), rows.map((r) => r.clock.cancelledAt),
+      rows.map((r) => r.retention.dueAt), rows.map((r) => (r.retention.basis ? JSON.stringify(r.retention.basis) : null)),
       now
     ]
   )
   return new Set(result.rows.map((r) => r.odoo_id))
 }
 
-// Rows go to PostgreSQL as one JSON document: serializing it is native work, where arrays, one
-// per column, are escaped element by element by the driver.
-const ORDER_RECORD = `odoo_id int, name text, channel text, state text, order_date timestamptz, amount_total numeric, currency text,
-  partner_id int, partner_invoice_id int, partner_shipping_id int, write_date timestamptz`
-
-function orderRecord(r: OrderRow): Record<string, unknown> {
-  return {
-    odoo_id: r.odooId, name: r.name, channel: r.channel, state: r.state, order_date: r.orderDate, amount_total: r.amountTotal, currency: r.currency,
-    partner_id: r.partnerId, partner_invoice_id: r.partnerInvoiceId, partner_shipping_id: r.partnerShippingId, write_date: r.writeDate
-  }
+function orderColumns(rows: readonly OrderRow[]): unknown[] {
+  return [
+    rows.map((r) => r.odooId), rows.map((r) => r.name), rows.map((r) => r.channel), rows.map((r) => r.state),
+    rows.map((r) => r.orderDate), rows.map((r) => r.amountTotal), rows.map((r) => r.currency), rows.map((r) => r.partnerId),
+    rows.map((r) => r.partnerInvoiceId), rows.map((r) => r.partnerShippingId), rows.map((r) => r.writeDate)
+  ]
 }
 
 /** Returns the orders whose deliveries changed. */
@@ -105,13 +100,13 @@ export async function upsertPickings(db: Queryable, rows: readonly PickingRow[],
   if (rows.length === 0) return []
   const result = await db.query<{ order_id: number }>(
     `INSERT INTO mirror_pickings (odoo_id, order_id, state, date_done, write_date, synced_at)
-     SELECT r.*, $2::timestamptz FROM json_to_recordset($1::json) AS r(odoo_id int, order_id int, state text, date_done timestamptz, write_date timestamptz)
+     SELECT r.*, $6::timestamptz FROM unnest($1::int[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS r
      ON CONFLICT (odoo_id) DO UPDATE SET order_id = EXCLUDED.order_id, state = EXCLUDED.state, date_done = EXCLUDED.date_done,
        write_date = EXCLUDED.write_date, synced_at = EXCLUDED.synced_at
      WHERE (mirror_pickings.order_id, mirror_pickings.state, mirror_pickings.date_done, mirror_pickings.write_date)
            IS DISTINCT FROM (EXCLUDED.order_id, EXCLUDED.state, EXCLUDED.date_done, EXCLUDED.write_date)
      RETURNING order_id`,
-    [JSON.stringify(rows.map((r) => ({ odoo_id: r.odooId, order_id: r.orderId, state: r.state, date_done: r.dateDone, write_date: r.writeDate }))), now]
+    [rows.map((r) => r.odooId), rows.map((r) => r.orderId), rows.map((r) => r.state), rows.map((r) => r.dateDone), rows.map((r) => r.writeDate), now]
   )
   return [...new Set(result.rows.map((r) => r.order_id))]
 }

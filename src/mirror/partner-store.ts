@@ -28,11 +28,8 @@ export const CONTACT_LOOKUP_STATISTICS = 'mirror_partners (odoo_id, redacted_at)
 
 const PARTNER_COLUMNS = `odoo_id, parent_id, type, is_company, is_user, is_company_partner, state, country, write_date,
   ${PARTNER_PII_FIELDS.join(', ')}, email_index, phone_index, mobile_index, fingerprint, holds_pii`
-// Rows go to PostgreSQL as one JSON document: serializing it is native work, where arrays, one
-// per column, are escaped element by element by the driver.
-const PARTNER_RECORD = `odoo_id int, parent_id int, type text, is_company bool, is_user bool, is_company_partner bool, state text, country text,
-  write_date timestamptz, ${PARTNER_PII_FIELDS.map((field) => `${field} text`).join(', ')}, email_index text, phone_index text, mobile_index text,
-  fingerprint text, holds_pii bool`
+const PARTNER_ARRAYS = `$1::int[], $2::int[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::text[], $8::text[], $9::timestamptz[],
+  $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::bool[]`
 
 /** SQL condition: the contact (alias `p`) waits in the redaction backlog. */
 const IN_BACKLOG = (alias: string) => `(${alias}.backlog_since IS NOT NULL AND ${alias}.backlog_approved_at IS NULL)`
@@ -54,7 +51,7 @@ export async function upsertPartners(db: Queryable, rows: readonly SealedPartner
   if (rows.length === 0) return { inserted: 0, updated: 0 }
   const result = await db.query<{ inserted: boolean }>(
     `INSERT INTO mirror_partners AS p (${PARTNER_COLUMNS}, synced_at)
-     SELECT ${PARTNER_COLUMNS}, $2::timestamptz FROM json_to_recordset($1::json) AS r(${PARTNER_RECORD})
+     SELECT r.*, $23::timestamptz FROM unnest(${PARTNER_ARRAYS}) AS r
      ON CONFLICT (odoo_id) DO UPDATE SET
        parent_id = EXCLUDED.parent_id, type = EXCLUDED.type, is_company = EXCLUDED.is_company, is_user = EXCLUDED.is_user,
        is_company_partner = EXCLUDED.is_company_partner, state = EXCLUDED.state, country = EXCLUDED.country, write_date = EXCLUDED.write_date,
@@ -68,7 +65,7 @@ export async function upsertPartners(db: Queryable, rows: readonly SealedPartner
        redacted_fields = CASE WHEN EXCLUDED.holds_pii THEN NULL ELSE p.redacted_fields END
      WHERE p.fingerprint IS DISTINCT FROM EXCLUDED.fingerprint OR p.is_company_partner IS DISTINCT FROM EXCLUDED.is_company_partner OR p.deleted_at IS NOT NULL
      RETURNING (xmax = 0) AS inserted`,
-    [JSON.stringify(rows.map(partnerRecord)), now]
+    [...partnerColumns(rows), now]
   )
   return countUpserts(result.rows)
 }
@@ -81,21 +78,22 @@ export async function insertFirstSightPartners(db: Queryable, rows: readonly (Se
   if (rows.length === 0) return new Set()
   const result = await db.query<{ odoo_id: number }>(
     `INSERT INTO mirror_partners (${PARTNER_COLUMNS}, retention_due_at, redaction_fields, synced_at)
-     SELECT ${PARTNER_COLUMNS}, due, string_to_array(fields, ','), $2::timestamptz
-       FROM json_to_recordset($1::json) AS r(${PARTNER_RECORD}, due timestamptz, fields text)
+     SELECT ${PARTNER_COLUMNS}, due, string_to_array(fields, ','), $25::timestamptz
+       FROM unnest(${PARTNER_ARRAYS}, $23::timestamptz[], $24::text[]) AS r(${PARTNER_COLUMNS}, due, fields)
      ON CONFLICT (odoo_id) DO NOTHING
      RETURNING odoo_id`,
-    [JSON.stringify(rows.map((r) => ({ ...partnerRecord(r), due: r.retention.dueAt, fields: r.retention.fields.join(',') }))), now]
+    [...partnerColumns(rows), rows.map((r) => r.retention.dueAt), rows.map((r) => r.retention.fields.join(',')), now]
   )
   return new Set(result.rows.map((r) => r.odoo_id))
 }
 
-function partnerRecord(r: SealedPartner): Record<string, unknown> {
-  return {
-    odoo_id: r.odooId, parent_id: r.parentId, type: r.type, is_company: r.isCompany, is_user: r.isUser, is_company_partner: r.isCompanyPartner,
-    state: r.state, country: r.country, write_date: r.writeDate, ...r.sealed,
-    email_index: r.emailIndex, phone_index: r.phoneIndex, mobile_index: r.mobileIndex, fingerprint: r.fingerprint, holds_pii: r.holdsPii
-  }
+function partnerColumns(rows: readonly SealedPartner[]): unknown[] {
+  return [
+    rows.map((r) => r.odooId), rows.map((r) => r.parentId), rows.map((r) => r.type), rows.map((r) => r.isCompany), rows.map((r) => r.isUser),
+    rows.map((r) => r.isCompanyPartner), rows.map((r) => r.state), rows.map((r) => r.country), rows.map((r) => r.writeDate),
+    ...PARTNER_PII_FIELDS.map((field) => rows.map((r) => r.sealed[field])),
+    rows.map((r) => r.emailIndex), rows.map((r) => r.phoneIndex), rows.map((r) => r.mobileIndex), rows.map((r) => r.fingerprint), rows.map((r) => r.holdsPii)
+  ]
 }
 
 /**
