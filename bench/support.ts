@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import pg from 'pg'
@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url'
 import { constants, PerformanceObserver } from 'node:perf_hooks'
 import type { NodeGCPerformanceDetail } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
+import { getHeapStatistics } from 'node:v8'
+import { freePort } from '../test/support/local-server.ts'
 
 export interface SimulatorProcess {
   pid: number
@@ -28,7 +30,9 @@ export interface SimulatorProcess {
 /** The simulator in its own process, so the figures measure the service and not the fake Odoo. */
 export async function startSimulatorProcess(args: { orders: number; version?: number; latencyMs?: number; daysBehind?: number }): Promise<SimulatorProcess> {
   const cli = fileURLToPath(new URL('../test/odoo-simulator/cli.ts', import.meta.url))
-  const child = spawn(process.execPath, [cli, '--version', String(args.version ?? 18), '--orders', String(args.orders), '--port', '0', '--latency', String(args.latencyMs ?? 0), '--days-behind', String(args.daysBehind ?? 0)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  // The simulator holds its whole shop in memory: about 5 KB per order with its contacts and delivery.
+  const heapMb = Math.max(4096, Math.ceil(args.orders / 1000) * 8)
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, cli, '--version', String(args.version ?? 18), '--orders', String(args.orders), '--port', '0', '--latency', String(args.latencyMs ?? 0), '--days-behind', String(args.daysBehind ?? 0)], { stdio: ['ignore', 'pipe', 'inherit'] })
   const [line] = await new Promise<string[]>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout })
     lines.once('line', (first) => {
@@ -51,21 +55,40 @@ export function describeMachine(): string {
   return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`
 }
 
-/** CPU seconds used so far by this process, the given one, and every PostgreSQL process of this machine (Linux only). */
-export function cpuSnapshot(otherPid: number): { service: number; other: number; postgres: number } {
-  const ticks = (pid: string) => {
-    try {
-      // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per second on Linux).
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / 100 }
-    } catch {
-      return { comm: '', seconds: 0 }
-    }
+/** CPU seconds (user + system) of a process, with those of its children already reaped when `reaped` (Linux only). */
+function cpuSecondsOf(pid: number, reaped = false): { comm: string; ppid: number; seconds: number } {
+  try {
+    // Fields after the command name: ppid is the 2nd, utime and stime the 12th and 13th, cutime and cstime the 14th and 15th, in clock ticks (100 per second on Linux).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0)
+    return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ppid: Number(fields[1]), seconds: ticks / 100 }
+  } catch {
+    return { comm: '', ppid: 0, seconds: 0 }
   }
-  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name))
-  const postgres = pids.map(ticks).filter((p) => p.comm === 'postgres').reduce((sum, p) => sum + p.seconds, 0)
-  return { service: ticks(String(process.pid)).seconds, other: ticks(String(otherPid)).seconds, postgres }
+}
+
+/**
+ * CPU seconds used so far by this process, the given one, and PostgreSQL: the bench's embedded
+ * server (its postmaster, the backends it reaped, and those alive), or else every PostgreSQL
+ * process of this machine (Linux only).
+ */
+export function cpuSnapshot(otherPid: number, postmasterPid?: number): { service: number; other: number; postgres: number } {
+  const processes = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map((pid) => cpuSecondsOf(Number(pid)))
+  const postgres = postmasterPid === undefined
+    ? processes.filter((p) => p.comm === 'postgres').reduce((sum, p) => sum + p.seconds, 0)
+    : cpuSecondsOf(postmasterPid, true).seconds + processes.filter((p) => p.ppid === postmasterPid).reduce((sum, p) => sum + p.seconds, 0)
+  return { service: cpuSecondsOf(process.pid).seconds, other: cpuSecondsOf(otherPid).seconds, postgres }
+}
+
+/** The peak resident set of a process so far, in MB (Linux only). */
+export function peakRssMb(pid: number): number {
+  try {
+    const line = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return Math.round(Number(line?.[1] ?? 0) / 1024)
+  } catch {
+    return 0
+  }
 }
 
 /**
@@ -73,33 +96,42 @@ export function cpuSnapshot(otherPid: number): { service: number; other: number;
  * included, so it depends on when V8 chooses to collect) and the live heap: the largest heap found
  * right after a full collection, which is what the work keeps.
  */
+// Not process.memoryUsage(), which also reads the resident set from /proc: sampled every 20 ms, its
+// cost would count as the service's.
+const heapUsed = () => getHeapStatistics().used_heap_size
+
 export async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakHeapMb: number; liveHeapMb: number }> {
   globalThis.gc?.()
-  let peak = process.memoryUsage().heapUsed
+  let peak = heapUsed()
   let live = peak
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 20)
+  const sampler = setInterval(() => (peak = Math.max(peak, heapUsed())), 20)
   const fullCollections = new PerformanceObserver((list) => {
-    if (list.getEntries().some((entry) => (entry as unknown as { detail?: NodeGCPerformanceDetail }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) live = Math.max(live, process.memoryUsage().heapUsed)
+    if (list.getEntries().some((entry) => (entry as unknown as { detail?: NodeGCPerformanceDetail }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) live = Math.max(live, heapUsed())
   })
   fullCollections.observe({ entryTypes: ['gc'] })
   const started = performance.now()
   try {
     const result = await work()
     const mb = (bytes: number) => Math.round(bytes / 2 ** 20)
-    return { result, ms: performance.now() - started, peakHeapMb: mb(Math.max(peak, process.memoryUsage().heapUsed)), liveHeapMb: mb(live) }
+    return { result, ms: performance.now() - started, peakHeapMb: mb(Math.max(peak, heapUsed())), liveHeapMb: mb(live) }
   } finally {
     clearInterval(sampler)
     fullCollections.disconnect()
   }
 }
 
+/** The bench's database: the PostgreSQL server's postmaster when the bench started it, for its CPU time. */
+export interface BenchDatabase {
+  postmasterPid?: number
+}
+
 /**
- * A fresh, migrated database for one bench run, on DATABASE_URL's server or an embedded one,
- * dropped afterwards.
+ * A fresh, migrated database for one bench run, on DATABASE_URL's server or an embedded one (on a
+ * free port), dropped afterwards.
  */
-export async function withBenchDatabase<T>(log: Logger, work: (url: string) => Promise<T>): Promise<T> {
+export async function withBenchDatabase<T>(log: Logger, work: (url: string, database: BenchDatabase) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pb-bench-'))
-  const server = await provideDatabaseServer({ url: process.env.DATABASE_URL, poolMax: 10, dataDir, embeddedPort: 54398 }, log)
+  const server = await provideDatabaseServer({ url: process.env.DATABASE_URL, poolMax: 10, dataDir, embeddedPort: await freePort() }, log)
   const database = `pb_bench_${process.pid}`
   const admin = new pg.Client({ connectionString: server.url })
   await admin.connect()
@@ -108,7 +140,9 @@ export async function withBenchDatabase<T>(log: Logger, work: (url: string) => P
     const url = new URL(server.url)
     url.pathname = `/${database}`
     await migrate(url.toString(), log)
-    return await work(url.toString())
+    const pidFile = join(dataDir, 'postgres', 'postmaster.pid')
+    const postmasterPid = server.embedded && existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined
+    return await work(url.toString(), postmasterPid === undefined ? {} : { postmasterPid })
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
     await admin.end()

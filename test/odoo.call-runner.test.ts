@@ -120,3 +120,19 @@ await t.test('the concurrency limit never runs more tasks at once than allowed, 
   t.same(await Promise.all(tasks), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
   t.equal(mostAtOnce, 3)
 })
+
+await t.test('a task marked first takes the next free slot ahead of tasks that waited longer', async (t) => {
+  const limit = createConcurrencyLimit(1)
+  const started: string[] = []
+  let releaseBusy = () => {}
+  const busy = limit(() => new Promise<void>((resolve) => (releaseBusy = resolve)))
+  const task = (name: string) => () => {
+    started.push(name)
+    return Promise.resolve()
+  }
+  const queued = [limit(task('read 1')), limit(task('read 2')), limit(task('page'), { first: true }), limit(task('read 3'))]
+  await new Promise((resolve) => setImmediate(resolve))
+  releaseBusy()
+  await Promise.all([busy, ...queued])
+  t.same(started, ['page', 'read 1', 'read 2', 'read 3'])
+})

@@ -27,6 +27,8 @@ export interface RunOptions {
   timeoutMs?: number
   /** Skip the concurrency limit (the readiness probe must not queue behind a long sync). */
   unlimited?: boolean
+  /** Wait for a slot of the concurrency limit ahead of calls without it. */
+  first?: boolean
 }
 
 export type CallRunner = <T>(description: CallDescription, attempt: (signal: AbortSignal) => Promise<T>, options?: RunOptions) => Promise<T>
@@ -44,7 +46,7 @@ export function createCallRunner(options: CallRunnerOptions): CallRunner {
     for (let attemptNumber = 1; ; attemptNumber++) {
       const once = () => attemptOnce(description, attempt, attemptNumber, maxAttempts, timeoutMs, runOptions.signal)
       try {
-        return await (runOptions.unlimited ? once() : limit(once))
+        return await (runOptions.unlimited ? once() : limit(once, { first: runOptions.first ?? false }))
       } catch (error) {
         if (!(error instanceof OdooError && error.transient) || attemptNumber >= maxAttempts) throw error
       }

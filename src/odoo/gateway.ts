@@ -71,6 +71,7 @@ export interface OdooGatewayDeps {
 const PING_TIMEOUT_MS = 5_000
 const GRANTED_RIGHT_TTL_MS = 60_000
 const UNLIMITED: RunOptions = { unlimited: true }
+const WALK_PAGE: RunOptions = { first: true }
 const FIELD_ATTRIBUTES = ['string', 'type', 'relation', 'required', 'readonly']
 
 /** Builds the gateway without calling Odoo: the protocol is detected on first use. */
@@ -166,8 +167,10 @@ export function createOdooGateway(config: OdooConfig, deps: OdooGatewayDeps): Od
       return granted
     },
 
+    // A walk's pages wait for a slot ahead of other calls: the reads a walk's consumer makes for
+    // one page then overlap the fetch of the next, instead of queueing it behind them.
     walk(model, { context, ...options }) {
-      return walkByWriteDate((domain, page) => gateway.searchRead(model, domain, { ...page, context }), options)
+      return walkByWriteDate((domain, page) => execute({ model, method: 'search_read', params: { domain, ...page, context } }, true, WALK_PAGE), options)
     },
 
     async ping(signal) {

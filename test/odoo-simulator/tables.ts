@@ -10,6 +10,8 @@ export class Tables implements RecordSource {
   readonly #nextId = new Map<string, number>()
   /** model -> indexed many2one fields -> target id -> referencing ids */
   readonly #indexes = new Map<string, Map<string, Map<number, number[]>>>()
+  /** model -> its ids in ascending order, while rows were only appended in id order (else rebuilt when asked) */
+  readonly #sortedIds = new Map<string, number[]>()
 
   constructor(schema: Schema) {
     for (const def of schema.values()) {
@@ -45,6 +47,32 @@ export class Tables implements RecordSource {
     return this.#table(model).size
   }
 
+  /** Whether `referencing` answers this many2one from an index rather than a scan. */
+  isIndexed(model: string, field: string): boolean {
+    return this.#indexes.get(model)?.has(field) ?? false
+  }
+
+  /** The rows with an id above `afterId` (or from it, when `inclusive`), in id order. */
+  *rowsFromId(model: string, afterId: number, inclusive: boolean): Generator<Row> {
+    const table = this.#table(model)
+    let ids = this.#sortedIds.get(model)
+    if (!ids) {
+      ids = [...table.keys()].sort((a, b) => a - b)
+      this.#sortedIds.set(model, ids)
+    }
+    let lo = 0
+    let hi = ids.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if ((ids[mid] as number) < afterId || (!inclusive && ids[mid] === afterId)) lo = mid + 1
+      else hi = mid
+    }
+    for (let i = lo; i < ids.length; i++) {
+      const row = table.get(ids[i] as number)
+      if (row) yield row
+    }
+  }
+
   referencing(model: string, field: string, id: number): number[] {
     const index = this.#indexes.get(model)?.get(field)
     if (index) return [...(index.get(id) ?? [])]
@@ -60,6 +88,9 @@ export class Tables implements RecordSource {
     if (table.has(id)) throw new Error(`${model} ${id} already exists`)
     const row: Row = { ...values, id }
     table.set(id, row)
+    const sorted = this.#sortedIds.get(model)
+    if (sorted && (sorted.length === 0 || (sorted.at(-1) as number) < id)) sorted.push(id)
+    else this.#sortedIds.delete(model)
     this.#nextId.set(model, Math.max(this.#nextId.get(model) ?? 1, id + 1))
     this.#reindex(model, row, undefined)
     return row
@@ -78,6 +109,7 @@ export class Tables implements RecordSource {
     const row = this.get(model, id)
     if (!row) return
     this.#table(model).delete(id)
+    this.#sortedIds.delete(model)
     this.#reindex(model, undefined, row)
   }
 

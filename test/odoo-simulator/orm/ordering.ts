@@ -51,8 +51,9 @@ function keyOf(value: unknown): Key {
 /**
  * The rows a search returns: filtered, sorted, paged. With a small page it keeps only the best
  * offset+limit rows instead of sorting every match, which keeps paging through 100,000 orders fast.
+ * `rowsInOrder`: the rows come sorted as `compare` sorts them, so the search stops once the page is full.
  */
-export function selectRows(rows: Iterable<Row>, matches: (row: Row) => boolean, compare: Comparator, offset: number, limit: number | undefined): Row[] {
+export function selectRows(rows: Iterable<Row>, matches: (row: Row) => boolean, compare: Comparator, offset: number, limit: number | undefined, rowsInOrder = false): Row[] {
   if (limit === undefined) {
     const all: Row[] = []
     for (const row of rows) if (matches(row)) all.push(row)
@@ -63,7 +64,11 @@ export function selectRows(rows: Iterable<Row>, matches: (row: Row) => boolean, 
   const best: Row[] = []
   for (const row of rows) {
     if (!matches(row)) continue
-    if (best.length === keep && compare(row, best[keep - 1] as Row) >= 0) continue
+    if (best.length === keep && compare(row, best[keep - 1] as Row) >= 0) {
+      // Rows that come in the order asked for: none after this one can make the page.
+      if (rowsInOrder) break
+      continue
+    }
     let lo = 0
     let hi = best.length
     while (lo < hi) {
