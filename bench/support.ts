@@ -15,6 +15,9 @@ import { fileURLToPath } from 'node:url'
 import { constants, PerformanceObserver } from 'node:perf_hooks'
 import type { NodeGCPerformanceDetail } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 export interface SimulatorProcess {
   pid: number
@@ -26,9 +29,10 @@ export interface SimulatorProcess {
 }
 
 /** The simulator in its own process, so the figures measure the service and not the fake Odoo. */
-export async function startSimulatorProcess(args: { orders: number; version?: number; latencyMs?: number; daysBehind?: number }): Promise<SimulatorProcess> {
+export async function startSimulatorProcess(args: { orders: number; version?: number; latencyMs?: number; daysBehind?: number; odooCost?: boolean; debugEndpoints?: boolean }): Promise<SimulatorProcess> {
   const cli = fileURLToPath(new URL('../test/odoo-simulator/cli.ts', import.meta.url))
-  const child = spawn(process.execPath, [cli, '--version', String(args.version ?? 18), '--orders', String(args.orders), '--port', '0', '--latency', String(args.latencyMs ?? 0), '--days-behind', String(args.daysBehind ?? 0)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const flags = [...(args.odooCost === true ? ['--odoo-cost'] : []), ...(args.debugEndpoints === true ? ['--debug-endpoints'] : [])]
+  const child = spawn(process.execPath, [cli, '--version', String(args.version ?? 18), '--orders', String(args.orders), '--port', '0', '--latency', String(args.latencyMs ?? 0), '--days-behind', String(args.daysBehind ?? 0), ...flags], { stdio: ['ignore', 'pipe', 'inherit'] })
   const [line] = await new Promise<string[]>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout })
     lines.once('line', (first) => {
@@ -51,21 +55,23 @@ export function describeMachine(): string {
   return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`
 }
 
+/** A process's command name and the CPU seconds it used so far (0 once it is gone; Linux only). */
+export function processCpu(pid: number | string): { comm: string; seconds: number } {
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per second on Linux).
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / 100 }
+  } catch {
+    return { comm: '', seconds: 0 }
+  }
+}
+
 /** CPU seconds used so far by this process, the given one, and every PostgreSQL process of this machine (Linux only). */
 export function cpuSnapshot(otherPid: number): { service: number; other: number; postgres: number } {
-  const ticks = (pid: string) => {
-    try {
-      // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per second on Linux).
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / 100 }
-    } catch {
-      return { comm: '', seconds: 0 }
-    }
-  }
   const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name))
-  const postgres = pids.map(ticks).filter((p) => p.comm === 'postgres').reduce((sum, p) => sum + p.seconds, 0)
-  return { service: ticks(String(process.pid)).seconds, other: ticks(String(otherPid)).seconds, postgres }
+  const postgres = pids.map(processCpu).filter((p) => p.comm === 'postgres').reduce((sum, p) => sum + p.seconds, 0)
+  return { service: processCpu(process.pid).seconds, other: processCpu(otherPid).seconds, postgres }
 }
 
 /**
@@ -130,4 +136,58 @@ export function benchConfig(databaseUrl: string, sim: SimulatorProcess, override
     RETENTION_BACKLOG_APPROVAL: 'never',
     ...overrides
   })
+}
+
+export interface ServiceProcess {
+  pid: number
+  port: number
+  /** What it wrote to stdout so far (its JSON log lines). */
+  stdout(): string
+  /** SIGTERM (a graceful shutdown), resolved once it has exited. */
+  stop(): Promise<void>
+}
+
+/**
+ * `privacy-bridge serve --role <role>` as its own process with exactly `env` (plus PATH and a free
+ * PORT), resolved once its health route answers.
+ */
+export async function startServiceProcess(role: 'api' | 'worker' | 'all', env: Record<string, string>): Promise<ServiceProcess> {
+  const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+  const port = await freePort()
+  const child = spawn(process.execPath, [cli, 'serve', '--role', role], { env: { PATH: process.env.PATH ?? '', ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => {
+    resolve()
+  }))
+  let gone = false
+  void exited.then(() => (gone = true))
+  for (const started = Date.now(); ; await sleep(200)) {
+    if (gone) throw new Error(`serve --role ${role} exited: ${(stderr || stdout).slice(-2000)}`)
+    if (Date.now() - started > 60_000) throw new Error(`serve --role ${role} did not answer /health/live within 60 s`)
+    const live = await fetch(`http://127.0.0.1:${String(port)}/health/live`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined)
+    if (live?.ok === true) break
+  }
+  if (child.pid === undefined) throw new Error('the service process has no pid')
+  return {
+    pid: child.pid,
+    port,
+    stdout: () => stdout,
+    stop: async () => {
+      if (!gone) child.kill('SIGTERM')
+      await exited
+    }
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => {
+    resolve()
+  }))
+  return port
 }
