@@ -35,7 +35,7 @@ import { createOdooGateway } from '../src/odoo/gateway.ts'
 import { createServiceParts, jobDefinitions } from '../src/service.ts'
 import { startJobRunner } from '../src/jobs/job-runner.ts'
 import { systemClock } from '../src/clock.ts'
-import { benchConfig, cpuSnapshot, describeMachine, measure, processCpu, startServiceProcess, startSimulatorProcess, withBenchDatabase } from './support.ts'
+import { benchConfig, cpuSpent, describeMachine, measure, postgresCpu, processCpu, startServiceProcess, startSimulatorProcess, withBenchDatabase } from './support.ts'
 import type { ServiceProcess, SimulatorProcess } from './support.ts'
 
 const { values } = parseArgs({
@@ -46,7 +46,12 @@ const batch = Number(values.batch)
 const latencyMs = Number(values.latency)
 const concurrency = Number(values.concurrency)
 const log = createLogger({ level: 'warn' })
+/**
+ * No sync, reconciliation, sweep or snapshot on a schedule, in any process (pg-boss keeps one
+ * schedule per queue, whoever registered it): a sync would plan the due times the bench moved.
+ */
 const NEVER = '0 0 1 1 *'
+const QUIET_SCHEDULES = { SYNC_CRON: NEVER, RECONCILE_CRON: NEVER, RETENTION_SWEEP_CRON: NEVER, RETENTION_SNAPSHOT_CRON: NEVER, MAIL_SWEEP_CRON: NEVER }
 /** Orders the simulator generates per eligible contact (about 0.85 contacts per order), with a margin. */
 const ORDERS_PER_CONTACT = 1.25
 const logLineSchema = z.object({ msg: z.string().optional(), redacted: z.number().optional() }).loose()
@@ -56,7 +61,7 @@ console.log(`bench/redact: ${contacts} contacts per phase, batches of ${batch}, 
 const sim = await startSimulatorProcess({ orders: Math.ceil(2 * contacts * ORDERS_PER_CONTACT), latencyMs, daysBehind: 365, odooCost: true, debugEndpoints: true })
 try {
   await withBenchDatabase(log, async (url) => {
-    const config = benchConfig(url, sim, { REDACTION_BATCH_SIZE: String(batch) })
+    const config = benchConfig(url, sim, { REDACTION_BATCH_SIZE: String(batch), ...QUIET_SCHEDULES })
     const pool = createPool(url, 4, log)
     const odoo = createOdooGateway(config.odoo, { log })
     const jobs = await startJobRunner({ databaseUrl: url, log, work: false })
@@ -79,7 +84,7 @@ try {
       DATABASE_URL: url, PII_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
       ODOO_URL: sim.url, ODOO_DB: sim.db, ODOO_USERNAME: sim.login, ODOO_API_KEY: sim.apiKey,
       REDACTION_BATCH_SIZE: String(batch), REDACTION_CONCURRENCY: String(concurrency), RETENTION_BACKLOG_APPROVAL: 'never',
-      SYNC_CRON: NEVER, RECONCILE_CRON: NEVER, RETENTION_SWEEP_CRON: NEVER, RETENTION_SNAPSHOT_CRON: NEVER, MAIL_SWEEP_CRON: NEVER,
+      ...QUIET_SCHEDULES,
       SWAGGER_UI: 'false', LOG_LEVEL: 'info'
     }
     const runPhase = async (workerCount: number, ids: readonly number[]) => {
@@ -115,12 +120,14 @@ interface PhaseFigures {
   ms: number
   firstRedactionMs: number
   perSecond: number
+  /** From the first contact redacted to the last, without the wait for pg-boss to hand out the jobs. */
+  steadyPerSecond: number
   cpu: string
 }
 
 /** From the sweep until none of `ids` is left due, polling the mirror; with the CPU each process spent. */
 async function timeRedaction(pool: Pool, sim: SimulatorProcess, workers: ServiceProcess[], ids: readonly number[], sweep: () => Promise<number>): Promise<PhaseFigures> {
-  const before = { workers: workers.map((w) => processCpu(w.pid).seconds), ...cpuSnapshot(sim.pid) }
+  const before = { workers: workers.map((w) => processCpu(w.pid).seconds), backends: await backendCpu(pool), postgres: postgresCpu(), sim: processCpu(sim.pid).seconds }
   const started = performance.now()
   const due = await sweep()
   if (due !== ids.length) throw new Error(`the sweeper found ${due} contacts due, not ${ids.length}`)
@@ -135,20 +142,27 @@ async function timeRedaction(pool: Pool, sim: SimulatorProcess, workers: Service
     await sleep(100)
   }
   const ms = performance.now() - started
-  const after = { workers: workers.map((w) => processCpu(w.pid).seconds), ...cpuSnapshot(sim.pid) }
+  const after = { workers: workers.map((w) => processCpu(w.pid).seconds), backends: await backendCpu(pool), postgres: postgresCpu(), sim: processCpu(sim.pid).seconds }
   const workerCpu = after.workers.map((s, i) => (s - (before.workers[i] ?? 0)).toFixed(1))
   return {
     contacts: ids.length,
     ms,
     firstRedactionMs,
     perSecond: ids.length / (ms / 1000),
-    cpu: `CPU s: worker${workers.length > 1 ? 's' : ''} ${workerCpu.join(' + ')}, PostgreSQL ${(after.postgres - before.postgres).toFixed(1)}, simulator ${(after.other - before.other).toFixed(1)}`
+    steadyPerSecond: ids.length / ((ms - firstRedactionMs) / 1000),
+    cpu: `CPU s: worker${workers.length > 1 ? 's' : ''} ${workerCpu.join(' + ')}, PostgreSQL ${cpuSpent(before.postgres, after.postgres).toFixed(1)} (the machine's; this database's backends ${cpuSpent(before.backends, after.backends).toFixed(1)}), simulator ${(after.sim - before.sim).toFixed(1)}`
   }
+}
+
+/** CPU seconds so far of each PostgreSQL backend connected to the bench's database (those of the workers' pools last the phase). */
+async function backendCpu(pool: Pool): Promise<Map<number, number>> {
+  const pids = (await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows
+  return new Map(pids.map(({ pid }) => [pid, processCpu(pid).seconds]))
 }
 
 function printPhase(name: string, figures: PhaseFigures & { perWorker: number[] }): void {
   console.log(
-    `${name}  ${figures.contacts} contacts in ${(figures.ms / 1000).toFixed(1)} s = ${Math.round(figures.perSecond)} contacts/s (first redacted after ${(figures.firstRedactionMs / 1000).toFixed(1)} s; ` +
+    `${name}  ${figures.contacts} contacts in ${(figures.ms / 1000).toFixed(1)} s = ${Math.round(figures.perSecond)} contacts/s (first redacted after ${(figures.firstRedactionMs / 1000).toFixed(1)} s, ${Math.round(figures.steadyPerSecond)}/s from then on; ` +
       `per process ${figures.perWorker.join(' + ')}); ${figures.cpu}`
   )
 }
@@ -164,7 +178,7 @@ function redactedByProcess(worker: ServiceProcess): number {
 /**
  * Every contact of both phases written exactly once in Odoo (the simulator's count of write calls
  * naming each), redacted and scrubbed in the mirror, and audited by exactly one partner.redacted
- * entry; no other contact written or audited. Throws otherwise.
+ * entry; no other contact written or audited. The exit code is 1 otherwise.
  */
 async function proveExactlyOnce(pool: Pool, sim: SimulatorProcess, ids: readonly number[]): Promise<void> {
   const answer = await fetch(`${sim.url}/__sim/writes?model=res.partner`)

@@ -69,9 +69,19 @@ export function processCpu(pid: number | string): { comm: string; seconds: numbe
 
 /** CPU seconds used so far by this process, the given one, and every PostgreSQL process of this machine (Linux only). */
 export function cpuSnapshot(otherPid: number): { service: number; other: number; postgres: number } {
-  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name))
-  const postgres = pids.map(processCpu).filter((p) => p.comm === 'postgres').reduce((sum, p) => sum + p.seconds, 0)
+  const postgres = [...postgresCpu().values()].reduce((sum, seconds) => sum + seconds, 0)
   return { service: processCpu(process.pid).seconds, other: processCpu(otherPid).seconds, postgres }
+}
+
+/** CPU seconds used so far by each PostgreSQL process of this machine, by pid (Linux only). */
+export function postgresCpu(): Map<number, number> {
+  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name))
+  return new Map(pids.map((pid) => [Number(pid), processCpu(pid)] as const).filter(([, p]) => p.comm === 'postgres').map(([pid, p]) => [pid, p.seconds]))
+}
+
+/** CPU seconds spent between two snapshots by processes alive at the second (those that exited in between are not counted). */
+export function cpuSpent(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  return [...after].reduce((sum, [pid, seconds]) => sum + seconds - (before.get(pid) ?? 0), 0)
 }
 
 /**
