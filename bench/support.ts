@@ -169,16 +169,20 @@ export async function startServiceProcess(role: 'api' | 'worker' | 'all', env: R
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const exited = new Promise<void>((resolve) => child.once('exit', () => {
-    resolve()
-  }))
-  let gone = false
-  void exited.then(() => (gone = true))
-  for (const started = Date.now(); ; await sleep(200)) {
-    if (gone) throw new Error(`serve --role ${role} exited: ${(stderr || stdout).slice(-2000)}`)
+  const state = { exited: false }
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      state.exited = true
+      resolve()
+    })
+  })
+  const started = Date.now()
+  for (;;) {
+    if (state.exited) throw new Error(`serve --role ${role} exited: ${(stderr || stdout).slice(-2000)}`)
     if (Date.now() - started > 60_000) throw new Error(`serve --role ${role} did not answer /health/live within 60 s`)
     const live = await fetch(`http://127.0.0.1:${String(port)}/health/live`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined)
     if (live?.ok === true) break
+    await sleep(200)
   }
   if (child.pid === undefined) throw new Error('the service process has no pid')
   return {
@@ -186,7 +190,7 @@ export async function startServiceProcess(role: 'api' | 'worker' | 'all', env: R
     port,
     stdout: () => stdout,
     stop: async () => {
-      if (!gone) child.kill('SIGTERM')
+      if (!state.exited) child.kill('SIGTERM')
       await exited
     }
   }
