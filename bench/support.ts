@@ -17,6 +17,7 @@ import type { NodeGCPerformanceDetail } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { getHeapStatistics } from 'node:v8'
 import { freePort } from '../test/support/local-server.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 export interface SimulatorProcess {
   pid: number
@@ -28,11 +29,12 @@ export interface SimulatorProcess {
 }
 
 /** The simulator in its own process, so the figures measure the service and not the fake Odoo. */
-export async function startSimulatorProcess(args: { orders: number; version?: number; latencyMs?: number; daysBehind?: number }): Promise<SimulatorProcess> {
+export async function startSimulatorProcess(args: { orders: number; version?: number; latencyMs?: number; daysBehind?: number; odooCost?: boolean; debugEndpoints?: boolean }): Promise<SimulatorProcess> {
   const cli = fileURLToPath(new URL('../test/odoo-simulator/cli.ts', import.meta.url))
   // The simulator holds its whole shop in memory: about 5 KB per order with its contacts and delivery.
   const heapMb = Math.max(4096, Math.ceil(args.orders / 1000) * 8)
-  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, cli, '--version', String(args.version ?? 18), '--orders', String(args.orders), '--port', '0', '--latency', String(args.latencyMs ?? 0), '--days-behind', String(args.daysBehind ?? 0)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const flags = [...(args.odooCost === true ? ['--odoo-cost'] : []), ...(args.debugEndpoints === true ? ['--debug-endpoints'] : [])]
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, cli, '--version', String(args.version ?? 18), '--orders', String(args.orders), '--port', '0', '--latency', String(args.latencyMs ?? 0), '--days-behind', String(args.daysBehind ?? 0), ...flags], { stdio: ['ignore', 'pipe', 'inherit'] })
   const [line] = await new Promise<string[]>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout })
     lines.once('line', (first) => {
@@ -89,6 +91,23 @@ export function peakRssMb(pid: number): number {
   } catch {
     return 0
   }
+}
+
+/** A process's command name and the CPU seconds it used so far (0 once it is gone; Linux only). */
+export function processCpu(pid: number | string): { comm: string; seconds: number } {
+  const { comm, seconds } = cpuSecondsOf(Number(pid))
+  return { comm, seconds }
+}
+
+/** CPU seconds used so far by each PostgreSQL process of this machine, by pid (Linux only). */
+export function postgresCpu(): Map<number, number> {
+  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name))
+  return new Map(pids.map((pid) => [Number(pid), processCpu(pid)] as const).filter(([, p]) => p.comm === 'postgres').map(([pid, p]) => [pid, p.seconds]))
+}
+
+/** CPU seconds spent between two snapshots by processes alive at the second (those that exited in between are not counted). */
+export function cpuSpent(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  return [...after].reduce((sum, [pid, seconds]) => sum + seconds - (before.get(pid) ?? 0), 0)
 }
 
 /**
@@ -164,4 +183,52 @@ export function benchConfig(databaseUrl: string, sim: SimulatorProcess, override
     RETENTION_BACKLOG_APPROVAL: 'never',
     ...overrides
   })
+}
+
+export interface ServiceProcess {
+  pid: number
+  port: number
+  /** What it wrote to stdout so far (its JSON log lines). */
+  stdout(): string
+  /** SIGTERM (a graceful shutdown), resolved once it has exited. */
+  stop(): Promise<void>
+}
+
+/**
+ * `privacy-bridge serve --role <role>` as its own process with exactly `env` (plus PATH and a free
+ * PORT), resolved once its health route answers.
+ */
+export async function startServiceProcess(role: 'api' | 'worker' | 'all', env: Record<string, string>): Promise<ServiceProcess> {
+  const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+  const port = await freePort()
+  const child = spawn(process.execPath, [cli, 'serve', '--role', role], { env: { PATH: process.env.PATH ?? '', ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const state = { exited: false }
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      state.exited = true
+      resolve()
+    })
+  })
+  const started = Date.now()
+  for (;;) {
+    if (state.exited) throw new Error(`serve --role ${role} exited: ${(stderr || stdout).slice(-2000)}`)
+    if (Date.now() - started > 60_000) throw new Error(`serve --role ${role} did not answer /health/live within 60 s`)
+    const live = await fetch(`http://127.0.0.1:${String(port)}/health/live`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined)
+    if (live?.ok === true) break
+    await sleep(200)
+  }
+  if (child.pid === undefined) throw new Error('the service process has no pid')
+  return {
+    pid: child.pid,
+    port,
+    stdout: () => stdout,
+    stop: async () => {
+      if (!state.exited) child.kill('SIGTERM')
+      await exited
+    }
+  }
 }

@@ -41,7 +41,7 @@ import { createRetentionPlanner } from './retention/retention-planner.ts'
 import { createRedactionBacklog } from './retention/redaction-backlog.ts'
 import type { RedactionBacklog } from './retention/redaction-backlog.ts'
 import type { RetentionPlanner } from './retention/retention-planner.ts'
-import { redactPartners } from './retention/redaction.ts'
+import { companyPartnersMemo, redactPartners } from './retention/redaction.ts'
 import type { RedactionCause, RedactionReport } from './retention/redaction.ts'
 import { queueRedactionJob, redactJob, sweepDuePartners, sweepJob } from './retention/retention-jobs.ts'
 import { countDueContacts, drainDueContacts } from './retention/redaction-drain.ts'
@@ -97,6 +97,8 @@ export interface ServiceParts {
   planner: RetentionPlanner
   backlog: RedactionBacklog
   redact: (partnerIds: number[], cause?: RedactionCause) => Promise<RedactionReport>
+  /** A redaction for one drain job: it searches the seller's company partners once a minute, not every batch. */
+  drainRedactor: () => (partnerIds: number[], cause?: RedactionCause) => Promise<RedactionReport>
   sweep: () => Promise<number>
   rights: RightsService
   rateLimits: RateLimits
@@ -129,7 +131,8 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     audit
   })
   const syncRuns = createSyncRuns({ pool, clock })
-  const redact = (ids: number[], cause?: RedactionCause) => redactPartners({ pool, odoo, audit, holds, clock, log, mode: config.retention.mode }, ids, cause)
+  const redactionDeps = { pool, odoo, audit, holds, clock, log, mode: config.retention.mode }
+  const redact = (ids: number[], cause?: RedactionCause) => redactPartners(redactionDeps, ids, cause)
   return {
     pool,
     odoo,
@@ -146,6 +149,10 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     planner,
     backlog,
     redact,
+    drainRedactor: () => {
+      const deps = { ...redactionDeps, companyPartners: companyPartnersMemo(odoo) }
+      return (ids, cause) => redactPartners(deps, ids, cause)
+    },
     sweep: () => sweepDuePartners({ countDue: () => countDueContacts({ pool, clock, dryRun: config.retention.mode === 'dry-run' }), jobs: deps.jobs, batchSize: config.retention.batchSize }),
     rights: createRightsService({
       pool, cipher, clock, audit, odoo, sync: orderSync, holds, redact, log, config: config.rights,
@@ -181,7 +188,7 @@ export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRun
     syncRecordJob({ sync: parts.orderSync, log }),
     reconcileJob({ reconcile: () => reconcileDeletedRecords(parts), config: config.mirror, log }),
     redactJob({
-      drain: (claim) => drainDueContacts({ ...parts, dryRun: config.retention.mode === 'dry-run', batchSize: config.retention.batchSize, afterBatch: () => publishAuditHead({ audit: parts.audit, log }) }, claim),
+      drain: (claim) => drainDueContacts({ ...parts, redact: parts.drainRedactor(), dryRun: config.retention.mode === 'dry-run', batchSize: config.retention.batchSize, afterBatch: () => publishAuditHead({ audit: parts.audit, log }) }, claim),
       queueSuccessor: (slot) => queueRedactionJob(jobs, slot),
       concurrency: config.retention.concurrency,
       log

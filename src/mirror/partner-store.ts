@@ -320,9 +320,15 @@ export async function markContactsRedacted(db: Queryable, ids: readonly number[]
     [ids, now, fields]
   )
   const redacted = updated.rows.map((r) => r.odoo_id)
+  // The orders are looked up through each contact column's index first, then by key: with the
+  // three columns OR-ed (or joined), the planner scanned every order not yet redacted, each batch
+  // (O(orders): 70 ms a batch at 37k orders).
   await db.query(
     `UPDATE mirror_orders o SET redacted_at = $2
-      WHERE o.redacted_at IS NULL AND (o.partner_id = ANY($1::int[]) OR o.partner_invoice_id = ANY($1::int[]) OR o.partner_shipping_id = ANY($1::int[]))
+      WHERE o.odoo_id = ANY(ARRAY(SELECT odoo_id FROM mirror_orders WHERE partner_id = ANY($1::int[])
+                                  UNION SELECT odoo_id FROM mirror_orders WHERE partner_invoice_id = ANY($1::int[])
+                                  UNION SELECT odoo_id FROM mirror_orders WHERE partner_shipping_id = ANY($1::int[])))
+        AND o.redacted_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM mirror_partners p WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND p.redacted_at IS NULL)`,
     [redacted, now]
   )

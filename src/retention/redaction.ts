@@ -29,6 +29,34 @@ export interface RedactionDeps {
   clock: Clock
   log: Logger
   mode: RetentionMode
+  /**
+   * The partners of the seller's companies, never redacted. Unset: searched in Odoo at every call;
+   * a drain passes a companyPartnersMemo, so that its batches do not search them each time.
+   */
+  companyPartners?: () => Promise<ReadonlySet<number | null>>
+}
+
+/** How long a drain trusts the company partners it searched: a new company is rare, and seen a minute late at most. */
+export const COMPANY_PARTNERS_TTL_MS = 60_000
+
+/** The seller's company partners, searched again once COMPANY_PARTNERS_TTL_MS has passed (or after a failed search). */
+export function companyPartnersMemo(odoo: Pick<OdooGateway, 'searchRead'>, now: () => number = () => performance.now()): () => Promise<ReadonlySet<number | null>> {
+  let remembered: { until: number; partners: Promise<ReadonlySet<number | null>> } | undefined
+  return () => {
+    if (remembered === undefined || remembered.until <= now()) {
+      const partners = searchCompanyPartners(odoo)
+      remembered = { until: now() + COMPANY_PARTNERS_TTL_MS, partners }
+      partners.catch(() => {
+        if (remembered?.partners === partners) remembered = undefined
+      })
+    }
+    return remembered.partners
+  }
+}
+
+async function searchCompanyPartners(odoo: Pick<OdooGateway, 'searchRead'>): Promise<ReadonlySet<number | null>> {
+  const companies = await odoo.searchRead('res.company', [], { fields: ['partner_id'] })
+  return new Set(companies.map((c) => many2oneId(c.partner_id)))
 }
 
 export interface RedactionReport {
@@ -92,11 +120,10 @@ async function dueCandidates(deps: RedactionDeps, partnerIds: readonly number[])
 
 /** Reads the contacts live: the mirror may be minutes old, and a contact may have become a user since. */
 async function checkInOdoo(deps: RedactionDeps, ids: number[]) {
-  const [records, companies] = await Promise.all([
+  const [records, companyPartners] = await Promise.all([
     deps.odoo.read('res.partner', ids, ['user_ids', 'parent_id'], { context: { active_test: false } }),
-    deps.odoo.searchRead('res.company', [], { fields: ['partner_id'] })
+    deps.companyPartners?.() ?? searchCompanyPartners(deps.odoo)
   ])
-  const companyPartners = new Set(companies.map((c) => many2oneId(c.partner_id)))
   const found = new Set(records.map((r) => r.id))
   const refused = records
     .filter((r) => (Array.isArray(r.user_ids) && r.user_ids.length > 0) || companyPartners.has(r.id) || companyPartners.has(many2oneId(r.parent_id)))

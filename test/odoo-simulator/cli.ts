@@ -7,6 +7,7 @@ import { startOdooSimulator } from './index.ts'
  *     [--latency MS] (added to every request, like a remote Odoo)
  *     [--odoo-cost] (each answer also waits for the server time real Odoo takes for the call)
  *     [--days-behind N] (the simulator's clock runs N days behind: its data is settled history)
+ *     [--debug-endpoints] (also serves GET /__sim/writes?model=res.partner: write calls per record id)
  * and prints one JSON line {url, db, login, password, apiKey, version} once it listens.
  */
 const { values } = parseArgs({
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0' },
     'odoo-cost': { type: 'boolean', default: false },
     'days-behind': { type: 'string', default: '0' },
+    'debug-endpoints': { type: 'boolean', default: false },
   },
 })
 
@@ -38,6 +40,7 @@ const simulator = await startOdooSimulator({
   orders: Number(values.orders),
   seed: Number(values.seed),
   db: values.db,
+  debugEndpoints: values['debug-endpoints'],
 })
 simulator.faults.latency(Number(values.latency))
 simulator.faults.odooCost(values['odoo-cost'])

@@ -5,6 +5,7 @@ import { RpcServices } from './protocol/rpc-services.ts'
 import { Sessions } from './protocol/web.ts'
 import { requestPipeline } from './request-pipeline.ts'
 import type { RecordedCall } from './request-pipeline.ts'
+import { debugEndpoint } from './debug-endpoints.ts'
 import { createShopDatabase } from './shop-database.ts'
 import type { SimulatorStore } from './store.ts'
 import type { Version } from './schema.ts'
@@ -38,6 +39,8 @@ export interface SimulatorOptions {
   now?: () => Date
   host?: string
   port?: number
+  /** Also serve the simulator's own debug routes (see debug-endpoints.ts); off, it answers only what Odoo does. */
+  debugEndpoints?: boolean
 }
 
 export interface OdooSimulator {
@@ -72,7 +75,8 @@ export async function startOdooSimulator(options: SimulatorOptions = {}): Promis
   const faults = new FaultRules(database.store)
   const calls: RecordedCall[] = []
 
-  const server = new RestartableServer(requestPipeline({ endpoints, faults, calls, now }))
+  const pipeline = requestPipeline({ endpoints, faults, calls, now })
+  const server = new RestartableServer(options.debugEndpoints === true ? async (request) => debugEndpoint(calls, request) ?? pipeline(request) : pipeline)
   const host = options.host ?? '127.0.0.1'
   await server.listen(host, options.port ?? 0)
   const admin = database.accounts.byUid(2)
