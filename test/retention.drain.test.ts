@@ -38,8 +38,8 @@ async function dueNow(ctx: Ctx, ids: readonly number[]): Promise<void> {
   await ctx.pool.query(`UPDATE mirror_partners SET retention_due_at = $2::timestamptz - interval '1 day' WHERE odoo_id = ANY($1::int[])`, [ids, ctx.clock.now()])
 }
 
-function drain(ctx: Ctx, claim: string, options: { dryRun?: boolean } = {}): Promise<DrainOutcome> {
-  return drainDueContacts({ ...ctx.service, dryRun: options.dryRun ?? false, batchSize: BATCH, afterBatch: () => Promise.resolve() }, claim)
+function drain(ctx: Ctx, claim: string, options: { dryRun?: boolean; afterBatch?: () => Promise<unknown> } = {}): Promise<DrainOutcome> {
+  return drainDueContacts({ ...ctx.service, dryRun: options.dryRun ?? false, batchSize: BATCH, afterBatch: options.afterBatch ?? (() => Promise.resolve()) }, claim)
 }
 
 const redactedIds = async (ctx: Ctx): Promise<number[]> =>
@@ -67,10 +67,13 @@ await t.test('a drain takes batch after batch until nothing is due', async (t) =
   const ctx = await setUp(t)
   const due = await customerContacts(ctx.pool, 4 * BATCH + 2)
   await dueNow(ctx, due)
-  const outcome = await drain(ctx, 'job-1')
+  let published = 0
+  const outcome = await drain(ctx, 'job-1', { afterBatch: () => Promise.resolve(published++) })
   t.match(outcome, { batches: 5, redacted: due.length, outOfTime: false }, 'one job, five batches')
   t.same(await redactedIds(ctx), due)
-  t.same(await drain(ctx, 'job-2'), { batches: 0, redacted: 0, wouldRedact: 0, skipped: 0, refused: 0, failed: 0, outOfTime: false }, 'a later job finds nothing')
+  t.equal(published, 2, 'the audit head is published after the first batch and after the last, not after each (it counts the whole trail)')
+  t.same(await drain(ctx, 'job-2', { afterBatch: () => Promise.resolve(published++) }), { batches: 0, redacted: 0, wouldRedact: 0, skipped: 0, refused: 0, failed: 0, outOfTime: false }, 'a later job finds nothing')
+  t.equal(published, 2, 'and publishes nothing')
 })
 
 await t.test("a dead job's claim is taken over once its lease has run out, not before", async (t) => {

@@ -9,7 +9,7 @@ export const PUBLISH_AUDIT_HEAD_QUEUE = 'audit-publish-head'
  * The hash chain proves an edited entry, not the loss of the newest ones: whoever can switch off
  * the table's trigger can delete its tail, and what remains is a valid, shorter chain. So the
  * chain's head is written where the database cannot take it back: the log (shipped off the host),
- * hourly and after each redaction batch, and /metrics at every scrape. `privacy-bridge audit
+ * hourly and while redaction jobs run (after the first batch, at most once a minute, after the last), and /metrics at every scrape. `privacy-bridge audit
  * verify --head COUNT:HASH` then proves that a head seen earlier is still in the chain.
  */
 export async function publishAuditHead(deps: { audit: AuditTrail; log: Logger }): Promise<AuditHead> {

@@ -20,7 +20,10 @@ export interface DrainDeps {
   dryRun: boolean
   batchSize: number
   redact: (partnerIds: number[], cause?: RedactionCause) => Promise<RedactionReport>
-  /** After each batch (publishing the audit chain's head); its failure does not stop the drain. */
+  /**
+   * After the first batch, then at most once per HEAD_PUBLISH_INTERVAL_MS and after the last one
+   * (publishing the audit chain's head, which counts the whole trail); its failure does not stop the drain.
+   */
   afterBatch: () => Promise<unknown>
   /** Real time a drain may run before it stops and leaves the rest to its successor (below its job's expiry). */
   budgetMs?: number
@@ -38,6 +41,12 @@ export interface DrainOutcome {
 }
 
 const DEFAULT_BUDGET_MS = 10 * 60_000
+
+/**
+ * A drain publishes the audit head at most this often: reading the head counts every audit entry,
+ * and after each of a thousand batches that cost PostgreSQL more than the batches themselves.
+ */
+export const HEAD_PUBLISH_INTERVAL_MS = 60_000
 
 /**
  * How many contacts are due for redaction now (held ones, the backlog, recorded failures and, in a
@@ -58,16 +67,21 @@ export async function drainDueContacts(deps: DrainDeps, claim: string): Promise<
   const outcome: DrainOutcome = { batches: 0, redacted: 0, wouldRedact: 0, skipped: 0, refused: 0, failed: 0, outOfTime: false }
   const leftDue: number[] = []
   const started = performance.now()
+  const head = headPublisher(deps)
   for (;;) {
     if (performance.now() - started > (deps.budgetMs ?? DEFAULT_BUDGET_MS)) {
       outcome.outOfTime = true
+      await head.publishPending()
       return outcome
     }
     const now = deps.clock.now()
     const batch = await claimRedactionBatch(deps.pool, {
       claim, now, leaseStart: new Date(now.getTime() - REDACTION_CLAIM_LEASE_MS), dryRun: deps.dryRun, limit: deps.batchSize, held: isHeld, exclude: leftDue
     })
-    if (batch.length === 0) return outcome
+    if (batch.length === 0) {
+      await head.publishPending()
+      return outcome
+    }
     const ids = batch.map((row) => row.odoo_id)
     let report: RedactionReport
     try {
@@ -87,11 +101,31 @@ export async function drainDueContacts(deps: DrainDeps, claim: string): Promise<
     outcome.skipped += report.skipped.length
     outcome.refused += report.refused.length
     outcome.failed += report.failed.length
-    // The batch is done and audited: a head that cannot be read now is not worth redoing it for;
-    // the next batch or the hourly job publishes it.
+    await head.batchDone()
+  }
+}
+
+/** Publishes the audit head after the first batch, then at most once per interval, and at the end if a batch came since. */
+function headPublisher(deps: Pick<DrainDeps, 'afterBatch' | 'log'>) {
+  let publishedAt = -Infinity
+  let pending = false
+  // The batch is done and audited: a head that cannot be read now is not worth redoing it for;
+  // the next publication or the hourly job publishes it.
+  const publish = async () => {
+    pending = false
+    publishedAt = performance.now()
     await deps.afterBatch().catch((error: unknown) => {
       deps.log.warn({ err: { message: (error as Error).message } }, 'audit chain head not published')
     })
+  }
+  return {
+    async batchDone() {
+      pending = true
+      if (performance.now() - publishedAt >= HEAD_PUBLISH_INTERVAL_MS) await publish()
+    },
+    async publishPending() {
+      if (pending) await publish()
+    }
   }
 }
 
