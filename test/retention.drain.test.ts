@@ -1,5 +1,6 @@
 import t from 'tap'
 import type { Test } from 'tap'
+import { inTransaction } from '../src/db/database.ts'
 import { startTestService } from './support/app.ts'
 import type { TestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
@@ -161,6 +162,9 @@ await t.test('an erasure that Odoo interrupts is finished by a redaction job, au
   t.ok(interrupted.statusCode >= 500, `Odoo down: the fulfilment fails (${interrupted.statusCode})`)
   t.not(ctx.sim.store.get('res.partner', subject.odoo_id)?.name, REDACTED_NAME, 'not redacted yet')
   ctx.sim.faults.clear()
+  const dueBefore = (await ctx.pool.query<{ due: Date }>('SELECT retention_due_at AS due FROM mirror_partners WHERE odoo_id = $1', [subject.odoo_id])).rows[0]?.due
+  await inTransaction(ctx.pool, (db) => ctx.service.planner.partnersChanged(db, [subject.odoo_id]))
+  t.same((await ctx.pool.query<{ due: Date }>('SELECT retention_due_at AS due FROM mirror_partners WHERE odoo_id = $1', [subject.odoo_id])).rows[0]?.due, dueBefore, 'a recomputation from its orders (a sync) leaves the erasure\'s due date')
 
   t.ok((await ctx.service.sweep()) >= 1, 'the sweeper finds the contact due')
   t.match(await drain(ctx, 'job-1'), { redacted: Number })

@@ -164,12 +164,16 @@ export async function writeResealedContact(db: Queryable, odooId: number, sealed
 // ---------------------------------------------------------------------------------------------
 // Retention: due dates and holds
 
-/** Writes contacts' due dates and fields to redact; returns those whose due date or fields moved (redacted ones stay as they are). */
+/**
+ * Writes contacts' due dates and fields to redact; returns those whose due date or fields moved.
+ * Redacted contacts stay as they are, and so do those a granted erasure made due: its decision
+ * outranks the orders' rules until the contact is redacted.
+ */
 export async function writeContactRetention(db: Queryable, plans: readonly { id: number; dueAt: Date | null; fields: readonly string[] }[]): Promise<{ partnerId: number; dueAt: Date | null }[]> {
   const moved = await db.query<{ odoo_id: number; retention_due_at: Date | null }>(
     `UPDATE mirror_partners p SET retention_due_at = d.due, redaction_fields = string_to_array(d.fields, ',')
        FROM unnest($1::int[], $2::timestamptz[], $3::text[]) AS d(id, due, fields)
-      WHERE p.odoo_id = d.id AND p.redacted_at IS NULL
+      WHERE p.odoo_id = d.id AND p.redacted_at IS NULL AND p.erasure_request_id IS NULL
         AND (p.retention_due_at IS DISTINCT FROM d.due OR p.redaction_fields IS DISTINCT FROM string_to_array(d.fields, ','))
       RETURNING p.odoo_id, p.retention_due_at`,
     [plans.map((p) => p.id), plans.map((p) => p.dueAt), plans.map((p) => p.fields.join(','))]
