@@ -6,6 +6,8 @@ import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import type { OdooSimulator } from './odoo-simulator/index.ts'
 import { REDACTED_NAME } from '../src/mirror/odoo-records.ts'
+import { companyPartnersMemo } from '../src/retention/redaction.ts'
+import type { OdooGateway } from '../src/odoo/gateway.ts'
 
 const SECOND = 1000
 const DAY = 86_400_000
@@ -286,4 +288,29 @@ await t.test('a contact that gets personal data again after its redaction is due
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
   t.equal((await partnerRow(ctx, id)).redacted_at, null)
   t.same((await ctx.service.redact([id])).redacted, [id])
+})
+
+await t.test("a drain's redactions search the seller's company partners once a minute, not for every batch; a failed search is not kept", async (t) => {
+  let searches = 0
+  let failNext = false
+  const odoo = {
+    searchRead: () => {
+      searches++
+      if (failNext) {
+        failNext = false
+        return Promise.reject(new Error('Odoo down'))
+      }
+      return Promise.resolve([{ id: 1, partner_id: [7, 'The shop'] }])
+    }
+  } as unknown as Pick<OdooGateway, 'searchRead'>
+  const companyPartners = companyPartnersMemo(odoo)
+  t.same([...(await companyPartners())], [7])
+  t.same([...(await companyPartners())], [7])
+  t.equal(searches, 1, 'searched once for two batches')
+
+  failNext = true
+  const failing = companyPartnersMemo(odoo)
+  await t.rejects(failing(), /Odoo down/)
+  t.same([...(await failing())], [7], 'the next batch searches again')
+  t.equal(searches, 3)
 })

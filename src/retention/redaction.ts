@@ -11,6 +11,7 @@ import type { PartnerPiiField } from '../mirror/odoo-records.ts'
 import { dueBasesOf, markContactsRedacted, markRedactionSimulated, recordRedactionFailure, redactionCandidates } from '../mirror/partner-store.ts'
 import type { RedactionCandidate } from '../mirror/partner-store.ts'
 import type { Holds } from './holds.ts'
+import { createReadCache } from '../db/read-cache.ts'
 import { ensureRedactionRights } from './redaction-block.ts'
 
 /**
@@ -39,19 +40,10 @@ export interface RedactionDeps {
 /** How long a drain trusts the company partners it searched: a new company is rare, and seen a minute late at most. */
 export const COMPANY_PARTNERS_TTL_MS = 60_000
 
-/** The seller's company partners, searched again once COMPANY_PARTNERS_TTL_MS has passed (or after a failed search). */
-export function companyPartnersMemo(odoo: Pick<OdooGateway, 'searchRead'>, now: () => number = () => performance.now()): () => Promise<ReadonlySet<number | null>> {
-  let remembered: { until: number; partners: Promise<ReadonlySet<number | null>> } | undefined
-  return () => {
-    if (remembered === undefined || remembered.until <= now()) {
-      const partners = searchCompanyPartners(odoo)
-      remembered = { until: now() + COMPANY_PARTNERS_TTL_MS, partners }
-      partners.catch(() => {
-        if (remembered?.partners === partners) remembered = undefined
-      })
-    }
-    return remembered.partners
-  }
+/** The seller's company partners, searched again once COMPANY_PARTNERS_TTL_MS has passed (a failed search is not kept). */
+export function companyPartnersMemo(odoo: Pick<OdooGateway, 'searchRead'>): () => Promise<ReadonlySet<number | null>> {
+  const cache = createReadCache<ReadonlySet<number | null>>({ ttlMs: COMPANY_PARTNERS_TTL_MS, maxEntries: 1 })
+  return () => cache.read('company-partners', () => searchCompanyPartners(odoo))
 }
 
 async function searchCompanyPartners(odoo: Pick<OdooGateway, 'searchRead'>): Promise<ReadonlySet<number | null>> {
