@@ -97,8 +97,8 @@ export interface ServiceParts {
   planner: RetentionPlanner
   backlog: RedactionBacklog
   redact: (partnerIds: number[], cause?: RedactionCause) => Promise<RedactionReport>
-  /** A redaction for one drain job: it searches the seller's company partners once a minute, not every batch. */
-  drainRedactor: () => (partnerIds: number[], cause?: RedactionCause) => Promise<RedactionReport>
+  /** The redaction redaction jobs run, batch after batch: the seller's company partners searched once a minute, not every batch. */
+  redactDue: (partnerIds: number[], cause?: RedactionCause) => Promise<RedactionReport>
   sweep: () => Promise<number>
   rights: RightsService
   rateLimits: RateLimits
@@ -121,7 +121,8 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
   const audit = createAuditTrail({ pool, clock })
   const policies = createPolicyStore({ pool, clock })
   const holds = createHolds({ pool, clock, cipher })
-  const backlog = createRedactionBacklog({ pool, clock, cipher, approval: config.retention.backlogApproval, dryRun: config.retention.mode === 'dry-run' })
+  const dryRun = config.retention.mode === 'dry-run'
+  const backlog = createRedactionBacklog({ pool, clock, cipher, approval: config.retention.backlogApproval, dryRun })
   const planner = createRetentionPlanner({ pool, policies, backlog })
   const orderSync = createOrderSync({
     pool, odoo, cipher, clock, log,
@@ -133,6 +134,7 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
   const syncRuns = createSyncRuns({ pool, clock })
   const redactionDeps = { pool, odoo, audit, holds, clock, log, mode: config.retention.mode }
   const redact = (ids: number[], cause?: RedactionCause) => redactPartners(redactionDeps, ids, cause)
+  const dueRedactionDeps = { ...redactionDeps, companyPartners: companyPartnersMemo(odoo) }
   return {
     pool,
     odoo,
@@ -149,11 +151,8 @@ export function createServiceParts(deps: { config: Config; pool: Pool; odoo: Odo
     planner,
     backlog,
     redact,
-    drainRedactor: () => {
-      const deps = { ...redactionDeps, companyPartners: companyPartnersMemo(odoo) }
-      return (ids, cause) => redactPartners(deps, ids, cause)
-    },
-    sweep: () => sweepDuePartners({ countDue: () => countDueContacts({ pool, clock, dryRun: config.retention.mode === 'dry-run' }), jobs: deps.jobs, batchSize: config.retention.batchSize }),
+    redactDue: (ids, cause) => redactPartners(dueRedactionDeps, ids, cause),
+    sweep: () => sweepDuePartners({ countDue: () => countDueContacts({ pool, clock, dryRun }), jobs: deps.jobs, batchSize: config.retention.batchSize }),
     rights: createRightsService({
       pool, cipher, clock, audit, odoo, sync: orderSync, holds, redact, log, config: config.rights,
       ...(mailIsSent(config) ? { enqueueMail: (db, outboxId) => enqueueMailDelivery(deps.jobs.boss, db, outboxId) } : {})
@@ -188,7 +187,7 @@ export function jobDefinitions(parts: ServiceParts, config: Config, jobs: JobRun
     syncRecordJob({ sync: parts.orderSync, log }),
     reconcileJob({ reconcile: () => reconcileDeletedRecords(parts), config: config.mirror, log }),
     redactJob({
-      drain: (claim) => drainDueContacts({ ...parts, redact: parts.drainRedactor(), dryRun: config.retention.mode === 'dry-run', batchSize: config.retention.batchSize, afterBatch: () => publishAuditHead({ audit: parts.audit, log }) }, claim),
+      drain: (claim) => drainDueContacts({ ...parts, redact: parts.redactDue, dryRun: config.retention.mode === 'dry-run', batchSize: config.retention.batchSize, afterBatch: () => publishAuditHead({ audit: parts.audit, log }) }, claim),
       queueSuccessor: (slot) => queueRedactionJob(jobs, slot),
       concurrency: config.retention.concurrency,
       log
