@@ -86,6 +86,8 @@ if (!existsSync(CHROMIUM)) {
       await tabToLink(page, emailRequestId)
       await page.keyboard.press('Enter')
       await page.getByRole('heading', { level: 1, name: `Request ${emailRequestId}` }).waitFor()
+      // The focus moves in an effect after the page renders: give it that moment before looking.
+      await page.waitForFunction("document.activeElement?.tagName === 'H1'", undefined, { timeout: 2000 }).catch(() => undefined)
       t.equal(await page.evaluate('document.activeElement.textContent'), `Request ${emailRequestId}`, 'the focus moves to the new page\'s heading')
       await look(desk, page, 'request-unclassified')
 

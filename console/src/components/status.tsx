@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact'
 import type { Problem } from '../api.ts'
+import type { Loaded } from './use-load.ts'
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -7,6 +8,13 @@ export function Loading({ what }: { what: string }) {
       Loading {what}…
     </p>
   )
+}
+
+/** What a load shows until it is ready: that it is loading, or its problem in words. */
+export function LoadStatus({ loaded, what }: { loaded: Loaded<unknown> | { state: 'idle' }; what: string }) {
+  if (loaded.state === 'loading') return <Loading what={what} />
+  if (loaded.state === 'failed') return <ProblemNotice problem={loaded.problem} />
+  return null
 }
 
 export function Empty({ children }: { children: ComponentChildren }) {

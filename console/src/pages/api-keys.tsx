@@ -4,7 +4,7 @@ import { attempt } from '../api.ts'
 import type { Role } from '../api.ts'
 import { useAction, useLoad } from '../components/use-load.ts'
 import { ActionFeedback } from '../components/feedback.tsx'
-import { Loading, ProblemNotice } from '../components/status.tsx'
+import { LoadStatus } from '../components/status.tsx'
 import { When } from '../components/deadline.tsx'
 import { VIEWER_ZONE } from '../format.ts'
 
@@ -66,8 +66,7 @@ export function ApiKeys({ session }: { session: Session }) {
         </form>
       </section>
       <h2>Keys</h2>
-      {keys.state === 'loading' && <Loading what="keys" />}
-      {keys.state === 'failed' && <ProblemNotice problem={keys.problem} />}
+      <LoadStatus loaded={keys} what="keys" />
       {keys.state === 'ready' && (
         <div class="table-scroll">
           <table>

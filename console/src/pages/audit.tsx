@@ -3,7 +3,7 @@ import type { Session } from '../app.tsx'
 import { attempt } from '../api.ts'
 import type { ApiSchema } from '../api.ts'
 import { useLoad } from '../components/use-load.ts'
-import { Empty, Loading, ProblemNotice } from '../components/status.tsx'
+import { Empty, LoadStatus, Loading, ProblemNotice } from '../components/status.tsx'
 import { When } from '../components/deadline.tsx'
 import { count, VIEWER_ZONE } from '../format.ts'
 
@@ -49,8 +49,7 @@ export function AuditTrail({ session }: { session: Session }) {
       <h1 tabIndex={-1}>Audit trail</h1>
       <section aria-labelledby="chain-heading">
         <h2 id="chain-heading">Hash chain</h2>
-        {lastCheck.state === 'loading' && <Loading what="the last check" />}
-        {lastCheck.state === 'failed' && <ProblemNotice problem={lastCheck.problem} />}
+        <LoadStatus loaded={lastCheck} what="the last check" />
         {lastCheck.state === 'ready' && <LastCheck check={lastCheck.data.lastCheck} />}
         <button type="button" class="secondary" onClick={() => { setCheckNow((n) => n + 1); }}>
           Check the whole chain now
@@ -84,8 +83,7 @@ export function AuditTrail({ session }: { session: Session }) {
             Filter
           </button>
         </form>
-        {entries.state === 'loading' && <Loading what="audit entries" />}
-        {entries.state === 'failed' && <ProblemNotice problem={entries.problem} />}
+        <LoadStatus loaded={entries} what="audit entries" />
         {entries.state === 'ready' &&
           (entries.data.items.length === 0 ? (
             <Empty>No entry{filter ? ` for ${filter}` : ''}.</Empty>

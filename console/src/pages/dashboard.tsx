@@ -4,7 +4,7 @@ import type { ApiSchema } from '../api.ts'
 import { useAction, useLoad } from '../components/use-load.ts'
 import type { Loaded } from '../components/use-load.ts'
 import { ActionFeedback } from '../components/feedback.tsx'
-import { Empty, Loading, ProblemNotice } from '../components/status.tsx'
+import { Empty, LoadStatus, Loading, ProblemNotice } from '../components/status.tsx'
 import { LineChart } from '../components/chart.tsx'
 import { When } from '../components/deadline.tsx'
 import { CHANNEL_LABELS, count, dateTime, dayUtc, label } from '../format.ts'
@@ -40,8 +40,7 @@ export function Dashboard({ session }: { session: Session }) {
       <h1 tabIndex={-1}>Compliance</h1>
       <section aria-labelledby="report-heading">
         <h2 id="report-heading">Personal data per channel</h2>
-        {report.state === 'loading' && <Loading what="the retention report" />}
-        {report.state === 'failed' && <ProblemNotice problem={report.problem} />}
+        <LoadStatus loaded={report} what="the retention report" />
         {report.state === 'ready' && <ReportTable report={report.data} />}
       </section>
       <section aria-labelledby="backlog-heading">

@@ -3,7 +3,7 @@ import type { Session } from '../app.tsx'
 import { attempt } from '../api.ts'
 import { useAction, useLoad } from '../components/use-load.ts'
 import { ActionFeedback } from '../components/feedback.tsx'
-import { Empty, Loading, ProblemNotice } from '../components/status.tsx'
+import { Empty, LoadStatus } from '../components/status.tsx'
 import { When } from '../components/deadline.tsx'
 import { fromLocalInput, VIEWER_ZONE } from '../format.ts'
 
@@ -31,8 +31,7 @@ export function Holds({ session }: { session: Session }) {
       <label class="check">
         <input type="checkbox" checked={showReleased} onChange={(e) => { setShowReleased(e.currentTarget.checked); }} /> Show released and lapsed holds too
       </label>
-      {holds.state === 'loading' && <Loading what="holds" />}
-      {holds.state === 'failed' && <ProblemNotice problem={holds.problem} />}
+      <LoadStatus loaded={holds} what="holds" />
       {holds.state === 'ready' &&
         (holds.data.items.length === 0 ? (
           <Empty>No hold is active: everything is redacted when due.</Empty>

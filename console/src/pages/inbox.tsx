@@ -5,7 +5,7 @@ import type { ApiSchema } from '../api.ts'
 import type { Route } from '../router.ts'
 import { href } from '../router.ts'
 import { useLoad } from '../components/use-load.ts'
-import { Empty, Loading, ProblemNotice } from '../components/status.tsx'
+import { Empty, LoadStatus } from '../components/status.tsx'
 import { Countdown, When } from '../components/deadline.tsx'
 import { dateTime, dateTimeUtc, label, STATE_LABELS, TYPE_LABELS, VIEWER_ZONE } from '../format.ts'
 
@@ -58,8 +58,7 @@ export function Inbox({ session, route }: { session: Session; route: Route }) {
           ))}
         </ul>
       </nav>
-      {page.state === 'loading' && <Loading what="requests" />}
-      {page.state === 'failed' && <ProblemNotice problem={page.problem} />}
+      <LoadStatus loaded={page} what="requests" />
       {page.state === 'ready' &&
         (page.data.items.length === 0 ? (
           <Empty>{chosen.empty}</Empty>

@@ -4,7 +4,7 @@ import { attempt } from '../api.ts'
 import type { ApiSchema } from '../api.ts'
 import { useAction, useLoad } from '../components/use-load.ts'
 import { ActionFeedback } from '../components/feedback.tsx'
-import { Loading, ProblemNotice } from '../components/status.tsx'
+import { LoadStatus } from '../components/status.tsx'
 import { CHANNEL_LABELS, count, label } from '../format.ts'
 
 type Policy = ApiSchema<'RetentionPolicy'>
@@ -22,8 +22,7 @@ export function Policies({ session }: { session: Session }) {
     <>
       <h1 tabIndex={-1}>Retention policies</h1>
       <p>Per channel: the event that starts the clock, how many days the data is kept after it, and which contact fields are redacted. Saving a change recomputes every due date of the channel, earlier or later: preview it first.</p>
-      {policies.state === 'loading' && <Loading what="policies" />}
-      {policies.state === 'failed' && <ProblemNotice problem={policies.problem} />}
+      <LoadStatus loaded={policies} what="policies" />
       {policies.state === 'ready' && (
         <div class="table-scroll">
           <table>

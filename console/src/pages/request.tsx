@@ -7,7 +7,7 @@ import { href } from '../router.ts'
 import { useAction, useLoad } from '../components/use-load.ts'
 import type { ActionState } from '../components/use-load.ts'
 import { ActionFeedback } from '../components/feedback.tsx'
-import { Empty, Loading, ProblemNotice } from '../components/status.tsx'
+import { Empty, LoadStatus } from '../components/status.tsx'
 import { Deadline, When } from '../components/deadline.tsx'
 import { dateTime, dateTimeUtc, fromLocalInput, label, STATE_LABELS, TYPE_LABELS, VIEWER_ZONE } from '../format.ts'
 import { SubjectContacts } from './subject.tsx'
@@ -62,8 +62,7 @@ export function RequestPage({ session, id }: { session: Session; id: string }) {
         <a href={href(['inbox'])}>← Inbox</a>
       </p>
       <h1 tabIndex={-1}>Request {id}</h1>
-      {loaded.state === 'loading' && <Loading what="the request" />}
-      {loaded.state === 'failed' && <ProblemNotice problem={loaded.problem} />}
+      <LoadStatus loaded={loaded} what="the request" />
       {loaded.state === 'ready' && (
         <>
           <Summary request={loaded.data} />

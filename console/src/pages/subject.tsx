@@ -4,7 +4,7 @@ import { attempt } from '../api.ts'
 import type { ApiSchema } from '../api.ts'
 import { useAction } from '../components/use-load.ts'
 import { ActionFeedback } from '../components/feedback.tsx'
-import { Empty, Loading, ProblemNotice } from '../components/status.tsx'
+import { Empty, LoadStatus } from '../components/status.tsx'
 
 type Request = ApiSchema<'RightsRequest'>
 type Discovery = ApiSchema<'SubjectDiscovery'>
@@ -51,8 +51,7 @@ export function SubjectContacts({ session, request, reload }: { session: Session
           Look up the subject's contacts
         </button>
       )}
-      {discovery.state === 'loading' && <Loading what="the subject's contacts" />}
-      {discovery.state === 'failed' && <ProblemNotice problem={discovery.problem} />}
+      <LoadStatus loaded={discovery} what="the subject's contacts" />
       {discovery.state === 'ready' && (
         <>
           <ActionFeedback action={action} />

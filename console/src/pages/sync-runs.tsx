@@ -2,7 +2,7 @@ import type { Session } from '../app.tsx'
 import { attempt } from '../api.ts'
 import { useAction, useLoad } from '../components/use-load.ts'
 import { ActionFeedback } from '../components/feedback.tsx'
-import { Empty, Loading, ProblemNotice } from '../components/status.tsx'
+import { Empty, LoadStatus } from '../components/status.tsx'
 import { When } from '../components/deadline.tsx'
 import { count, VIEWER_ZONE } from '../format.ts'
 
@@ -29,8 +29,7 @@ export function SyncRuns({ session }: { session: Session }) {
           Refresh
         </button>
       </p>
-      {runs.state === 'loading' && <Loading what="sync runs" />}
-      {runs.state === 'failed' && <ProblemNotice problem={runs.problem} />}
+      <LoadStatus loaded={runs} what="sync runs" />
       {runs.state === 'ready' &&
         (runs.data.items.length === 0 ? (
           <Empty>No sync has run yet.</Empty>
