@@ -32,7 +32,7 @@ import { createPolicyStore } from './retention/policy-store.ts'
 import type { PolicyStore } from './retention/policy-store.ts'
 import { createHolds, holdStore } from './retention/holds.ts'
 import type { SealedStore } from './crypto/data-rotation.ts'
-import { mirrorContactStore } from './mirror/rotate-data-key.ts'
+import { foldLegacyContactPii, mirrorContactStore } from './mirror/rotate-data-key.ts'
 import { exportStore, requestStore } from './rights/sealed-request-data.ts'
 import { outboxStore } from './mail/outbox.ts'
 import { inboundStore } from './intake/sealed-inbound-data.ts'
@@ -315,6 +315,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const jobs = await startJobRunner({ databaseUrl: database.url, log, work: options.role !== 'api' })
     closers.push(() => jobs.stop(config.shutdownTimeoutMs))
     const parts = createServiceParts({ config, pool, odoo, jobs, clock, log })
+    await foldLegacyContactPii({ pool, cipher: parts.cipher, log })
     await jobs.register([...jobDefinitions(parts, config, jobs), ...(options.extraJobs?.(parts) ?? [])])
     if (!mailIsSent(config)) log.warn('SMTP_URL or MAIL_FROM is not set: mail to requesters waits in the outbox until they are')
     if (options.role !== 'worker') warnOfUnsignedIntake(config, log)

@@ -320,7 +320,7 @@ async function consoleBuilt(): Promise<void> {
 async function customers(ctx: TestService, sim: OdooSimulator): Promise<Shop> {
   const rows = (
     await ctx.pool.query<{ odoo_id: number }>(
-      `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner AND p.redacted_at IS NULL
+      `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email_index IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner AND p.redacted_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND o.state <> 'cancel' AND o.completed_at IS NULL)
         ORDER BY p.odoo_id LIMIT 4`
     )

@@ -11,6 +11,7 @@ import type { PiiCipher } from '../src/crypto/pii-cipher.ts'
 import { findStaleData, rotateSealedData } from '../src/crypto/data-rotation.ts'
 import { createHolds, holdStore } from '../src/retention/holds.ts'
 import { mirrorContactStore } from '../src/mirror/rotate-data-key.ts'
+import { openContactPii } from '../src/mirror/sealed-partner.ts'
 import { SEALED_STORES } from '../src/service.ts'
 import { TEST_PII_KEY } from './support/config.ts'
 import type { OdooSimulator } from './odoo-simulator/index.ts'
@@ -50,10 +51,10 @@ async function populated(t: Test): Promise<World> {
   const sim = await simulator(t, { orders: 20 })
   const ctx = await startTestService(t, { odoo: sim, env: { FORWARDEMAIL_WEBHOOK_KEY: WEBHOOK_KEY, RIGHTS_APPROVAL: 'erasure' } })
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
-  const withEmail = (await ctx.pool.query<{ odoo_id: number; email: string }>("SELECT odoo_id, email FROM mirror_partners WHERE email IS NOT NULL AND type = 'contact' ORDER BY odoo_id")).rows
-  const emailOf = (row: { odoo_id: number; email: string } | undefined) => {
+  const withEmail = (await ctx.pool.query<{ odoo_id: number; pii: string }>("SELECT odoo_id, pii FROM mirror_partners WHERE email_index IS NOT NULL AND type = 'contact' ORDER BY odoo_id")).rows
+  const emailOf = (row: { odoo_id: number; pii: string } | undefined) => {
     if (!row) throw new Error('the simulator made too few contacts with an e-mail address')
-    return ctx.service.cipher.open(row.email, `partner:${row.odoo_id}:email`)
+    return openContactPii(ctx.service.cipher, row.odoo_id, row.pii).email as string
   }
   const [held, legacy, ...others] = withEmail
   if (!held || !legacy) throw new Error('the simulator made too few contacts with an e-mail address')
@@ -138,13 +139,13 @@ await t.test('while the rotation is half-way, holds and lookups match under ever
   } finally {
     client.release()
   }
-  const keys = (await ctx.pool.query<{ key: string }>("SELECT split_part(email, '.', 2) AS key FROM mirror_partners WHERE email IS NOT NULL")).rows.map((r) => r.key)
+  const keys = (await ctx.pool.query<{ key: string }>("SELECT split_part(pii, '.', 2) AS key FROM mirror_partners WHERE email_index IS NOT NULL")).rows.map((r) => r.key)
   t.ok(keys.includes(newOnly.currentKeyId) && keys.includes(oldOnly.currentKeyId), 'contacts under both keys')
   const holds = createHolds({ pool: ctx.pool, clock: ctx.clock, cipher: rotating })
   t.equal((await holds.heldAmong(ctx.pool, [ctx.heldPartner, ctx.legacyHeldPartner])).size, 2, 'holds hold whichever key the contact is under')
   const { discoverSubject } = await import('../src/rights/subject-discovery.ts')
-  for (const row of (await ctx.pool.query<{ odoo_id: number; email: string }>("SELECT odoo_id, email FROM mirror_partners WHERE email IS NOT NULL AND type = 'contact' ORDER BY odoo_id LIMIT 6")).rows) {
-    const email = rotating.open(row.email, `partner:${row.odoo_id}:email`)
+  for (const row of (await ctx.pool.query<{ odoo_id: number; pii: string }>("SELECT odoo_id, pii FROM mirror_partners WHERE email_index IS NOT NULL AND type = 'contact' ORDER BY odoo_id LIMIT 6")).rows) {
+    const email = openContactPii(rotating, row.odoo_id, row.pii).email as string
     const found = await discoverSubject({ pool: ctx.pool, cipher: rotating, odoo: ctx.service.odoo, sync: ctx.service.orderSync }, { email, phone: null })
     t.ok(found.some((c) => c.partnerId === row.odoo_id && c.foundBy.includes('email')), `contact ${row.odoo_id} is found by its e-mail in the mirror`)
   }
@@ -219,7 +220,7 @@ async function opensUnderNewKeyAlone(t: Test, ctx: TestService, cipher: PiiCiphe
     const message = forwardEmailPayloadSchema.parse(JSON.parse(cipher.open(row.message, `inbound:${row.id}:message`)))
     t.equal(row.message_key, cipher.fingerprint(`message-id:${message.messageId.trim().toLowerCase()}`), 'a repeated delivery is still recognised')
   }
-  for (const row of (await ctx.pool.query<{ odoo_id: number; email: string; email_index: string | null }>("SELECT odoo_id, email, email_index FROM mirror_partners WHERE email IS NOT NULL")).rows) {
-    t.equal(row.email_index, cipher.blindIndex('email', cipher.open(row.email, `partner:${row.odoo_id}:email`)))
+  for (const row of (await ctx.pool.query<{ odoo_id: number; pii: string; email_index: string | null }>("SELECT odoo_id, pii, email_index FROM mirror_partners WHERE email_index IS NOT NULL")).rows) {
+    t.equal(row.email_index, cipher.blindIndex('email', openContactPii(cipher, row.odoo_id, row.pii).email as string))
   }
 }

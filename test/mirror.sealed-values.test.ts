@@ -5,8 +5,11 @@ import type { TestService } from './support/app.ts'
 import { simulator } from './support/simulator.ts'
 import { fixedClock } from './support/clock.ts'
 import type { OdooSimulator } from './odoo-simulator/index.ts'
-import { SEALED_PARTNER_COLUMNS } from '../src/mirror/partner-store.ts'
+import { LEGACY_PII_COLUMNS, SEALED_PARTNER_COLUMNS } from '../src/mirror/partner-store.ts'
 import { reconcileDeletedRecords } from '../src/mirror/reconcile.ts'
+import { contactBlindIndexes, openContactPii, sealContactPii } from '../src/mirror/sealed-partner.ts'
+import { foldLegacyContactPii } from '../src/mirror/rotate-data-key.ts'
+import { maskEmail } from '../src/mirror/masking.ts'
 
 const SECOND = 1000
 
@@ -24,7 +27,8 @@ async function setUp(t: Test): Promise<Ctx> {
 
 /** The contact's columns that hold personal data (sealed values, blind indexes), with what is still in them. */
 async function heldValues(ctx: Ctx, id: number): Promise<Record<string, unknown>> {
-  const row = (await ctx.pool.query<Record<(typeof SEALED_PARTNER_COLUMNS)[number], string | null>>(`SELECT ${SEALED_PARTNER_COLUMNS.join(', ')} FROM mirror_partners WHERE odoo_id = $1`, [id])).rows[0]
+  const columns = [...SEALED_PARTNER_COLUMNS, ...LEGACY_PII_COLUMNS]
+  const row = (await ctx.pool.query<Record<string, string | null>>(`SELECT ${columns.join(', ')} FROM mirror_partners WHERE odoo_id = $1`, [id])).rows[0]
   if (!row) throw new Error(`contact ${id} is not mirrored`)
   return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null))
 }
@@ -45,7 +49,7 @@ async function mirroredContact(ctx: Ctx, name: string): Promise<number> {
 
 await t.test('a redacted contact keeps no sealed value or blind index, also after Odoo is read again', async (t) => {
   const ctx = await setUp(t)
-  const due = (await ctx.pool.query<DueContact>("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner AND email IS NOT NULL AND phone IS NOT NULL ORDER BY odoo_id LIMIT 1")).rows[0]
+  const due = (await ctx.pool.query<DueContact>("SELECT odoo_id, retention_due_at FROM mirror_partners WHERE retention_due_at IS NOT NULL AND NOT is_user AND NOT is_company_partner AND email_index IS NOT NULL AND phone_index IS NOT NULL ORDER BY odoo_id LIMIT 1")).rows[0]
   if (!due) throw new Error('no due contact with an e-mail and a phone')
   const before = await partnerRow(ctx, due.odoo_id)
   ctx.clock.set(new Date(due.retention_due_at.getTime() + SECOND))
@@ -75,7 +79,7 @@ await t.test('a policy that redacts some fields still leaves none of the contact
 await t.test('a contact deleted in Odoo is forgotten by the mirror when its webhook arrives', async (t) => {
   const ctx = await setUp(t)
   const id = await mirroredContact(ctx, 'Erika Mustermann')
-  t.match(await heldValues(ctx, id), { name: /^v1\./, email: /^v1\./, email_index: String, phone_index: String }, 'held while Odoo has the contact')
+  t.match(await heldValues(ctx, id), { pii: /^v1\./, email_index: String, phone_index: String }, 'held while Odoo has the contact')
   ctx.sim.store.remove('res.partner', id)
   t.equal(await ctx.service.orderSync.syncRecord('res.partner', id), 'deleted')
   t.same(await heldValues(ctx, id), {})
@@ -94,7 +98,41 @@ await t.test('the nightly reconciliation forgets contacts Odoo deleted, and keep
   t.match(await reconcileDeletedRecords(ctx.service), { orders: { deleted: 0 }, contacts: { checked: contacts, deleted: 1 } })
   t.same(await heldValues(ctx, deleted), {})
   t.ok((await partnerRow(ctx, deleted)).deleted_at)
-  t.match(await heldValues(ctx, archived), { email: /^v1\./ }, 'an archived contact still exists in Odoo')
+  t.match(await heldValues(ctx, archived), { pii: /^v1\./ }, 'an archived contact still exists in Odoo')
   t.equal((await partnerRow(ctx, archived)).deleted_at, null)
   t.equal((await ctx.service.audit.list({ action: 'partner.deleted_in_odoo', limit: 5 })).length, 1)
+})
+
+await t.test('contacts sealed field by field before `pii` are folded into it when the service starts', async (t) => {
+  const ctx = await setUp(t)
+  const cipher = ctx.service.cipher
+  const rows = (await ctx.pool.query<{ odoo_id: number; pii: string }>(
+    "SELECT odoo_id, pii FROM mirror_partners WHERE email_index IS NOT NULL AND NOT is_company_partner ORDER BY odoo_id LIMIT 4"
+  )).rows
+  const [first, second] = rows
+  if (!first || !second) throw new Error('too few contacts with an e-mail')
+  const fields = new Map(rows.map((row) => [row.odoo_id, openContactPii(cipher, row.odoo_id, row.pii)]))
+  // As the service before the envelope wrote them: each field sealed in its own place, no `pii`.
+  for (const row of rows) {
+    const pii = fields.get(row.odoo_id) ?? {}
+    const legacy = LEGACY_PII_COLUMNS.map((field) => (pii[field] === undefined ? null : cipher.seal(pii[field], `partner:${row.odoo_id}:${field}`)))
+    await ctx.pool.query(`UPDATE mirror_partners SET pii = NULL, ${LEGACY_PII_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE odoo_id = $1`, [row.odoo_id, ...legacy])
+  }
+  // A sync that wrote `pii` after the old values: its `pii` is the current one.
+  await ctx.pool.query("UPDATE mirror_partners SET pii = $2 WHERE odoo_id = $1", [second.odoo_id, sealContactPii(cipher, second.odoo_id, { name: 'Newer Name', email: 'newer@example.org' })])
+
+  const restarted = await startTestService(t, { odoo: ctx.sim, clock: ctx.clock, databaseUrl: ctx.databaseUrl })
+  for (const row of rows) {
+    const { pii, email_index, phone_index, mobile_index, ...perField } = await heldValues(ctx, row.odoo_id)
+    t.same(perField, {}, `contact ${row.odoo_id}: no per-field value left`)
+    const expected = (row.odoo_id === second.odoo_id ? { name: 'Newer Name', email: 'newer@example.org' } : fields.get(row.odoo_id)) ?? {}
+    t.same(openContactPii(cipher, row.odoo_id, String(pii)), expected, 'one sealed value with every field')
+    const indexes = contactBlindIndexes(cipher, expected)
+    t.same({ email_index, phone_index, mobile_index }, { email_index: indexes.emailIndex, phone_index: indexes.phoneIndex ?? undefined, mobile_index: indexes.mobileIndex ?? undefined }, 'blind indexes of those fields')
+  }
+  t.match(restarted.logs(), /"contacts":4,"msg":"per-field sealed contact values folded/)
+  const order = (await ctx.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_orders WHERE partner_id = $1 LIMIT 1', [first.odoo_id])).rows[0]
+  const view = await restarted.app.inject({ method: 'GET', url: `/v1/orders/${String(order?.odoo_id)}`, headers: restarted.auth.agent })
+  t.equal(view.json<{ customer: { email: string } }>().customer.email, maskEmail(String(fields.get(first.odoo_id)?.email)), 'the order view opens the folded value')
+  t.equal(await foldLegacyContactPii({ pool: ctx.pool, cipher, log: ctx.service.log }), 0, 'nothing is left to fold')
 })

@@ -147,7 +147,7 @@ for (const version of [17, 19] as const) {
     // A rights request: erasure of another customer, verified by hand, fulfilled through the API.
     // Not one whose redaction job pg-boss may start meanwhile (it starts jobs by the database's time).
     const other = (await ctx.pool.query<{ odoo_id: number }>(
-      `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email IS NOT NULL AND p.redacted_at IS NULL AND NOT p.is_user AND NOT p.is_company_partner
+      `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email_index IS NOT NULL AND p.redacted_at IS NULL AND NOT p.is_user AND NOT p.is_company_partner
          AND (p.retention_due_at IS NULL OR p.retention_due_at > now() + interval '1 hour')
          AND NOT EXISTS (SELECT 1 FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND o.state <> 'cancel' AND o.completed_at IS NULL)
        ORDER BY p.odoo_id LIMIT 1`

@@ -79,7 +79,7 @@ for (const { version, protocol, validation, access, conflict } of PROTOCOLS) {
     t.match(audited, [{ details: expectedFailure }])
 
     // A rectification Odoo refuses: the agent gets a 502 naming the class, and the request stays open.
-    const subject = (await ctx.pool.query<{ odoo_id: number }>("SELECT odoo_id FROM mirror_partners WHERE type = 'contact' AND email IS NOT NULL AND redacted_at IS NULL AND NOT is_user AND NOT is_company_partner ORDER BY odoo_id DESC LIMIT 1")).rows[0]?.odoo_id
+    const subject = (await ctx.pool.query<{ odoo_id: number }>("SELECT odoo_id FROM mirror_partners WHERE type = 'contact' AND email_index IS NOT NULL AND redacted_at IS NULL AND NOT is_user AND NOT is_company_partner ORDER BY odoo_id DESC LIMIT 1")).rows[0]?.odoo_id
     if (subject === undefined) throw new Error('no contact left to rectify')
     const created = await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: { type: 'rectification', email: sim.store.get('res.partner', subject)?.email } })
     const requestId = created.json<Json<RequestView>>().id

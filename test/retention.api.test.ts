@@ -137,7 +137,7 @@ await t.test('a hold blocks redaction until released; releasing queues what is d
 
 await t.test('holds on an e-mail address keep no copy of the address, and cover every contact with it', async (t) => {
   const ctx = await setUp(t)
-  const partner = (await ctx.pool.query<{ odoo_id: number }>("SELECT odoo_id FROM mirror_partners WHERE email IS NOT NULL AND retention_due_at IS NOT NULL AND type = 'contact' AND NOT is_user ORDER BY odoo_id LIMIT 1")).rows[0]
+  const partner = (await ctx.pool.query<{ odoo_id: number }>("SELECT odoo_id FROM mirror_partners WHERE email_index IS NOT NULL AND retention_due_at IS NOT NULL AND type = 'contact' AND NOT is_user ORDER BY odoo_id LIMIT 1")).rows[0]
   if (!partner) throw new Error('no due contact with an e-mail in the generated data')
   const email = String(ctx.sim.store.get('res.partner', partner.odoo_id)?.email)
   const created = await ctx.app.inject({ method: 'POST', url: '/v1/holds', headers: ctx.auth.admin, payload: { subjectType: 'email', email: email.toUpperCase(), reason: 'Tax audit 2026' } })

@@ -147,7 +147,7 @@ await t.test('a contact in the backlog whose new order stops its clock leaves th
 
 await t.test('a granted erasure is not held up by the backlog', async (t) => {
   const ctx = await setUp(t, 'always')
-  const [row] = (await ctx.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE backlog_since IS NOT NULL AND email IS NOT NULL ORDER BY odoo_id LIMIT 1')).rows
+  const [row] = (await ctx.pool.query<{ odoo_id: number }>('SELECT odoo_id FROM mirror_partners WHERE backlog_since IS NOT NULL AND email_index IS NOT NULL ORDER BY odoo_id LIMIT 1')).rows
   if (!row) throw new Error('no contact with an e-mail waits in the backlog')
   const email = ctx.sim.store.get('res.partner', row.odoo_id)?.email as string
   const created = (await ctx.app.inject({ method: 'POST', url: '/v1/requests', headers: ctx.auth.agent, payload: { type: 'erasure', email } })).json<Json<RequestView>>()

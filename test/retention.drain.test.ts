@@ -145,7 +145,7 @@ await t.test('the sweeper queues nothing when nothing is due, and one job per ba
 await t.test('an erasure that Odoo interrupts is finished by a redaction job, audited with the request', async (t) => {
   const ctx = await setUp(t)
   const [subject] = (await ctx.pool.query<{ odoo_id: number }>(
-    `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner AND p.parent_id IS NULL
+    `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email_index IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner AND p.parent_id IS NULL
         AND NOT EXISTS (SELECT 1 FROM mirror_partners c WHERE c.parent_id = p.odoo_id)
         AND NOT EXISTS (SELECT 1 FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND o.state <> 'cancel' AND o.completed_at IS NULL)
       ORDER BY p.odoo_id LIMIT 1`

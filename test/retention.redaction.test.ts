@@ -23,7 +23,7 @@ async function setUp(t: Test, options: { orders?: number; env?: Record<string, s
 
 /** The columns of a mirrored contact the tests read. */
 interface MirroredPartner {
-  email: string | null
+  pii: string | null
   email_index: string | null
   country: string | null
   retention_due_at: Date | null
@@ -108,7 +108,7 @@ for (const channel of ['amazon', 'tiktok_shop', 'etsy', 'shopify', 'ebay', 'bol'
     t.ok(odoo?.country_id, 'the country stays')
     const mirrored = await partnerRow(ctx, id)
     t.ok(mirrored.redacted_at)
-    t.equal(mirrored.email, null)
+    t.equal(mirrored.pii, null)
     t.equal(mirrored.email_index, null)
     t.ok(mirrored.country, 'the country stays in the mirror')
   })

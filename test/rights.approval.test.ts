@@ -43,7 +43,7 @@ async function setUp(t: Test, mode: Mode, options: { orders?: number } = {}): Pr
 /** A customer of the simulated shop (with nothing open, if asked), and the e-mail Odoo holds. */
 async function customer(ctx: Ctx, options: { finished?: boolean } = {}): Promise<{ id: number; email: string }> {
   const row = (await ctx.pool.query<{ odoo_id: number }>(
-    `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner
+    `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email_index IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner
         AND ($1 = false OR NOT EXISTS (SELECT 1 FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND o.state <> 'cancel' AND o.completed_at IS NULL))
       ORDER BY p.odoo_id LIMIT 1`,
     [options.finished ?? false]

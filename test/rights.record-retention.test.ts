@@ -114,7 +114,7 @@ await t.test('an export left undownloaded is destroyed by the scheduled job once
   const sim = await simulator(t, { orders: 20, now: () => clock.now() })
   const ctx = await startTestService(t, { odoo: sim, clock, role: 'all' })
   await ctx.service.runSync({ trigger: 'cli', requestedBy: 'test' })
-  const customer = (await ctx.pool.query<{ odoo_id: number }>("SELECT odoo_id FROM mirror_partners WHERE type = 'contact' AND email IS NOT NULL AND NOT is_user AND NOT is_company_partner ORDER BY odoo_id LIMIT 1")).rows[0]
+  const customer = (await ctx.pool.query<{ odoo_id: number }>("SELECT odoo_id FROM mirror_partners WHERE type = 'contact' AND email_index IS NOT NULL AND NOT is_user AND NOT is_company_partner ORDER BY odoo_id LIMIT 1")).rows[0]
   if (!customer) throw new Error('no customer in the generated data')
   const request = await create(ctx, { type: 'access', email: String(sim.store.get('res.partner', customer.odoo_id)?.email) })
   await act(ctx, request.id, '/verification/manual', { evidence: 'Matched the delivery address on a call.' })

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { openContactPii } from '../src/mirror/sealed-partner.ts'
 import type { Test } from 'tap'
 import { startTestService } from './support/app.ts'
 import type { TestService } from './support/app.ts'
@@ -30,7 +31,7 @@ async function setUp(t: Test): Promise<Ctx> {
 /** A customer of the simulated shop whose orders are all finished (nothing open), with their e-mail. */
 async function customer(ctx: Ctx, options: { finished?: boolean } = {}): Promise<{ id: number; email: string }> {
   const rows = (await ctx.pool.query<{ odoo_id: number }>(
-    `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner
+    `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email_index IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner
         AND ($1 = false OR NOT EXISTS (SELECT 1 FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id) AND o.state <> 'cancel' AND o.completed_at IS NULL))
       ORDER BY p.odoo_id`,
     [options.finished ?? false]
@@ -218,8 +219,8 @@ await t.test('rectification writes the corrected values to Odoo and the mirror, 
   t.equal(done.statusCode, 200, done.body)
   t.match(done.json<RequestBody>().outcome, { rectifiedFields: ['street', 'city'], partners: [subject.id] })
   t.equal(ctx.sim.store.get('res.partner', subject.id)?.street, 'Hauptstraße 7')
-  const mirrored = (await ctx.pool.query<{ street: string | null }>('SELECT street FROM mirror_partners WHERE odoo_id = $1', [subject.id])).rows[0]
-  t.equal(ctx.service.cipher.open(String(mirrored?.street), `partner:${subject.id}:street`), 'Hauptstraße 7')
+  const mirrored = (await ctx.pool.query<{ pii: string | null }>('SELECT pii FROM mirror_partners WHERE odoo_id = $1', [subject.id])).rows[0]
+  t.equal(openContactPii(ctx.service.cipher, subject.id, mirrored?.pii ?? null).street, 'Hauptstraße 7')
   const trail = JSON.stringify(await ctx.service.audit.list({ subjectType: 'request', limit: 50 }))
   t.notOk(trail.includes('Hauptstraße 7') || trail.includes('Berlin'), 'no values in the audit trail')
 })

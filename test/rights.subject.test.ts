@@ -34,7 +34,7 @@ async function odooContact(ctx: Ctx, values: Record<string, unknown>): Promise<n
 /** A mirrored customer of the generated shop, with orders, and the address Odoo holds for them. */
 async function customerWithOrders(ctx: Ctx): Promise<{ id: number; email: string }> {
   const row = (await ctx.pool.query<{ odoo_id: number }>(
-    `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner
+    `SELECT p.odoo_id FROM mirror_partners p WHERE p.type = 'contact' AND p.email_index IS NOT NULL AND NOT p.is_user AND NOT p.is_company_partner
         AND EXISTS (SELECT 1 FROM mirror_orders o WHERE o.partner_id = p.odoo_id) ORDER BY p.odoo_id LIMIT 1`
   )).rows[0]
   if (!row) throw new Error('no customer with orders in the generated data')

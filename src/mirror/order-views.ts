@@ -7,6 +7,7 @@ import { findOrder, listOrders } from './mirror-store.ts'
 import type { StoredOrder } from './mirror-store.ts'
 import { contactsByIds } from './partner-store.ts'
 import type { StoredContact } from './partner-store.ts'
+import { openContactPii } from './sealed-partner.ts'
 
 export const maskedContactSchema = z
   .object({
@@ -103,12 +104,11 @@ export function createOrderViews(deps: { pool: Pool; cipher: PiiCipher }): Order
   }
 
   function maskContact(p: StoredContact): MaskedContact {
-    const open = (field: 'name' | 'email' | 'phone' | 'mobile' | 'street' | 'city' | 'zip', value: string | null) =>
-      value === null ? null : cipher.open(value, `partner:${p.odoo_id}:${field}`)
-    const phone = open('phone', p.phone) ?? open('mobile', p.mobile)
-    const address = [open('street', p.street), open('zip', p.zip), open('city', p.city)].filter((v): v is string => v !== null).join(' ')
-    const name = open('name', p.name)
-    const email = open('email', p.email)
+    const pii = openContactPii(cipher, p.odoo_id, p.pii)
+    const phone = pii.phone ?? pii.mobile ?? null
+    const address = [pii.street, pii.zip, pii.city].filter((v) => v !== undefined).join(' ')
+    const name = pii.name ?? null
+    const email = pii.email ?? null
     return {
       id: p.odoo_id,
       type: p.type,

@@ -21,15 +21,21 @@ import type { SealedPartner } from './sealed-partner.ts'
 export type ContactCondition = (contact: string, now: string) => string
 
 /** Every column of a contact that holds personal data, sealed or as a blind index. */
-export const SEALED_PARTNER_COLUMNS = [...PARTNER_PII_FIELDS, 'email_index', 'phone_index', 'mobile_index'] as const
+export const SEALED_PARTNER_COLUMNS = ['pii', 'email_index', 'phone_index', 'mobile_index'] as const
+
+/**
+ * The per-field sealed columns from before `pii` (migration 20261220100000000): read only by the
+ * fold into `pii` when the service starts, and cleared wherever a contact's personal data goes.
+ */
+export const LEGACY_PII_COLUMNS = PARTNER_PII_FIELDS
+const CLEAR_PERSONAL_DATA = [...SEALED_PARTNER_COLUMNS, ...LEGACY_PII_COLUMNS].map((column) => `${column} = NULL`).join(', ')
 
 /** The columns the sync's lookups filter on, for ANALYZE while a sync grows the table. */
 export const CONTACT_LOOKUP_STATISTICS = 'mirror_partners (odoo_id, redacted_at)'
 
-const PARTNER_COLUMNS = `odoo_id, parent_id, type, is_company, is_user, is_company_partner, state, country, write_date,
-  ${PARTNER_PII_FIELDS.join(', ')}, email_index, phone_index, mobile_index, fingerprint, holds_pii`
+const PARTNER_COLUMNS = 'odoo_id, parent_id, type, is_company, is_user, is_company_partner, state, country, write_date, pii, email_index, phone_index, mobile_index, fingerprint, holds_pii'
 const PARTNER_ARRAYS = `$1::int[], $2::int[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::text[], $8::text[], $9::timestamptz[],
-  $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::bool[]`
+  $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bool[]`
 
 /** SQL condition: the contact (alias `p`) waits in the redaction backlog. */
 const IN_BACKLOG = (alias: string) => `(${alias}.backlog_since IS NOT NULL AND ${alias}.backlog_approved_at IS NULL)`
@@ -51,12 +57,11 @@ export async function upsertPartners(db: Queryable, rows: readonly SealedPartner
   if (rows.length === 0) return { inserted: 0, updated: 0 }
   const result = await db.query<{ inserted: boolean }>(
     `INSERT INTO mirror_partners AS p (${PARTNER_COLUMNS}, synced_at)
-     SELECT r.*, $23::timestamptz FROM unnest(${PARTNER_ARRAYS}) AS r
+     SELECT r.*, $16::timestamptz FROM unnest(${PARTNER_ARRAYS}) AS r
      ON CONFLICT (odoo_id) DO UPDATE SET
        parent_id = EXCLUDED.parent_id, type = EXCLUDED.type, is_company = EXCLUDED.is_company, is_user = EXCLUDED.is_user,
        is_company_partner = EXCLUDED.is_company_partner, state = EXCLUDED.state, country = EXCLUDED.country, write_date = EXCLUDED.write_date,
-       name = EXCLUDED.name, street = EXCLUDED.street, street2 = EXCLUDED.street2, zip = EXCLUDED.zip, city = EXCLUDED.city,
-       email = EXCLUDED.email, phone = EXCLUDED.phone, mobile = EXCLUDED.mobile, email_index = EXCLUDED.email_index,
+       pii = EXCLUDED.pii, ${LEGACY_PII_COLUMNS.map((column) => `${column} = NULL`).join(', ')}, email_index = EXCLUDED.email_index,
        phone_index = EXCLUDED.phone_index, mobile_index = EXCLUDED.mobile_index, fingerprint = EXCLUDED.fingerprint,
        synced_at = EXCLUDED.synced_at, deleted_at = NULL,
        -- Personal data written into a redacted contact again (a repeat order): it is due for redaction anew.
@@ -78,8 +83,8 @@ export async function insertFirstSightPartners(db: Queryable, rows: readonly (Se
   if (rows.length === 0) return new Set()
   const result = await db.query<{ odoo_id: number }>(
     `INSERT INTO mirror_partners (${PARTNER_COLUMNS}, retention_due_at, redaction_fields, synced_at)
-     SELECT ${PARTNER_COLUMNS}, due, string_to_array(fields, ','), $25::timestamptz
-       FROM unnest(${PARTNER_ARRAYS}, $23::timestamptz[], $24::text[]) AS r(${PARTNER_COLUMNS}, due, fields)
+     SELECT ${PARTNER_COLUMNS}, due, string_to_array(fields, ','), $18::timestamptz
+       FROM unnest(${PARTNER_ARRAYS}, $16::timestamptz[], $17::text[]) AS r(${PARTNER_COLUMNS}, due, fields)
      ON CONFLICT (odoo_id) DO NOTHING
      RETURNING odoo_id`,
     [...partnerColumns(rows), rows.map((r) => r.retention.dueAt), rows.map((r) => r.retention.fields.join(',')), now]
@@ -90,8 +95,7 @@ export async function insertFirstSightPartners(db: Queryable, rows: readonly (Se
 function partnerColumns(rows: readonly SealedPartner[]): unknown[] {
   return [
     rows.map((r) => r.odooId), rows.map((r) => r.parentId), rows.map((r) => r.type), rows.map((r) => r.isCompany), rows.map((r) => r.isUser),
-    rows.map((r) => r.isCompanyPartner), rows.map((r) => r.state), rows.map((r) => r.country), rows.map((r) => r.writeDate),
-    ...PARTNER_PII_FIELDS.map((field) => rows.map((r) => r.sealed[field])),
+    rows.map((r) => r.isCompanyPartner), rows.map((r) => r.state), rows.map((r) => r.country), rows.map((r) => r.writeDate), rows.map((r) => r.pii),
     rows.map((r) => r.emailIndex), rows.map((r) => r.phoneIndex), rows.map((r) => r.mobileIndex), rows.map((r) => r.fingerprint), rows.map((r) => r.holdsPii)
   ]
 }
@@ -103,7 +107,7 @@ function partnerColumns(rows: readonly SealedPartner[]): unknown[] {
 export async function markPartnersDeleted(db: Queryable, ids: readonly number[], now: Date): Promise<number[]> {
   if (ids.length === 0) return []
   const result = await db.query<{ odoo_id: number }>(
-    `UPDATE mirror_partners SET ${SEALED_PARTNER_COLUMNS.map((column) => `${column} = NULL`).join(', ')}, holds_pii = false, deleted_at = $2
+    `UPDATE mirror_partners SET ${CLEAR_PERSONAL_DATA}, holds_pii = false, deleted_at = $2
       WHERE odoo_id = ANY($1::int[]) AND deleted_at IS NULL
       RETURNING odoo_id`,
     [ids, now]
@@ -121,20 +125,15 @@ export async function liveContactIdsAfter(db: Queryable, after: number, limit: n
 export interface StoredContact {
   odoo_id: number
   type: string | null
-  name: string | null
-  street: string | null
-  zip: string | null
-  city: string | null
-  email: string | null
-  phone: string | null
-  mobile: string | null
+  /** Opened with openContactPii. */
+  pii: string | null
   state: string | null
   country: string | null
   redacted_at: Date | null
 }
 
 export async function contactsByIds(db: Queryable, ids: readonly number[]): Promise<StoredContact[]> {
-  return (await db.query<StoredContact>('SELECT * FROM mirror_partners WHERE odoo_id = ANY($1::int[])', [ids])).rows
+  return (await db.query<StoredContact>('SELECT odoo_id, type, pii, state, country, redacted_at FROM mirror_partners WHERE odoo_id = ANY($1::int[])', [ids])).rows
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,15 +141,23 @@ export async function contactsByIds(db: Queryable, ids: readonly number[]): Prom
 
 /** Sealed values of contacts still under another key than the current one, per key id. */
 export function countContactValuesByKey(db: Queryable, cipher: PiiCipher): Promise<Record<string, number>> {
-  return countSealedByKey(db, cipher, 'mirror_partners', PARTNER_PII_FIELDS)
+  return countSealedByKey(db, cipher, 'mirror_partners', ['pii'])
 }
 
-/** Up to `limit` contacts with a value sealed under another key, locked for the caller's transaction. */
-export async function lockContactsSealedElsewhere(db: PoolClient, currentKeyId: string, limit: number): Promise<(Record<PartnerPiiField, string | null> & { odoo_id: number })[]> {
-  const stale = PARTNER_PII_FIELDS.map((field) => sealedElsewhere(field, '$1')).join(' OR ')
-  const batch = await db.query<Record<PartnerPiiField, string | null> & { odoo_id: number }>(
-    `SELECT odoo_id, ${PARTNER_PII_FIELDS.join(', ')} FROM mirror_partners WHERE ${stale} ORDER BY odoo_id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+/** Up to `limit` contacts whose personal data is sealed under another key, locked for the caller's transaction. */
+export async function lockContactsSealedElsewhere(db: PoolClient, currentKeyId: string, limit: number): Promise<{ odoo_id: number; pii: string }[]> {
+  const batch = await db.query<{ odoo_id: number; pii: string }>(
+    `SELECT odoo_id, pii FROM mirror_partners WHERE ${sealedElsewhere('pii', '$1')} ORDER BY odoo_id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
     [currentKeyId]
+  )
+  return batch.rows
+}
+
+/** Up to `limit` contacts with values in the per-field columns from before `pii`, locked for the caller's transaction. */
+export async function lockContactsWithLegacyPii(db: PoolClient, limit: number): Promise<(Record<PartnerPiiField, string | null> & { odoo_id: number; pii: string | null })[]> {
+  const batch = await db.query<Record<PartnerPiiField, string | null> & { odoo_id: number; pii: string | null }>(
+    `SELECT odoo_id, pii, ${LEGACY_PII_COLUMNS.join(', ')} FROM mirror_partners WHERE ${LEGACY_PII_COLUMNS.map((column) => `${column} IS NOT NULL`).join(' OR ')}
+      ORDER BY odoo_id LIMIT ${limit} FOR UPDATE SKIP LOCKED`
   )
   return batch.rows
 }
@@ -205,7 +212,7 @@ export async function contactsMeeting(db: Queryable, ids: readonly number[], con
 
 /** SQL: a contact whose e-mail's blind index is among `indexes` (an SQL expression), with its id and sealed e-mail. */
 export function contactWithEmailIndexIn(indexes: string): string {
-  return `SELECT odoo_id, email FROM mirror_partners WHERE email_index = ANY(${indexes}) AND email IS NOT NULL`
+  return `SELECT odoo_id, pii FROM mirror_partners WHERE email_index = ANY(${indexes}) AND pii IS NOT NULL`
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,10 +258,10 @@ export async function backlogByRule(db: Queryable): Promise<{ channel: Channel; 
 }
 
 /** Up to five waiting contacts per channel, the first due first; their names stay sealed. */
-export async function backlogSamples(db: Queryable): Promise<{ channel: Channel; odoo_id: number; name: string | null; retention_due_at: Date }[]> {
-  const samples = await db.query<{ channel: Channel; odoo_id: number; name: string | null; retention_due_at: Date }>(
-    `SELECT channel, odoo_id, name, retention_due_at FROM (
-       SELECT ${CHANNEL} AS channel, odoo_id, name, retention_due_at,
+export async function backlogSamples(db: Queryable): Promise<{ channel: Channel; odoo_id: number; pii: string | null; retention_due_at: Date }[]> {
+  const samples = await db.query<{ channel: Channel; odoo_id: number; pii: string | null; retention_due_at: Date }>(
+    `SELECT channel, odoo_id, pii, retention_due_at FROM (
+       SELECT ${CHANNEL} AS channel, odoo_id, pii, retention_due_at,
               row_number() OVER (PARTITION BY ${CHANNEL} ORDER BY retention_due_at, odoo_id) AS n
          FROM mirror_partners p WHERE ${WAITING}) s
       WHERE n <= 5 ORDER BY channel, n`
@@ -314,9 +321,8 @@ export async function redactionCandidates(db: Queryable, ids: readonly number[],
  */
 export async function markContactsRedacted(db: Queryable, ids: readonly number[], fields: readonly PartnerPiiField[], now: Date): Promise<number[]> {
   // Every sealed value and blind index goes, not only the policy's fields: the mirror keeps no personal data of a redacted contact.
-  const cleared = SEALED_PARTNER_COLUMNS.map((column) => `${column} = NULL`)
   const updated = await db.query<{ odoo_id: number }>(
-    `UPDATE mirror_partners SET ${cleared.join(', ')}, holds_pii = false, redacted_at = $2,
+    `UPDATE mirror_partners SET ${CLEAR_PERSONAL_DATA}, holds_pii = false, redacted_at = $2,
             redacted_fields = ARRAY(SELECT DISTINCT unnest(COALESCE(redacted_fields, '{}') || $3::text[]) ORDER BY 1), redaction_failure = NULL,
             redaction_claim = NULL, redaction_claimed_at = NULL, erasure_request_id = NULL
       WHERE odoo_id = ANY($1::int[]) AND (redacted_fields IS NULL OR NOT (redacted_fields @> $3::text[]))
@@ -486,10 +492,8 @@ export async function contactsByBlindIndexes(db: Queryable, emailIndexes: readon
 export interface ContactSummary {
   odoo_id: number
   type: string | null
-  name: string | null
-  email: string | null
-  phone: string | null
-  mobile: string | null
+  /** Opened with openContactPii. */
+  pii: string | null
   country: string | null
   redacted_at: Date | null
   orders: number
@@ -499,7 +503,7 @@ export interface ContactSummary {
 /** These contacts, sealed, with how many orders name them and how many of those are still open. */
 export async function contactSummaries(db: Queryable, ids: readonly number[]): Promise<ContactSummary[]> {
   const rows = await db.query<ContactSummary>(
-    `SELECT p.odoo_id, p.type, p.name, p.email, p.phone, p.mobile, p.country, p.redacted_at,
+    `SELECT p.odoo_id, p.type, p.pii, p.country, p.redacted_at,
             (SELECT count(*) FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id))::int AS orders,
             (SELECT count(*) FROM mirror_orders o WHERE p.odoo_id IN (o.partner_id, o.partner_invoice_id, o.partner_shipping_id)
                 AND o.state NOT IN ('cancel') AND o.completed_at IS NULL AND o.deleted_at IS NULL)::int AS open_orders
@@ -509,9 +513,9 @@ export async function contactSummaries(db: Queryable, ids: readonly number[]): P
   return rows.rows
 }
 
-/** The sealed e-mail fields of these contacts (those that have one). */
-export async function sealedEmailsOf(db: Queryable, ids: readonly number[]): Promise<{ odoo_id: number; email: string }[]> {
-  return (await db.query<{ odoo_id: number; email: string }>('SELECT odoo_id, email FROM mirror_partners WHERE odoo_id = ANY($1::int[]) AND email IS NOT NULL ORDER BY odoo_id', [ids])).rows
+/** The sealed personal data of these contacts that have any. */
+export async function sealedPiiOf(db: Queryable, ids: readonly number[]): Promise<{ odoo_id: number; pii: string }[]> {
+  return (await db.query<{ odoo_id: number; pii: string }>('SELECT odoo_id, pii FROM mirror_partners WHERE odoo_id = ANY($1::int[]) AND pii IS NOT NULL ORDER BY odoo_id', [ids])).rows
 }
 
 /** Of these contacts, those redacted in the mirror. */

@@ -1,11 +1,11 @@
-import type { PoolClient } from '../db/database.ts'
+import type { Pool, PoolClient } from '../db/database.ts'
+import { inTransaction } from '../db/database.ts'
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import type { SealedStore } from '../crypto/data-rotation.ts'
-import { PARTNER_PII_FIELDS } from './odoo-records.ts'
-import type { PartnerPiiField } from './odoo-records.ts'
-import { countContactValuesByKey, lockContactsSealedElsewhere, writeResealedContact } from './partner-store.ts'
-
-const INDEXED: Partial<Record<PartnerPiiField, 'email' | 'phone'>> = { email: 'email', phone: 'phone', mobile: 'phone' }
+import type { Logger } from '../log/logger.ts'
+import { LEGACY_PII_COLUMNS, countContactValuesByKey, lockContactsSealedElsewhere, lockContactsWithLegacyPii, writeResealedContact } from './partner-store.ts'
+import { contactBlindIndexes, openContactPii, sealContactPii } from './sealed-partner.ts'
+import type { ContactPii } from './sealed-partner.ts'
 
 /**
  * Mirrored contacts: their sealed PII and the blind indexes derived from it. The record
@@ -17,18 +17,44 @@ export const mirrorContactStore: SealedStore = {
   countStale: countContactValuesByKey,
   async resealBatch(db: PoolClient, cipher: PiiCipher, limit: number) {
     const batch = await lockContactsSealedElsewhere(db, cipher.currentKeyId, limit)
-    for (const row of batch) {
-      const sealed: Record<string, string | null> = {}
-      for (const field of PARTNER_PII_FIELDS) {
-        const value = row[field]
-        const place = `partner:${row.odoo_id}:${field}`
-        const plain = value === null ? null : cipher.open(value, place)
-        sealed[field] = plain === null ? null : cipher.seal(plain, place)
-        const index = INDEXED[field]
-        if (index) sealed[`${field}_index`] = plain === null ? null : cipher.blindIndex(index, plain)
-      }
-      await writeResealedContact(db, row.odoo_id, sealed)
-    }
+    for (const row of batch) await writeContactPii(db, cipher, row.odoo_id, openContactPii(cipher, row.odoo_id, row.pii))
     return batch.length
   }
+}
+
+const FOLD_BATCH = 500
+
+/**
+ * Moves personal data still in the per-field sealed columns (from before `pii`) into `pii`, batch by
+ * batch, under the current key; returns how many contacts it moved. The service runs it when it
+ * starts: only it holds the keys. A contact with a `pii` value already keeps it (a sync wrote it).
+ */
+export async function foldLegacyContactPii(deps: { pool: Pool; cipher: PiiCipher; log: Logger }): Promise<number> {
+  const { pool, cipher } = deps
+  let folded = 0
+  for (;;) {
+    const moved = await inTransaction(pool, async (db) => {
+      const batch = await lockContactsWithLegacyPii(db, FOLD_BATCH)
+      for (const row of batch) {
+        const legacy: ContactPii = {}
+        for (const field of LEGACY_PII_COLUMNS) {
+          const value = row[field]
+          if (value !== null) legacy[field] = cipher.open(value, `partner:${row.odoo_id}:${field}`)
+        }
+        await writeContactPii(db, cipher, row.odoo_id, row.pii === null ? legacy : openContactPii(cipher, row.odoo_id, row.pii))
+      }
+      return batch.length
+    })
+    if (moved === 0) break
+    folded += moved
+  }
+  if (folded > 0) deps.log.info({ contacts: folded }, 'per-field sealed contact values folded into one sealed value each')
+  return folded
+}
+
+/** Seals a contact's personal data anew under the current key, with its blind indexes; clears the per-field columns. */
+async function writeContactPii(db: PoolClient, cipher: PiiCipher, odooId: number, pii: ContactPii): Promise<void> {
+  const { emailIndex, phoneIndex, mobileIndex } = contactBlindIndexes(cipher, pii)
+  const legacy = Object.fromEntries(LEGACY_PII_COLUMNS.map((column) => [column, null]))
+  await writeResealedContact(db, odooId, { pii: sealContactPii(cipher, odooId, pii), email_index: emailIndex, phone_index: phoneIndex, mobile_index: mobileIndex, ...legacy })
 }

@@ -14,7 +14,8 @@ export interface SealedPartner {
   state: string | null
   country: string | null
   writeDate: Date | null
-  sealed: Record<PartnerPiiField, string | null>
+  /** The personal data Odoo had, as one sealed JSON object; null when it had none. */
+  pii: string | null
   emailIndex: string | null
   phoneIndex: string | null
   mobileIndex: string | null
@@ -23,17 +24,16 @@ export interface SealedPartner {
   holdsPii: boolean
 }
 
+/** A contact's personal data, field by field: only the fields it has. */
+export type ContactPii = Partial<Record<PartnerPiiField, string>>
+
 /**
  * Seals a contact before it reaches the database. The sync does it while it reads ahead, outside
  * any transaction, so the CPU work overlaps the previous page's writes.
  */
 export function sealPartner(row: PartnerRow, cipher: PiiCipher, companyPartnerIds: ReadonlySet<number>): SealedPartner {
-  const index = (kind: 'email' | 'phone', value: string | undefined) => (value === undefined ? null : cipher.blindIndex(kind, value))
   // A redacted contact's placeholder name is nobody's: nothing is sealed for it.
-  const sealed = Object.fromEntries(PARTNER_PII_FIELDS.map((field) => {
-    const value = row.pii[field]
-    return [field, value === undefined || (field === 'name' && value === REDACTED_NAME) ? null : cipher.seal(value, `partner:${row.odooId}:${field}`)]
-  })) as Record<PartnerPiiField, string | null>
+  const pii: ContactPii = row.pii.name === REDACTED_NAME ? { ...row.pii, name: undefined } : row.pii
   return {
     odooId: row.odooId,
     parentId: row.parentId,
@@ -44,11 +44,31 @@ export function sealPartner(row: PartnerRow, cipher: PiiCipher, companyPartnerId
     state: row.state,
     country: row.country,
     writeDate: row.writeDate,
-    sealed,
-    emailIndex: index('email', row.pii.email),
-    phoneIndex: index('phone', row.pii.phone),
-    mobileIndex: index('phone', row.pii.mobile),
+    pii: sealContactPii(cipher, row.odooId, pii),
+    ...contactBlindIndexes(cipher, row.pii),
     fingerprint: cipher.fingerprint(JSON.stringify(row)),
     holdsPii: holdsPersonalData(row)
   }
 }
+
+/**
+ * All of a contact's personal data in one sealed value (one AES-GCM operation, not one per field),
+ * bound to the contact: a value copied to another contact does not open. Null when there is none.
+ */
+export function sealContactPii(cipher: PiiCipher, odooId: number, pii: ContactPii): string | null {
+  const present = PARTNER_PII_FIELDS.filter((field) => pii[field] !== undefined)
+  return present.length === 0 ? null : cipher.seal(JSON.stringify(Object.fromEntries(present.map((field) => [field, pii[field]]))), contactPlace(odooId))
+}
+
+/** The fields of a contact's sealed personal data; none when it has none (redacted, deleted). */
+export function openContactPii(cipher: PiiCipher, odooId: number, sealed: string | null): ContactPii {
+  return sealed === null ? {} : (JSON.parse(cipher.open(sealed, contactPlace(odooId))) as ContactPii)
+}
+
+/** The blind indexes that find a contact by e-mail, phone or mobile, under the current key. */
+export function contactBlindIndexes(cipher: PiiCipher, pii: ContactPii): { emailIndex: string | null; phoneIndex: string | null; mobileIndex: string | null } {
+  const index = (kind: 'email' | 'phone', value: string | undefined) => (value === undefined ? null : cipher.blindIndex(kind, value))
+  return { emailIndex: index('email', pii.email), phoneIndex: index('phone', pii.phone), mobileIndex: index('phone', pii.mobile) }
+}
+
+const contactPlace = (odooId: number) => `partner:${odooId}`

@@ -7,6 +7,7 @@ import type { Queryable } from '../db/queryable.ts'
 import { maskEmail } from '../mirror/masking.ts'
 import { orderNamesContact } from '../mirror/mirror-store.ts'
 import { contactsMeeting, contactWithEmailIndexIn } from '../mirror/partner-store.ts'
+import { openContactPii } from '../mirror/sealed-partner.ts'
 import type { ContactCondition } from '../mirror/partner-store.ts'
 import { countSealedByKey, sealedElsewhere } from '../crypto/data-rotation.ts'
 import type { SealedStore } from '../crypto/data-rotation.ts'
@@ -138,15 +139,15 @@ export const holdStore: SealedStore = {
   name: 'e-mail holds',
   countStale: (db, cipher) => countSealedByKey(db, cipher, 'holds', ['subject_sealed']),
   async resealBatch(db: PoolClient, cipher: PiiCipher, limit: number) {
-    const batch = await db.query<{ id: string; subject_sealed: string | null; odoo_id: number | null; email: string | null }>(
-      `SELECT h.id, h.subject_sealed, p.odoo_id, p.email FROM holds h
+    const batch = await db.query<{ id: string; subject_sealed: string | null; odoo_id: number | null; pii: string | null }>(
+      `SELECT h.id, h.subject_sealed, p.odoo_id, p.pii FROM holds h
          LEFT JOIN LATERAL (${contactWithEmailIndexIn('h.subject_indexes')} LIMIT 1) p ON h.subject_sealed IS NULL
         WHERE h.subject_type = 'email' AND (${sealedElsewhere('h.subject_sealed', '$1')} OR (h.subject_sealed IS NULL AND h.released_at IS NULL AND p.odoo_id IS NOT NULL))
         ORDER BY h.id LIMIT ${limit} FOR UPDATE OF h SKIP LOCKED`,
       [cipher.currentKeyId]
     )
     for (const row of batch.rows) {
-      const email = row.subject_sealed !== null ? cipher.open(row.subject_sealed, `hold:${row.id}:email`) : cipher.open(row.email as string, `partner:${row.odoo_id}:email`)
+      const email = row.subject_sealed !== null ? cipher.open(row.subject_sealed, `hold:${row.id}:email`) : (openContactPii(cipher, row.odoo_id as number, row.pii).email as string)
       await db.query('UPDATE holds SET subject_sealed = $2, subject_ref = $3, subject_indexes = $4 WHERE id = $1', [row.id, cipher.seal(email, `hold:${row.id}:email`), cipher.blindIndex('email', email), cipher.blindIndexes('email', email)])
     }
     return batch.rows.length

@@ -6,6 +6,7 @@ import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import { channelSchema } from '../mirror/channels.ts'
 import type { Channel } from '../mirror/channels.ts'
 import { maskName } from '../mirror/masking.ts'
+import { openContactPii } from '../mirror/sealed-partner.ts'
 import { approveBacklog, backlogByChannel, backlogByRule, backlogDecisions, backlogSamples, countBacklog, enterBacklog, leaveBacklog } from '../mirror/partner-store.ts'
 
 type Db = Queryable
@@ -99,7 +100,10 @@ export function createRedactionBacklog(deps: { pool: Pool; clock: Clock; cipher:
       rules: group.map((row) => ({ policyVersion: row.policy_version ?? 0, startedBy: row.started_by ?? 'unknown', contacts: row.contacts })),
       sample: samples
         .filter((row) => row.channel === channel)
-        .map((row) => ({ partnerId: row.odoo_id, name: row.name === null ? null : maskName(deps.cipher.open(row.name, `partner:${row.odoo_id}:name`)), dueAt: row.retention_due_at }))
+        .map((row) => {
+          const name = openContactPii(deps.cipher, row.odoo_id, row.pii).name
+          return { partnerId: row.odoo_id, name: name === undefined ? null : maskName(name), dueAt: row.retention_due_at }
+        })
     }))
     return { approval, channels }
   }

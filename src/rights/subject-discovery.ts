@@ -5,7 +5,8 @@ import type { OdooGateway } from '../odoo/gateway.ts'
 import { likeLiteral } from '../odoo/like-literal.ts'
 import type { OrderSync } from '../mirror/order-sync.ts'
 import { maskEmail, maskName, maskPhone } from '../mirror/masking.ts'
-import { contactsByBlindIndexes, contactSummaries, sealedEmailsOf } from '../mirror/partner-store.ts'
+import { contactsByBlindIndexes, contactSummaries, sealedPiiOf } from '../mirror/partner-store.ts'
+import { openContactPii } from '../mirror/sealed-partner.ts'
 import { ADDRESS_SEPARATORS, addressesInField, emailIdentity, emailSpellings, identitiesInField } from './email-identity.ts'
 
 export const subjectContactSchema = z
@@ -117,10 +118,10 @@ export function subjectAmbiguities(contacts: readonly SubjectContact[], maxConta
 export async function describeContacts(deps: { pool: Pool; cipher: PiiCipher }, ids: readonly number[], foundBy = new Map<number, Set<FoundBy>>()): Promise<SubjectContact[]> {
   const rows = await contactSummaries(deps.pool, ids)
   return rows.map((row) => {
-    const open = (field: string, value: string | null) => (value === null ? null : deps.cipher.open(value, `partner:${row.odoo_id}:${field}`))
-    const name = open('name', row.name)
-    const email = open('email', row.email)
-    const phone = open('phone', row.phone) ?? open('mobile', row.mobile)
+    const pii = openContactPii(deps.cipher, row.odoo_id, row.pii)
+    const name = pii.name ?? null
+    const email = pii.email ?? null
+    const phone = pii.phone ?? pii.mobile ?? null
     return {
       partnerId: row.odoo_id,
       type: row.type,
@@ -143,8 +144,8 @@ export async function describeContacts(deps: { pool: Pool; cipher: PiiCipher }, 
  * address only (a code never goes to a co-holder of a shared field); else the given address.
  */
 export async function verificationRecipient(deps: { pool: Pool; cipher: PiiCipher }, partnerIds: readonly number[], given: string): Promise<{ recipient: string; heldByOdoo: boolean }> {
-  const rows = await sealedEmailsOf(deps.pool, partnerIds)
-  const fields = rows.map((row) => addressesInField(deps.cipher.open(row.email, `partner:${row.odoo_id}:email`)))
+  const emails = (await sealedPiiOf(deps.pool, partnerIds)).map((row) => openContactPii(deps.cipher, row.odoo_id, row.pii).email)
+  const fields = emails.filter((email) => email !== undefined).map(addressesInField)
   const wanted = emailIdentity(given)
   const same = fields.flat().find((address) => emailIdentity(address) === wanted)
   const sole = fields.find((addresses) => new Set(addresses.map(emailIdentity)).size === 1)?.[0]
