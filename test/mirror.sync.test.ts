@@ -6,6 +6,7 @@ import { simulator } from './support/simulator.ts'
 import { SyncBusyError } from '../src/mirror/sync-coordinator.ts'
 import type { Service } from '../src/service.ts'
 import { refreshShipment } from '../src/mirror/mirror-store.ts'
+import { many2oneId } from '../src/mirror/odoo-records.ts'
 import { channelSchema } from '../src/mirror/channels.ts'
 import { REDACT_QUEUE } from '../src/retention/retention-jobs.ts'
 
@@ -223,11 +224,17 @@ await t.test('once its seconds are settled, a model nobody edits is not read aga
   t.equal((await service.runSync(cli))?.fetched, 1)
 })
 
-await t.test('a first sync plans orders and contacts exactly as recomputing them afterwards does, whatever the page boundaries', async (t) => {
+for (const pageSize of [10, 17]) await t.test(`a first sync plans orders and contacts exactly as recomputing them afterwards does, whatever the page boundaries (pages of ${pageSize})`, async (t) => {
   const sim = await simulator(t, { orders: 200 })
   // Small pages: repeat customers span pages, and a page is read ahead while the one before it is written.
-  const { service } = await startTestService(t, { odoo: sim, env: { SYNC_PAGE_SIZE: '10' } })
-  t.match(await service.runSync(cli), { state: 'succeeded' })
+  const { service } = await startTestService(t, { odoo: sim, env: { SYNC_PAGE_SIZE: String(pageSize) } })
+  // Contacts mirrored before the run (a rights request's discovery) and while it runs (a webhook):
+  // the run looks up those below the largest it found mirrored, and meets the others as new.
+  const customers = [...new Set(sim.store.records('sale.order').map((o) => many2oneId(o.partner_id)))].filter((id) => id !== null).sort((a, b) => a - b)
+  const middle = customers.slice(Math.floor(customers.length / 2))
+  await service.orderSync.mirrorContacts([customers[3] as number, middle[0] as number])
+  const [run] = await Promise.all([service.runSync(cli), service.orderSync.mirrorContacts(middle.slice(1, 6)), service.orderSync.mirrorContacts(middle.slice(-5))])
+  t.match(run, { state: 'succeeded' })
   const planned = async () => ({
     orders: (await service.pool.query<{ odoo_id: number; shipped_at: Date | null; completed_at: Date | null; cancelled_at: Date | null; retention_due_at: Date | null; retention_basis: unknown }>('SELECT odoo_id, shipped_at, completed_at, cancelled_at, retention_due_at, retention_basis FROM mirror_orders ORDER BY odoo_id')).rows,
     partners: (await service.pool.query<{ odoo_id: number; retention_due_at: Date | null; redaction_fields: string[] | null }>('SELECT odoo_id, retention_due_at, redaction_fields FROM mirror_partners ORDER BY odoo_id')).rows

@@ -16,6 +16,8 @@ import type { SyncedModel } from './mirror-store.ts'
 import { many2oneId, ORDER_FIELDS, OUTGOING_PICKINGS_DOMAIN, PARTNER_FIELDS, PICKING_FIELDS, toOrderRow, toPartnerRow, toPickingRow } from './odoo-records.ts'
 import type { OrderRow, PickingRow } from './odoo-records.ts'
 import { firstSightClock } from './order-clock.ts'
+import { knownContactsOfRun } from './known-contacts.ts'
+import type { KnownContacts } from './known-contacts.ts'
 import { sealPartner } from './sealed-partner.ts'
 import { forgetDeletedContacts } from './reconcile.ts'
 import type { SealedPartner } from './sealed-partner.ts'
@@ -46,8 +48,10 @@ export interface SyncRetention {
   admitFirstSight(db: PoolClient, partners: ReadonlyMap<number, PartnerRetention>): Promise<void>
   /** These orders' dates, state or deliveries changed. */
   ordersChanged(db: PoolClient, orderIds: readonly number[]): Promise<void>
-  /** These contacts gained an order. */
+  /** These contacts' orders changed. */
   partnersChanged(db: PoolClient, partnerIds: readonly number[]): Promise<void>
+  /** These contacts gained the orders just inserted, which alone give each the retention planned. */
+  partnersGainedOrders(db: PoolClient, plans: ReadonlyMap<number, PartnerRetention>): Promise<void>
 }
 
 export type SyncProgress = (counts: SyncCounts, stage: SyncedModel) => void | Promise<void>
@@ -105,7 +109,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     await startCursorAtLatest('res.partner', [])
     await startCursorAtLatest('stock.picking', OUTGOING_PICKINGS_DOMAIN)
 
-    await walkPages('sale.order', { domain: [], fields: ORDER_FIELDS }, counts, progress, orderStage(context))
+    await walkPages('sale.order', { domain: [], fields: ORDER_FIELDS }, counts, progress, orderStage(context, await knownContactsOfRun(pool)))
     await walkPages('stock.picking', { domain: OUTGOING_PICKINGS_DOMAIN, fields: PICKING_FIELDS }, counts, progress, pickingStage)
     await walkPages('res.partner', { domain: [['active', 'in', [true, false]]], fields: context.partnerFields }, counts, progress, partnerStage(context))
     return counts
@@ -120,7 +124,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
       if (model === 'res.partner') return (await forgetDeletedContacts(deps, [id])).length > 0 ? 'deleted' : 'ignored'
       return 'ignored'
     }
-    const stage: PageStage<unknown> = model === 'sale.order' ? orderStage(context) : model === 'stock.picking' ? pickingStage : partnerStage(context)
+    const stage: PageStage<unknown> = model === 'sale.order' ? orderStage(context, await knownContactsOfRun(pool)) : model === 'stock.picking' ? pickingStage : partnerStage(context)
     const prepared = await stage.prepare(records)
     const written = await inTransaction(pool, (db) => stage.write(prepared, db))
     return written.inserted + written.updated > 0 || model === 'sale.order' ? 'mirrored' : 'ignored'
@@ -208,7 +212,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
    * rest (edited orders, repeat customers, and rows another write got to first) are upserted and
    * planned afresh.
    */
-  function orderStage(context: SyncContext): PageStage<OrderPage> {
+  function orderStage(context: SyncContext, knownContacts: KnownContacts): PageStage<OrderPage> {
     // Contacts that a page read ahead claimed, until it commits: a later page naming them (a repeat
     // customer) neither reads them from Odoo again nor writes them as new.
     const claimedPartners = new Set<number>()
@@ -217,15 +221,20 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
         const rows = records.map((record) => toOrderRow(record, deps.classify, (tagId) => context.tagNames.get(tagId)))
         const claimed = [...new Set(rows.flatMap(partnerIdsOf))].filter((id) => !claimedPartners.has(id))
         for (const id of claimed) claimedPartners.add(id)
-        const [known, knownPartners] = await Promise.all([knownOrderIds(pool, rows.map((r) => r.odooId)), knownPartnerIds(pool, claimed)])
+        const [known, knownPartners] = await Promise.all([knownOrderIds(pool, rows.map((r) => r.odooId)), knownContacts.among(pool, claimed)])
         const newOrderIds = rows.filter((r) => !known.has(r.odooId)).map((r) => r.odooId)
         const [partners, pickings] = await Promise.all([
           odoo.read('res.partner', claimed.filter((id) => !knownPartners.has(id)), context.partnerFields),
           newOrderIds.length === 0 ? [] : odoo.searchRead('stock.picking', [...OUTGOING_PICKINGS_DOMAIN, ['sale_id', 'in', newOrderIds]], { fields: PICKING_FIELDS })
         ])
-        return { rows, known, claimed, partners: seal(partners, context), pickings: pickings.map(toPickingRow).filter((p) => p !== undefined) }
+        return { rows, known, claimed, knownPartners: [...knownPartners], partners: seal(partners, context), pickings: pickings.map(toPickingRow).filter((p) => p !== undefined) }
       },
-      write: (page, db) => writeOrderPage(page, db),
+      async write(page, db) {
+        const written = await writeOrderPage(page, db)
+        // A failed page fails the walk, and the run with it: what it remembers is not used again.
+        knownContacts.remember([...page.knownPartners, ...page.partners.map((p) => p.odooId)])
+        return written
+      },
       settled: (page) => {
         for (const id of page.claimed) claimedPartners.delete(id)
       },
@@ -233,6 +242,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
         rows: latestById([...earlier.rows, ...later.rows]),
         known: new Set([...earlier.known, ...later.known]),
         claimed: [...earlier.claimed, ...later.claimed],
+        knownPartners: [...earlier.knownPartners, ...later.knownPartners],
         partners: latestById([...earlier.partners, ...later.partners]),
         pickings: latestById([...earlier.pickings, ...later.pickings])
       })
@@ -258,7 +268,7 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
     await refreshShipment(db, firstSight.filter((r) => !insertedOrders.has(r.odooId)).map((r) => r.odooId))
     await retention.ordersChanged(db, changedIds)
     const unplanned = [...new Set(firstSight.filter((r) => insertedOrders.has(r.odooId)).flatMap(partnerIdsOf))].filter((id) => !insertedPartners.has(id))
-    await retention.partnersChanged(db, unplanned)
+    await retention.partnersGainedOrders(db, new Map(unplanned.map((id) => [id, plan.partners.get(id) as PartnerRetention])))
     await retention.admitFirstSight(db, new Map([...insertedPartners].map((id) => [id, plan.partners.get(id) as PartnerRetention])))
     return { inserted: counts.inserted + insertedOrders.size, updated: counts.updated }
   }
@@ -355,6 +365,8 @@ interface OrderPage {
   known: Set<number>
   /** Contacts this page claimed from the pages read after it, until it commits. */
   claimed: number[]
+  /** Of those, the ones the mirror held when the page was read. */
+  knownPartners: number[]
   /** Contacts the mirror did not hold, sealed. */
   partners: SealedPartner[]
   /** Deliveries of the orders the mirror did not hold. */

@@ -52,6 +52,12 @@ export async function knownPartnerIds(db: Queryable, ids: readonly number[]): Pr
   return new Set(result.rows.map((r) => r.odoo_id))
 }
 
+/** The largest id of a contact the mirror holds; 0 when it holds none. */
+export async function largestPartnerId(db: Queryable): Promise<number> {
+  const result = await db.query<{ largest: number | null }>('SELECT max(odoo_id) AS largest FROM mirror_partners')
+  return result.rows[0]?.largest ?? 0
+}
+
 /** Inserts or updates contacts in one statement. */
 export async function upsertPartners(db: Queryable, rows: readonly SealedPartner[], now: Date): Promise<UpsertCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0 }
@@ -186,6 +192,41 @@ export async function writeContactRetention(db: Queryable, plans: readonly { id:
     [plans.map((p) => p.id), plans.map((p) => p.dueAt), plans.map((p) => p.fields.join(','))]
   )
   return moved.rows.map((row) => ({ partnerId: row.odoo_id, dueAt: row.retention_due_at }))
+}
+
+/**
+ * Contacts named by orders just inserted, each with the retention those orders alone give it,
+ * folded into what the contact has without reading its other orders. A contact is due when the
+ * last of its orders is, never while one of them has no clock, and loses the union of their fields;
+ * every order names at least one field, so a contact planned with no field has no order. Returns
+ * the contacts whose due date or fields moved, and those only their orders can settle
+ * ("unsettled"): one never planned (mirrored on its own), and one whose fields grow while an older
+ * order keeps deciding its due date (which order, and so which rule, only its orders tell).
+ * Redacted contacts, and those a granted erasure made due, stay as they are (as in
+ * writeContactRetention).
+ */
+export async function extendContactRetention(db: Queryable, plans: readonly { id: number; dueAt: Date | null; fields: readonly string[] }[]): Promise<{ moved: { partnerId: number; dueAt: Date | null }[]; unsettled: number[] }> {
+  if (plans.length === 0) return { moved: [], unsettled: [] }
+  const values = [plans.map((p) => p.id), plans.map((p) => p.dueAt), plans.map((p) => p.fields.join(','))]
+  const planned = 'unnest($1::int[], $2::timestamptz[], $3::text[]) AS d(id, due, fields)'
+  const open = 'p.redacted_at IS NULL AND p.erasure_request_id IS NULL'
+  const fieldsGrow = "NOT (p.redaction_fields @> string_to_array(d.fields, ','))"
+  const olderOrderDecides = `(d.due IS NOT NULL AND p.retention_due_at IS NOT NULL AND d.due <= p.retention_due_at AND ${fieldsGrow})`
+  const due = 'CASE WHEN cardinality(p.redaction_fields) = 0 THEN d.due WHEN p.retention_due_at IS NULL OR d.due IS NULL THEN NULL ELSE greatest(p.retention_due_at, d.due) END'
+  const moved = await db.query<{ odoo_id: number; retention_due_at: Date | null }>(
+    `UPDATE mirror_partners p SET retention_due_at = ${due},
+            redaction_fields = ARRAY(SELECT f FROM unnest($4::text[]) WITH ORDINALITY AS c(f, n) WHERE f = ANY(p.redaction_fields) OR f = ANY(string_to_array(d.fields, ',')) ORDER BY n)
+       FROM ${planned}
+      WHERE p.odoo_id = d.id AND ${open} AND p.redaction_fields IS NOT NULL AND NOT ${olderOrderDecides}
+        AND (p.retention_due_at IS DISTINCT FROM ${due} OR ${fieldsGrow})
+      RETURNING p.odoo_id, p.retention_due_at`,
+    [...values, PARTNER_PII_FIELDS]
+  )
+  const unsettled = await db.query<{ odoo_id: number }>(
+    `SELECT p.odoo_id FROM mirror_partners p JOIN ${planned} ON p.odoo_id = d.id WHERE ${open} AND (p.redaction_fields IS NULL OR ${olderOrderDecides})`,
+    values
+  )
+  return { moved: moved.rows.map((row) => ({ partnerId: row.odoo_id, dueAt: row.retention_due_at })), unsettled: unsettled.rows.map((row) => row.odoo_id) }
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Pool } from '../db/database.ts'
 import { inTransaction } from '../db/database.ts'
 import type { Queryable } from '../db/queryable.ts'
 import { orderClocks, orderIdsOfChannels, retentionOfOrdersNaming, writeOrderRetention } from '../mirror/mirror-store.ts'
-import { writeContactRetention } from '../mirror/partner-store.ts'
+import { extendContactRetention, writeContactRetention } from '../mirror/partner-store.ts'
 import type { Channel } from '../mirror/channels.ts'
 import type { PartnerPiiField } from '../mirror/odoo-records.ts'
 import { PARTNER_PII_FIELDS } from '../mirror/odoo-records.ts'
@@ -57,6 +57,12 @@ export interface RetentionPlanner {
   channelsChanged(channels: readonly Channel[]): Promise<number>
   /** Recomputes these contacts' due dates; those past due enter the backlog where approval is needed. */
   partnersChanged(db: Db, partnerIds: readonly number[]): Promise<void>
+  /**
+   * These contacts, already mirrored, were named by orders just inserted, planned as planFirstSight
+   * planned them: their due dates follow from the plan and what they have, without reading all
+   * their orders again where that is exact (a repeat customer of a first sync, each page).
+   */
+  partnersGainedOrders(db: Db, plans: ReadonlyMap<number, PartnerRetention>): Promise<void>
 }
 
 const BATCH = 1000
@@ -106,6 +112,13 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
     await backlog.admit(db, moved.map((row) => ({ ...row, basis: bases.get(row.partnerId) ?? null })))
   }
 
+  async function partnersGainedOrders(db: Db, plans: ReadonlyMap<number, PartnerRetention>) {
+    const { moved, unsettled } = await extendContactRetention(db, [...plans].map(([id, plan]) => ({ id, dueAt: plan.dueAt, fields: plan.fields })))
+    // A due date the new orders moved is theirs, and so is the rule behind it.
+    await backlog.admit(db, moved.map((row) => ({ ...row, basis: row.dueAt === null ? null : (plans.get(row.partnerId)?.basis ?? null) })))
+    await partnersChanged(db, unsettled)
+  }
+
   async function channelsChanged(channels: readonly Channel[]) {
     let after = 0
     let total = 0
@@ -118,7 +131,7 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
     }
   }
 
-  return { planFirstSight, admitFirstSight, ordersChanged, channelsChanged, partnersChanged }
+  return { planFirstSight, admitFirstSight, ordersChanged, channelsChanged, partnersChanged, partnersGainedOrders }
 }
 
 interface PartnerOrder {
