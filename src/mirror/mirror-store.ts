@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/queryable.ts'
+import { arrayColumn } from '../db/array-literal.ts'
 import type { OdooCursor } from '../odoo/write-date-walk.ts'
 import type { OrderClock } from '../retention/policy.ts'
 import type { DueBasis } from '../retention/redaction-backlog.ts'
@@ -79,8 +80,8 @@ export async function insertFirstSightOrders(db: Queryable, rows: readonly First
      RETURNING odoo_id`,
     [
       ...orderColumns(rows),
-      rows.map((r) => r.clock.shippedAt), rows.map((r) => r.clock.completedAt), rows.map((r) => r.clock.cancelledAt),
-      rows.map((r) => r.retention.dueAt), rows.map((r) => (r.retention.basis ? JSON.stringify(r.retention.basis) : null)),
+      arrayColumn(rows, (r) => r.clock.shippedAt), arrayColumn(rows, (r) => r.clock.completedAt), arrayColumn(rows, (r) => r.clock.cancelledAt),
+      arrayColumn(rows, (r) => r.retention.dueAt), arrayColumn(rows, (r) => (r.retention.basis ? JSON.stringify(r.retention.basis) : null)),
       now
     ]
   )
@@ -89,9 +90,9 @@ export async function insertFirstSightOrders(db: Queryable, rows: readonly First
 
 function orderColumns(rows: readonly OrderRow[]): unknown[] {
   return [
-    rows.map((r) => r.odooId), rows.map((r) => r.name), rows.map((r) => r.channel), rows.map((r) => r.state),
-    rows.map((r) => r.orderDate), rows.map((r) => r.amountTotal), rows.map((r) => r.currency), rows.map((r) => r.partnerId),
-    rows.map((r) => r.partnerInvoiceId), rows.map((r) => r.partnerShippingId), rows.map((r) => r.writeDate)
+    arrayColumn(rows, (r) => r.odooId), arrayColumn(rows, (r) => r.name), arrayColumn(rows, (r) => r.channel), arrayColumn(rows, (r) => r.state),
+    arrayColumn(rows, (r) => r.orderDate), arrayColumn(rows, (r) => r.amountTotal), arrayColumn(rows, (r) => r.currency), arrayColumn(rows, (r) => r.partnerId),
+    arrayColumn(rows, (r) => r.partnerInvoiceId), arrayColumn(rows, (r) => r.partnerShippingId), arrayColumn(rows, (r) => r.writeDate)
   ]
 }
 
@@ -106,7 +107,7 @@ export async function upsertPickings(db: Queryable, rows: readonly PickingRow[],
      WHERE (mirror_pickings.order_id, mirror_pickings.state, mirror_pickings.date_done, mirror_pickings.write_date)
            IS DISTINCT FROM (EXCLUDED.order_id, EXCLUDED.state, EXCLUDED.date_done, EXCLUDED.write_date)
      RETURNING order_id`,
-    [rows.map((r) => r.odooId), rows.map((r) => r.orderId), rows.map((r) => r.state), rows.map((r) => r.dateDone), rows.map((r) => r.writeDate), now]
+    [arrayColumn(rows, (r) => r.odooId), arrayColumn(rows, (r) => r.orderId), arrayColumn(rows, (r) => r.state), arrayColumn(rows, (r) => r.dateDone), arrayColumn(rows, (r) => r.writeDate), now]
   )
   return [...new Set(result.rows.map((r) => r.order_id))]
 }

@@ -1,5 +1,6 @@
 import type { PoolClient } from '../db/database.ts'
 import type { Queryable } from '../db/queryable.ts'
+import { arrayColumn } from '../db/array-literal.ts'
 import type { PiiCipher } from '../crypto/pii-cipher.ts'
 import { countSealedByKey, sealedElsewhere } from '../crypto/data-rotation.ts'
 import type { Channel } from './channels.ts'
@@ -93,16 +94,16 @@ export async function insertFirstSightPartners(db: Queryable, rows: readonly (Se
        FROM unnest(${PARTNER_ARRAYS}, $16::timestamptz[], $17::text[]) AS r(${PARTNER_COLUMNS}, due, fields)
      ON CONFLICT (odoo_id) DO NOTHING
      RETURNING odoo_id`,
-    [...partnerColumns(rows), rows.map((r) => r.retention.dueAt), rows.map((r) => r.retention.fields.join(',')), now]
+    [...partnerColumns(rows), arrayColumn(rows, (r) => r.retention.dueAt), arrayColumn(rows, (r) => r.retention.fields.join(',')), now]
   )
   return new Set(result.rows.map((r) => r.odoo_id))
 }
 
 function partnerColumns(rows: readonly SealedPartner[]): unknown[] {
   return [
-    rows.map((r) => r.odooId), rows.map((r) => r.parentId), rows.map((r) => r.type), rows.map((r) => r.isCompany), rows.map((r) => r.isUser),
-    rows.map((r) => r.isCompanyPartner), rows.map((r) => r.state), rows.map((r) => r.country), rows.map((r) => r.writeDate), rows.map((r) => r.pii),
-    rows.map((r) => r.emailIndex), rows.map((r) => r.phoneIndex), rows.map((r) => r.mobileIndex), rows.map((r) => r.fingerprint), rows.map((r) => r.holdsPii)
+    arrayColumn(rows, (r) => r.odooId), arrayColumn(rows, (r) => r.parentId), arrayColumn(rows, (r) => r.type), arrayColumn(rows, (r) => r.isCompany), arrayColumn(rows, (r) => r.isUser),
+    arrayColumn(rows, (r) => r.isCompanyPartner), arrayColumn(rows, (r) => r.state), arrayColumn(rows, (r) => r.country), arrayColumn(rows, (r) => r.writeDate), arrayColumn(rows, (r) => r.pii),
+    arrayColumn(rows, (r) => r.emailIndex), arrayColumn(rows, (r) => r.phoneIndex), arrayColumn(rows, (r) => r.mobileIndex), arrayColumn(rows, (r) => r.fingerprint), arrayColumn(rows, (r) => r.holdsPii)
   ]
 }
 
