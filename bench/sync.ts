@@ -3,8 +3,10 @@
  * time with the bare time to page the same orders through the gateway without writing them, and
  * with the bare reads of the orders, their contacts and deliveries. Then syncs again with nothing
  * changed, and after editing 1% of the orders in Odoo (a `write` over RPC, as a user's edit).
- *   node --expose-gc bench/sync.ts [--orders 100000] [--page 500] [--latency 0]
- * `--latency` delays each simulator answer by that many milliseconds. Uses DATABASE_URL's server
+ *   node --expose-gc bench/sync.ts [--orders 100000] [--page 500] [--latency 0] [--runs 1]
+ * `--latency` delays each simulator answer by that many milliseconds. `--runs` repeats the bare
+ * reads and the first sync (over an emptied mirror) and prints each run and the median: on a shared
+ * virtual machine the same run's CPU seconds vary by a fifth or more. Uses DATABASE_URL's server
  * when set, an embedded PostgreSQL otherwise (whose CPU time is then its own, not the machine's).
  * Each phase reports the CPU seconds used by the service, PostgreSQL and the simulator, which share
  * this machine's cores, and the Odoo calls it made.
@@ -20,10 +22,11 @@ import { systemClock } from '../src/clock.ts'
 import { many2oneId, ORDER_FIELDS, OUTGOING_PICKINGS_DOMAIN, PARTNER_FIELDS, PICKING_FIELDS } from '../src/mirror/odoo-records.ts'
 import { benchConfig, cpuSnapshot, describeMachine, measure, peakRssMb, startSimulatorProcess, withBenchDatabase } from './support.ts'
 
-const { values } = parseArgs({ options: { orders: { type: 'string', default: '100000' }, page: { type: 'string', default: '500' }, latency: { type: 'string', default: '0' } } })
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '100000' }, page: { type: 'string', default: '500' }, latency: { type: 'string', default: '0' }, runs: { type: 'string', default: '1' } } })
 const orders = Number(values.orders)
 const pageSize = Number(values.page)
 const latencyMs = Number(values.latency)
+const runs = Math.max(1, Number(values.runs))
 const log = createLogger({ level: 'warn' })
 // The gateway logs each Odoo call at debug level: counting those lines counts the calls.
 let odooCalls = 0
@@ -68,7 +71,7 @@ try {
     })
     const jobs = await startJobRunner({ databaseUrl: url, log, work: false })
     // The same Odoo reads as a first sync (orders, the contacts they name, their deliveries), unwritten.
-    const reads = await phase(async () => {
+    const readAll = () => phase(async () => {
       let count = 0
       const seen = new Set<number>()
       const fields = await odoo.availableFields('res.partner', PARTNER_FIELDS)
@@ -83,7 +86,16 @@ try {
     const parts = createServiceParts({ config, pool, odoo, jobs, clock: systemClock, log })
     await jobs.register(jobDefinitions(parts, config, jobs))
     const syncNow = () => parts.runSync({ trigger: 'cli', requestedBy: 'bench' })
-    const sync = await phase(syncNow)
+    const seconds = (ms: number) => (ms / 1000).toFixed(2)
+    let reads = await readAll()
+    let sync = await phase(syncNow)
+    const firstSyncs = [{ ratio: sync.ms / reads.ms, cpu: sync.serviceAndPostgres, line: `first sync ${seconds(sync.ms)} s, ${sync.cpu}; bare reads ${seconds(reads.ms)} s` }]
+    for (let run = 2; run <= runs; run++) {
+      await pool.query('TRUNCATE mirror_orders, mirror_partners, mirror_pickings, sync_cursors')
+      reads = await readAll()
+      sync = await phase(syncNow)
+      firstSyncs.push({ ratio: sync.ms / reads.ms, cpu: sync.serviceAndPostgres, line: `first sync ${seconds(sync.ms)} s, ${sync.cpu}; bare reads ${seconds(reads.ms)} s` })
+    }
     const serviceRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
     const simulatorRssMb = peakRssMb(sim.pid)
     const again = await phase(syncNow)
@@ -102,7 +114,6 @@ try {
         WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') GROUP BY 1 ORDER BY 1`
     )).rows
 
-    const seconds = (ms: number) => (ms / 1000).toFixed(2)
     const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000))
     console.log(`bare paging      ${bare.result} orders in ${seconds(bare.ms)} s = ${perSecond(bare.result, bare.ms)} orders/s, ${bare.calls} Odoo calls; ${bare.cpu}`)
     console.log(`bare reads       the same orders with their contacts and deliveries in ${seconds(reads.ms)} s, ${reads.calls} Odoo calls; ${reads.cpu}`)
@@ -113,6 +124,11 @@ try {
     console.log(`re-sync, no edit ${again.result?.fetched} records re-read in ${seconds(again.ms)} s, ${again.calls} Odoo calls; ${again.cpu}`)
     console.log(`re-sync, 1% edit ${edited.length} orders edited: ${afterEdit.result?.fetched} records re-read in ${seconds(afterEdit.ms)} s, ${afterEdit.calls} Odoo calls; ${afterEdit.cpu}`)
     console.log(`ratio            first sync / bare paging = ${(sync.ms / bare.ms).toFixed(2)}; first sync / bare reads = ${(sync.ms / reads.ms).toFixed(2)}`)
+    if (runs > 1) {
+      for (const [i, run] of firstSyncs.entries()) console.log(`run ${i + 1} of ${runs}       ${run.line}; ratio ${run.ratio.toFixed(2)}`)
+      const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
+      console.log(`median of ${runs}      first sync CPU s (service + PostgreSQL) ${median(firstSyncs.map((r) => r.cpu)).toFixed(1)}; first sync / bare reads ${median(firstSyncs.map((r) => r.ratio)).toFixed(2)}`)
+    }
     await jobs.stop(5000)
     await odoo.close()
     await pool.end()

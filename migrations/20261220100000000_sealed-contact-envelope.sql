@@ -8,6 +8,10 @@
 -- them: the database cannot open them, so the service folds them into `pii` when it starts
 -- (src/mirror/contact-envelope-fold.ts), and nothing else reads them.
 ALTER TABLE mirror_partners ADD COLUMN pii text;
+-- The contacts left to fold, found without reading the whole table at every start: empty once
+-- folded, and nothing writes those columns any more.
+CREATE INDEX mirror_partners_legacy_pii ON mirror_partners (odoo_id)
+  WHERE name IS NOT NULL OR street IS NOT NULL OR street2 IS NOT NULL OR zip IS NOT NULL OR city IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL OR mobile IS NOT NULL;
 
 -- The blind indexes are only ever looked up by equality (`= ANY(...)`), and a 64-character random
 -- key lands on a random B-tree page: the three B-trees cost the first sync of 100,000 orders about
