@@ -72,14 +72,15 @@ function cpuSecondsOf(pid: number, reaped = false): { comm: string; ppid: number
 
 /**
  * CPU seconds used so far by this process, the given one, and PostgreSQL: the bench's embedded
- * server (its postmaster, the backends it reaped, and those alive), or else every PostgreSQL
- * process of this machine (Linux only).
+ * server, or else every PostgreSQL server of this machine (each postmaster, the backends it reaped,
+ * and those alive; Linux only).
  */
 export function cpuSnapshot(otherPid: number, postmasterPid?: number): { service: number; other: number; postgres: number } {
-  const processes = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map((pid) => cpuSecondsOf(Number(pid)))
-  const postgres = postmasterPid === undefined
-    ? processes.filter((p) => p.comm === 'postgres').reduce((sum, p) => sum + p.seconds, 0)
-    : cpuSecondsOf(postmasterPid, true).seconds + processes.filter((p) => p.ppid === postmasterPid).reduce((sum, p) => sum + p.seconds, 0)
+  const processes = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map((pid) => ({ pid: Number(pid), ...cpuSecondsOf(Number(pid)) }))
+  // A server's postmaster is the PostgreSQL process whose parent is not one: with the backends it
+  // reaped, the CPU of those that exited between two snapshots is not lost.
+  const postmasters = postmasterPid === undefined ? processes.filter((p) => p.comm === 'postgres' && !processes.some((q) => q.pid === p.ppid && q.comm === 'postgres')).map((p) => p.pid) : [postmasterPid]
+  const postgres = postmasters.reduce((sum, pid) => sum + cpuSecondsOf(pid, true).seconds + processes.filter((p) => p.ppid === pid).reduce((children, p) => children + p.seconds, 0), 0)
   return { service: cpuSecondsOf(process.pid).seconds, other: cpuSecondsOf(otherPid).seconds, postgres }
 }
 
