@@ -8,7 +8,11 @@ import type { OdooSimulator } from './odoo-simulator/index.ts'
 import { LEGACY_PII_COLUMNS, SEALED_PARTNER_COLUMNS } from '../src/mirror/partner-store.ts'
 import { reconcileDeletedRecords } from '../src/mirror/reconcile.ts'
 import { contactBlindIndexes, openContactPii, sealContactPii } from '../src/mirror/sealed-partner.ts'
-import { foldLegacyContactPii } from '../src/mirror/rotate-data-key.ts'
+import { foldLegacyContactPii, mirrorContactStore } from '../src/mirror/rotate-data-key.ts'
+import type { ContactPii } from '../src/mirror/sealed-partner.ts'
+import { createPiiCipher } from '../src/crypto/pii-cipher.ts'
+import { findStaleData, rotateSealedData } from '../src/crypto/data-rotation.ts'
+import { TEST_PII_KEY } from './support/config.ts'
 import { maskEmail } from '../src/mirror/masking.ts'
 
 const SECOND = 1000
@@ -112,12 +116,7 @@ await t.test('contacts sealed field by field before `pii` are folded into it whe
   const [first, second] = rows
   if (!first || !second) throw new Error('too few contacts with an e-mail')
   const fields = new Map(rows.map((row) => [row.odoo_id, openContactPii(cipher, row.odoo_id, row.pii)]))
-  // As the service before the envelope wrote them: each field sealed in its own place, no `pii`.
-  for (const row of rows) {
-    const pii = fields.get(row.odoo_id) ?? {}
-    const legacy = LEGACY_PII_COLUMNS.map((field) => (pii[field] === undefined ? null : cipher.seal(pii[field], `partner:${row.odoo_id}:${field}`)))
-    await ctx.pool.query(`UPDATE mirror_partners SET pii = NULL, ${LEGACY_PII_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE odoo_id = $1`, [row.odoo_id, ...legacy])
-  }
+  for (const row of rows) await sealFieldByField(ctx, row.odoo_id, fields.get(row.odoo_id) ?? {})
   // A sync that wrote `pii` after the old values: its `pii` is the current one.
   await ctx.pool.query("UPDATE mirror_partners SET pii = $2 WHERE odoo_id = $1", [second.odoo_id, sealContactPii(cipher, second.odoo_id, { name: 'Newer Name', email: 'newer@example.org' })])
 
@@ -136,3 +135,29 @@ await t.test('contacts sealed field by field before `pii` are folded into it whe
   t.equal(view.json<{ customer: { email: string } }>().customer.email, maskEmail(String(fields.get(first.odoo_id)?.email)), 'the order view opens the folded value')
   t.equal(await foldLegacyContactPii({ pool: ctx.pool, cipher, log: ctx.service.log }), 0, 'nothing is left to fold')
 })
+
+await t.test('a key rotation counts per-field values under the old key as stale, and folds them', async (t) => {
+  const ctx = await setUp(t)
+  const oldKey = ctx.service.cipher
+  const rotating = createPiiCipher({ current: Buffer.alloc(32, 99), previous: [Buffer.from(TEST_PII_KEY, 'base64')] })
+  const row = (await ctx.pool.query<{ odoo_id: number; pii: string }>('SELECT odoo_id, pii FROM mirror_partners WHERE email_index IS NOT NULL AND NOT is_company_partner ORDER BY odoo_id LIMIT 1')).rows[0]
+  if (!row) throw new Error('no contact with an e-mail')
+  const pii = openContactPii(oldKey, row.odoo_id, row.pii)
+  await sealFieldByField(ctx, row.odoo_id, pii)
+  const sealed = Number((await ctx.pool.query<{ n: string }>('SELECT count(*) AS n FROM mirror_partners WHERE pii IS NOT NULL')).rows[0]?.n)
+
+  const before = await findStaleData({ pool: ctx.pool, cipher: rotating }, [mirrorContactStore])
+  t.same(before.stores[0]?.staleByKey, { [oldKey.currentKeyId]: sealed + Object.keys(pii).length }, 'every contact\'s value, and each per-field value, under the old key')
+  await rotateSealedData({ pool: ctx.pool, cipher: rotating }, [mirrorContactStore])
+  t.ok((await findStaleData({ pool: ctx.pool, cipher: rotating }, [mirrorContactStore])).clean, 'nothing left for the old key')
+  const { pii: folded, email_index: emailIndex, ...perField } = await heldValues(ctx, row.odoo_id)
+  t.same(openContactPii(createPiiCipher({ current: Buffer.alloc(32, 99) }), row.odoo_id, String(folded)), pii, 'folded under the new key alone')
+  t.equal(emailIndex, rotating.blindIndex('email', String(pii.email)))
+  t.notOk(Object.keys(perField).some((column) => (LEGACY_PII_COLUMNS as readonly string[]).includes(column)), 'no per-field value left')
+})
+
+/** A contact as the service wrote it before `pii`: each field sealed in its own place. */
+async function sealFieldByField(ctx: Ctx, id: number, pii: ContactPii): Promise<void> {
+  const legacy = LEGACY_PII_COLUMNS.map((field) => (pii[field] === undefined ? null : ctx.service.cipher.seal(pii[field], `partner:${id}:${field}`)))
+  await ctx.pool.query(`UPDATE mirror_partners SET pii = NULL, ${LEGACY_PII_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE odoo_id = $1`, [id, ...legacy])
+}

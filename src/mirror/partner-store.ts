@@ -9,6 +9,7 @@ import type { UpsertCounts } from './mirror-store.ts'
 import { PARTNER_PII_FIELDS } from './odoo-records.ts'
 import type { PartnerPiiField } from './odoo-records.ts'
 import type { SealedPartner } from './sealed-partner.ts'
+import type { DueBasis } from '../retention/redaction-backlog.ts'
 
 // Every SQL statement on the mirrored contacts (`mirror_partners`), in one place: the sync's
 // writes, and the state retention keeps on each contact (due date, backlog, redaction), which
@@ -146,9 +147,9 @@ export async function contactsByIds(db: Queryable, ids: readonly number[]): Prom
 // ---------------------------------------------------------------------------------------------
 // Key rotation
 
-/** Sealed values of contacts still under another key than the current one, per key id. */
+/** Sealed values of contacts still under another key than the current one (per-field ones from before `pii` included), per key id. */
 export function countContactValuesByKey(db: Queryable, cipher: PiiCipher): Promise<Record<string, number>> {
-  return countSealedByKey(db, cipher, 'mirror_partners', ['pii'])
+  return countSealedByKey(db, cipher, 'mirror_partners', ['pii', ...LEGACY_PII_COLUMNS])
 }
 
 /** Up to `limit` contacts whose personal data is sealed under another key, locked for the caller's transaction. */
@@ -195,39 +196,50 @@ export async function writeContactRetention(db: Queryable, plans: readonly { id:
   return moved.rows.map((row) => ({ partnerId: row.odoo_id, dueAt: row.retention_due_at }))
 }
 
+/** A contact whose retention extendContactRetention moved. */
+export interface ExtendedContact {
+  partnerId: number
+  dueAt: Date | null
+  /** Present when one of the contact's older orders still decides its due date: that order's rule. */
+  olderBasis?: DueBasis | null
+}
+
 /**
  * Contacts named by orders just inserted, each with the retention those orders alone give it,
- * folded into what the contact has without reading its other orders. A contact is due when the
+ * folded into what the contact has without reading all its other orders. A contact is due when the
  * last of its orders is, never while one of them has no clock, and loses the union of their fields;
  * every order names at least one field, so a contact planned with no field has no order. Returns
- * the contacts whose due date or fields moved, and those only their orders can settle
- * ("unsettled"): one never planned (mirrored on its own), and one whose fields grow while an older
- * order keeps deciding its due date (which order, and so which rule, only its orders tell).
- * Redacted contacts, and those a granted erasure made due, stay as they are (as in
- * writeContactRetention).
+ * the contacts whose due date or fields moved, and those never planned (mirrored on their own),
+ * which only a recomputation from all their orders can settle. Redacted contacts, and those a
+ * granted erasure made due, stay as they are (as in writeContactRetention).
  */
-export async function extendContactRetention(db: Queryable, plans: readonly { id: number; dueAt: Date | null; fields: readonly string[] }[]): Promise<{ moved: { partnerId: number; dueAt: Date | null }[]; unsettled: number[] }> {
+export async function extendContactRetention(db: Queryable, plans: readonly { id: number; dueAt: Date | null; fields: readonly string[] }[]): Promise<{ moved: ExtendedContact[]; unsettled: number[] }> {
   if (plans.length === 0) return { moved: [], unsettled: [] }
-  const values = [plans.map((p) => p.id), plans.map((p) => p.dueAt), plans.map((p) => p.fields.join(','))]
-  const planned = 'unnest($1::int[], $2::timestamptz[], $3::text[]) AS d(id, due, fields)'
   const open = 'p.redacted_at IS NULL AND p.erasure_request_id IS NULL'
   const fieldsGrow = "NOT (p.redaction_fields @> string_to_array(d.fields, ','))"
-  const olderOrderDecides = `(d.due IS NOT NULL AND p.retention_due_at IS NOT NULL AND d.due <= p.retention_due_at AND ${fieldsGrow})`
   const due = 'CASE WHEN cardinality(p.redaction_fields) = 0 THEN d.due WHEN p.retention_due_at IS NULL OR d.due IS NULL THEN NULL ELSE greatest(p.retention_due_at, d.due) END'
-  const moved = await db.query<{ odoo_id: number; retention_due_at: Date | null }>(
-    `UPDATE mirror_partners p SET retention_due_at = ${due},
-            redaction_fields = ARRAY(SELECT f FROM unnest($4::text[]) WITH ORDINALITY AS c(f, n) WHERE f = ANY(p.redaction_fields) OR f = ANY(string_to_array(d.fields, ',')) ORDER BY n)
-       FROM ${planned}
-      WHERE p.odoo_id = d.id AND ${open} AND p.redaction_fields IS NOT NULL AND NOT ${olderOrderDecides}
-        AND (p.retention_due_at IS DISTINCT FROM ${due} OR ${fieldsGrow})
-      RETURNING p.odoo_id, p.retention_due_at`,
-    [...values, PARTNER_PII_FIELDS]
+  // After the update: the contact is due, and not when the new orders are.
+  const olderDecides = 'p.retention_due_at IS NOT NULL AND p.retention_due_at IS DISTINCT FROM d.due'
+  const decidingBasis = ['partner_id', 'partner_invoice_id', 'partner_shipping_id']
+    .map((column) => `SELECT o.retention_basis FROM mirror_orders o WHERE o.${column} = p.odoo_id AND o.retention_due_at = p.retention_due_at`)
+    .join(' UNION ALL ')
+  const result = await db.query<{ odoo_id: number; due: Date | null; older_decides: boolean; older_basis: DueBasis | null; unsettled: boolean }>(
+    `WITH d AS (SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::text[]) AS d(id, due, fields)),
+     moved AS (
+       UPDATE mirror_partners p SET retention_due_at = ${due},
+              redaction_fields = ARRAY(SELECT f FROM unnest($4::text[]) WITH ORDINALITY AS c(f, n) WHERE f = ANY(p.redaction_fields) OR f = ANY(string_to_array(d.fields, ',')) ORDER BY n)
+         FROM d
+        WHERE p.odoo_id = d.id AND ${open} AND p.redaction_fields IS NOT NULL AND (p.retention_due_at IS DISTINCT FROM ${due} OR ${fieldsGrow})
+        RETURNING p.odoo_id, p.retention_due_at AS due, ${olderDecides} AS older_decides, CASE WHEN ${olderDecides} THEN (${decidingBasis} LIMIT 1) END AS older_basis)
+     SELECT odoo_id, due, older_decides, older_basis, false AS unsettled FROM moved
+     UNION ALL
+     SELECT p.odoo_id, NULL, false, NULL, true FROM mirror_partners p JOIN d ON p.odoo_id = d.id WHERE ${open} AND p.redaction_fields IS NULL`,
+    [plans.map((p) => p.id), plans.map((p) => p.dueAt), plans.map((p) => p.fields.join(',')), PARTNER_PII_FIELDS]
   )
-  const unsettled = await db.query<{ odoo_id: number }>(
-    `SELECT p.odoo_id FROM mirror_partners p JOIN ${planned} ON p.odoo_id = d.id WHERE ${open} AND (p.redaction_fields IS NULL OR ${olderOrderDecides})`,
-    values
-  )
-  return { moved: moved.rows.map((row) => ({ partnerId: row.odoo_id, dueAt: row.retention_due_at })), unsettled: unsettled.rows.map((row) => row.odoo_id) }
+  return {
+    moved: result.rows.filter((row) => !row.unsettled).map((row) => ({ partnerId: row.odoo_id, dueAt: row.due, ...(row.older_decides ? { olderBasis: row.older_basis } : {}) })),
+    unsettled: result.rows.filter((row) => row.unsettled).map((row) => row.odoo_id)
+  }
 }
 
 /**

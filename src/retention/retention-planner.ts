@@ -3,6 +3,7 @@ import { inTransaction } from '../db/database.ts'
 import type { Queryable } from '../db/queryable.ts'
 import { orderClocks, orderIdsOfChannels, retentionOfOrdersNaming, writeOrderRetention } from '../mirror/mirror-store.ts'
 import { extendContactRetention, writeContactRetention } from '../mirror/partner-store.ts'
+import type { ExtendedContact } from '../mirror/partner-store.ts'
 import type { Channel } from '../mirror/channels.ts'
 import type { PartnerPiiField } from '../mirror/odoo-records.ts'
 import { PARTNER_PII_FIELDS } from '../mirror/odoo-records.ts'
@@ -114,8 +115,8 @@ export function createRetentionPlanner(deps: { pool: Pool; policies: PolicyStore
 
   async function partnersGainedOrders(db: Db, plans: ReadonlyMap<number, PartnerRetention>) {
     const { moved, unsettled } = await extendContactRetention(db, [...plans].map(([id, plan]) => ({ id, dueAt: plan.dueAt, fields: plan.fields })))
-    // A due date the new orders moved is theirs, and so is the rule behind it.
-    await backlog.admit(db, moved.map((row) => ({ ...row, basis: row.dueAt === null ? null : (plans.get(row.partnerId)?.basis ?? null) })))
+    const basisOf = (row: ExtendedContact) => (row.dueAt === null ? null : 'olderBasis' in row ? (row.olderBasis ?? null) : (plans.get(row.partnerId)?.basis ?? null))
+    await backlog.admit(db, moved.map((row) => ({ partnerId: row.partnerId, dueAt: row.dueAt, basis: basisOf(row) })))
     await partnersChanged(db, unsettled)
   }
 
