@@ -17,9 +17,10 @@ await t.test('two worker processes on one PostgreSQL redact every due contact ex
   const env = { DATABASE_URL: api.databaseUrl, REDACTION_BATCH_SIZE: '4' }
   const workers = await Promise.all(['worker-a', 'worker-b'].map(async (name) => startServiceProcess(t, name, 'worker', await serviceEnv(sim, env))))
 
-  // Every Odoo call takes a while, so a batch is still running when the other worker polls.
-  sim.faults.latency(40)
   await api.service.runSync({ trigger: 'cli', requestedBy: 'test' })
+  // Every Odoo call takes a while, so that one worker's two drains cannot redact every due contact
+  // before the other worker polls (every 2 s): with 40 ms a call, they sometimes did, in 1.3 s.
+  sim.faults.latency(150)
   const forced = await customerContacts(api.pool, 40)
   await makeDue(api.pool, forced)
   await api.service.sweep()
