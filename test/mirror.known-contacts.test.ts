@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createPool } from '../src/db/database.ts'
 import { migrate } from '../src/db/migrate.ts'
-import { knownContactsOfRun } from '../src/mirror/known-contacts.ts'
+import { knownContactsAbove, knownContactsOfRun } from '../src/mirror/known-contacts.ts'
 import { createTestDatabase } from './support/database.ts'
 import { capturedLogger } from './support/logs.ts'
 
@@ -25,4 +25,5 @@ await t.test("a sync run knows the contacts it wrote, asks the database about ol
   await mirror([60])
   t.same(await known.among(pool, [60]), new Set(), 'one mirrored by another writer after the run began is met as new (its insert then finds it)')
   t.same(await (await knownContactsOfRun(pool)).among(pool, [60]), new Set([60]), 'and is known to the next run')
+  t.same(await knownContactsAbove(Number.POSITIVE_INFINITY).among(pool, [10, 60, 99]), new Set([10, 60]), 'one record\'s sync looks every contact up')
 })

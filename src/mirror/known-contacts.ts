@@ -18,8 +18,13 @@ export interface KnownContacts {
   remember(ids: Iterable<number>): void
 }
 
+/** For a sync run: what the mirror held when it began is read once, here. */
 export async function knownContactsOfRun(db: Queryable): Promise<KnownContacts> {
-  const largestAtStart = await largestPartnerId(db)
+  return knownContactsAbove(await largestPartnerId(db))
+}
+
+/** Contacts with ids above `largestAtStart` are new unless written since; one record's sync passes Infinity (every id looked up). */
+export function knownContactsAbove(largestAtStart: number): KnownContacts {
   const written = new TypedFastBitSet()
   return {
     async among(db, ids) {

@@ -16,7 +16,7 @@ import type { SyncedModel } from './mirror-store.ts'
 import { many2oneId, ORDER_FIELDS, OUTGOING_PICKINGS_DOMAIN, PARTNER_FIELDS, PICKING_FIELDS, toOrderRow, toPartnerRow, toPickingRow } from './odoo-records.ts'
 import type { OrderRow, PickingRow } from './odoo-records.ts'
 import { firstSightClock } from './order-clock.ts'
-import { knownContactsOfRun } from './known-contacts.ts'
+import { knownContactsAbove, knownContactsOfRun } from './known-contacts.ts'
 import type { KnownContacts } from './known-contacts.ts'
 import { sealPartner } from './sealed-partner.ts'
 import { forgetDeletedContacts } from './reconcile.ts'
@@ -124,7 +124,8 @@ export function createOrderSync(deps: OrderSyncDeps): OrderSync {
       if (model === 'res.partner') return (await forgetDeletedContacts(deps, [id])).length > 0 ? 'deleted' : 'ignored'
       return 'ignored'
     }
-    const stage: PageStage<unknown> = model === 'sale.order' ? orderStage(context, await knownContactsOfRun(pool)) : model === 'stock.picking' ? pickingStage : partnerStage(context)
+    // One record: its contacts are looked up, without reading first what the mirror holds.
+    const stage: PageStage<unknown> = model === 'sale.order' ? orderStage(context, knownContactsAbove(Number.POSITIVE_INFINITY)) : model === 'stock.picking' ? pickingStage : partnerStage(context)
     const prepared = await stage.prepare(records)
     const written = await inTransaction(pool, (db) => stage.write(prepared, db))
     return written.inserted + written.updated > 0 || model === 'sale.order' ? 'mirrored' : 'ignored'
