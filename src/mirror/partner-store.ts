@@ -30,7 +30,8 @@ export const SEALED_PARTNER_COLUMNS = ['pii', 'email_index', 'phone_index', 'mob
  * fold into `pii` when the service starts, and cleared wherever a contact's personal data goes.
  */
 export const LEGACY_PII_COLUMNS = PARTNER_PII_FIELDS
-const CLEAR_PERSONAL_DATA = [...SEALED_PARTNER_COLUMNS, ...LEGACY_PII_COLUMNS].map((column) => `${column} = NULL`).join(', ')
+const CLEAR_LEGACY_PII = LEGACY_PII_COLUMNS.map((column) => `${column} = NULL`).join(', ')
+const CLEAR_PERSONAL_DATA = `${SEALED_PARTNER_COLUMNS.map((column) => `${column} = NULL`).join(', ')}, ${CLEAR_LEGACY_PII}`
 
 /** The columns the sync's lookups filter on, for ANALYZE while a sync grows the table. */
 export const CONTACT_LOOKUP_STATISTICS = 'mirror_partners (odoo_id, redacted_at)'
@@ -69,7 +70,7 @@ export async function upsertPartners(db: Queryable, rows: readonly SealedPartner
      ON CONFLICT (odoo_id) DO UPDATE SET
        parent_id = EXCLUDED.parent_id, type = EXCLUDED.type, is_company = EXCLUDED.is_company, is_user = EXCLUDED.is_user,
        is_company_partner = EXCLUDED.is_company_partner, state = EXCLUDED.state, country = EXCLUDED.country, write_date = EXCLUDED.write_date,
-       pii = EXCLUDED.pii, ${LEGACY_PII_COLUMNS.map((column) => `${column} = NULL`).join(', ')}, email_index = EXCLUDED.email_index,
+       pii = EXCLUDED.pii, ${CLEAR_LEGACY_PII}, email_index = EXCLUDED.email_index,
        phone_index = EXCLUDED.phone_index, mobile_index = EXCLUDED.mobile_index, fingerprint = EXCLUDED.fingerprint,
        synced_at = EXCLUDED.synced_at, deleted_at = NULL,
        -- Personal data written into a redacted contact again (a repeat order): it is due for redaction anew.
@@ -216,7 +217,7 @@ export interface ExtendedContact {
 export async function extendContactRetention(db: Queryable, plans: readonly { id: number; dueAt: Date | null; fields: readonly string[] }[]): Promise<{ moved: ExtendedContact[]; unsettled: number[] }> {
   if (plans.length === 0) return { moved: [], unsettled: [] }
   const open = 'p.redacted_at IS NULL AND p.erasure_request_id IS NULL'
-  const fieldsGrow = "NOT (p.redaction_fields @> string_to_array(d.fields, ','))"
+  const fieldsGrow = 'NOT (p.redaction_fields @> d.fields)'
   const due = 'CASE WHEN cardinality(p.redaction_fields) = 0 THEN d.due WHEN p.retention_due_at IS NULL OR d.due IS NULL THEN NULL ELSE greatest(p.retention_due_at, d.due) END'
   // After the update: the contact is due, and not when the new orders are.
   const olderDecides = 'p.retention_due_at IS NOT NULL AND p.retention_due_at IS DISTINCT FROM d.due'
@@ -224,10 +225,10 @@ export async function extendContactRetention(db: Queryable, plans: readonly { id
     .map((column) => `SELECT o.retention_basis FROM mirror_orders o WHERE o.${column} = p.odoo_id AND o.retention_due_at = p.retention_due_at`)
     .join(' UNION ALL ')
   const result = await db.query<{ odoo_id: number; due: Date | null; older_decides: boolean; older_basis: DueBasis | null; unsettled: boolean }>(
-    `WITH d AS (SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::text[]) AS d(id, due, fields)),
+    `WITH d AS (SELECT id, due, string_to_array(fields, ',') AS fields FROM unnest($1::int[], $2::timestamptz[], $3::text[]) AS d(id, due, fields)),
      moved AS (
        UPDATE mirror_partners p SET retention_due_at = ${due},
-              redaction_fields = ARRAY(SELECT f FROM unnest($4::text[]) WITH ORDINALITY AS c(f, n) WHERE f = ANY(p.redaction_fields) OR f = ANY(string_to_array(d.fields, ',')) ORDER BY n)
+              redaction_fields = ARRAY(SELECT f FROM unnest($4::text[]) WITH ORDINALITY AS c(f, n) WHERE f = ANY(p.redaction_fields) OR f = ANY(d.fields) ORDER BY n)
          FROM d
         WHERE p.odoo_id = d.id AND ${open} AND p.redaction_fields IS NOT NULL AND (p.retention_due_at IS DISTINCT FROM ${due} OR ${fieldsGrow})
         RETURNING p.odoo_id, p.retention_due_at AS due, ${olderDecides} AS older_decides, CASE WHEN ${olderDecides} THEN (${decidingBasis} LIMIT 1) END AS older_basis)
