@@ -114,13 +114,15 @@ export function createOdooGateway(config: OdooConfig, deps: OdooGatewayDeps): Od
     execute<Record<string, OdooFieldInfo>>({ model, method: 'fields_get', params: { attributes: FIELD_ATTRIBUTES } }, true)
   )
 
+  const searchRead = (model: string, domain: OdooDomain, { fields, limit, offset, order, context }: SearchReadOptions, options?: RunOptions) =>
+    execute<OdooRecord[]>({ model, method: 'search_read', params: { domain, fields, limit, offset, order, context } }, true, options)
+
   const gateway: OdooGateway = {
     version: () => connection.serverVersion(),
     protocol: async () => (await connection.transport()).protocol,
     authenticate: () => connection.uid(),
 
-    searchRead: (model, domain, { fields, limit, offset, order, context }) =>
-      execute({ model, method: 'search_read', params: { domain, fields, limit, offset, order, context } }, true),
+    searchRead: (model, domain, options) => searchRead(model, domain, options),
 
     searchCount: (model, domain, options = {}) =>
       execute({ model, method: 'search_count', params: { domain, context: options.context } }, true),
@@ -170,7 +172,7 @@ export function createOdooGateway(config: OdooConfig, deps: OdooGatewayDeps): Od
     // A walk's pages wait for a slot ahead of other calls: the reads a walk's consumer makes for
     // one page then overlap the fetch of the next, instead of queueing it behind them.
     walk(model, { context, ...options }) {
-      return walkByWriteDate((domain, page) => execute({ model, method: 'search_read', params: { domain, ...page, context } }, true, WALK_PAGE), options)
+      return walkByWriteDate((domain, page) => searchRead(model, domain, { ...page, context }, WALK_PAGE), options)
     },
 
     async ping(signal) {
