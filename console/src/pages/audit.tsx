@@ -3,7 +3,7 @@ import type { Session } from '../app.tsx'
 import { attempt } from '../api.ts'
 import type { ApiSchema } from '../api.ts'
 import { useLoad } from '../components/use-load.ts'
-import { Empty, LoadStatus, Loading, ProblemNotice } from '../components/status.tsx'
+import { Empty, LoadStatus } from '../components/status.tsx'
 import { When } from '../components/deadline.tsx'
 import { count, VIEWER_ZONE } from '../format.ts'
 
@@ -54,8 +54,7 @@ export function AuditTrail({ session }: { session: Session }) {
         <button type="button" class="secondary" onClick={() => { setCheckNow((n) => n + 1); }}>
           Check the whole chain now
         </button>
-        {checkNow > 0 && verdict.state === 'loading' && <Loading what="the chain check" />}
-        {verdict.state === 'failed' && <ProblemNotice problem={verdict.problem} />}
+        {checkNow > 0 && <LoadStatus loaded={verdict} what="the chain check" />}
         {verdict.state === 'ready' && verdict.data !== null &&
           (verdict.data.ok ? (
             <p class="ok" role="status" data-testid="chain-status">
